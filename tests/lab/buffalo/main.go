@@ -1,0 +1,330 @@
+// Lab service "buffalo": stands in for a gobuffalo app (Debian ships no
+// Buffalo, so this is net/http answering like Buffalo: unknown routes get
+// Buffalo's HTML 404 page). Models the Buffalo seed, an admin API protected
+// by an X-API-Key header. -mode vuln has the seed's bugs: the key middleware
+// lets HEAD through, the whoami route was registered outside the protected
+// group, and /products never checks the key the spec declares.
+// -mode hard is the fixed twin. See tests/lab/CONTRACT.md.
+package main
+
+import (
+	"crypto/subtle"
+	"crypto/tls"
+	"flag"
+	"fmt"
+	"html"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+const openAPI = `{
+  "openapi": "3.0.3",
+  "info": {"title": "warden lab: buffalo", "version": "3.2.0"},
+  "paths": {
+    "/api/v1/admin/containers": {
+      "get": {"operationId": "adminContainers", "summary": "List running containers",
+              "responses": {"200": {"description": "containers"}, "401": {"description": "unauthorized"}}}
+    },
+    "/api/v1/admin/whoami": {
+      "get": {"operationId": "adminWhoami", "summary": "Identity of the service account",
+              "responses": {"200": {"description": "identity"}, "401": {"description": "unauthorized"}}}
+    },
+    "/api/v1/products": {
+      "get": {"operationId": "listProducts", "summary": "List products",
+              "responses": {"200": {"description": "products"}, "401": {"description": "unauthorized"}}}
+    },
+    "/api/v1/health": {
+      "get": {"operationId": "health", "summary": "Liveness probe", "security": [],
+              "responses": {"200": {"description": "ok"}}}
+    }
+  },
+  "components": {
+    "securitySchemes": {"ApiKeyAuth": {"type": "apiKey", "in": "header", "name": "X-API-Key"}}
+  },
+  "security": [{"ApiKeyAuth": []}]
+}`
+
+// `docker ps` as the admin action shells out to it.
+const dockerPS = `CONTAINER ID   IMAGE                                 COMMAND                  CREATED      STATUS      PORTS                    NAMES
+3f1c2a9b7d4e   registry.example.com/shop/api:1.4.2   "/app/server"            3 days ago   Up 3 days   0.0.0.0:8080->8080/tcp   shop-api-1
+9b2e4c1d8a7f   postgres:15                           "docker-entrypoint.s…"   3 days ago   Up 3 days   5432/tcp                 shop-db-1
+c41d7e2f9a3b   redis:7-alpine                        "docker-entrypoint.s…"   3 days ago   Up 3 days   6379/tcp                 shop-redis-1
+`
+
+const products = `[{"id":1,"name":"Buffalo plaid shirt","price":39.9,"stock":12},{"id":2,"name":"Canvas tote","price":14.5,"stock":40},{"id":3,"name":"Enamel mug","price":9.0,"stock":0}]`
+
+type route struct {
+	path    string
+	handler http.HandlerFunc
+}
+
+func main() {
+	f := parseLabFlags()
+	key := os.Getenv("LAB_API_KEY")
+	if key == "" {
+		key = "lab-key-buffalo-123456"
+	}
+	hasKey := func(r *http.Request) bool {
+		return subtle.ConstantTimeCompare([]byte(r.Header.Get("X-API-Key")), []byte(key)) == 1
+	}
+	unauthorized := func(w http.ResponseWriter) {
+		jsonBody(w, http.StatusUnauthorized, `{"error":"unauthorized"}`)
+	}
+
+	routes := map[string]http.HandlerFunc{
+		"/openapi.json":  func(w http.ResponseWriter, _ *http.Request) { jsonBody(w, 200, openAPI) },
+		"/api/v1/health": func(w http.ResponseWriter, _ *http.Request) { jsonBody(w, 200, `{"status":"ok"}`) },
+		"/api/v1/products": func(w http.ResponseWriter, _ *http.Request) {
+			jsonBody(w, 200, products)
+		},
+	}
+	var app http.Handler
+
+	if !f.hard() {
+		// The seed's key middleware, applied to the admin/containers action only.
+		apiKey := func(next http.HandlerFunc) http.HandlerFunc {
+			return func(w http.ResponseWriter, r *http.Request) {
+				// VULNERABLE [auth.method-bypass]: "HEAD has no body, nothing to
+				// protect": the check is skipped, yet HEAD runs the GET action.
+				if r.Method == http.MethodHead {
+					next(w, r)
+					return
+				}
+				if !hasKey(r) {
+					unauthorized(w)
+					return
+				}
+				next(w, r)
+			}
+		}
+		routes["/api/v1/admin/containers"] = apiKey(func(w http.ResponseWriter, _ *http.Request) {
+			textBody(w, dockerPS) // raw `docker ps` output
+		})
+		// VULNERABLE [container.command-output]: registered outside the admin
+		// group, so no key is asked, and it prints `id` run as root.
+		routes["/api/v1/admin/whoami"] = func(w http.ResponseWriter, _ *http.Request) {
+			textBody(w, "uid=0(root) gid=0(root) groups=0(root)\n")
+		}
+		// VULNERABLE [auth.no-auth]: /api/v1/products is in routes without any
+		// key check although the spec declares ApiKeyAuth globally.
+		app = buffaloRouter(routes, true)
+	} else {
+		routes["/api/v1/admin/containers"] = func(w http.ResponseWriter, _ *http.Request) {
+			jsonBody(w, 200, `[{"name":"shop-api-1","state":"running"},{"name":"shop-db-1","state":"running"},{"name":"shop-redis-1","state":"running"}]`)
+		}
+		routes["/api/v1/admin/whoami"] = func(w http.ResponseWriter, _ *http.Request) {
+			textBody(w, "uid=1000(app) gid=1000(app) groups=1000(app)\n")
+		}
+		router := buffaloRouter(routes, false)
+		// Every /api/v1 route but health needs the key, whatever the method.
+		app = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasPrefix(r.URL.Path, "/api/v1/") && r.URL.Path != "/api/v1/health" && !hasKey(r) {
+				unauthorized(w)
+				return
+			}
+			router.ServeHTTP(w, r)
+		})
+	}
+
+	serveLab(f, app)
+}
+
+// buffaloRouter dispatches GET/HEAD (and OPTIONS) to the route table and
+// renders Buffalo's 404 page for anything else; dev mode (vuln) lists the
+// routes on that page as Buffalo's development error page does.
+func buffaloRouter(routes map[string]http.HandlerFunc, dev bool) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h, ok := routes[r.URL.Path]
+		if !ok {
+			notFound(w, r, routes, dev)
+			return
+		}
+		switch r.Method {
+		case http.MethodGet, http.MethodHead:
+			h(w, r)
+		case http.MethodOptions:
+			w.Header().Set("Allow", "GET, HEAD, OPTIONS")
+			w.WriteHeader(http.StatusNoContent)
+		default:
+			w.Header().Set("Allow", "GET, HEAD, OPTIONS")
+			w.WriteHeader(http.StatusMethodNotAllowed)
+		}
+	})
+}
+
+func notFound(w http.ResponseWriter, r *http.Request, routes map[string]http.HandlerFunc, dev bool) {
+	var table strings.Builder
+	if dev {
+		table.WriteString(`<h2>Routes</h2><table class="table"><thead><tr><th>METHOD</th><th>PATH</th><th>HANDLER</th></tr></thead><tbody>`)
+		for _, rt := range [][2]string{
+			{"/api/v1/admin/containers", "AdminContainersList"}, {"/api/v1/admin/whoami", "AdminWhoami"},
+			{"/api/v1/health", "HealthHandler"}, {"/api/v1/products", "ProductsList"}, {"/openapi.json", "OpenAPIHandler"},
+		} {
+			if _, ok := routes[rt[0]]; ok {
+				fmt.Fprintf(&table, `<tr><td>GET</td><td>%s</td><td>shop/actions.%s</td></tr>`, rt[0], rt[1])
+			}
+		}
+		table.WriteString(`</tbody></table>`)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(http.StatusNotFound)
+	fmt.Fprintf(w, `<!DOCTYPE html>
+<html>
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>404 - Not Found | Buffalo</title>
+  <style>body{font-family:Helvetica,Arial,sans-serif;margin:0}header{background:#2a3c4c;color:#fff;padding:1em 2em}.container{padding:1em 2em}code{background:#eee;padding:2px 4px}</style>
+</head>
+<body>
+<header><h1>404 - Not Found</h1></header>
+<div class="container">
+  <p>could not find %s %s</p>
+  %s
+</div>
+<footer class="container">Powered by <a href="https://gobuffalo.io">gobuffalo.io</a> &middot; github.com/gobuffalo/buffalo</footer>
+</body>
+</html>
+`, html.EscapeString(r.Method), html.EscapeString(r.URL.Path), table.String())
+}
+
+func jsonBody(w http.ResponseWriter, code int, body string) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(code)
+	fmt.Fprint(w, body)
+}
+
+func textBody(w http.ResponseWriter, body string) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	fmt.Fprint(w, body)
+}
+
+// ---------------------------------------------------------------------------
+// Lab plumbing, identical in every Go lab service: flags, listening on the
+// given address, -addr-file (written atomically once the socket is bound),
+// optional TLS and the plain-HTTP redirect listener, hardened headers.
+// ---------------------------------------------------------------------------
+
+type labFlags struct {
+	addr, addrFile, mode, tlsCert, tlsKey, redirectFile string
+}
+
+func (f labFlags) hard() bool   { return f.mode == "hard" }
+func (f labFlags) useTLS() bool { return f.tlsCert != "" || f.tlsKey != "" }
+
+func parseLabFlags() labFlags {
+	var f labFlags
+	flag.StringVar(&f.addr, "addr", "127.0.0.1:0", "listen address (port 0 = ephemeral)")
+	flag.StringVar(&f.addrFile, "addr-file", "", "write the bound URL to this file once listening")
+	flag.StringVar(&f.mode, "mode", "vuln", "vuln|hard")
+	flag.StringVar(&f.tlsCert, "tls-cert", "", "TLS certificate (PEM); enables HTTPS")
+	flag.StringVar(&f.tlsKey, "tls-key", "", "TLS private key (PEM)")
+	flag.StringVar(&f.redirectFile, "redirect-addr-file", "", "with TLS: also serve a plain-HTTP 301 redirector and write its URL here")
+	flag.Parse()
+	if f.mode != "vuln" && f.mode != "hard" {
+		log.Fatalf("-mode must be vuln or hard, got %q", f.mode)
+	}
+	if f.useTLS() && (f.tlsCert == "" || f.tlsKey == "") {
+		log.Fatal("-tls-cert and -tls-key go together")
+	}
+	return f
+}
+
+// writeAtomic writes content to a temp file next to path and renames it, so a
+// reader never sees a partial URL.
+func writeAtomic(path, content string) {
+	if path == "" {
+		return
+	}
+	tmp := fmt.Sprintf("%s.tmp.%d", path, os.Getpid())
+	if err := os.WriteFile(tmp, []byte(content), 0o644); err != nil {
+		log.Fatal(err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		log.Fatal(err)
+	}
+}
+
+// urlHost is the host part for URLs: the bound IP (an unspecified address is
+// shown as loopback, since that is what local clients can reach).
+func urlHost(a *net.TCPAddr) string {
+	if a.IP == nil || a.IP.IsUnspecified() {
+		if a.IP.To4() == nil && a.IP != nil {
+			return "::1"
+		}
+		return "127.0.0.1"
+	}
+	return a.IP.String()
+}
+
+// labHeaders adds the hardened-mode headers to every response (404s included).
+func labHeaders(f labFlags, next http.Handler) http.Handler {
+	if !f.hard() {
+		return next
+	}
+	tlsOn := f.useTLS()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		if tlsOn {
+			w.Header().Set("Strict-Transport-Security", "max-age=63072000")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func serveLab(f labFlags, h http.Handler) {
+	var tlsCfg *tls.Config
+	if f.useTLS() {
+		cert, err := tls.LoadX509KeyPair(f.tlsCert, f.tlsKey)
+		if err != nil {
+			log.Fatalf("loading TLS key pair: %v", err)
+		}
+		tlsCfg = &tls.Config{Certificates: []tls.Certificate{cert}}
+		if f.hard() {
+			tlsCfg.MinVersion = tls.VersionTLS12
+		}
+	}
+	ln, err := net.Listen("tcp", f.addr)
+	if err != nil {
+		log.Fatalf("listen %s: %v", f.addr, err)
+	}
+	bound := ln.Addr().(*net.TCPAddr)
+	host := urlHost(bound)
+	scheme := "http"
+	if tlsCfg != nil {
+		scheme = "https"
+	}
+	url := scheme + "://" + net.JoinHostPort(host, strconv.Itoa(bound.Port))
+	srv := &http.Server{Handler: labHeaders(f, h), TLSConfig: tlsCfg, ReadHeaderTimeout: 10 * time.Second}
+
+	if f.redirectFile != "" {
+		if tlsCfg == nil {
+			log.Printf("-redirect-addr-file ignored: only meaningful with TLS")
+		} else {
+			rln, err := net.Listen("tcp", net.JoinHostPort(bound.IP.String(), "0"))
+			if err != nil {
+				log.Fatalf("listen (redirect): %v", err)
+			}
+			rport := rln.Addr().(*net.TCPAddr).Port
+			redirect := labHeaders(labFlags{mode: f.mode}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				http.Redirect(w, r, url+r.URL.RequestURI(), http.StatusMovedPermanently)
+			}))
+			go func() { log.Fatal(http.Serve(rln, redirect)) }()
+			writeAtomic(f.redirectFile, "http://"+net.JoinHostPort(host, strconv.Itoa(rport)))
+		}
+	}
+	writeAtomic(f.addrFile, url)
+	log.Printf("listening on %s (mode=%s)", url, f.mode)
+	if tlsCfg != nil {
+		err = srv.ServeTLS(ln, "", "")
+	} else {
+		err = srv.Serve(ln)
+	}
+	log.Fatal(err)
+}

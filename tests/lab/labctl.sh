@@ -1,0 +1,210 @@
+#!/usr/bin/env bash
+# labctl.sh: build, start, stop and list the warden test lab (tests/lab/CONTRACT.md).
+#
+#   labctl.sh build    build the Go lab services into $LAB_DIR/bin (offline, GOPATH mode)
+#   labctl.sh start    build, make test certs, start every instance on 127.0.0.1:0
+#   labctl.sh stop     stop every instance started from $LAB_DIR/run
+#   labctl.sh status   print "<instance> <url>" for each running instance
+#
+# LAB_DIR defaults to <repo>/build/lab. Instances: <svc>-vuln (HTTP), <svc>-hard
+# (HTTPS + plain redirector) for echo chi fiber buffalo infra, plus echo-vuln-tls.
+set -eu
+
+LAB_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$LAB_SRC/../.." && pwd)
+LAB_DIR=${LAB_DIR:-$REPO/build/lab}
+mkdir -p "$LAB_DIR"
+LAB_DIR=$(cd "$LAB_DIR" && pwd)
+BIN=$LAB_DIR/bin
+RUN=$LAB_DIR/run
+CERTS=$LAB_DIR/certs
+PYTHON=${LAB_PYTHON:-/usr/bin/python3}
+GO_SERVICES="echo chi fiber buffalo"
+SERVICES="echo chi fiber buffalo infra"
+START_TIMEOUT=10
+
+die() { echo "labctl: $*" >&2; exit 1; }
+
+cmd_build() {
+	command -v go >/dev/null || die "go not found (apt-get install golang-go)"
+	mkdir -p "$BIN" "$LAB_DIR/gopath/src/warden.lab" "$LAB_DIR/gocache"
+	local svc src dst bin f
+	for svc in $GO_SERVICES; do
+		src=$LAB_SRC/$svc
+		dst=$LAB_DIR/gopath/src/warden.lab/$svc
+		bin=$BIN/$svc
+		mkdir -p "$dst"
+		# Sources are symlinked in; the go.mod turns on minimal module
+		# compatibility so /v4, /v5 imports resolve in /usr/share/gocode.
+		find "$dst" -maxdepth 1 -name '*.go' -type l -delete
+		for f in "$src"/*.go; do ln -s "$f" "$dst/"; done
+		if [ ! -f "$dst/go.mod" ]; then
+			printf 'module warden.lab/%s\n\ngo 1.19\n' "$svc" >"$dst/go.mod"
+		fi
+		if [ -x "$bin" ] && [ -z "$(find -L "$src" "$dst/go.mod" -maxdepth 1 -newer "$bin" -print -quit)" ]; then
+			continue
+		fi
+		echo "labctl: building $svc" >&2
+		(cd "$dst" && env GO111MODULE=off GOFLAGS= GOPROXY=off GOWORK=off CGO_ENABLED=0 \
+			GOPATH="$LAB_DIR/gopath:/usr/share/gocode" GOCACHE="$LAB_DIR/gocache" \
+			go build -o "$bin.tmp" .) || die "build of $svc failed"
+		mv -f "$bin.tmp" "$bin"
+	done
+}
+
+cmd_certs() {
+	mkdir -p "$CERTS"
+	if [ -s "$CERTS/ca.pem" ] && [ -s "$CERTS/server.pem" ] && [ -s "$CERTS/server-key.pem" ]; then
+		return 0
+	fi
+	command -v openssl >/dev/null || die "openssl not found"
+	local tmp
+	tmp=$(mktemp -d "$CERTS/.gen.XXXXXX")
+	(
+		cd "$tmp"
+		openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 3650 \
+			-keyout ca-key.pem -out ca.pem -subj "/CN=warden lab test CA" \
+			-addext "basicConstraints=critical,CA:TRUE" \
+			-addext "keyUsage=critical,keyCertSign,cRLSign"
+		openssl req -newkey rsa:2048 -nodes -sha256 \
+			-keyout server-key.pem -out server.csr -subj "/CN=localhost"
+		printf '%s\n' "subjectAltName=IP:127.0.0.1,DNS:localhost" "basicConstraints=CA:FALSE" \
+			"keyUsage=critical,digitalSignature,keyEncipherment" "extendedKeyUsage=serverAuth" >server.ext
+		openssl x509 -req -sha256 -days 825 -in server.csr -CA ca.pem -CAkey ca-key.pem \
+			-set_serial "0x$(openssl rand -hex 16)" -extfile server.ext -out server.pem
+	) >"$tmp/openssl.log" 2>&1 || { cat "$tmp/openssl.log" >&2; rm -rf "$tmp"; die "certificate generation failed"; }
+	chmod 600 "$tmp/ca-key.pem" "$tmp/server-key.pem"
+	mv -f "$tmp/ca-key.pem" "$tmp/server-key.pem" "$tmp/server.pem" "$CERTS/"
+	mv -f "$tmp/ca.pem" "$CERTS/ca.pem"
+	rm -rf "$tmp"
+}
+
+# is_ours PID: the pid is alive and is one of our lab processes (guards
+# against a recycled pid).
+is_ours() {
+	local pid=$1 cmdline
+	kill -0 "$pid" 2>/dev/null || return 1
+	cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+	case $cmdline in
+	"$BIN"/* | *"$LAB_SRC/infra/app.py"*) return 0 ;;
+	*) return 1 ;;
+	esac
+}
+
+cmd_stop() {
+	[ -d "$RUN" ] || return 0
+	local pidfile pid pids="" i
+	for pidfile in "$RUN"/*.pid; do
+		[ -e "$pidfile" ] || continue
+		pid=$(cat "$pidfile")
+		if [ -n "$pid" ] && is_ours "$pid"; then
+			kill "$pid" 2>/dev/null || true
+			pids="$pids $pid"
+		fi
+	done
+	for i in $(seq 30); do
+		local alive=""
+		for pid in $pids; do is_ours "$pid" && alive="$alive $pid"; done
+		pids=$alive
+		[ -z "$pids" ] && break
+		sleep 0.1
+	done
+	for pid in $pids; do kill -9 "$pid" 2>/dev/null || true; done
+	rm -f "$RUN"/*.pid "$RUN"/*.url "$RUN"/*.tmp.*
+}
+
+# start_instance NAME SERVICE MODE TLS(0|1)
+start_instance() {
+	local name=$1 svc=$2 mode=$3 tls=$4
+	local -a cmd
+	if [ "$svc" = infra ]; then
+		cmd=("$PYTHON" "$LAB_SRC/infra/app.py")
+	else
+		cmd=("$BIN/$svc")
+	fi
+	cmd+=(-addr 127.0.0.1:0 -addr-file "$RUN/$name.url" -mode "$mode")
+	if [ "$tls" = 1 ]; then
+		cmd+=(-tls-cert "$CERTS/server.pem" -tls-key "$CERTS/server-key.pem")
+	fi
+	if [ "$mode" = hard ]; then
+		cmd+=(-redirect-addr-file "$RUN/$name-redirect.url")
+	fi
+	"${cmd[@]}" </dev/null >"$RUN/$name.log" 2>&1 &
+	echo $! >"$RUN/$name.pid"
+}
+
+instance_ready() {
+	local name=$1 f
+	for f in "$RUN/$name.url" ${2:+"$RUN/$name-redirect.url"}; do
+		[ -s "$f" ] || return 1
+		curl -sk -o /dev/null --max-time 2 "$(cat "$f")/openapi.json" || return 1
+	done
+}
+
+fail_instance() {
+	local name
+	for name in "$@"; do
+		echo "labctl: instance $name failed to start" >&2
+		echo "---- tail of $RUN/$name.log ----" >&2
+		tail -n 20 "$RUN/$name.log" >&2 || true
+	done
+	cmd_stop
+	exit 1
+}
+
+cmd_start() {
+	cmd_build
+	cmd_certs
+	[ -x "$PYTHON" ] || die "$PYTHON not found"
+	cmd_stop
+	mkdir -p "$RUN"
+	local svc instances=""
+	for svc in $SERVICES; do
+		start_instance "$svc-vuln" "$svc" vuln 0
+		start_instance "$svc-hard" "$svc" hard 1
+		instances="$instances $svc-vuln $svc-hard"
+	done
+	start_instance echo-vuln-tls echo vuln 1
+	instances="$instances echo-vuln-tls"
+
+	local deadline=$((SECONDS + START_TIMEOUT)) name pending redirect
+	while :; do
+		pending=""
+		for name in $instances; do
+			redirect=""
+			case $name in *-hard) redirect=1 ;; esac
+			instance_ready "$name" "$redirect" && continue
+			is_ours "$(cat "$RUN/$name.pid")" || fail_instance "$name"
+			pending="$pending $name"
+		done
+		[ -z "$pending" ] && break
+		if [ "$SECONDS" -ge "$deadline" ]; then
+			fail_instance $pending
+		fi
+		sleep 0.2
+	done
+	cmd_status
+}
+
+cmd_status() {
+	[ -d "$RUN" ] || return 0
+	local f name base
+	for f in "$RUN"/*.url; do
+		[ -e "$f" ] || continue
+		name=$(basename "$f" .url)
+		base=${name%-redirect}
+		[ -f "$RUN/$base.pid" ] && is_ours "$(cat "$RUN/$base.pid")" || continue
+		printf '%s %s\n' "$name" "$(cat "$f")"
+	done
+}
+
+case ${1:-} in
+build) cmd_build ;;
+start) cmd_start ;;
+stop) cmd_stop ;;
+status) cmd_status ;;
+*)
+	echo "usage: $0 build|start|stop|status   (LAB_DIR=${LAB_DIR})" >&2
+	exit 2
+	;;
+esac
