@@ -1,0 +1,135 @@
+/*
+ * chk_leaks.c - error and stack-trace leakage: Go panics with goroutine
+ * traces, framework debug pages, Python, Java, Node and Ruby traces, and
+ * internal IP addresses in responses.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "../scan/scan.h"
+#include "../scan/scan_rx.h"
+#include "check.h"
+
+enum { R_TRACE, R_DEBUG, R_IP };
+
+static const struct wd_fix fix_trace[] = {
+  {"echo", "Keep e.Debug = false, add e.Use(middleware.Recover()) and set e.HTTPErrorHandler to log the error server-side and return only {\"error\":\"internal error\"}; never write debug.Stack() or a recovered panic into the response."},
+  {"chi", "Use r.Use(middleware.Recoverer) (it logs the stack and answers a bare 500) and make handlers return generic messages; never fmt.Fprint(w, err) or debug.Stack() to the client."},
+  {"fiber", "Use fiber.New(fiber.Config{ErrorHandler: ...}) that returns a generic body, and recover.New() without EnableStackTrace in production."},
+  {"buffalo", "Run with GO_ENV=production so Buffalo renders its production error pages, and return generic errors from actions (c.Error(500, errors.New(\"internal error\")))."},
+  {"flask", "Run with debug=False (FLASK_DEBUG=0), and register @app.errorhandler(Exception) returning a generic JSON body while logging the traceback."},
+  {"express", "Set NODE_ENV=production and install a final error middleware that answers a generic message."},
+  {"spring", "Set server.error.include-stacktrace=never and server.error.include-message=never."},
+  {NULL, NULL},
+};
+
+static const struct wd_fix fix_ip[] = {
+  {"echo", "Map infrastructure errors (dial tcp ...) to generic messages in the HTTPErrorHandler before they reach the client."},
+  {"chi", "Do not return err.Error() from database or upstream calls; log it and answer a generic message."},
+  {NULL, NULL},
+};
+
+static const struct wd_rule lk_rules[] = {
+  [R_TRACE] = {
+    .id = "leak.stack-trace",
+    .severity = WD_SEV_MEDIUM,
+    .category = WD_CAT_MISCONFIG,
+    .owasp = "API8:2023",
+    .cwe = 209,
+    .title = "Stack trace in an error response",
+    .summary = "A response carries a stack trace (Go panic/goroutine, Python, Java, Node, Ruby) with source paths and lines",
+    .remediation = "Catch errors at the edge of the API, log the trace server-side and answer a generic message with a correlation id.",
+    .fixes = fix_trace,
+  },
+  [R_DEBUG] = {
+    .id = "leak.debug-page",
+    .severity = WD_SEV_HIGH,
+    .category = WD_CAT_MISCONFIG,
+    .owasp = "API8:2023",
+    .cwe = 215,
+    .title = "Framework debug error page enabled",
+    .summary = "A framework's development error page (Werkzeug debugger, Django DEBUG, Buffalo dev, Rails, Laravel, Express) is served",
+    .remediation = "Turn the framework's debug mode off in production; some debug pages (the Werkzeug console) execute code.",
+    .fixes = fix_trace,
+  },
+  [R_IP] = {
+    .id = "leak.internal-ip",
+    .severity = WD_SEV_LOW,
+    .category = WD_CAT_DATA,
+    .owasp = "API8:2023",
+    .cwe = 200,
+    .title = "Internal IP address disclosed",
+    .summary = "A private (RFC 1918) address appears in a response: a map of the internal network",
+    .remediation = "Do not pass upstream or database error strings to clients; they carry internal addresses.",
+    .fixes = fix_ip,
+  },
+};
+
+struct lk_sig {
+  int rule;
+  const char *what;
+  struct rx rx;
+  struct rx also;
+};
+
+static struct lk_sig lk_sigs[] = {
+  {R_DEBUG, "Werkzeug interactive debugger", RX("(?:Werkzeug Debugger|__debugger__=yes|class=\"debugger\")"), {NULL, 0, NULL}},
+  {R_DEBUG, "Django DEBUG = True page", RX("You're seeing this error because you have <code>DEBUG = True</code>"), {NULL, 0, NULL}},
+  {R_DEBUG, "Buffalo development error page", RX("(?i)gobuffalo/buffalo"), RX("(?:\\.go:\\d+|goroutine \\d+)")},
+  {R_DEBUG, "Rails development exception page", RX("Action Controller: Exception caught"), {NULL, 0, NULL}},
+  {R_DEBUG, "Laravel Whoops page", RX("(?:Whoops, looks like something went wrong|whoops-container)"), {NULL, 0, NULL}},
+  {R_TRACE, "Go panic with goroutine trace", RX("goroutine \\d+ \\[[a-zA-Z ,0-9]+\\]:"), RX("\\.go:\\d+")},
+  {R_TRACE, "Go panic", RX("(?m)^panic: .+"), RX("\\n\\s+/[^\\s]+\\.go:\\d+")},
+  {R_TRACE, "Python traceback", RX("Traceback \\(most recent call last\\):"), RX("File \"[^\"]+\", line \\d+")},
+  {R_TRACE, "Java stack trace", RX("(?m)^\\s*at [A-Za-z0-9_$.]+\\([A-Za-z0-9_]+\\.java:\\d+\\)"), {NULL, 0, NULL}},
+  {R_TRACE, "Java stack trace in JSON", RX("\"trace\"\\s*:\\s*\"[a-z][a-z0-9_.]*\\.[A-Z][A-Za-z0-9_]*(?:Exception|Error)"), {NULL, 0, NULL}},
+  {R_TRACE, "Node.js stack trace", RX("(?m)^\\s*at (?:[^\\n(]+ \\()?(?:/|node:|file://)[^\\n)]+:\\d+:\\d+\\)?\\s*$"), RX("(?m)^[A-Za-z]*Error\\b")},
+  {R_TRACE, "Ruby backtrace", RX("(?m)\\.rb:\\d+:in `"), {NULL, 0, NULL}},
+  {R_TRACE, ".NET stack trace", RX("(?m)^\\s*at [A-Za-z0-9_.<>`]+\\([^)]*\\) in [^\\n]+:line \\d+"), {NULL, 0, NULL}},
+};
+
+static struct rx ip_rx = RX("(?<![0-9.])(?:10\\.(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)|172\\.(?:1[6-9]|2\\d|3[01])|192\\.168)(?:\\.(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)){2}(?![0-9]|\\.[0-9])");
+
+static void lk_judge(struct scan *s, struct probe *p)
+{
+  if(p->claimed || !http_answered(&p->x) || !p->x.body.len)
+    return;
+  const char *b = buf_str(&p->x.body);
+  size_t n = p->x.body.len;
+  int done[3] = {0};
+  for(size_t i = 0; i < ARRAY_LEN(lk_sigs); i++) {
+    struct lk_sig *g = &lk_sigs[i];
+    /* A debug page always carries a trace: one finding, the worse one. */
+    if(done[g->rule] || (g->rule == R_TRACE && done[R_DEBUG]))
+      continue;
+    size_t mo, ml, m2, l2;
+    if(!rx_search(&g->rx, b, n, 0, &mo, &ml))
+      continue;
+    if(g->also.pattern && !rx_search(&g->also, b, n, 0, &m2, &l2))
+      continue;
+    done[g->rule] = 1;
+    char title[160];
+    snprintf(title, sizeof(title), "%s: %s", lk_rules[g->rule].title, g->what);
+    scan_flag(s, p, &lk_rules[g->rule], -1, title, NULL, mo, ml, NULL);
+  }
+  /* Internal addresses: only when nothing graver was said of this body
+   * (an environment dump is full of them and is already reported). */
+  if(p->nfindings)
+    return;
+  size_t mo, ml;
+  if(rx_search(&ip_rx, b, n, 0, &mo, &ml)) {
+    char ip[48];
+    snprintf(ip, sizeof(ip), "%.*s", (int)(ml < 40 ? ml : 40), b + mo);
+    if(strcmp(ip, s->target.host) == 0)
+      return; /* the target's own address is not news */
+    scan_flag(s, p, &lk_rules[R_IP], -1, NULL, NULL, mo, ml, ip);
+  }
+}
+
+const struct wd_check check_leaks = {
+  .name = "leaks",
+  .summary = "Stack traces, framework debug pages and internal addresses in responses",
+  .rules = lk_rules,
+  .nrules = ARRAY_LEN(lk_rules),
+  .judge = lk_judge,
+};

@@ -1,0 +1,27 @@
+/*
+ * cli_checks.c - `warden checks`: every rule warden can raise.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "../checks/check.h"
+#include "cli.h"
+
+static void print_rule(const struct wd_rule *r)
+{
+  printf("%-34s %-8s %s\n", r->id, sev_name(r->severity), r->summary);
+}
+
+int cli_checks(int argc, char **argv)
+{
+  (void)argc;
+  (void)argv;
+  printf("%-34s %-8s %s\n", "RULE", "SEVERITY", "DESCRIPTION");
+  printf("# scan\n");
+  for(size_t i = 0; check_registry[i]; i++) {
+    const struct wd_check *c = check_registry[i];
+    for(size_t j = 0; j < c->nrules; j++)
+      print_rule(&c->rules[j]);
+  }
+  return EXIT_CLEAN;
+}

@@ -1,0 +1,221 @@
+/*
+ * cli_scan.c - `warden scan URL`.
+ */
+#include <curl/curl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../scan/scan.h"
+#include "cli.h"
+
+static const char scan_usage[] =
+  "usage: warden scan [options] URL\n"
+  "\n"
+  "Black-box scan of a live API. Read-only: sends only GET, HEAD and OPTIONS,\n"
+  "only to the URL's scheme, host and port (plus --scope), never following a\n"
+  "redirect out of scope.\n"
+  "\n"
+  "Discovery\n"
+  "      --spec FILE|URL       OpenAPI/Swagger document (JSON or YAML)\n"
+  "      --no-discovery        only the URL and the spec: no well-known paths\n"
+  "      --auth-required       every route must need credentials\n"
+  "      --scope HOST[:PORT]   also allow this host (repeatable)\n"
+  "Engine\n"
+  "  -c, --concurrency N       requests in flight (default 32)\n"
+  "      --rate N              requests per second (default unlimited)\n"
+  "      --timeout SEC         per request (default 10)\n"
+  "      --max-time SEC        whole scan budget (default 300)\n"
+  "      --body-cap BYTES      bytes kept of each body (default 1048576)\n"
+  "  -H, --header 'N: V'       extra header on every request (repeatable)\n"
+  "  -k, --insecure            do not verify the server certificate\n"
+  "      --cacert FILE         trust this CA bundle (PEM)\n"
+  "      --cert FILE --key FILE  client certificate (PEM) for mutual TLS\n"
+  "      --proxy URL           send through this proxy\n"
+  "Report\n"
+  CLI_OUT_HELP;
+
+static const struct option scan_opts_long[] = {
+  {"spec", required_argument, NULL, 2001},
+  {"no-discovery", no_argument, NULL, 2002},
+  {"auth-required", no_argument, NULL, 2003},
+  {"scope", required_argument, NULL, 2004},
+  {"concurrency", required_argument, NULL, 'c'},
+  {"rate", required_argument, NULL, 2005},
+  {"timeout", required_argument, NULL, 2006},
+  {"max-time", required_argument, NULL, 2007},
+  {"body-cap", required_argument, NULL, 2008},
+  {"header", required_argument, NULL, 'H'},
+  {"insecure", no_argument, NULL, 'k'},
+  {"cacert", required_argument, NULL, 2009},
+  {"cert", required_argument, NULL, 2010},
+  {"key", required_argument, NULL, 2011},
+  {"proxy", required_argument, NULL, 2012},
+  {"help", no_argument, NULL, 'h'},
+  CLI_OUT_OPTIONS,
+  {NULL, 0, NULL, 0},
+};
+
+static int file_readable(const char *opt, const char *path)
+{
+  if(access(path, R_OK) == 0)
+    return 1;
+  cli_error("%s %s: file cannot be read", opt, path);
+  return 0;
+}
+
+/* The JSON report must stay valid even when the scan never started. */
+static int scan_fail_json(const struct cli_out *out, const char *url,
+                          const char *why, int code)
+{
+  if(strcmp(out->format, "json"))
+    return code;
+  struct wd_findings f;
+  findings_init(&f);
+  struct report r;
+  report_init(&r, "scan", url ? url : "", &f);
+  r.status = REP_FAILED;
+  r.requests = 0;
+  report_note(&r, "%s", why);
+  report_finalize(&r);
+  FILE *o = out->outfile ? fopen(out->outfile, "w") : stdout;
+  if(o) {
+    rep_write_json(o, &r);
+    if(o != stdout)
+      fclose(o);
+  }
+  report_cleanup(&r);
+  findings_cleanup(&f);
+  return code;
+}
+
+int cli_scan(int argc, char **argv)
+{
+  struct scan_opts so;
+  memset(&so, 0, sizeof(so));
+  so.http.concurrency = 32;
+  so.http.timeout_ms = 10000;
+  so.http.connect_timeout_ms = 5000;
+  so.http.body_cap = 1024 * 1024;
+  so.http.max_seconds = 300;
+  so.http.user_agent = "warden/" WARDEN_VERSION;
+  struct cli_out out;
+  cli_out_init(&out);
+  struct curl_slist *headers = NULL;
+  int rc = EXIT_USAGE;
+  long v;
+  char *end;
+  int opt;
+  optind = 1;
+  while((opt = getopt_long(argc, argv, "c:H:kf:o:qh", scan_opts_long, NULL)) != -1) {
+    int r = cli_out_option(&out, opt, optarg);
+    if(r < 0)
+      goto done;
+    if(r > 0)
+      continue;
+    switch(opt) {
+    case 2001: so.spec = optarg; break;
+    case 2002: so.no_discovery = 1; break;
+    case 2003: so.auth_required = 1; break;
+    case 2004:
+      if(so.nscope >= SCOPE_MAX - 1) {
+        cli_error("--scope: at most %d entries", SCOPE_MAX - 1);
+        goto done;
+      }
+      so.scope[so.nscope++] = optarg;
+      break;
+    case 'c':
+      if(cli_parse_int("--concurrency", optarg, 1, 1024, &v))
+        goto done;
+      so.http.concurrency = (int)v;
+      break;
+    case 2005:
+      so.http.rate = strtod(optarg, &end);
+      if(*end || so.http.rate < 0) {
+        cli_error("--rate: '%s' is not a number of requests per second", optarg);
+        goto done;
+      }
+      break;
+    case 2006:
+      if(cli_parse_int("--timeout", optarg, 1, 3600, &v))
+        goto done;
+      so.http.timeout_ms = v * 1000;
+      if(so.http.connect_timeout_ms > so.http.timeout_ms)
+        so.http.connect_timeout_ms = so.http.timeout_ms;
+      break;
+    case 2007:
+      if(cli_parse_int("--max-time", optarg, 1, 86400, &v))
+        goto done;
+      so.http.max_seconds = (double)v;
+      break;
+    case 2008:
+      if(cli_parse_int("--body-cap", optarg, 1024, 256L * 1024 * 1024, &v))
+        goto done;
+      so.http.body_cap = (size_t)v;
+      break;
+    case 'H':
+      if(!strchr(optarg, ':') || optarg[0] == ':' || strpbrk(optarg, "\r\n")) {
+        cli_error("-H: '%s' is not a 'Name: value' header", optarg);
+        goto done;
+      }
+      headers = curl_slist_append(headers, optarg);
+      break;
+    case 'k': so.http.insecure = 1; break;
+    case 2009:
+      if(!file_readable("--cacert", optarg))
+        goto done;
+      so.http.cacert = optarg;
+      break;
+    case 2010:
+      if(!file_readable("--cert", optarg))
+        goto done;
+      so.http.cert = optarg;
+      break;
+    case 2011:
+      if(!file_readable("--key", optarg))
+        goto done;
+      so.http.key = optarg;
+      break;
+    case 2012: so.http.proxy = optarg; break;
+    case 'h':
+      fputs(scan_usage, stdout);
+      rc = EXIT_CLEAN;
+      goto done;
+    default:
+      fputs(scan_usage, stderr);
+      goto done;
+    }
+  }
+  if(optind != argc - 1) {
+    cli_error(optind >= argc ? "scan: no URL given" : "scan: give exactly one URL");
+    fputs(scan_usage, stderr);
+    goto done;
+  }
+  if((so.http.cert == NULL) != (so.http.key == NULL)) {
+    cli_error("--cert and --key go together");
+    goto done;
+  }
+  so.url = argv[optind];
+  so.http.headers = headers;
+  so.progress = !out.quiet && isatty(STDERR_FILENO);
+
+  struct scan s;
+  char err[512] = "";
+  int sr = scan_run(&s, &so, err, sizeof(err));
+  if(sr == 2) {
+    cli_error("%s", err);
+    rc = scan_fail_json(&out, so.url, err, EXIT_USAGE);
+  } else {
+    if(sr == 3)
+      cli_error("%s", err);
+    rc = cli_emit(&s.rep, &out);
+    if(sr == 3)
+      rc = EXIT_TARGET;
+  }
+  scan_cleanup(&s);
+done:
+  curl_slist_free_all(headers);
+  return rc;
+}

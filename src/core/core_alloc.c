@@ -1,0 +1,84 @@
+#include "core_alloc.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void alloc_die(size_t n)
+{
+  fprintf(stderr, "warden: out of memory (%zu bytes)\n", n);
+  abort();
+}
+
+void *xmalloc(size_t n)
+{
+  void *p = malloc(n ? n : 1);
+  if(!p)
+    alloc_die(n);
+  return p;
+}
+
+void *xcalloc(size_t nmemb, size_t size)
+{
+  void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
+  if(!p)
+    alloc_die(nmemb * size);
+  return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+  void *q = realloc(p, n ? n : 1);
+  if(!q)
+    alloc_die(n);
+  return q;
+}
+
+void *xgrow(void *p, size_t *cap, size_t need, size_t elemsize)
+{
+  size_t c = *cap;
+  if(need <= c)
+    return p;
+  if(c < 8)
+    c = 8;
+  while(c < need) {
+    if(c > SIZE_MAX / 2)
+      alloc_die(SIZE_MAX);
+    c *= 2;
+  }
+  if(c > SIZE_MAX / elemsize)
+    alloc_die(SIZE_MAX);
+  p = xrealloc(p, c * elemsize);
+  *cap = c;
+  return p;
+}
+
+char *xstrdup(const char *s)
+{
+  return xstrndup(s, strlen(s));
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+  char *p = xmalloc(n + 1);
+  memcpy(p, s, n);
+  p[n] = '\0';
+  return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  if(n < 0)
+    alloc_die(0);
+  char *p = xmalloc((size_t)n + 1);
+  va_start(ap, fmt);
+  vsnprintf(p, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  return p;
+}

@@ -1,0 +1,22 @@
+/*
+ * core_alloc.h - allocation that never returns NULL.
+ *
+ * warden treats out-of-memory as fatal (as redis and zmap do): every
+ * caller can then assume success, which keeps error paths for real
+ * failures only. These abort with a message on exhaustion.
+ */
+#ifndef WD_CORE_ALLOC_H
+#define WD_CORE_ALLOC_H
+#include <stddef.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *p, size_t n);
+/* Grows an array of elemsize-byte items so it holds at least need items. */
+void *xgrow(void *p, size_t *cap, size_t need, size_t elemsize);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* printf into a fresh heap string; the caller frees it. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

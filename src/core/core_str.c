@@ -1,0 +1,142 @@
+#include "core_str.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core_alloc.h"
+#include "core_buf.h"
+
+const char *str_find_ci(const char *hay, size_t n, const char *needle)
+{
+  size_t m = strlen(needle);
+  if(m == 0)
+    return hay;
+  if(m > n)
+    return NULL;
+  int first = tolower((unsigned char)needle[0]);
+  for(size_t i = 0; i + m <= n; i++) {
+    if(tolower((unsigned char)hay[i]) != first)
+      continue;
+    size_t j = 1;
+    while(j < m && tolower((unsigned char)hay[i + j]) ==
+                       tolower((unsigned char)needle[j]))
+      j++;
+    if(j == m)
+      return hay + i;
+  }
+  return NULL;
+}
+
+const char *str_find(const char *hay, size_t n, const char *needle)
+{
+  size_t m = strlen(needle);
+  if(m == 0)
+    return hay;
+  if(m > n)
+    return NULL;
+  for(size_t i = 0; i + m <= n; i++) {
+    if(hay[i] == needle[0] && memcmp(hay + i, needle, m) == 0)
+      return hay + i;
+  }
+  return NULL;
+}
+
+int str_starts_with(const char *s, const char *prefix)
+{
+  return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+int str_ieq(const char *a, const char *b)
+{
+  for(; *a && *b; a++, b++)
+    if(tolower((unsigned char)*a) != tolower((unsigned char)*b))
+      return 0;
+  return *a == *b;
+}
+
+char *str_mask_secret(const char *s, size_t n)
+{
+  /* Short secrets show nothing at all; longer ones keep 4 characters so
+   * the reader can tell which key it was. The length of the mask is
+   * capped so that it does not leak the exact length of long values. */
+  size_t keep = n >= 12 ? 4 : 0;
+  size_t stars = n - keep;
+  if(stars > 16)
+    stars = 16;
+  if(stars < 4)
+    stars = 4;
+  char *out = xmalloc(keep + stars + 1);
+  memcpy(out, s, keep);
+  memset(out + keep, '*', stars);
+  out[keep + stars] = '\0';
+  return out;
+}
+
+char *str_excerpt(const char *s, size_t n, size_t off, size_t max)
+{
+  struct buf b;
+  buf_init(&b, 0);
+  if(off > n)
+    off = n;
+  if(off > 0)
+    buf_appendz(&b, "...");
+  int space = 0;
+  size_t i;
+  for(i = off; i < n && b.len < max; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if(c == '\n' || c == '\r' || c == '\t' || c == ' ') {
+      if(!space && b.len)
+        buf_append(&b, " ", 1);
+      space = 1;
+      continue;
+    }
+    space = 0;
+    if(c < 0x20 || c == 0x7f)
+      buf_printf(&b, "\\x%02x", c);
+    else
+      buf_append(&b, &s[i], 1);
+  }
+  if(i < n)
+    buf_appendz(&b, "...");
+  return buf_steal(&b);
+}
+
+unsigned long long str_hash(const char *s, size_t n)
+{
+  unsigned long long h = 1469598103934665603ULL;
+  for(size_t i = 0; i < n; i++) {
+    h ^= (unsigned char)s[i];
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+void str_random_hex(char *out, size_t n)
+{
+  static const char hex[] = "0123456789abcdef";
+  unsigned char rnd[64];
+  size_t got = 0;
+  FILE *f = fopen("/dev/urandom", "rb");
+  if(f) {
+    got = fread(rnd, 1, n < sizeof(rnd) ? n : sizeof(rnd), f);
+    fclose(f);
+  }
+  /* /dev/urandom missing is odd but not fatal: the value only has to be
+   * unlikely to name a real route. */
+  unsigned long long seed = (unsigned long long)time(NULL) ^ (unsigned long long)getpid();
+  for(size_t i = 0; i < n; i++) {
+    unsigned v;
+    if(i < got) {
+      v = rnd[i];
+    } else {
+      seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+      v = (unsigned)(seed >> 33);
+    }
+    out[i] = hex[v & 15];
+  }
+  out[n] = '\0';
+}

@@ -1,0 +1,28 @@
+/*
+ * core_str.h - small string helpers with no scanner knowledge.
+ */
+#ifndef WD_CORE_STR_H
+#define WD_CORE_STR_H
+#include <stddef.h>
+
+/* Case-insensitive search for needle in the first n bytes of hay; NULL if
+ * absent. Works on bodies that hold NUL bytes. */
+const char *str_find_ci(const char *hay, size_t n, const char *needle);
+/* Case-sensitive memmem-like search over n bytes. */
+const char *str_find(const char *hay, size_t n, const char *needle);
+int str_starts_with(const char *s, const char *prefix);
+int str_ieq(const char *a, const char *b);
+/* Masks a secret for display: keeps a short prefix so a human can tell
+ * which secret it was, never the rest. "AKIAIOSFODNN7EXAMPLE" becomes
+ * "AKIA****************". Returns a fresh heap string. */
+char *str_mask_secret(const char *s, size_t n);
+/* Copies at most max bytes of s[off..] into a fresh printable one-line
+ * string: control bytes become spaces or \xNN, runs of whitespace fold,
+ * and a cut is marked with "...". */
+char *str_excerpt(const char *s, size_t n, size_t off, size_t max);
+/* 64-bit FNV-1a; used for dedupe keys and body fingerprints. */
+unsigned long long str_hash(const char *s, size_t n);
+/* Random lowercase hex of n chars into out (n+1 bytes). */
+void str_random_hex(char *out, size_t n);
+
+#endif

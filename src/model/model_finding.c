@@ -1,0 +1,171 @@
+#include "model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/core_alloc.h"
+#include "../core/core_str.h"
+
+static const char *const sev_names[] = {"info", "low", "medium", "high",
+                                        "critical"};
+
+const char *sev_name(enum wd_severity s)
+{
+  return (unsigned)s < 5 ? sev_names[s] : "?";
+}
+
+int sev_parse(const char *s)
+{
+  for(int i = 0; i < 5; i++)
+    if(str_ieq(s, sev_names[i]))
+      return i;
+  return -1;
+}
+
+static const struct {
+  const char *key;
+  const char *title;
+  const char *owasp;
+} cats[WD_CAT__COUNT] = {
+  [WD_CAT_BOLA] = {"bola", "Broken Object Level Authorization", "API1:2023"},
+  [WD_CAT_AUTH] = {"auth", "Broken Authentication", "API2:2023"},
+  [WD_CAT_PROPERTY] = {"property", "Broken Object Property Level Authorization", "API3:2023"},
+  [WD_CAT_RESOURCE] = {"resource", "Unrestricted Resource Consumption", "API4:2023"},
+  [WD_CAT_BFLA] = {"bfla", "Broken Function Level Authorization", "API5:2023"},
+  [WD_CAT_FLOWS] = {"flows", "Unrestricted Access to Sensitive Business Flows", "API6:2023"},
+  [WD_CAT_SSRF] = {"ssrf", "Server Side Request Forgery", "API7:2023"},
+  [WD_CAT_MISCONFIG] = {"misconfig", "Security Misconfiguration", "API8:2023"},
+  [WD_CAT_INVENTORY] = {"inventory", "Improper Inventory Management", "API9:2023"},
+  [WD_CAT_UNSAFE] = {"unsafe", "Unsafe Consumption of APIs", "API10:2023"},
+  [WD_CAT_DATA] = {"data", "Sensitive Data Exposure", NULL},
+  [WD_CAT_CONTAINER] = {"container", "Container and Host Exposure", NULL},
+};
+
+const char *cat_name(enum wd_category c)
+{
+  return (unsigned)c < WD_CAT__COUNT ? cats[c].key : "?";
+}
+
+const char *cat_title(enum wd_category c)
+{
+  return (unsigned)c < WD_CAT__COUNT ? cats[c].title : "?";
+}
+
+const char *cat_owasp(enum wd_category c)
+{
+  return (unsigned)c < WD_CAT__COUNT ? cats[c].owasp : NULL;
+}
+
+void findings_init(struct wd_findings *f)
+{
+  memset(f, 0, sizeof(*f));
+}
+
+static void finding_cleanup(struct wd_finding *x)
+{
+  free(x->title);
+  free(x->evidence);
+  free(x->method);
+  free(x->url);
+  free(x->file);
+  free(x->remediation);
+  free(x->key);
+}
+
+void findings_cleanup(struct wd_findings *f)
+{
+  for(size_t i = 0; i < f->n; i++)
+    finding_cleanup(&f->v[i]);
+  free(f->v);
+  memset(f, 0, sizeof(*f));
+}
+
+static char *dupz(const char *s)
+{
+  return s ? xstrdup(s) : NULL;
+}
+
+struct wd_finding *findings_add(struct wd_findings *f,
+                                const struct wd_finding_spec *spec)
+{
+  char *key;
+  if(spec->dedupe)
+    key = xasprintf("%s|%s", spec->rule->id, spec->dedupe);
+  else
+    key = xasprintf("%s|%s %s|%s:%d", spec->rule->id,
+                    spec->method ? spec->method : "",
+                    spec->url ? spec->url : "", spec->file ? spec->file : "",
+                    spec->line);
+  for(size_t i = 0; i < f->n; i++) {
+    if(strcmp(f->v[i].key, key) == 0) {
+      f->v[i].count++;
+      free(key);
+      return &f->v[i];
+    }
+  }
+  f->v = xgrow(f->v, &f->cap, f->n + 1, sizeof(*f->v));
+  struct wd_finding *x = &f->v[f->n++];
+  memset(x, 0, sizeof(*x));
+  x->rule = spec->rule;
+  x->severity = spec->severity >= 0 ? (enum wd_severity)spec->severity
+                                    : spec->rule->severity;
+  x->title = dupz(spec->title);
+  x->evidence = dupz(spec->evidence);
+  x->method = dupz(spec->method);
+  x->url = dupz(spec->url);
+  x->file = dupz(spec->file);
+  x->line = spec->line;
+  x->key = key;
+  x->count = 1;
+  return x;
+}
+
+static int cmp_str(const char *a, const char *b)
+{
+  return strcmp(a ? a : "", b ? b : "");
+}
+
+static int finding_cmp(const void *pa, const void *pb)
+{
+  const struct wd_finding *a = pa, *b = pb;
+  if(a->severity != b->severity)
+    return (int)b->severity - (int)a->severity;
+  int c = strcmp(a->rule->id, b->rule->id);
+  if(c)
+    return c;
+  if((c = cmp_str(a->file, b->file)))
+    return c;
+  if(a->line != b->line)
+    return a->line - b->line;
+  if((c = cmp_str(a->url, b->url)))
+    return c;
+  if((c = cmp_str(a->method, b->method)))
+    return c;
+  return cmp_str(a->key, b->key);
+}
+
+void findings_sort(struct wd_findings *f)
+{
+  if(f->n > 1)
+    qsort(f->v, f->n, sizeof(*f->v), finding_cmp);
+}
+
+size_t findings_count_at_least(const struct wd_findings *f,
+                               enum wd_severity min)
+{
+  size_t n = 0;
+  for(size_t i = 0; i < f->n; i++)
+    if(f->v[i].severity >= min)
+      n++;
+  return n;
+}
+
+const char *rule_remediation(const struct wd_rule *r, const char *framework)
+{
+  if(framework && *framework && r->fixes) {
+    for(const struct wd_fix *x = r->fixes; x->framework; x++)
+      if(strcmp(x->framework, framework) == 0)
+        return x->text;
+  }
+  return r->remediation;
+}

@@ -1,0 +1,420 @@
+#include "net_http.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "../core/core_alloc.h"
+
+struct http_engine {
+  struct http_opts o;
+  CURLM *multi;
+  CURL **pool;         /* idle easy handles */
+  int npool;
+  int inflight;
+  struct http_exchange *qhead, *qtail; /* waiting to start */
+  double started;
+  double next_slot;    /* rate limiter: earliest start of the next one */
+  long sent;
+  int stopped;         /* budget spent */
+};
+
+double http_now(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int http_global_ready;
+
+struct http_engine *http_engine_new(const struct http_opts *o, char *err,
+                                    size_t errlen)
+{
+  if(!http_global_ready) {
+    if(curl_global_init(CURL_GLOBAL_DEFAULT)) {
+      snprintf(err, errlen, "libcurl could not be initialised");
+      return NULL;
+    }
+    http_global_ready = 1;
+  }
+  struct http_engine *e = xcalloc(1, sizeof(*e));
+  e->o = *o;
+  if(e->o.concurrency < 1)
+    e->o.concurrency = 1;
+  e->multi = curl_multi_init();
+  if(!e->multi) {
+    snprintf(err, errlen, "libcurl multi handle could not be created");
+    free(e);
+    return NULL;
+  }
+  curl_multi_setopt(e->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
+  curl_multi_setopt(e->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
+                    (long)e->o.concurrency);
+  curl_multi_setopt(e->multi, CURLMOPT_MAXCONNECTS, (long)e->o.concurrency);
+  e->pool = xcalloc((size_t)e->o.concurrency, sizeof(CURL *));
+  e->started = http_now();
+  e->next_slot = e->started;
+  return e;
+}
+
+void http_engine_free(struct http_engine *e)
+{
+  if(!e)
+    return;
+  for(int i = 0; i < e->npool; i++)
+    curl_easy_cleanup(e->pool[i]);
+  free(e->pool);
+  curl_multi_cleanup(e->multi);
+  free(e);
+}
+
+void http_exchange_init(struct http_exchange *x, const char *method,
+                        char *url)
+{
+  memset(x, 0, sizeof(*x));
+  x->method = method;
+  x->url = url;
+  buf_init(&x->body, 0);
+  buf_init(&x->head, HTTP_HEADERS_CAP);
+}
+
+void http_exchange_cleanup(struct http_exchange *x)
+{
+  buf_cleanup(&x->body);
+  buf_cleanup(&x->head);
+}
+
+static size_t http_on_body(char *p, size_t size, size_t n, void *ud)
+{
+  struct http_exchange *x = ud;
+  size_t len = size * n;
+  if(buf_append(&x->body, p, len) < 0)
+    return 0; /* over the cap: abort the transfer, keep what we have */
+  return len;
+}
+
+static size_t http_on_header(char *p, size_t size, size_t n, void *ud)
+{
+  struct http_exchange *x = ud;
+  size_t len = size * n;
+  /* Interim responses (100 Continue, a proxy's CONNECT answer) come
+   * through here too; keep only the block of the last status line. */
+  if(len >= 5 && memcmp(p, "HTTP/", 5) == 0)
+    buf_reset(&x->head);
+  buf_append(&x->head, p, len); /* capped; the rest is dropped */
+  return len;
+}
+
+static CURL *http_easy_take(struct http_engine *e)
+{
+  if(e->npool > 0) {
+    CURL *c = e->pool[--e->npool];
+    curl_easy_reset(c);
+    return c;
+  }
+  return curl_easy_init();
+}
+
+static void http_easy_give(struct http_engine *e, CURL *c)
+{
+  if(e->npool < e->o.concurrency)
+    e->pool[e->npool++] = c;
+  else
+    curl_easy_cleanup(c);
+}
+
+static void http_setup(struct http_engine *e, CURL *c, struct http_exchange *x)
+{
+  const struct http_opts *o = &e->o;
+  curl_easy_setopt(c, CURLOPT_URL, x->url);
+  curl_easy_setopt(c, CURLOPT_PRIVATE, x);
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  /* Only http and https, ever; redirects are the scan layer's to judge
+   * against the scope, so libcurl never follows one. */
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+  if(strcmp(x->method, "HEAD") == 0)
+    curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+  else if(strcmp(x->method, "GET") != 0)
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, x->method);
+  /* Empty string: every encoding libcurl can decode. The body callback
+   * sees decoded bytes, so the cap also bounds a decompression bomb. */
+  curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+  curl_easy_setopt(c, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+  curl_easy_setopt(c, CURLOPT_PIPEWAIT, 1L);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, o->timeout_ms);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, http_on_body);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, x);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, http_on_header);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, x);
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, x->error);
+  curl_easy_setopt(c, CURLOPT_USERAGENT, o->user_agent ? o->user_agent : "warden");
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, o->insecure ? 0L : 1L);
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, o->insecure ? 0L : 2L);
+  if(o->cacert)
+    curl_easy_setopt(c, CURLOPT_CAINFO, o->cacert);
+  if(o->cert)
+    curl_easy_setopt(c, CURLOPT_SSLCERT, o->cert);
+  if(o->key)
+    curl_easy_setopt(c, CURLOPT_SSLKEY, o->key);
+  /* An explicit empty proxy stops libcurl from reading http_proxy from
+   * the environment: warden's traffic goes where the user said. */
+  curl_easy_setopt(c, CURLOPT_PROXY, o->proxy ? o->proxy : "");
+  const struct curl_slist *h = x->headers ? x->headers : o->headers;
+  if(h)
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+}
+
+int http_engine_submit(struct http_engine *e, struct http_exchange *x,
+                       void (*done)(struct http_exchange *, void *),
+                       void *ctx)
+{
+  if(e->stopped)
+    return -1;
+  x->done = done;
+  x->ctx = ctx;
+  x->next = NULL;
+  x->outcome = HTTP_PENDING;
+  if(e->qtail)
+    e->qtail->next = x;
+  else
+    e->qhead = x;
+  e->qtail = x;
+  return 0;
+}
+
+static enum http_outcome http_map(CURLcode rc, const struct http_exchange *x)
+{
+  switch(rc) {
+  case CURLE_OK:
+    return HTTP_OK;
+  case CURLE_WRITE_ERROR:
+    return x->body.truncated ? HTTP_TRUNCATED : HTTP_PROTOCOL;
+  case CURLE_OPERATION_TIMEDOUT:
+    return HTTP_TIMEOUT;
+  case CURLE_COULDNT_RESOLVE_HOST:
+  case CURLE_COULDNT_RESOLVE_PROXY:
+  case CURLE_COULDNT_CONNECT:
+    return HTTP_CONNECT;
+  case CURLE_SSL_CONNECT_ERROR:
+  case CURLE_PEER_FAILED_VERIFICATION:
+  case CURLE_SSL_CERTPROBLEM:
+  case CURLE_SSL_CIPHER:
+  case CURLE_SSL_CACERT_BADFILE:
+  case CURLE_SSL_ISSUER_ERROR:
+  case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+  case CURLE_SSL_INVALIDCERTSTATUS:
+  case CURLE_SSL_CRL_BADFILE:
+  case CURLE_SSL_ENGINE_INITFAILED:
+  case CURLE_SSL_ENGINE_NOTFOUND:
+  case CURLE_SSL_ENGINE_SETFAILED:
+    return HTTP_TLS;
+  default:
+    return HTTP_PROTOCOL;
+  }
+}
+
+static void http_finish(struct http_engine *e, CURL *c, CURLcode rc)
+{
+  struct http_exchange *x = NULL;
+  curl_easy_getinfo(c, CURLINFO_PRIVATE, (char **)&x);
+  long status = 0, ver = 0;
+  double secs = 0;
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+  curl_easy_getinfo(c, CURLINFO_HTTP_VERSION, &ver);
+  curl_easy_getinfo(c, CURLINFO_TOTAL_TIME, &secs);
+  x->status = status;
+  x->httpver = ver == CURL_HTTP_VERSION_2_0 ? 20 :
+               ver == CURL_HTTP_VERSION_1_0 ? 10 : 11;
+  x->seconds = secs;
+  x->outcome = http_map(rc, x);
+  /* A timeout or reset after the status line still gave us a response;
+   * judge what arrived, but say the body is incomplete. */
+  if(x->outcome != HTTP_OK && x->outcome != HTTP_TRUNCATED && status > 0 &&
+     x->outcome != HTTP_TLS)
+    x->body.truncated = 1;
+  if(rc == CURLE_OK)
+    x->error[0] = '\0';
+  else if(!x->error[0])
+    snprintf(x->error, sizeof(x->error), "%s", curl_easy_strerror(rc));
+  curl_multi_remove_handle(e->multi, c);
+  http_easy_give(e, c);
+  e->inflight--;
+  x->easy = NULL;
+  x->done(x, x->ctx);
+}
+
+/* Ends everything still queued with HTTP_BUDGET; the caller has already
+ * cancelled what was in flight. */
+static void http_stop_queue(struct http_engine *e)
+{
+  e->stopped = 1;
+  while(e->qhead) {
+    struct http_exchange *x = e->qhead;
+    e->qhead = x->next;
+    x->outcome = HTTP_BUDGET;
+    snprintf(x->error, sizeof(x->error),
+             "scan budget spent before the request started");
+    x->done(x, x->ctx);
+  }
+  e->qtail = NULL;
+}
+
+long http_engine_run(struct http_engine *e)
+{
+  /* Handles in flight, so that the budget can cancel them. */
+  struct http_exchange **live = xcalloc((size_t)e->o.concurrency, sizeof(*live));
+  while(e->qhead || e->inflight) {
+    double now = http_now();
+    if(e->o.max_seconds > 0 && now - e->started >= e->o.max_seconds && !e->stopped) {
+      e->stopped = 1; /* callbacks below must not queue more */
+      for(int i = 0; i < e->o.concurrency; i++) {
+        struct http_exchange *x = live[i];
+        if(!x)
+          continue;
+        live[i] = NULL;
+        CURL *c = x->easy;
+        curl_multi_remove_handle(e->multi, c);
+        http_easy_give(e, c);
+        e->inflight--;
+        x->easy = NULL;
+        x->outcome = HTTP_BUDGET;
+        snprintf(x->error, sizeof(x->error), "scan budget spent while waiting for the response");
+        x->done(x, x->ctx);
+      }
+      http_stop_queue(e);
+      break;
+    }
+    /* Start what the concurrency cap and the rate allow. */
+    while(e->qhead && e->inflight < e->o.concurrency) {
+      if(e->o.rate > 0) {
+        if(now < e->next_slot)
+          break;
+        e->next_slot += 1.0 / e->o.rate;
+        if(e->next_slot < now - 1.0)
+          e->next_slot = now; /* no burst after an idle spell */
+      }
+      struct http_exchange *x = e->qhead;
+      e->qhead = x->next;
+      if(!e->qhead)
+        e->qtail = NULL;
+      CURL *c = http_easy_take(e);
+      if(!c) {
+        x->outcome = HTTP_PROTOCOL;
+        snprintf(x->error, sizeof(x->error), "could not create a libcurl handle");
+        x->done(x, x->ctx);
+        continue;
+      }
+      buf_reset(&x->body);
+      buf_reset(&x->head);
+      x->body.limit = e->o.body_cap;
+      http_setup(e, c, x);
+      x->easy = c;
+      curl_multi_add_handle(e->multi, c);
+      for(int i = 0; i < e->o.concurrency; i++)
+        if(!live[i]) {
+          live[i] = x;
+          break;
+        }
+      e->inflight++;
+      e->sent++;
+    }
+    int running = 0;
+    curl_multi_perform(e->multi, &running);
+    CURLMsg *m;
+    int left;
+    while((m = curl_multi_info_read(e->multi, &left))) {
+      if(m->msg != CURLMSG_DONE)
+        continue;
+      CURL *c = m->easy_handle;
+      CURLcode rc = m->data.result;
+      struct http_exchange *x = NULL;
+      curl_easy_getinfo(c, CURLINFO_PRIVATE, (char **)&x);
+      for(int i = 0; i < e->o.concurrency; i++)
+        if(live[i] == x) {
+          live[i] = NULL;
+          break;
+        }
+      http_finish(e, c, rc);
+    }
+    if(!e->qhead && !e->inflight)
+      break;
+    int wait_ms = 100;
+    if(e->qhead && e->inflight < e->o.concurrency && e->o.rate > 0) {
+      double d = (e->next_slot - http_now()) * 1000.0;
+      wait_ms = d <= 0 ? 0 : d < 100 ? (int)d + 1 : 100;
+    } else if(e->qhead && e->inflight < e->o.concurrency) {
+      wait_ms = 0;
+    }
+    if(wait_ms > 0 && e->inflight)
+      curl_multi_poll(e->multi, NULL, 0, wait_ms, NULL);
+    else if(wait_ms > 0) {
+      struct timespec ts = {0, (long)wait_ms * 1000000L};
+      nanosleep(&ts, NULL);
+    }
+  }
+  free(live);
+  return e->sent;
+}
+
+int http_engine_out_of_budget(const struct http_engine *e)
+{
+  return e->stopped;
+}
+
+long http_engine_sent(const struct http_engine *e)
+{
+  return e->sent;
+}
+
+int http_header(const struct http_exchange *x, const char *name, int idx,
+                char *out, size_t outlen)
+{
+  const char *p = buf_str(&x->head);
+  size_t nl = strlen(name);
+  int seen = 0;
+  while(*p) {
+    const char *eol = strchr(p, '\n');
+    size_t len = eol ? (size_t)(eol - p) : strlen(p);
+    if(len > nl && p[nl] == ':' && strncasecmp(p, name, nl) == 0) {
+      if(seen++ == idx) {
+        const char *v = p + nl + 1;
+        const char *end = p + len;
+        while(v < end && (*v == ' ' || *v == '\t'))
+          v++;
+        while(end > v && (end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t'))
+          end--;
+        size_t vl = (size_t)(end - v);
+        if(outlen) {
+          if(vl >= outlen)
+            vl = outlen - 1;
+          memcpy(out, v, vl);
+          out[vl] = '\0';
+        }
+        return 1;
+      }
+    }
+    if(!eol)
+      break;
+    p = eol + 1;
+  }
+  return 0;
+}
+
+const char *http_outcome_name(enum http_outcome o)
+{
+  static const char *const names[] = {"pending", "ok", "truncated", "timeout",
+                                      "connect", "tls", "protocol", "budget"};
+  return (unsigned)o < sizeof(names) / sizeof(names[0]) ? names[o] : "?";
+}
+
+int http_answered(const struct http_exchange *x)
+{
+  return (x->outcome == HTTP_OK || x->outcome == HTTP_TRUNCATED ||
+          (x->status > 0 && x->outcome != HTTP_BUDGET)) && x->status > 0;
+}

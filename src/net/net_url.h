@@ -1,0 +1,48 @@
+/*
+ * net_url.h - URL parsing and the scope lock.
+ *
+ * Every URL warden is about to request goes through scope_allows() first:
+ * the scope is the scheme, host and port of the target, widened only by
+ * --scope entries the user gave. Parsing is libcurl's URL API.
+ */
+#ifndef WD_NET_URL_H
+#define WD_NET_URL_H
+#include <stddef.h>
+
+struct url_parts {
+  char *scheme; /* lowercase: "http" or "https" */
+  char *host;   /* lowercase; IPv6 without brackets */
+  int port;     /* explicit or the scheme default */
+  char *path;   /* starts with "/" */
+  char *query;  /* without "?", or NULL */
+};
+
+/* Parses an absolute http(s) URL. On failure returns -1 and writes a
+ * reason into err. */
+int url_parse(const char *url, struct url_parts *out, char *err, size_t errlen);
+void url_parts_cleanup(struct url_parts *u);
+/* Resolves ref (absolute, or relative like "/x" or "../y") against base.
+ * Returns a fresh normalised URL, or NULL if it cannot be resolved. */
+char *url_resolve(const char *base, const char *ref);
+/* "scheme://host:port" of a parsed URL; fresh string. */
+char *url_origin(const struct url_parts *u);
+
+#define SCOPE_MAX 16
+
+struct scope {
+  char *scheme[SCOPE_MAX];
+  char *host[SCOPE_MAX];
+  int port[SCOPE_MAX]; /* 0 = any port of that host */
+  int n;
+};
+
+void scope_init(struct scope *s);
+void scope_cleanup(struct scope *s);
+/* Adds the origin of a target URL (scheme, host and port all pinned). */
+int scope_add_url(struct scope *s, const struct url_parts *u);
+/* Adds "host" or "host:port" from --scope (either scheme). */
+int scope_add_spec(struct scope *s, const char *spec, char *err, size_t errlen);
+/* 1 if url may be requested. */
+int scope_allows(const struct scope *s, const char *url);
+
+#endif

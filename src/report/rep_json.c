@@ -1,0 +1,95 @@
+/*
+ * rep_json.c - the JSON report; docs/report-json.md is its schema.
+ */
+#include <stddef.h>
+
+#include "../core/core_jw.h"
+#include "report.h"
+
+static const char *const status_names[] = {"complete", "partial", "failed"};
+
+static void rep_json_finding(struct jw *w, const struct wd_finding *x)
+{
+  const struct wd_rule *r = x->rule;
+  jw_obj_open(w);
+  jw_kstr(w, "rule", r->id);
+  jw_kstr(w, "severity", sev_name(x->severity));
+  jw_kstr(w, "category", cat_name(r->category));
+  jw_kstr(w, "title", x->title ? x->title : r->title);
+  jw_kstr(w, "owasp", r->owasp);
+  if(r->cwe)
+    jw_kint(w, "cwe", r->cwe);
+  else
+    jw_kstr(w, "cwe", NULL);
+  jw_key(w, "location");
+  jw_obj_open(w);
+  if(x->url) {
+    jw_kstr(w, "method", x->method);
+    jw_kstr(w, "url", x->url);
+  }
+  if(x->file) {
+    jw_kstr(w, "file", x->file);
+    jw_kint(w, "line", x->line);
+  }
+  jw_obj_close(w);
+  jw_kstr(w, "evidence", x->evidence);
+  jw_kint(w, "count", x->count);
+  jw_kstr(w, "remediation", x->remediation ? x->remediation : r->remediation);
+  jw_obj_close(w);
+}
+
+void rep_write_json(FILE *out, const struct report *r)
+{
+  struct jw w;
+  jw_init(&w, out, 1);
+  jw_obj_open(&w);
+  jw_kstr(&w, "schema", WD_REPORT_SCHEMA);
+  jw_kstr(&w, "tool", "warden " WARDEN_VERSION);
+  jw_kstr(&w, "kind", r->kind);
+  jw_kstr(&w, "target", r->target);
+  jw_kstr(&w, "status", status_names[r->status]);
+  jw_kstr(&w, "framework", r->framework);
+  jw_knum(&w, "seconds", r->seconds);
+  if(r->requests >= 0)
+    jw_kint(&w, "requests", r->requests);
+  jw_key(&w, "score");
+  jw_obj_open(&w);
+  jw_kstr(&w, "formula", WD_SCORE_VERSION);
+  jw_kint(&w, "overall", r->score.overall);
+  char g[2] = {r->score.grade, 0};
+  jw_kstr(&w, "grade", g);
+  jw_kstr(&w, "cap", r->score.cap_reason);
+  jw_key(&w, "categories");
+  jw_obj_open(&w);
+  for(int c = 0; c < WD_CAT__COUNT; c++)
+    jw_kint(&w, cat_name((enum wd_category)c), r->score.category[c]);
+  jw_obj_close(&w);
+  jw_obj_close(&w);
+  jw_key(&w, "summary");
+  jw_obj_open(&w);
+  int counts[5] = {0};
+  for(size_t i = 0; i < r->findings->n; i++)
+    counts[r->findings->v[i].severity]++;
+  for(int s = WD_SEV_CRITICAL; s >= WD_SEV_INFO; s--)
+    jw_kint(&w, sev_name((enum wd_severity)s), counts[s]);
+  jw_obj_close(&w);
+  if(r->nfacts) {
+    jw_key(&w, "facts");
+    jw_obj_open(&w);
+    for(size_t i = 0; i < r->nfacts; i++)
+      jw_kstr(&w, r->fact_keys[i], r->fact_vals[i]);
+    jw_obj_close(&w);
+  }
+  jw_key(&w, "findings");
+  jw_arr_open(&w);
+  for(size_t i = 0; i < r->findings->n; i++)
+    rep_json_finding(&w, &r->findings->v[i]);
+  jw_arr_close(&w);
+  jw_key(&w, "notes");
+  jw_arr_open(&w);
+  for(size_t i = 0; i < r->nnotes; i++)
+    jw_str(&w, r->notes[i]);
+  jw_arr_close(&w);
+  jw_obj_close(&w);
+  jw_end(&w);
+}

@@ -1,0 +1,93 @@
+/*
+ * rep_term.c - the human report for a terminal.
+ */
+#include <string.h>
+
+#include "report.h"
+
+#define C_RESET "\033[0m"
+#define C_BOLD "\033[1m"
+#define C_DIM "\033[2m"
+
+static const char *sev_color(enum wd_severity s)
+{
+  switch(s) {
+  case WD_SEV_CRITICAL: return "\033[1;35m";
+  case WD_SEV_HIGH: return "\033[1;31m";
+  case WD_SEV_MEDIUM: return "\033[33m";
+  case WD_SEV_LOW: return "\033[36m";
+  default: return "\033[2m";
+  }
+}
+
+static const char *grade_color(char g)
+{
+  switch(g) {
+  case 'A': return "\033[1;32m";
+  case 'B': return "\033[32m";
+  case 'C': return "\033[33m";
+  case 'D': return "\033[31m";
+  default: return "\033[1;31m";
+  }
+}
+
+void rep_write_term(FILE *out, const struct report *r, int color)
+{
+  const char *b = color ? C_BOLD : "", *d = color ? C_DIM : "",
+             *z = color ? C_RESET : "";
+  static const char *const status_names[] = {"complete", "partial",
+                                             "FAILED"};
+  fprintf(out, "%swarden %s%s  %s\n", b, r->kind, z, r->target);
+  if(r->framework)
+    fprintf(out, "%sframework:%s %s\n", d, z, r->framework);
+  for(size_t i = 0; i < r->nfacts; i++)
+    fprintf(out, "%s%s:%s %s\n", d, r->fact_keys[i], z, r->fact_vals[i]);
+  fprintf(out, "%sstatus:%s %s, %.2fs", d, z, status_names[r->status],
+          r->seconds);
+  if(r->requests >= 0)
+    fprintf(out, ", %ld requests", r->requests);
+  fputc('\n', out);
+  fprintf(out, "\n%sScore %d/100  grade %s%c%s%s", b, r->score.overall,
+          color ? grade_color(r->score.grade) : "", r->score.grade, z,
+          color ? "" : "");
+  if(r->score.cap_reason)
+    fprintf(out, "  %s(%s)%s", d, r->score.cap_reason, z);
+  fprintf(out, "%s  [%s]\n", z, WD_SCORE_VERSION);
+  for(int c = 0; c < WD_CAT__COUNT; c++) {
+    int s = r->score.category[c];
+    if(s == 100)
+      continue;
+    const char *ow = cat_owasp((enum wd_category)c);
+    fprintf(out, "  %-10s %3d  %s%s%s%s\n", cat_name((enum wd_category)c), s,
+            cat_title((enum wd_category)c), ow ? " (" : "", ow ? ow : "",
+            ow ? ")" : "");
+  }
+  fprintf(out, "\n%s%zu finding%s%s\n", b, r->findings->n,
+          r->findings->n == 1 ? "" : "s", z);
+  for(size_t i = 0; i < r->findings->n; i++) {
+    const struct wd_finding *x = &r->findings->v[i];
+    const struct wd_rule *ru = x->rule;
+    fprintf(out, "\n%s%-8s%s %s%s%s  %s[%s]%s\n",
+            color ? sev_color(x->severity) : "", sev_name(x->severity), z, b,
+            x->title ? x->title : ru->title, z, d, ru->id, z);
+    if(x->url)
+      fprintf(out, "         at %s %s", x->method ? x->method : "", x->url);
+    else if(x->file)
+      fprintf(out, "         at %s:%d", x->file, x->line);
+    if(x->url || x->file) {
+      if(x->count > 1)
+        fprintf(out, " %s(and %u more)%s", d, x->count - 1, z);
+      fputc('\n', out);
+    }
+    if(x->evidence)
+      fprintf(out, "         %sevidence:%s %s\n", d, z, x->evidence);
+    const char *rem = x->remediation ? x->remediation : ru->remediation;
+    if(rem)
+      fprintf(out, "         %sfix:%s %s\n", d, z, rem);
+  }
+  if(r->nnotes) {
+    fprintf(out, "\n%snotes%s\n", b, z);
+    for(size_t i = 0; i < r->nnotes; i++)
+      fprintf(out, "  - %s\n", r->notes[i]);
+  }
+}

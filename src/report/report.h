@@ -1,0 +1,52 @@
+/*
+ * report.h - what every side of warden hands to the writers.
+ *
+ * The report borrows the findings; it owns its notes. Writers never
+ * change the report; they may be called several times (terminal and -o).
+ */
+#ifndef WD_REPORT_H
+#define WD_REPORT_H
+#include <stdio.h>
+
+#include "../model/model.h"
+#include "../model/model_score.h"
+
+#define WD_REPORT_SCHEMA "warden-report-1"
+
+enum rep_status {
+  REP_COMPLETE = 0, /* everything planned was done */
+  REP_PARTIAL,      /* budget ran out or some probes failed */
+  REP_FAILED,       /* the target could not be analysed at all */
+};
+
+struct report {
+  const char *kind;      /* "scan", "iac", "inspect" */
+  const char *target;    /* URL, path list, or root directory */
+  const char *framework; /* fingerprinted framework, or NULL */
+  enum rep_status status;
+  double seconds;
+  long requests;         /* HTTP requests sent (scan only) */
+  struct wd_findings *findings; /* borrowed */
+  struct wd_score score;
+  char **notes;          /* what went wrong, one line each; owned */
+  size_t nnotes, capnotes;
+  /* Free-form facts ("environment": "docker", ...); owned. */
+  char **fact_keys, **fact_vals;
+  size_t nfacts, capfacts;
+};
+
+void report_init(struct report *r, const char *kind, const char *target,
+                 struct wd_findings *findings);
+void report_cleanup(struct report *r);
+void report_note(struct report *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void report_fact(struct report *r, const char *key, const char *val);
+/* Sorts the findings, picks each one's remediation for the framework and
+ * computes the score. Call once, before writing. */
+void report_finalize(struct report *r);
+
+void rep_write_json(FILE *out, const struct report *r);
+/* color: 1 to use ANSI colours. */
+void rep_write_term(FILE *out, const struct report *r, int color);
+
+#endif

@@ -1,0 +1,601 @@
+#include "scan.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../checks/check.h"
+#include "../core/core_alloc.h"
+#include "../core/core_str.h"
+#include "scan_rx.h"
+
+#define SCAN_MAX_PROBES 20000
+#define SCAN_MAX_REDIRECTS 5
+#define EXCERPT_BEFORE 40
+#define EXCERPT_MAX 200
+
+static void scan_on_done(struct http_exchange *x, void *ctx);
+static void scan_found_spec(struct scan *s, struct probe *p);
+
+/* Request key: method, URL and the flags that change what is sent. */
+static unsigned long long probe_key(const char *method, const char *url)
+{
+  char *k = xasprintf("%s %s", method, url);
+  unsigned long long h = str_hash(k, strlen(k));
+  free(k);
+  return h;
+}
+
+static int scan_seen(struct scan *s, unsigned long long key)
+{
+  for(size_t i = 0; i < s->nseen; i++)
+    if(s->seen[i] == key)
+      return 1;
+  s->seen = xgrow(s->seen, &s->capseen, s->nseen + 1, sizeof(*s->seen));
+  s->seen[s->nseen++] = key;
+  return 0;
+}
+
+/* The method policy: default mode reads only. */
+static int method_allowed(const char *m)
+{
+  return !strcmp(m, "GET") || !strcmp(m, "HEAD") || !strcmp(m, "OPTIONS");
+}
+
+struct probe *scan_queue(struct scan *s, const char *method, const char *path,
+                         unsigned flags, const struct wd_check *origin, int tag)
+{
+  if(!method_allowed(method))
+    return NULL;
+  if(s->nprobes >= SCAN_MAX_PROBES)
+    return NULL;
+  char *url = url_resolve(s->target_url, path);
+  if(!url)
+    return NULL;
+  /* The scope lock: nothing outside it is ever requested. */
+  if(!scope_allows(&s->scope, url) || scan_seen(s, probe_key(method, url))) {
+    free(url);
+    return NULL;
+  }
+  struct probe *p = xcalloc(1, sizeof(*p));
+  http_exchange_init(&p->x, method, url);
+  struct url_parts u;
+  char err[128];
+  if(url_parse(url, &u, err, sizeof(err)) == 0) {
+    p->path = u.query ? xasprintf("%s?%s", u.path, u.query) : xstrdup(u.path);
+    url_parts_cleanup(&u);
+  } else {
+    p->path = xstrdup(path);
+  }
+  p->flags = flags;
+  p->origin = origin;
+  p->tag = tag;
+  if(http_engine_submit(s->eng, &p->x, scan_on_done, s)) {
+    http_exchange_cleanup(&p->x);
+    free(p->x.url);
+    free(p->path);
+    free(p);
+    return NULL;
+  }
+  s->probes = xgrow(s->probes, &s->capprobes, s->nprobes + 1, sizeof(*s->probes));
+  s->probes[s->nprobes++] = p;
+  return p;
+}
+
+/* ---- baseline and soft 404 ------------------------------------------ */
+
+/* Hash of the body with every copy of the request path removed, since
+ * "not found" pages often echo the path. */
+static unsigned long long body_shape(const struct probe *p, size_t *len_out)
+{
+  const char *b = buf_str(&p->x.body);
+  size_t n = p->x.body.len;
+  const char *needle = p->path;
+  size_t nl = strlen(needle);
+  unsigned long long h = 1469598103934665603ULL;
+  size_t len = 0;
+  for(size_t i = 0; i < n;) {
+    if(nl > 1 && i + nl <= n && memcmp(b + i, needle, nl) == 0) {
+      i += nl;
+      continue;
+    }
+    h ^= (unsigned char)b[i++];
+    h *= 1099511628211ULL;
+    len++;
+  }
+  *len_out = len;
+  return h;
+}
+
+static void baseline_record(struct scan *s, struct probe *p, int slot)
+{
+  struct baseline *b = &s->base[slot];
+  if(!http_answered(&p->x))
+    return;
+  b->valid = 1;
+  b->status = p->x.status;
+  b->hash = body_shape(p, &b->len);
+  if(!http_header(&p->x, "Content-Type", 0, b->ctype, sizeof(b->ctype)))
+    b->ctype[0] = '\0';
+}
+
+int scan_like_baseline(const struct scan *s, const struct probe *p)
+{
+  size_t len;
+  unsigned long long h = body_shape(p, &len);
+  for(int i = 0; i < 2; i++) {
+    const struct baseline *b = &s->base[i];
+    if(!b->valid || b->status != p->x.status)
+      continue;
+    if(b->hash == h)
+      return 1;
+    /* Same status, same type, nearly the same size: a templated page
+     * (a catch-all SPA index, a "not found" page with a timestamp). */
+    char ct[64];
+    if(!http_header(&p->x, "Content-Type", 0, ct, sizeof(ct)))
+      ct[0] = '\0';
+    size_t lo = b->len < len ? b->len : len, hi = b->len < len ? len : b->len;
+    if(strcmp(ct, b->ctype) == 0 && hi - lo <= hi / 20 + 8)
+      return 1;
+  }
+  return 0;
+}
+
+int scan_is_hit(const struct scan *s, const struct probe *p)
+{
+  if(!http_answered(&p->x) || p->x.status < 200 || p->x.status > 299)
+    return 0;
+  return !scan_like_baseline(s, p);
+}
+
+/* ---- findings -------------------------------------------------------- */
+
+void scan_add_secret(struct scan *s, const char *value)
+{
+  if(!value || strlen(value) < 4)
+    return;
+  s->secrets = xgrow(s->secrets, &s->capsecrets, s->nsecrets + 1, sizeof(char *));
+  s->secrets[s->nsecrets++] = xstrdup(value);
+}
+
+/* Secrets found in responses: each pattern's group 0 is masked, keeping
+ * the name (KEY=) visible so the reader knows what leaked. */
+static struct rx mask_rx[] = {
+  RX("AKIA[0-9A-Z]{16}"),
+  RX("eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]*"),
+  RX_I("bearer\\s+[A-Za-z0-9._~+/-]{8,}=*"),
+  RX("(?i:secret|passw(?:or)?d|pwd|token|api[_-]?key|private[_-]?key|credential|access[_-]?key)[A-Za-z0-9_]*\\\"?\\s*[=:]\\s*\\\"?[^\\s\\\"',;&]{4,}"),
+  RX("(?:gh[pousr]_[A-Za-z0-9]{30,}|xox[abpr]-[A-Za-z0-9-]{10,}|sk_live_[A-Za-z0-9]{16,})"),
+};
+
+static void mask_range(struct buf *out, const char *m, size_t ml)
+{
+  /* Keep "NAME=" or "NAME: " of a key/value match; mask the value. */
+  size_t keep = 0;
+  for(size_t i = 0; i < ml; i++)
+    if(m[i] == '=' || m[i] == ':') {
+      keep = i + 1;
+      while(keep < ml && (m[keep] == ' ' || m[keep] == '"'))
+        keep++;
+      break;
+    }
+  if(keep == 0 && ml > 7 && str_find_ci(m, 7, "bearer "))
+    keep = 7;
+  buf_append(out, m, keep);
+  char *mask = str_mask_secret(m + keep, ml - keep);
+  buf_appendz(out, mask);
+  free(mask);
+}
+
+char *scan_mask(const struct scan *s, const char *text)
+{
+  char *cur = xstrdup(text);
+  for(size_t r = 0; r < ARRAY_LEN(mask_rx); r++) {
+    struct buf out;
+    buf_init(&out, 0);
+    size_t n = strlen(cur), pos = 0, mo, ml;
+    while(pos <= n && rx_search(&mask_rx[r], cur, n, pos, &mo, &ml) && ml) {
+      buf_append(&out, cur + pos, mo - pos);
+      mask_range(&out, cur + mo, ml);
+      pos = mo + ml;
+    }
+    buf_append(&out, cur + pos, n - pos);
+    free(cur);
+    cur = buf_steal(&out);
+  }
+  for(size_t i = 0; s && i < s->nsecrets; i++) {
+    const char *sec = s->secrets[i];
+    size_t sl = strlen(sec);
+    struct buf out;
+    buf_init(&out, 0);
+    const char *p = cur, *hit;
+    while((hit = str_find(p, strlen(p), sec))) {
+      buf_append(&out, p, (size_t)(hit - p));
+      char *mask = str_mask_secret(sec, sl);
+      buf_appendz(&out, mask);
+      free(mask);
+      p = hit + sl;
+    }
+    buf_appendz(&out, p);
+    free(cur);
+    cur = buf_steal(&out);
+  }
+  return cur;
+}
+
+void scan_flag(struct scan *s, struct probe *p, const struct wd_rule *r,
+               int severity, const char *title, const char *text,
+               size_t off, size_t len, const char *dedupe)
+{
+  char *raw;
+  if(text) {
+    raw = xstrdup(text);
+  } else {
+    size_t from = off > EXCERPT_BEFORE ? off - EXCERPT_BEFORE : 0;
+    size_t to = off + len + 80;
+    if(to > p->x.body.len)
+      to = p->x.body.len;
+    size_t max = to - from < EXCERPT_MAX ? to - from : EXCERPT_MAX;
+    raw = str_excerpt(buf_str(&p->x.body), to, from, max);
+  }
+  char *ev = scan_mask(s, raw);
+  free(raw);
+  char *dd = dedupe ? scan_mask(s, dedupe) : NULL;
+  struct wd_finding_spec fs = {
+    .rule = r,
+    .severity = severity,
+    .title = title,
+    .evidence = ev,
+    .method = p->x.method,
+    .url = p->x.url,
+    .dedupe = dd,
+  };
+  findings_add(&s->findings, &fs);
+  free(ev);
+  free(dd);
+  p->nfindings++;
+}
+
+void scan_vote_framework(struct scan *s, const char *name, int strength)
+{
+  if(strength > s->fw_votes) {
+    snprintf(s->framework, sizeof(s->framework), "%s", name);
+    s->fw_votes = strength;
+  }
+}
+
+/* ---- the loop -------------------------------------------------------- */
+
+static void scan_progress(struct scan *s, int final)
+{
+  if(!s->opts->progress)
+    return;
+  double now = http_now();
+  if(!final && (now - s->t0 < 1.0 || now - s->last_progress < 0.2))
+    return;
+  if(final && s->last_progress == 0)
+    return;
+  s->last_progress = now;
+  fprintf(stderr, "\r\033[Kwarden: %zu/%zu requests, %zu findings%s",
+          s->completed, s->nprobes, s->findings.n, final ? "\n" : "");
+}
+
+static void scan_note_failure(struct scan *s, const struct probe *p)
+{
+  switch(p->x.outcome) {
+  case HTTP_TIMEOUT:
+    report_note(&s->rep, "%s %s: no complete answer within the %ld ms request timeout%s",
+                p->x.method, p->x.url, s->opts->http.timeout_ms,
+                p->x.status ? " (a slow or endless body)" : "");
+    break;
+  case HTTP_TRUNCATED:
+    report_note(&s->rep, "%s %s: body cut at the %zu-byte cap (endless or oversized body)",
+                p->x.method, p->x.url, s->opts->http.body_cap);
+    break;
+  case HTTP_CONNECT:
+  case HTTP_TLS:
+  case HTTP_PROTOCOL:
+    report_note(&s->rep, "%s %s: %s: %s", p->x.method, p->x.url,
+                http_outcome_name(p->x.outcome), p->x.error);
+    break;
+  default:
+    break;
+  }
+}
+
+/* Follows an in-scope redirect of a GET or HEAD, up to five hops. An
+ * out-of-scope target is never requested; a loop ends at the cap. */
+static void scan_follow(struct scan *s, struct probe *p)
+{
+  if(p->x.status < 300 || p->x.status > 399 || p->x.status == 304)
+    return;
+  char loc[2048];
+  if(!http_header(&p->x, "Location", 0, loc, sizeof(loc)) || !loc[0])
+    return;
+  char *next = url_resolve(p->x.url, loc);
+  if(!next)
+    return;
+  if(!scope_allows(&s->scope, next)) {
+    free(next);
+    return;
+  }
+  if(p->redirects >= SCAN_MAX_REDIRECTS) {
+    report_note(&s->rep, "%s: stopped after %d redirects (a redirect loop?)",
+                p->x.url, SCAN_MAX_REDIRECTS);
+    free(next);
+    return;
+  }
+  struct probe *q = scan_queue(s, p->x.method, next, p->flags | PROBE_REDIRECT,
+                               p->origin, p->tag);
+  free(next);
+  if(q) {
+    q->redirects = p->redirects + 1;
+    q->parent = p;
+    q->op = p->op;
+  }
+}
+
+static void scan_judge(struct scan *s, struct probe *p)
+{
+  for(size_t i = 0; check_registry[i]; i++)
+    if(check_registry[i]->judge)
+      check_registry[i]->judge(s, p);
+}
+
+static void scan_on_done(struct http_exchange *x, void *ctx)
+{
+  struct scan *s = ctx;
+  struct probe *p = (struct probe *)x; /* x is the first member */
+  s->completed++;
+  if(p->x.outcome != HTTP_OK && p->x.outcome != HTTP_BUDGET)
+    scan_note_failure(s, p);
+  if(s->phase == 2 && http_answered(&p->x)) {
+    if(p->flags & PROBE_SPECFIND)
+      scan_found_spec(s, p);
+    scan_follow(s, p);
+    scan_judge(s, p);
+  }
+  scan_progress(s, 0);
+}
+
+/* Fills {placeholders} of a spec path with value. */
+static char *fill_path(const char *path, const char *value)
+{
+  struct buf b;
+  buf_init(&b, 0);
+  for(const char *c = path; *c;) {
+    if(*c == '{') {
+      const char *e = strchr(c, '}');
+      if(e) {
+        buf_appendz(&b, value);
+        c = e + 1;
+        continue;
+      }
+    }
+    buf_append(&b, c++, 1);
+  }
+  return buf_steal(&b);
+}
+
+/* Queues what a spec operation suggests: the route with ordinary values,
+ * and, when it takes parameters, once more with a value that no handler
+ * expects, to see how it fails. Only GET operations are requested; the
+ * others would need an active mode. */
+static void scan_queue_op(struct scan *s, const struct spec_op *op)
+{
+  if(strcmp(op->method, "GET"))
+    return;
+  int has_params = strchr(op->path, '{') != NULL || op->nquery > 0;
+  for(int bad = 0; bad <= has_params; bad++) {
+    const char *val = bad ? "warden%27%22x" : "1";
+    char *path = fill_path(op->path, val);
+    struct buf b;
+    buf_init(&b, 0);
+    buf_appendz(&b, path);
+    for(size_t i = 0; i < op->nquery; i++)
+      buf_printf(&b, "%c%s=%s", i ? '&' : '?', op->query[i], val);
+    struct probe *p = scan_queue(s, "GET", buf_str(&b),
+                                 PROBE_SPEC | (bad ? PROBE_ERROR : 0), NULL, 0);
+    if(p)
+      p->op = op;
+    buf_cleanup(&b);
+    free(path);
+  }
+}
+
+/* Takes over *sp (the caller's copy is emptied) and queues its routes. */
+static void scan_use_spec(struct scan *s, struct spec *sp)
+{
+  if(sp != &s->spec) {
+    s->spec = *sp;
+    memset(sp, 0, sizeof(*sp));
+  }
+  s->have_spec = 1;
+  for(size_t i = 0; i < s->spec.n; i++)
+    scan_queue_op(s, &s->spec.ops[i]);
+}
+
+static void scan_spec_fetched(struct http_exchange *x, void *ctx)
+{
+  (void)x;
+  (void)ctx;
+}
+
+static int scan_fetch_spec_url(struct scan *s, const char *url, char *err,
+                               size_t errlen)
+{
+  /* The spec URL is the user's explicit choice, so it may lie outside
+   * the scan scope; it is fetched once, with GET, before the scan. */
+  struct http_exchange x;
+  char *u = xstrdup(url);
+  http_exchange_init(&x, "GET", u);
+  http_engine_submit(s->eng, &x, scan_spec_fetched, NULL);
+  http_engine_run(s->eng);
+  int rc = -1;
+  struct spec sp;
+  if(!http_answered(&x))
+    snprintf(err, errlen, "%s: cannot fetch spec: %s", url,
+             x.error[0] ? x.error : http_outcome_name(x.outcome));
+  else if(x.status != 200)
+    snprintf(err, errlen, "%s: cannot fetch spec: HTTP %ld", url, x.status);
+  else if(spec_parse(&sp, buf_str(&x.body), x.body.len, url, err, errlen) == 0) {
+    s->spec = sp;
+    s->have_spec = 1;
+    rc = 0;
+  }
+  http_exchange_cleanup(&x);
+  free(u);
+  return rc;
+}
+
+/* Where frameworks and generators usually serve the document. */
+static const char *const spec_locations[] = {
+  "/openapi.json", "/openapi.yaml", "/swagger.json", "/swagger.yaml",
+  "/v3/api-docs", "/v2/api-docs", "/api-docs", "/swagger/doc.json",
+  "/api/openapi.json", "/api/swagger.json", "/docs/openapi.json",
+};
+
+static void scan_queue_discovery(struct scan *s)
+{
+  for(size_t i = 0; i < ARRAY_LEN(spec_locations); i++)
+    scan_queue(s, "GET", spec_locations[i], PROBE_SPECFIND, NULL, 0);
+}
+
+/* A spec found by discovery: the first that parses is used. */
+static void scan_found_spec(struct scan *s, struct probe *p)
+{
+  if(s->have_spec || !scan_is_hit(s, p))
+    return;
+  struct spec sp;
+  char err[256];
+  if(spec_parse(&sp, buf_str(&p->x.body), p->x.body.len, p->x.url, err,
+                sizeof(err)) == 0) {
+    report_fact(&s->rep, "spec", p->x.url);
+    scan_use_spec(s, &sp);
+  }
+}
+
+int scan_run(struct scan *s, const struct scan_opts *o, char *err, size_t errlen)
+{
+  memset(s, 0, sizeof(*s));
+  s->opts = o;
+  findings_init(&s->findings);
+  scope_init(&s->scope);
+  if(url_parse(o->url, &s->target, err + 0, errlen)) {
+    char why[256];
+    snprintf(why, sizeof(why), "%s", err);
+    snprintf(err, errlen, "invalid URL '%s': %s", o->url, why);
+    return 2;
+  }
+  s->target_url = url_resolve(o->url, o->url);
+  s->origin = url_origin(&s->target);
+  report_init(&s->rep, "scan", s->target_url, &s->findings);
+  scope_add_url(&s->scope, &s->target);
+  for(int i = 0; i < o->nscope; i++)
+    if(scope_add_spec(&s->scope, o->scope[i], err, errlen))
+      return 2;
+  struct spec sp;
+  int have_file_spec = 0;
+  if(o->spec && !str_starts_with(o->spec, "http://") &&
+     !str_starts_with(o->spec, "https://")) {
+    if(spec_load_file(&sp, o->spec, err, errlen))
+      return 2;
+    have_file_spec = 1;
+  }
+  s->eng = http_engine_new(&o->http, err, errlen);
+  if(!s->eng)
+    return 2;
+  if(o->spec && !have_file_spec && scan_fetch_spec_url(s, o->spec, err, errlen))
+    return 2;
+  s->t0 = http_now();
+
+  /* Phase 1: the URL itself and two random paths. */
+  s->phase = 1;
+  char rnd[17], rnd2[17];
+  str_random_hex(rnd, 16);
+  str_random_hex(rnd2, 16);
+  s->root = scan_queue(s, "GET", s->target_url, PROBE_ROOT, NULL, 0);
+  char *b1 = xasprintf("/warden-%s", rnd);
+  char *b2 = xasprintf("/api/warden-%s/%s", rnd2, rnd);
+  struct probe *p1 = scan_queue(s, "GET", b1, PROBE_BASELINE, NULL, 0);
+  struct probe *p2 = scan_queue(s, "GET", b2, PROBE_BASELINE, NULL, 0);
+  free(b1);
+  free(b2);
+  http_engine_run(s->eng);
+  if(!s->root || !http_answered(&s->root->x)) {
+    s->rep.status = REP_FAILED;
+    if(s->root)
+      snprintf(err, errlen, "%s: cannot be scanned: %s", s->target_url,
+               s->root->x.error[0] ? s->root->x.error : http_outcome_name(s->root->x.outcome));
+    else
+      snprintf(err, errlen, "%s: cannot be scanned", s->target_url);
+    report_note(&s->rep, "%s", err);
+    s->rep.requests = http_engine_sent(s->eng);
+    s->rep.seconds = http_now() - s->t0;
+    report_finalize(&s->rep);
+    return 3;
+  }
+  if(p1)
+    baseline_record(s, p1, 0);
+  if(p2)
+    baseline_record(s, p2, 1);
+
+  /* Phase 2: spec, discovery, checks; judged as they complete. */
+  s->phase = 2;
+  if(have_file_spec)
+    scan_use_spec(s, &sp);
+  else if(s->have_spec)
+    scan_use_spec(s, &s->spec);
+  if(!o->no_discovery && !s->have_spec)
+    scan_queue_discovery(s);
+  for(size_t i = 0; check_registry[i]; i++)
+    if(check_registry[i]->plan)
+      check_registry[i]->plan(s);
+  /* Phase-1 probes are judged now that the baseline is known. */
+  scan_judge(s, s->root);
+  scan_follow(s, s->root);
+  http_engine_run(s->eng);
+
+  /* Phase 3. */
+  s->phase = 3;
+  for(size_t i = 0; check_registry[i]; i++)
+    if(check_registry[i]->finish)
+      check_registry[i]->finish(s);
+  scan_progress(s, 1);
+  s->rep.requests = http_engine_sent(s->eng);
+  s->rep.seconds = http_now() - s->t0;
+  if(http_engine_out_of_budget(s->eng)) {
+    s->rep.status = REP_PARTIAL;
+    report_note(&s->rep, "the --max-time budget (%.0f s) ran out: the scan is incomplete",
+                o->http.max_seconds);
+  }
+  if(s->fw_votes)
+    s->rep.framework = s->framework;
+  report_finalize(&s->rep);
+  return 0;
+}
+
+void scan_cleanup(struct scan *s)
+{
+  for(size_t i = 0; i < s->nprobes; i++) {
+    struct probe *p = s->probes[i];
+    http_exchange_cleanup(&p->x);
+    free(p->x.url);
+    free(p->path);
+    free(p);
+  }
+  free(s->probes);
+  free(s->seen);
+  for(size_t i = 0; i < s->nsecrets; i++)
+    free(s->secrets[i]);
+  free(s->secrets);
+  spec_cleanup(&s->spec);
+  http_engine_free(s->eng);
+  report_cleanup(&s->rep);
+  findings_cleanup(&s->findings);
+  scope_cleanup(&s->scope);
+  url_parts_cleanup(&s->target);
+  free(s->target_url);
+  free(s->origin);
+}

@@ -1,0 +1,124 @@
+/*
+ * scan.h - the life of one `warden scan`: target and scope, discovery,
+ * the random-path baseline, probes, the check callbacks, findings.
+ *
+ * Phases: (1) the target URL and two random paths, so that every later
+ * response can be compared with what the server says for "nothing here";
+ * (2) spec discovery, well-known paths and what each check plans, judged
+ * as responses arrive (a judge may queue follow-ups); (3) each check's
+ * finish, for judgements across responses.
+ *
+ * Ownership: the scan owns every probe and finding; checks borrow them
+ * for the duration of a callback.
+ */
+#ifndef WD_SCAN_H
+#define WD_SCAN_H
+#include <stddef.h>
+
+#include "../model/model.h"
+#include "../net/net_http.h"
+#include "../net/net_url.h"
+#include "../report/report.h"
+#include "scan_spec.h"
+
+struct wd_check;
+
+enum probe_flag {
+  PROBE_BASELINE = 1 << 0,  /* random path: what "not found" looks like */
+  PROBE_ROOT = 1 << 1,      /* the URL the user gave */
+  PROBE_SPEC = 1 << 2,      /* an operation from the OpenAPI document */
+  PROBE_WELLKNOWN = 1 << 3, /* from the built-in exposure path list */
+  PROBE_SPECFIND = 1 << 4,  /* a place where a spec may be served */
+  PROBE_FOLLOWUP = 1 << 5,  /* queued by a judge */
+  PROBE_REDIRECT = 1 << 6,  /* an in-scope redirect being followed */
+  PROBE_ERROR = 1 << 7,     /* parameters filled to provoke an error */
+};
+
+struct probe {
+  struct http_exchange x;
+  char *path;          /* path and query, for display; owned */
+  unsigned flags;
+  const struct wd_check *origin; /* check that queued it, or NULL */
+  int tag;             /* the origin's own data */
+  const struct spec_op *op; /* spec operation, or NULL; borrowed */
+  struct probe *parent;     /* what a follow-up or redirect came from */
+  int redirects;
+  int nfindings;       /* findings raised on this probe so far */
+  int claimed;         /* an endpoint check explained this body */
+};
+
+struct baseline {
+  int valid;
+  long status;
+  size_t len;
+  unsigned long long hash; /* of the body with the path removed */
+  char ctype[64];
+};
+
+struct scan_opts {
+  const char *url;
+  const char *spec;       /* file or URL, or NULL */
+  int auth_required;      /* --auth-required */
+  int no_discovery;       /* --no-discovery: only the URL and the spec */
+  const char *scope[SCOPE_MAX];
+  int nscope;
+  int progress;           /* 1: progress line on stderr */
+  struct http_opts http;
+};
+
+struct scan {
+  const struct scan_opts *opts;
+  struct url_parts target;
+  char *target_url;       /* normalised */
+  char *origin;           /* scheme://host:port */
+  struct scope scope;
+  struct http_engine *eng;
+  struct probe **probes;
+  size_t nprobes, capprobes;
+  unsigned long long *seen; /* request keys already queued */
+  size_t nseen, capseen;
+  struct spec spec;
+  int have_spec;
+  struct baseline base[2];
+  struct probe *root;     /* the probe of the URL the user gave */
+  struct wd_findings findings;
+  struct report rep;
+  char framework[24];
+  int fw_votes;           /* strength of the framework guess */
+  size_t completed;
+  double t0, last_progress;
+  int phase;
+  char **secrets;         /* values that must never be printed */
+  size_t nsecrets, capsecrets;
+};
+
+/* Runs a whole scan. Returns 0 when the scan ran (findings or not), 2 for
+ * a configuration error (message in err), 3 when the target could not be
+ * scanned (the report is still filled, status FAILED). */
+int scan_run(struct scan *s, const struct scan_opts *o, char *err, size_t errlen);
+void scan_cleanup(struct scan *s);
+
+/* Queues a request, relative to the target (path "/x?y") or absolute.
+ * Out-of-scope URLs and repeats are dropped (returns NULL). */
+struct probe *scan_queue(struct scan *s, const char *method, const char *path,
+                         unsigned flags, const struct wd_check *origin, int tag);
+/* 1 when p is a real hit: 2xx, and not what the server says for any
+ * random path (a soft 404). */
+int scan_is_hit(const struct scan *s, const struct probe *p);
+/* 1 when p's response looks like the baseline "not found" answer. */
+int scan_like_baseline(const struct scan *s, const struct probe *p);
+
+/* Raises a finding on p. The evidence is the excerpt of the body around
+ * [off, off+len), or text if given; either way it is masked. dedupe, if
+ * given, merges the same leak seen on many routes into one finding. */
+void scan_flag(struct scan *s, struct probe *p, const struct wd_rule *r,
+               int severity, const char *title, const char *text,
+               size_t off, size_t len, const char *dedupe);
+/* Records a value that must be masked wherever it would be printed. */
+void scan_add_secret(struct scan *s, const char *value);
+/* Masks secrets in a fresh copy of text. */
+char *scan_mask(const struct scan *s, const char *text);
+/* Votes for a framework; the strongest vote wins. */
+void scan_vote_framework(struct scan *s, const char *name, int strength);
+
+#endif
