@@ -77,7 +77,7 @@ static void au_judge(struct scan *s, struct probe *p)
     if(!head && (p->x.body.len == 0 || scan_like_baseline(s, p)))
       return;
     char ev[200];
-    snprintf(ev, sizeof(ev), "GET -> %ld without credentials, %s -> %ld%s",
+    snprintf(ev, sizeof(ev), "no credentials sent; GET -> %ld, %s -> %ld%s",
              p->parent->x.status, p->x.method, st,
              head ? "" : " with a body");
     char title[160];
@@ -104,7 +104,7 @@ static void au_judge(struct scan *s, struct probe *p)
     return;
   char ev[200];
   char *ex = str_excerpt(buf_str(&p->x.body), p->x.body.len, 0, 120);
-  snprintf(ev, sizeof(ev), "HTTP %ld without credentials: %s", p->x.status, ex);
+  snprintf(ev, sizeof(ev), "no credentials sent, HTTP %ld: %s", p->x.status, ex);
   free(ex);
   scan_flag(s, p, &au_rules[R_NOAUTH], -1, NULL, ev, 0, 0, NULL);
 }

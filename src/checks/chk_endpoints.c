@@ -206,7 +206,9 @@ static void ep_judge(struct scan *s, struct probe *p)
     char *ex = str_excerpt(buf_str(&p->x.body), p->x.body.len, 0, 160);
     snprintf(ev, sizeof(ev), "%s: %s", g->what, ex);
     free(ex);
-    scan_flag(s, p, &ep_rules[g->rule], -1, NULL, ev, 0, 0, NULL);
+    /* One finding per exposed service, however many of its paths
+     * answered; the count says how many. */
+    scan_flag(s, p, &ep_rules[g->rule], -1, NULL, ev, 0, 0, ep_rules[g->rule].id);
     p->claimed = 1;
     return;
   }

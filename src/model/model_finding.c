@@ -97,11 +97,34 @@ struct wd_finding *findings_add(struct wd_findings *f,
                     spec->url ? spec->url : "", spec->file ? spec->file : "",
                     spec->line);
   for(size_t i = 0; i < f->n; i++) {
-    if(strcmp(f->v[i].key, key) == 0) {
-      f->v[i].count++;
-      free(key);
-      return &f->v[i];
+    struct wd_finding *x = &f->v[i];
+    if(strcmp(x->key, key))
+      continue;
+    x->count++;
+    free(key);
+    /* Merged occurrences arrive in whatever order the network gives; keep
+     * the one with the smallest location so reports are stable. */
+    int smaller = spec->url && x->url ? strcmp(spec->url, x->url) < 0
+                : spec->file && x->file ? strcmp(spec->file, x->file) < 0 ||
+                  (strcmp(spec->file, x->file) == 0 && spec->line < x->line)
+                : 0;
+    if(smaller) {
+      free(x->title);
+      free(x->evidence);
+      free(x->method);
+      free(x->url);
+      free(x->file);
+      x->title = dupz(spec->title);
+      x->evidence = dupz(spec->evidence);
+      x->method = dupz(spec->method);
+      x->url = dupz(spec->url);
+      x->file = dupz(spec->file);
+      x->line = spec->line;
     }
+    int sev = spec->severity >= 0 ? spec->severity : (int)spec->rule->severity;
+    if((enum wd_severity)sev > x->severity)
+      x->severity = (enum wd_severity)sev;
+    return x;
   }
   f->v = xgrow(f->v, &f->cap, f->n + 1, sizeof(*f->v));
   struct wd_finding *x = &f->v[f->n++];
