@@ -1,0 +1,158 @@
+/* Unit tests: URL and scope, spec reading, secret masking, patterns. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../src/net/net_url.h"
+#include "../../src/scan/scan.h"
+#include "../../src/scan/scan_rx.h"
+#include "../../src/scan/scan_spec.h"
+
+static void scope_pins_scheme_host_port(void **state)
+{
+  (void)state;
+  struct url_parts u;
+  char err[128];
+  assert_int_equal(url_parse("http://127.0.0.1:8080/api", &u, err, sizeof(err)), 0);
+  struct scope s;
+  scope_init(&s);
+  scope_add_url(&s, &u);
+  assert_true(scope_allows(&s, "http://127.0.0.1:8080/other?q=1"));
+  assert_false(scope_allows(&s, "http://127.0.0.1:8081/"));
+  assert_false(scope_allows(&s, "https://127.0.0.1:8080/"));
+  assert_false(scope_allows(&s, "http://127.0.0.2:8080/"));
+  assert_false(scope_allows(&s, "http://example.invalid/"));
+  assert_false(scope_allows(&s, "file:///etc/passwd"));
+  assert_false(scope_allows(&s, "gopher://127.0.0.1:8080/"));
+  assert_int_equal(scope_add_spec(&s, "127.0.0.2", err, sizeof(err)), 0);
+  assert_true(scope_allows(&s, "https://127.0.0.2:9999/"));
+  scope_cleanup(&s);
+  url_parts_cleanup(&u);
+}
+
+static void url_parse_rejects_bad(void **state)
+{
+  (void)state;
+  struct url_parts u;
+  char err[128];
+  assert_int_equal(url_parse("ftp://h/", &u, err, sizeof(err)), -1);
+  assert_int_equal(url_parse("not a url", &u, err, sizeof(err)), -1);
+  assert_int_equal(url_parse("http://", &u, err, sizeof(err)), -1);
+  assert_int_equal(url_parse("http://[::1]:80/x", &u, err, sizeof(err)), 0);
+  assert_string_equal(u.host, "::1");
+  assert_int_equal(u.port, 80);
+  url_parts_cleanup(&u);
+  char *r = url_resolve("http://h:1/a/b", "../c?d=1");
+  assert_string_equal(r, "http://h:1/c?d=1");
+  free(r);
+}
+
+static const char spec_yaml[] =
+  "openapi: 3.0.0\n"
+  "servers: [{url: 'https://api.example.com/v1'}]\n"
+  "security: [{bearer: []}]\n"
+  "paths:\n"
+  "  /users/{id}:\n"
+  "    get:\n"
+  "      parameters: [{name: verbose, in: query}]\n"
+  "  /health:\n"
+  "    get: {security: []}\n"
+  "    post: {}\n";
+
+static void spec_reads_ops_security_and_base(void **state)
+{
+  (void)state;
+  struct spec sp;
+  char err[256];
+  assert_int_equal(spec_parse(&sp, spec_yaml, strlen(spec_yaml), "t.yaml", err, sizeof(err)), 0);
+  assert_int_equal(sp.n, 3);
+  int seen = 0;
+  for(size_t i = 0; i < sp.n; i++) {
+    if(!strcmp(sp.ops[i].path, "/v1/users/{id}")) {
+      seen++;
+      assert_true(sp.ops[i].secured);
+      assert_int_equal(sp.ops[i].nquery, 1);
+      assert_string_equal(sp.ops[i].query[0], "verbose");
+    } else if(!strcmp(sp.ops[i].path, "/v1/health") && !strcmp(sp.ops[i].method, "GET")) {
+      seen++;
+      assert_false(sp.ops[i].secured);
+    }
+  }
+  assert_int_equal(seen, 2);
+  spec_cleanup(&sp);
+}
+
+static void spec_errors_name_file_line(void **state)
+{
+  (void)state;
+  struct spec sp;
+  char err[256];
+  const char *bad = "openapi: 3.0.0\npaths:\n  /x: [unclosed\n";
+  assert_int_equal(spec_parse(&sp, bad, strlen(bad), "bad.yaml", err, sizeof(err)), -1);
+  assert_non_null(strstr(err, "bad.yaml:"));
+  const char *notspec = "{\"a\": 1}";
+  assert_int_equal(spec_parse(&sp, notspec, strlen(notspec), "x.json", err, sizeof(err)), -1);
+  assert_non_null(strstr(err, "not an OpenAPI document"));
+  assert_int_equal(spec_load_file(&sp, "/nonexistent/spec.json", err, sizeof(err)), -1);
+  assert_non_null(strstr(err, "/nonexistent/spec.json"));
+}
+
+static void mask_hides_secrets_keeps_names(void **state)
+{
+  (void)state;
+  char *m = scan_mask(NULL, "AWS_SECRET_ACCESS_KEY=abcdefghijklmnopqrstuvwxyz0123 x");
+  assert_null(strstr(m, "efghij"));
+  assert_non_null(strstr(m, "AWS_SECRET_ACCESS_KEY="));
+  free(m);
+  m = scan_mask(NULL, "key AKIAIOSFODNN7EXAMPLE here");
+  assert_null(strstr(m, "IOSFODNN7EXAMPLE"));
+  assert_non_null(strstr(m, "AKIA"));
+  free(m);
+  m = scan_mask(NULL, "Authorization: Bearer abcdefghijklmnopqrstuvwxyz");
+  assert_null(strstr(m, "mnopqrst"));
+  free(m);
+  m = scan_mask(NULL, "{\"password\": \"hunter2hunter2\"}");
+  assert_null(strstr(m, "hunter2"));
+  free(m);
+  m = scan_mask(NULL, "uid=0(root) gid=0(root) PATH=/usr/bin");
+  assert_string_equal(m, "uid=0(root) gid=0(root) PATH=/usr/bin");
+  free(m);
+  struct scan s;
+  memset(&s, 0, sizeof(s));
+  scan_add_secret(&s, "my-given-api-key-123");
+  m = scan_mask(&s, "echo: my-given-api-key-123!");
+  assert_null(strstr(m, "given-api"));
+  free(m);
+  free(s.secrets[0]);
+  free(s.secrets);
+}
+
+static void rx_counts_and_offsets(void **state)
+{
+  (void)state;
+  static struct rx r = RX("a+");
+  size_t mo, ml;
+  assert_int_equal(rx_search(&r, "xxaaay", 6, 0, &mo, &ml), 1);
+  assert_int_equal(mo, 2);
+  assert_int_equal(ml, 3);
+  assert_int_equal(rx_count(&r, "a.a.a.a", 7, 3), 3);
+  /* Bodies hold NUL bytes; the length, not strlen, bounds the search. */
+  assert_int_equal(rx_search(&r, "\0\0a", 3, 0, &mo, &ml), 1);
+  rx_free(&r);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(scope_pins_scheme_host_port),
+    cmocka_unit_test(url_parse_rejects_bad),
+    cmocka_unit_test(spec_reads_ops_security_and_base),
+    cmocka_unit_test(spec_errors_name_file_line),
+    cmocka_unit_test(mask_hides_secrets_keeps_names),
+    cmocka_unit_test(rx_counts_and_offsets),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
