@@ -6,7 +6,7 @@ pkgs="pkg-config gcc make clang libclang-rt-14-dev libcurl4-openssl-dev libssl-d
 libpcre2-dev libjansson-dev libfyaml-dev libyaml-dev libsqlite3-dev libmicrohttpd-dev
 libcmocka-dev meson ninja-build nginx-light wrk curl ca-certificates
 golang-go golang-github-labstack-echo-dev golang-github-go-chi-chi-dev
-golang-github-golang-jwt-jwt-dev python3 python3-flask musl-tools"
+golang-github-golang-jwt-jwt-dev python3 python3-flask musl-tools bc"
 missing=""
 for p in $pkgs; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
