@@ -32,6 +32,10 @@ struct wd_check {
    * endpoint signatures claim a body before content checks see it). May
    * queue follow-ups. May be NULL. */
   void (*judge)(struct scan *s, struct probe *p);
+  /* Called once when phase 2 has drained, to queue probes that depend on
+   * its answers (forged tokens against routes known to be protected).
+   * Their answers are judged as usual. May be NULL. */
+  void (*plan_late)(struct scan *s);
   /* Called once after every probe completed. May be NULL. */
   void (*finish)(struct scan *s);
 };

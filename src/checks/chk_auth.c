@@ -12,7 +12,7 @@
 #include "../scan/scan.h"
 #include "check.h"
 
-enum { R_NOAUTH, R_METHOD };
+enum { R_NOAUTH, R_METHOD, R_WRONG, R_QUERY, R_HTTP, R_ECHO };
 
 static const struct wd_fix fix_noauth[] = {
   {"echo", "Apply the JWT middleware to the group: g := e.Group(\"/api/v1\"); g.Use(middleware.JWTWithConfig(...)); routes registered on e directly are not covered."},
@@ -54,53 +54,158 @@ static const struct wd_rule au_rules[] = {
     .remediation = "Authenticate every method of a route; the middleware must not exempt HEAD or OPTIONS.",
     .fixes = fix_method,
   },
+  [R_WRONG] = {
+    .id = "auth.invalid-credential-accepted",
+    .severity = WD_SEV_CRITICAL,
+    .category = WD_CAT_AUTH,
+    .owasp = "API2:2023",
+    .cwe = 287,
+    .title = "An invalid credential is accepted",
+    .summary = "A route refuses a request with no credential but answers one with a wrong key/token: only its presence is checked",
+    .remediation = "Compare the presented key or token with the expected one (constant-time compare for keys, full signature and claim verification for tokens); presence is not authentication.",
+    .fixes = fix_noauth,
+  },
+  [R_QUERY] = {
+    .id = "auth.key-in-query",
+    .severity = WD_SEV_MEDIUM,
+    .category = WD_CAT_AUTH,
+    .owasp = "API2:2023",
+    .cwe = 598,
+    .title = "API key accepted in the query string",
+    .summary = "The API key works as a URL query parameter, where logs, proxies and browser history keep it",
+    .remediation = "Accept API keys only in a request header (e.g. X-API-Key); reject requests that carry the key in the URL, and rotate keys that were sent that way.",
+  },
+  [R_HTTP] = {
+    .id = "auth.credential-over-http",
+    .severity = WD_SEV_HIGH,
+    .category = WD_CAT_AUTH,
+    .owasp = "API2:2023",
+    .cwe = 523,
+    .title = "Credential accepted over plain HTTP",
+    .summary = "The API accepts its credential on a plain-HTTP URL, in clear text on the network",
+    .remediation = "Serve authenticated routes over TLS only and refuse credentials on plain HTTP (answer 301 to https without processing them).",
+  },
+  [R_ECHO] = {
+    .id = "auth.credential-echoed",
+    .severity = WD_SEV_HIGH,
+    .category = WD_CAT_DATA,
+    .owasp = "API3:2023",
+    .cwe = 200,
+    .title = "Credential echoed in a response",
+    .summary = "The API key, token or cookie the client sent comes back in a response body or header",
+    .remediation = "Never reflect credentials in responses (debug echoes, error messages that print request headers).",
+  },
 };
 
 extern const struct wd_check check_auth;
 
 static int au_needs_auth(const struct scan *s, const struct probe *p)
 {
-  if(p->op)
-    return p->op->secured || s->opts->auth_required;
-  return s->opts->auth_required && (p->flags & PROBE_ROOT);
+  const struct probe *m = p->ident == ID_MAIN ? p : p->parent;
+  if(m && m->op)
+    return m->op->secured || s->opts->auth_required;
+  return s->opts->auth_required && m && (m->flags & PROBE_ROOT);
+}
+
+static int au_refused(const struct probe *p)
+{
+  return p && http_answered(&p->x) && (p->x.status == 401 || p->x.status == 403);
+}
+
+static int au_ok(const struct scan *s, const struct probe *p)
+{
+  return p && scan_is_hit(s, p) && p->x.body.len > 0;
+}
+
+/* The credential's value comes back in the body or a header. */
+static void au_echo(struct scan *s, struct probe *p)
+{
+  const struct cred *c[2] = {&s->opts->cred, &s->opts->as2};
+  for(int i = 0; i < 2; i++) {
+    const char *v = c[i]->value;
+    if(c[i]->kind == CRED_NONE || !v || strlen(v) < 6)
+      continue;
+    const char *where = NULL;
+    const char *hit = str_find(buf_str(&p->x.body), p->x.body.len, v);
+    if(hit)
+      where = "body";
+    else if(str_find(buf_str(&p->x.head), p->x.head.len, v))
+      where = "headers";
+    if(!where)
+      continue;
+    char ev[300];
+    size_t off = hit ? (size_t)(hit - buf_str(&p->x.body)) : 0;
+    char *ex = hit ? str_excerpt(buf_str(&p->x.body), p->x.body.len,
+                                 off > 40 ? off - 40 : 0, 160)
+                   : NULL;
+    snprintf(ev, sizeof(ev), "the credential sent is in the response %s%s%s",
+             where, ex ? ": " : "", ex ? ex : "");
+    free(ex);
+    scan_flag(s, p, &au_rules[R_ECHO], -1, NULL, ev, 0, 0, "echo");
+    return;
+  }
+}
+
+/* GET refused: try the same request as HEAD and OPTIONS, same identity. */
+static void au_queue_methods(struct scan *s, struct probe *p)
+{
+  struct probe *q;
+  const char *m[2] = {"HEAD", "OPTIONS"};
+  for(int i = 0; i < 2; i++)
+    if((q = scan_queue_as(s, m[i], p->base, PROBE_FOLLOWUP, &check_auth, 0,
+                          p->ident, NULL, NULL)))
+      q->parent = p;
+}
+
+static void au_judge_method(struct scan *s, struct probe *p)
+{
+  long st = p->x.status;
+  if(st < 200 || st > 299)
+    return;
+  int head = strcmp(p->x.method, "HEAD") == 0;
+  /* An OPTIONS answer without a body is an ordinary CORS preflight. */
+  if(!head && (p->x.body.len == 0 || scan_like_baseline(s, p)))
+    return;
+  char ev[200];
+  snprintf(ev, sizeof(ev), "no credentials sent; GET -> %ld, %s -> %ld%s",
+           p->parent->x.status, p->x.method, st, head ? "" : " with a body");
+  char title[160];
+  snprintf(title, sizeof(title), "Authentication bypass: %s answered where GET is refused",
+           p->x.method);
+  scan_flag(s, p, &au_rules[R_METHOD], -1, title, ev, 0, 0, NULL);
 }
 
 static void au_judge(struct scan *s, struct probe *p)
 {
-  /* Follow-ups of our own: HEAD and OPTIONS after a refused GET. */
+  if(scan_has_cred(s))
+    au_echo(s, p);
   if(p->origin == &check_auth && p->parent && !(p->flags & PROBE_REDIRECT)) {
-    long st = p->x.status;
-    if(st < 200 || st > 299)
-      return;
-    int head = strcmp(p->x.method, "HEAD") == 0;
-    /* An OPTIONS answer without a body is an ordinary CORS preflight. */
-    if(!head && (p->x.body.len == 0 || scan_like_baseline(s, p)))
-      return;
-    char ev[200];
-    snprintf(ev, sizeof(ev), "no credentials sent; GET -> %ld, %s -> %ld%s",
-             p->parent->x.status, p->x.method, st,
-             head ? "" : " with a body");
-    char title[160];
-    snprintf(title, sizeof(title), "Authentication bypass: %s answered where GET is refused",
-             p->x.method);
-    scan_flag(s, p, &au_rules[R_METHOD], -1, title, ev, 0, 0, NULL);
+    au_judge_method(s, p);
     return;
   }
-  if(strcmp(p->x.method, "GET") || (p->flags & (PROBE_BASELINE | PROBE_REDIRECT)))
+  if(strcmp(p->x.method, "GET") ||
+     (p->flags & (PROBE_BASELINE | PROBE_REDIRECT | PROBE_ERROR)))
     return;
-  if(p->x.status == 401 || p->x.status == 403) {
-    if(p->flags & PROBE_ERROR)
-      return;
-    struct probe *q;
-    if((q = scan_queue(s, "HEAD", p->x.url, PROBE_FOLLOWUP, &check_auth, 0)))
-      q->parent = p;
-    if((q = scan_queue(s, "OPTIONS", p->x.url, PROBE_FOLLOWUP, &check_auth, 0)))
-      q->parent = p;
+  /* With a credential, the main request is the authenticated one: ask
+   * the same as nobody, with a wrong credential, and with an API key
+   * moved to the query string. */
+  if(p->ident == ID_MAIN && scan_has_cred(s)) {
+    if(p->flags & (PROBE_SPEC | PROBE_ROOT)) {
+      scan_queue_as(s, "GET", p->base, PROBE_FOLLOWUP, &check_auth, 0, ID_NONE, NULL, p);
+      scan_queue_as(s, "GET", p->base, PROBE_FOLLOWUP, &check_auth, 0, ID_WRONG, NULL, p);
+      if(s->opts->cred.kind == CRED_APIKEY && !s->opts->cred.in_query)
+        scan_queue_as(s, "GET", p->base, PROBE_FOLLOWUP, &check_auth, 0, ID_QUERYKEY, NULL, p);
+    }
     return;
   }
-  if((p->flags & PROBE_ERROR) || !au_needs_auth(s, p))
+  if(p->ident != ID_MAIN && p->ident != ID_NONE)
     return;
-  if(!scan_is_hit(s, p) || p->x.body.len == 0)
+  /* From here on, p was sent without any credential. */
+  if(au_refused(p)) {
+    au_queue_methods(s, p);
+    return;
+  }
+  if(!au_needs_auth(s, p) || !au_ok(s, p))
     return;
   char ev[200];
   char *ex = str_excerpt(buf_str(&p->x.body), p->x.body.len, 0, 120);
@@ -109,10 +214,45 @@ static void au_judge(struct scan *s, struct probe *p)
   scan_flag(s, p, &au_rules[R_NOAUTH], -1, NULL, ev, 0, 0, NULL);
 }
 
+/* Across the identities of one request. */
+static void au_finish(struct scan *s)
+{
+  if(!scan_has_cred(s))
+    return;
+  const struct cred *c = &s->opts->cred;
+  int plain = strcmp(s->target.scheme, "http") == 0;
+  for(size_t i = 0; i < s->nprobes; i++) {
+    struct probe *m = s->probes[i];
+    if(m->ident != ID_MAIN || !m->var[ID_NONE])
+      continue;
+    struct probe *none = m->var[ID_NONE];
+    if(!au_refused(none))
+      continue;
+    char ev[240];
+    if(au_ok(s, m->var[ID_WRONG])) {
+      snprintf(ev, sizeof(ev), "no credential -> %ld, wrong credential -> %ld",
+               none->x.status, m->var[ID_WRONG]->x.status);
+      scan_flag(s, m->var[ID_WRONG], &au_rules[R_WRONG], -1, NULL, ev, 0, 0, NULL);
+    }
+    struct probe *qk = c->in_query ? m : m->var[ID_QUERYKEY];
+    if(au_ok(s, qk)) {
+      snprintf(ev, sizeof(ev), "no key -> %ld, key as ?%s=... -> %ld", none->x.status,
+               c->name, qk->x.status);
+      scan_flag(s, qk, &au_rules[R_QUERY], -1, NULL, ev, 0, 0, "query");
+    }
+    if(plain && au_ok(s, m)) {
+      snprintf(ev, sizeof(ev), "over http://: no credential -> %ld, credential -> %ld",
+               none->x.status, m->x.status);
+      scan_flag(s, m, &au_rules[R_HTTP], -1, NULL, ev, 0, 0, "http");
+    }
+  }
+}
+
 const struct wd_check check_auth = {
   .name = "auth",
-  .summary = "Unauthenticated access to protected routes; method-based authentication bypass",
+  .summary = "Unauthenticated access, invalid credentials accepted, method bypass, keys in URLs, over HTTP or echoed",
   .rules = au_rules,
   .nrules = ARRAY_LEN(au_rules),
   .judge = au_judge,
+  .finish = au_finish,
 };

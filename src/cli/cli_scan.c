@@ -2,12 +2,15 @@
  * cli_scan.c - `warden scan URL`.
  */
 #include <curl/curl.h>
+#include <errno.h>
+#include <openssl/evp.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "../core/core_alloc.h"
 #include "../scan/scan.h"
 #include "cli.h"
 
@@ -34,6 +37,14 @@ static const char scan_usage[] =
   "      --cacert FILE         trust this CA bundle (PEM)\n"
   "      --cert FILE --key FILE  client certificate (PEM) for mutual TLS\n"
   "      --proxy URL           send through this proxy\n"
+  "Credentials (each VALUE may be @FILE or env:NAME, to keep it out of shell history)\n"
+  "      --bearer TOKEN        Authorization: Bearer (a JWT is also analysed)\n"
+  "      --api-key NAME=VALUE  API key, as a header named NAME by default\n"
+  "      --api-key-in header|query  where the API key goes\n"
+  "      --basic USER:PASS     HTTP Basic authentication\n"
+  "      --cookie 'a=b; c=d'   session cookie(s)\n"
+  "      --as2 KIND:VALUE      a second, low-privilege identity for authorization\n"
+  "                            tests: bearer:TOKEN, api-key:VALUE, basic:USER:PASS, cookie:STR\n"
   "Report\n"
   CLI_OUT_HELP;
 
@@ -53,6 +64,12 @@ static const struct option scan_opts_long[] = {
   {"cert", required_argument, NULL, 2010},
   {"key", required_argument, NULL, 2011},
   {"proxy", required_argument, NULL, 2012},
+  {"bearer", required_argument, NULL, 2013},
+  {"api-key", required_argument, NULL, 2014},
+  {"api-key-in", required_argument, NULL, 2015},
+  {"basic", required_argument, NULL, 2016},
+  {"cookie", required_argument, NULL, 2017},
+  {"as2", required_argument, NULL, 2018},
   {"help", no_argument, NULL, 'h'},
   CLI_OUT_OPTIONS,
   {NULL, 0, NULL, 0},
@@ -64,6 +81,104 @@ static int file_readable(const char *opt, const char *path)
     return 1;
   cli_error("%s %s: file cannot be read", opt, path);
   return 0;
+}
+
+/* Resolves "@path" (first line of the file) and "env:NAME"; anything
+ * else is the value itself. Returns a heap string, or NULL with a
+ * message naming the option and the source. */
+static char *secret_value(const char *opt, const char *arg)
+{
+  if(arg[0] == '@') {
+    FILE *f = fopen(arg + 1, "r");
+    if(!f) {
+      cli_error("%s %s: cannot read the file: %s", opt, arg, strerror(errno));
+      return NULL;
+    }
+    char line[8192];
+    if(!fgets(line, sizeof(line), f)) {
+      fclose(f);
+      cli_error("%s %s: the file is empty", opt, arg);
+      return NULL;
+    }
+    fclose(f);
+    line[strcspn(line, "\r\n")] = '\0';
+    return xstrdup(line);
+  }
+  if(strncmp(arg, "env:", 4) == 0) {
+    const char *v = getenv(arg + 4);
+    if(!v || !*v) {
+      cli_error("%s %s: the environment variable is not set", opt, arg);
+      return NULL;
+    }
+    return xstrdup(v);
+  }
+  return xstrdup(arg);
+}
+
+static char *b64(const char *s)
+{
+  size_t n = strlen(s);
+  char *out = xmalloc(4 * ((n + 2) / 3) + 1);
+  EVP_EncodeBlock((unsigned char *)out, (const unsigned char *)s, (int)n);
+  return out;
+}
+
+/* Fills c from KIND and VALUE (already resolved). main_key_name: the API
+ * key name of the main identity, for "--as2 api-key:VALUE". */
+static int cred_set(struct cred *c, const char *opt, enum cred_kind kind,
+                    char *value, const char *main_key_name)
+{
+  if(c->kind != CRED_NONE) {
+    cli_error("%s: only one credential per identity", opt);
+    free(value);
+    return -1;
+  }
+  c->kind = kind;
+  if(kind == CRED_APIKEY) {
+    char *eq = strchr(value, '=');
+    if(eq && eq != value) {
+      *eq = '\0';
+      c->name = xstrdup(value);
+      c->value = xstrdup(eq + 1);
+      free(value);
+    } else if(main_key_name) {
+      c->name = xstrdup(main_key_name);
+      c->value = value;
+    } else {
+      cli_error("%s: expected NAME=VALUE (e.g. X-API-Key=...)", opt);
+      free(value);
+      return -1;
+    }
+    if(!c->value[0] || strpbrk(c->name, " :\r\n")) {
+      cli_error("%s: expected NAME=VALUE with a non-empty value and a header-safe name", opt);
+      return -1;
+    }
+    return 0;
+  }
+  if(kind == CRED_BASIC) {
+    if(!strchr(value, ':')) {
+      cli_error("%s: expected USER:PASS", opt);
+      free(value);
+      return -1;
+    }
+    c->value = b64(value);
+    free(value);
+    return 0;
+  }
+  if(strpbrk(value, "\r\n") || !value[0]) {
+    cli_error("%s: the value is empty or spans lines", opt);
+    free(value);
+    return -1;
+  }
+  c->value = value;
+  return 0;
+}
+
+static void cred_free(struct cred *c)
+{
+  free(c->name);
+  free(c->value);
+  memset(c, 0, sizeof(*c));
 }
 
 /* The JSON report must stay valid even when the scan never started. */
@@ -105,6 +220,8 @@ int cli_scan(int argc, char **argv)
   cli_out_init(&out);
   struct curl_slist *headers = NULL;
   int rc = EXIT_USAGE;
+  int key_in_query = 0;
+  const char *as2_arg = NULL;
   long v;
   char *end;
   int opt;
@@ -179,6 +296,29 @@ int cli_scan(int argc, char **argv)
       so.http.key = optarg;
       break;
     case 2012: so.http.proxy = optarg; break;
+    case 2013:
+    case 2016:
+    case 2017:
+    case 2014: {
+      const char *on = opt == 2013 ? "--bearer" : opt == 2014 ? "--api-key"
+                     : opt == 2016 ? "--basic" : "--cookie";
+      enum cred_kind k = opt == 2013 ? CRED_BEARER : opt == 2014 ? CRED_APIKEY
+                       : opt == 2016 ? CRED_BASIC : CRED_COOKIE;
+      char *val = secret_value(on, optarg);
+      if(!val || cred_set(&so.cred, on, k, val, NULL))
+        goto done;
+      break;
+    }
+    case 2015:
+      if(strcmp(optarg, "header") && strcmp(optarg, "query")) {
+        cli_error("--api-key-in: '%s' is not one of header, query", optarg);
+        goto done;
+      }
+      key_in_query = strcmp(optarg, "query") == 0;
+      break;
+    case 2018:
+      as2_arg = optarg;
+      break;
     case 'h':
       fputs(scan_usage, stdout);
       rc = EXIT_CLEAN;
@@ -187,6 +327,32 @@ int cli_scan(int argc, char **argv)
       fputs(scan_usage, stderr);
       goto done;
     }
+  }
+  if(key_in_query) {
+    if(so.cred.kind != CRED_APIKEY) {
+      cli_error("--api-key-in needs --api-key");
+      goto done;
+    }
+    so.cred.in_query = 1;
+  }
+  if(as2_arg) {
+    static const struct { const char *p; enum cred_kind k; } kinds[] = {
+      {"bearer:", CRED_BEARER}, {"api-key:", CRED_APIKEY},
+      {"basic:", CRED_BASIC}, {"cookie:", CRED_COOKIE},
+    };
+    size_t i;
+    for(i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+      if(strncmp(as2_arg, kinds[i].p, strlen(kinds[i].p)) == 0)
+        break;
+    if(i == sizeof(kinds) / sizeof(kinds[0])) {
+      cli_error("--as2: expected bearer:TOKEN, api-key:VALUE, basic:USER:PASS or cookie:STR");
+      goto done;
+    }
+    char *val = secret_value("--as2", as2_arg + strlen(kinds[i].p));
+    if(!val || cred_set(&so.as2, "--as2", kinds[i].k, val,
+                        so.cred.kind == CRED_APIKEY ? so.cred.name : NULL))
+      goto done;
+    so.as2.in_query = so.cred.in_query;
   }
   if(optind != argc - 1) {
     cli_error(optind >= argc ? "scan: no URL given" : "scan: give exactly one URL");
@@ -216,6 +382,8 @@ int cli_scan(int argc, char **argv)
   }
   scan_cleanup(&s);
 done:
+  cred_free(&so.cred);
+  cred_free(&so.as2);
   curl_slist_free_all(headers);
   return rc;
 }

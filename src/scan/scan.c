@@ -5,6 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
+
 #include "../checks/check.h"
 #include "../core/core_alloc.h"
 #include "../core/core_str.h"
@@ -43,8 +45,49 @@ static int method_allowed(const char *m)
   return !strcmp(m, "GET") || !strcmp(m, "HEAD") || !strcmp(m, "OPTIONS");
 }
 
-struct probe *scan_queue(struct scan *s, const char *method, const char *path,
-                         unsigned flags, const struct wd_check *origin, int tag)
+int scan_has_cred(const struct scan *s)
+{
+  return s->opts->cred.kind != CRED_NONE;
+}
+
+/* The header line that carries a credential, or NULL (API key in the
+ * query, or none). wrong: the same credential with a value that cannot be
+ * valid, to tell "checks the value" from "checks that one is present". */
+static char *cred_header(const struct cred *c, int wrong)
+{
+  const char *v = wrong ? "warden-invalid-credential-0000" : c->value;
+  switch(c->kind) {
+  case CRED_BEARER:
+    return xasprintf("Authorization: Bearer %s", v);
+  case CRED_APIKEY:
+    return c->in_query ? NULL : xasprintf("%s: %s", c->name, v);
+  case CRED_BASIC: {
+    const char *up = wrong ? "warden:invalid-password-0000" : c->value;
+    return xasprintf("Authorization: Basic %s", up); /* encoded by the CLI */
+  }
+  case CRED_COOKIE:
+    return xasprintf("Cookie: %s", wrong ? "session=warden-invalid-0000" : v);
+  default:
+    return NULL;
+  }
+}
+
+/* The query parameter that carries an API key, or NULL. */
+static char *cred_query(const struct cred *c, enum probe_ident id)
+{
+  if(c->kind != CRED_APIKEY)
+    return NULL;
+  if(id == ID_QUERYKEY || (c->in_query && (id == ID_MAIN || id == ID_AS2)))
+    return xasprintf("%s=%s", c->name, c->value);
+  if(c->in_query && id == ID_WRONG)
+    return xasprintf("%s=warden-invalid-credential-0000", c->name);
+  return NULL;
+}
+
+struct probe *scan_queue_as(struct scan *s, const char *method, const char *path,
+                            unsigned flags, const struct wd_check *origin, int tag,
+                            enum probe_ident ident, const char *header,
+                            struct probe *of)
 {
   if(!method_allowed(method))
     return NULL;
@@ -53,13 +96,29 @@ struct probe *scan_queue(struct scan *s, const char *method, const char *path,
   char *url = url_resolve(s->target_url, path);
   if(!url)
     return NULL;
-  /* The scope lock: nothing outside it is ever requested. */
-  if(!scope_allows(&s->scope, url) || scan_seen(s, probe_key(method, url))) {
+  const struct cred *c = ident == ID_AS2 ? &s->opts->as2 : &s->opts->cred;
+  char *base = xstrdup(url);
+  char *q = ident == ID_NONE || ident == ID_CUSTOM ? NULL : cred_query(c, ident);
+  if(q) {
+    char *u2 = xasprintf("%s%c%s", url, strchr(url, '?') ? '&' : '?', q);
     free(url);
+    free(q);
+    url = u2;
+  }
+  /* The scope lock: nothing outside it is ever requested. The request
+   * key names the identity so variants are not taken for repeats. */
+  char *key = xasprintf("%d %s", (int)ident, header ? header : "");
+  unsigned long long k = probe_key(method, url) ^ str_hash(key, strlen(key));
+  free(key);
+  if(!scope_allows(&s->scope, url) || scan_seen(s, k)) {
+    free(url);
+    free(base);
     return NULL;
   }
   struct probe *p = xcalloc(1, sizeof(*p));
   http_exchange_init(&p->x, method, url);
+  p->ident = ident;
+  p->base = base;
   struct url_parts u;
   char err[128];
   if(url_parse(url, &u, err, sizeof(err)) == 0) {
@@ -71,16 +130,43 @@ struct probe *scan_queue(struct scan *s, const char *method, const char *path,
   p->flags = flags;
   p->origin = origin;
   p->tag = tag;
+  /* Headers: the user's -H list, then this identity's credential. */
+  char *line = NULL;
+  if(ident == ID_CUSTOM)
+    line = header ? xstrdup(header) : NULL;
+  else if(ident != ID_NONE)
+    line = cred_header(c, ident == ID_WRONG);
+  /* Without a line of its own the probe sends the engine's list, which
+   * is the -H list: credentials given with -H are plain headers. */
+  if(line) {
+    for(const struct curl_slist *h = s->opts->http.headers; h; h = h->next)
+      p->hdrs = curl_slist_append(p->hdrs, h->data);
+    p->hdrs = curl_slist_append(p->hdrs, line);
+    p->x.headers = p->hdrs;
+  }
+  free(line);
   if(http_engine_submit(s->eng, &p->x, scan_on_done, s)) {
+    curl_slist_free_all(p->hdrs);
     http_exchange_cleanup(&p->x);
     free(p->x.url);
     free(p->path);
+    free(p->base);
     free(p);
     return NULL;
   }
   s->probes = xgrow(s->probes, &s->capprobes, s->nprobes + 1, sizeof(*s->probes));
   s->probes[s->nprobes++] = p;
+  if(of) {
+    of->var[ident] = p;
+    p->parent = of;
+  }
   return p;
+}
+
+struct probe *scan_queue(struct scan *s, const char *method, const char *path,
+                         unsigned flags, const struct wd_check *origin, int tag)
+{
+  return scan_queue_as(s, method, path, flags, origin, tag, ID_MAIN, NULL, NULL);
 }
 
 /* ---- baseline and soft 404 ------------------------------------------ */
@@ -326,8 +412,12 @@ static void scan_follow(struct scan *s, struct probe *p)
     free(next);
     return;
   }
-  struct probe *q = scan_queue(s, p->x.method, next, p->flags | PROBE_REDIRECT,
-                               p->origin, p->tag);
+  if(p->ident == ID_CUSTOM) {
+    free(next);
+    return; /* forged-credential probes judge the first answer only */
+  }
+  struct probe *q = scan_queue_as(s, p->x.method, next, p->flags | PROBE_REDIRECT,
+                                  p->origin, p->tag, p->ident, NULL, NULL);
   free(next);
   if(q) {
     q->redirects = p->redirects + 1;
@@ -489,6 +579,8 @@ int scan_run(struct scan *s, const struct scan_opts *o, char *err, size_t errlen
     return 2;
   }
   s->target_url = url_resolve(o->url, o->url);
+  scan_add_secret(s, o->cred.value);
+  scan_add_secret(s, o->as2.value);
   s->origin = url_origin(&s->target);
   report_init(&s->rep, "scan", s->target_url, &s->findings);
   scope_add_url(&s->scope, &s->target);
@@ -557,6 +649,13 @@ int scan_run(struct scan *s, const struct scan_opts *o, char *err, size_t errlen
   scan_follow(s, s->root);
   http_engine_run(s->eng);
 
+  /* Phase 2b: what depends on phase 2's answers (forged tokens against
+   * routes known to be protected, TLS probes). */
+  for(size_t i = 0; check_registry[i]; i++)
+    if(check_registry[i]->plan_late)
+      check_registry[i]->plan_late(s);
+  http_engine_run(s->eng);
+
   /* Phase 3. */
   s->phase = 3;
   for(size_t i = 0; check_registry[i]; i++)
@@ -580,9 +679,11 @@ void scan_cleanup(struct scan *s)
 {
   for(size_t i = 0; i < s->nprobes; i++) {
     struct probe *p = s->probes[i];
+    curl_slist_free_all(p->hdrs);
     http_exchange_cleanup(&p->x);
     free(p->x.url);
     free(p->path);
+    free(p->base);
     free(p);
   }
   free(s->probes);

@@ -34,9 +34,33 @@ enum probe_flag {
   PROBE_ERROR = 1 << 7,     /* parameters filled to provoke an error */
 };
 
+/* A credential the user gave (--bearer, --api-key, --basic, --cookie) or
+ * the second identity (--as2 ...). Values are secrets: never printed. */
+enum cred_kind { CRED_NONE = 0, CRED_BEARER, CRED_APIKEY, CRED_BASIC, CRED_COOKIE };
+
+struct cred {
+  enum cred_kind kind;
+  char *name;    /* API key: header or query parameter name */
+  char *value;   /* token, key, "user:pass" or cookie string */
+  int in_query;  /* API key sent as a query parameter */
+};
+
+/* Which identity a probe speaks as. Without a credential, ID_MAIN sends
+ * none, so it is the same request as ID_NONE. */
+enum probe_ident {
+  ID_MAIN = 0,   /* the user's credential, if any */
+  ID_NONE,       /* no credential at all */
+  ID_WRONG,      /* the credential with a wrong value */
+  ID_AS2,        /* the second identity (--as2) */
+  ID_QUERYKEY,   /* the API key moved to the query string */
+  ID_CUSTOM,     /* a header line chosen by the check (forged tokens) */
+  ID__COUNT
+};
+
 struct probe {
   struct http_exchange x;
   char *path;          /* path and query, for display; owned */
+  char *base;          /* URL before any credential was added; owned */
   unsigned flags;
   const struct wd_check *origin; /* check that queued it, or NULL */
   int tag;             /* the origin's own data */
@@ -45,6 +69,9 @@ struct probe {
   int redirects;
   int nfindings;       /* findings raised on this probe so far */
   int claimed;         /* an endpoint check explained this body */
+  enum probe_ident ident;
+  struct curl_slist *hdrs;  /* request headers of this probe; owned */
+  struct probe *var[ID__COUNT]; /* variants of this request, by identity */
 };
 
 struct baseline {
@@ -63,6 +90,8 @@ struct scan_opts {
   const char *scope[SCOPE_MAX];
   int nscope;
   int progress;           /* 1: progress line on stderr */
+  struct cred cred;       /* main identity (kind CRED_NONE if none) */
+  struct cred as2;        /* second identity for authorization tests */
   struct http_opts http;
 };
 
@@ -98,10 +127,21 @@ struct scan {
 int scan_run(struct scan *s, const struct scan_opts *o, char *err, size_t errlen);
 void scan_cleanup(struct scan *s);
 
-/* Queues a request, relative to the target (path "/x?y") or absolute.
- * Out-of-scope URLs and repeats are dropped (returns NULL). */
+/* Queues a request, relative to the target (path "/x?y") or absolute, as
+ * the main identity. Out-of-scope URLs, methods outside the read-only
+ * policy and repeats are dropped (returns NULL). */
 struct probe *scan_queue(struct scan *s, const char *method, const char *path,
                          unsigned flags, const struct wd_check *origin, int tag);
+/* The same, as another identity. For ID_CUSTOM, header is the whole
+ * header line to send ("Authorization: Bearer x.y.z"); the main
+ * credential is then left out. of, if given, is the request this one is
+ * a variant of: of->var[ident] is set to the new probe. */
+struct probe *scan_queue_as(struct scan *s, const char *method, const char *path,
+                            unsigned flags, const struct wd_check *origin, int tag,
+                            enum probe_ident ident, const char *header,
+                            struct probe *of);
+/* 1 if the user gave a main credential. */
+int scan_has_cred(const struct scan *s);
 /* 1 when p is a real hit: 2xx, and not what the server says for any
  * random path (a soft 404). */
 int scan_is_hit(const struct scan *s, const struct probe *p);
