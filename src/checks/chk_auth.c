@@ -99,6 +99,9 @@ static const struct wd_rule au_rules[] = {
 
 extern const struct wd_check check_auth;
 
+/* Tags of this check's own probes: identity variants are 0. */
+#define AU_METHOD 1
+
 static int au_needs_auth(const struct scan *s, const struct probe *p)
 {
   const struct probe *m = p->ident == ID_MAIN ? p : p->parent;
@@ -152,7 +155,7 @@ static void au_queue_methods(struct scan *s, struct probe *p)
   struct probe *q;
   const char *m[2] = {"HEAD", "OPTIONS"};
   for(int i = 0; i < 2; i++)
-    if((q = scan_queue_as(s, m[i], p->base, PROBE_FOLLOWUP, &check_auth, 0,
+    if((q = scan_queue_as(s, m[i], p->base, PROBE_FOLLOWUP, &check_auth, AU_METHOD,
                           p->ident, NULL, NULL)))
       q->parent = p;
 }
@@ -179,7 +182,7 @@ static void au_judge(struct scan *s, struct probe *p)
 {
   if(scan_has_cred(s))
     au_echo(s, p);
-  if(p->origin == &check_auth && p->parent && !(p->flags & PROBE_REDIRECT)) {
+  if(p->origin == &check_auth && p->tag == AU_METHOD && !(p->flags & PROBE_REDIRECT)) {
     au_judge_method(s, p);
     return;
   }

@@ -169,6 +169,21 @@ struct probe *scan_queue(struct scan *s, const char *method, const char *path,
   return scan_queue_as(s, method, path, flags, origin, tag, ID_MAIN, NULL, NULL);
 }
 
+struct probe *scan_next_witness(struct scan *s, size_t *it)
+{
+  while(*it < s->nprobes) {
+    struct probe *p = s->probes[(*it)++];
+    struct probe *none = p->var[ID_NONE];
+    if(p->ident != ID_MAIN || strcmp(p->x.method, "GET") || !none)
+      continue;
+    if(!http_answered(&none->x) || (none->x.status != 401 && none->x.status != 403))
+      continue;
+    if(scan_is_hit(s, p))
+      return p;
+  }
+  return NULL;
+}
+
 /* ---- baseline and soft 404 ------------------------------------------ */
 
 /* Hash of the body with every copy of the request path removed, since
@@ -328,18 +343,20 @@ void scan_flag(struct scan *s, struct probe *p, const struct wd_rule *r,
   char *ev = scan_mask(s, raw);
   free(raw);
   char *dd = dedupe ? scan_mask(s, dedupe) : NULL;
+  char *url = scan_mask(s, p->x.url); /* an API key may ride in the query */
   struct wd_finding_spec fs = {
     .rule = r,
     .severity = severity,
     .title = title,
     .evidence = ev,
     .method = p->x.method,
-    .url = p->x.url,
+    .url = url,
     .dedupe = dd,
   };
   findings_add(&s->findings, &fs);
   free(ev);
   free(dd);
+  free(url);
   p->nfindings++;
 }
 

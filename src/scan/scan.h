@@ -140,6 +140,11 @@ struct probe *scan_queue_as(struct scan *s, const char *method, const char *path
                             unsigned flags, const struct wd_check *origin, int tag,
                             enum probe_ident ident, const char *header,
                             struct probe *of);
+/* Iterates the "witness" routes: GET requests that the main credential
+ * opens (2xx, not a soft 404) and that no credential is refused on
+ * (401/403). Forged-credential tests send their variants there. Start
+ * with *it = 0; returns NULL at the end. Valid from plan_late on. */
+struct probe *scan_next_witness(struct scan *s, size_t *it);
 /* 1 if the user gave a main credential. */
 int scan_has_cred(const struct scan *s);
 /* 1 when p is a real hit: 2xx, and not what the server says for any
