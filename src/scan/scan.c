@@ -134,7 +134,7 @@ struct probe *scan_queue_as(struct scan *s, const char *method, const char *path
   char *line = NULL;
   if(ident == ID_CUSTOM)
     line = header ? xstrdup(header) : NULL;
-  else if(ident != ID_NONE)
+  else if(ident == ID_MAIN || ident == ID_WRONG || ident == ID_AS2)
     line = cred_header(c, ident == ID_WRONG);
   /* Without a line of its own the probe sends the engine's list, which
    * is the -H list: credentials given with -H are plain headers. */

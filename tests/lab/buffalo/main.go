@@ -38,6 +38,19 @@ const openAPI = `{
       "get": {"operationId": "listProducts", "summary": "List products",
               "responses": {"200": {"description": "products"}, "401": {"description": "unauthorized"}}}
     },
+    "/api/v1/products/{id}": {
+      "get": {"operationId": "showProduct", "summary": "One product",
+              "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+              "responses": {"200": {"description": "product"}, "401": {"description": "unauthorized"}}}
+    },
+    "/api/v1/orders": {
+      "get": {"operationId": "listOrders", "summary": "List orders",
+              "responses": {"200": {"description": "orders"}, "401": {"description": "unauthorized"}}}
+    },
+    "/api/v1/admin/request": {
+      "get": {"operationId": "adminRequest", "summary": "Debug: the request as the server saw it",
+              "responses": {"200": {"description": "request"}, "401": {"description": "unauthorized"}}}
+    },
     "/api/v1/health": {
       "get": {"operationId": "health", "summary": "Liveness probe", "security": [],
               "responses": {"200": {"description": "ok"}}}
@@ -56,7 +69,28 @@ const dockerPS = `CONTAINER ID   IMAGE                                 COMMAND  
 c41d7e2f9a3b   redis:7-alpine                        "docker-entrypoint.s…"   3 days ago   Up 3 days   6379/tcp                 shop-redis-1
 `
 
+const orders = `[{"id":1001,"product":1,"qty":2,"customer":"c-7781"},{"id":1002,"product":3,"qty":1,"customer":"c-1204"}]`
+
+// Buffalo's development error page (GO_ENV=development) for a failed action.
+const devErrorPage = `<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>500 - Internal Server Error | Buffalo</title></head>
+<body><header><h1>500 - Internal Server Error</h1></header>
+<div class="container"><h2>Error</h2><pre>strconv.Atoi: parsing %q: invalid syntax</pre>
+<h2>Stack Trace</h2><pre>goroutine 51 [running]:
+shop/actions.ProductsShow({0x9d4e20, 0xc0001b6000})
+	/src/shop/actions/products.go:44 +0x1c5
+github.com/gobuffalo/buffalo.RouteInfo.ServeHTTP({{0x8a7e2f, 0x3}, {0xc000038b40, 0x15}, ...})
+	/go/pkg/mod/github.com/gobuffalo/buffalo@v0.18.14/route_info.go:102 +0x3b2
+net/http.serverHandler.ServeHTTP({0xc0001a4000}, {0x9d7b18, 0xc0001c01c0}, 0xc0001b4100)
+	/usr/local/go/src/net/http/server.go:2947 +0x2c5</pre>
+<h2>Request</h2><pre>GET /api/v1/products/%s</pre></div>
+<footer>Powered by gobuffalo.io &middot; github.com/gobuffalo/buffalo</footer></body></html>
+`
+
 const products = `[{"id":1,"name":"Buffalo plaid shirt","price":39.9,"stock":12},{"id":2,"name":"Canvas tote","price":14.5,"stock":40},{"id":3,"name":"Enamel mug","price":9.0,"stock":0}]`
+
+// productByID serves /api/v1/products/{id}; set per mode in main.
+var productByID func(w http.ResponseWriter, r *http.Request, id string)
 
 type route struct {
 	path    string
@@ -71,6 +105,15 @@ func main() {
 	}
 	hasKey := func(r *http.Request) bool {
 		return subtle.ConstantTimeCompare([]byte(r.Header.Get("X-API-Key")), []byte(key)) == 1
+	}
+	// VULNERABLE [auth.key-in-query]: the seed's middleware falls back to the
+	// query string, so keys end up in access logs and proxies.
+	hasKeyAnywhere := func(r *http.Request) bool {
+		k := r.Header.Get("X-API-Key")
+		if k == "" {
+			k = r.URL.Query().Get("X-API-Key")
+		}
+		return subtle.ConstantTimeCompare([]byte(k), []byte(key)) == 1
 	}
 	unauthorized := func(w http.ResponseWriter) {
 		jsonBody(w, http.StatusUnauthorized, `{"error":"unauthorized"}`)
@@ -95,12 +138,42 @@ func main() {
 					next(w, r)
 					return
 				}
-				if !hasKey(r) {
+				if !hasKeyAnywhere(r) {
 					unauthorized(w)
 					return
 				}
 				next(w, r)
 			}
+		}
+		// VULNERABLE [auth.invalid-credential-accepted]: /orders only checks
+		// that a key is present, not that it is the right one.
+		routes["/api/v1/orders"] = func(w http.ResponseWriter, r *http.Request) {
+			if r.Header.Get("X-API-Key") == "" {
+				unauthorized(w)
+				return
+			}
+			jsonBody(w, 200, orders)
+		}
+		// VULNERABLE [auth.credential-echoed]: a debug action that prints the
+		// request headers back, the key among them.
+		routes["/api/v1/admin/request"] = apiKey(func(w http.ResponseWriter, r *http.Request) {
+			var b strings.Builder
+			fmt.Fprintf(&b, "%s %s\n", r.Method, r.URL.Path)
+			for _, h := range []string{"Host", "User-Agent", "X-API-Key"} {
+				fmt.Fprintf(&b, "%s: %s\n", h, r.Header.Get(h))
+			}
+			textBody(w, b.String())
+		})
+		// VULNERABLE [leak.debug-page]: Buffalo's development error page
+		// (GO_ENV=development) with the stack trace, for a non-numeric id.
+		productByID = func(w http.ResponseWriter, r *http.Request, id string) {
+			if _, err := strconv.Atoi(id); err != nil {
+				w.Header().Set("Content-Type", "text/html; charset=utf-8")
+				w.WriteHeader(http.StatusInternalServerError)
+				fmt.Fprintf(w, devErrorPage, id, html.EscapeString(id))
+				return
+			}
+			jsonBody(w, 200, `{"id":1,"name":"Buffalo plaid shirt","price":39.9,"stock":12}`)
 		}
 		routes["/api/v1/admin/containers"] = apiKey(func(w http.ResponseWriter, _ *http.Request) {
 			textBody(w, dockerPS) // raw `docker ps` output
@@ -118,7 +191,18 @@ func main() {
 			jsonBody(w, 200, `[{"name":"shop-api-1","state":"running"},{"name":"shop-db-1","state":"running"},{"name":"shop-redis-1","state":"running"}]`)
 		}
 		routes["/api/v1/admin/whoami"] = func(w http.ResponseWriter, _ *http.Request) {
-			textBody(w, "uid=1000(app) gid=1000(app) groups=1000(app)\n")
+			jsonBody(w, 200, `{"service_account":"shop-api","role":"admin"}`)
+		}
+		routes["/api/v1/orders"] = func(w http.ResponseWriter, _ *http.Request) { jsonBody(w, 200, orders) }
+		routes["/api/v1/admin/request"] = func(w http.ResponseWriter, r *http.Request) {
+			jsonBody(w, 200, `{"method":"`+r.Method+`","path":"`+r.URL.Path+`"}`)
+		}
+		productByID = func(w http.ResponseWriter, r *http.Request, id string) {
+			if _, err := strconv.Atoi(id); err != nil {
+				jsonBody(w, http.StatusBadRequest, `{"error":"invalid id"}`)
+				return
+			}
+			jsonBody(w, 200, `{"id":1,"name":"Buffalo plaid shirt","price":39.9,"stock":12}`)
 		}
 		router := buffaloRouter(routes, false)
 		// Every /api/v1 route but health needs the key, whatever the method.
@@ -140,6 +224,9 @@ func main() {
 func buffaloRouter(routes map[string]http.HandlerFunc, dev bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h, ok := routes[r.URL.Path]
+		if id := strings.TrimPrefix(r.URL.Path, "/api/v1/products/"); !ok && id != r.URL.Path && id != "" {
+			h, ok = func(w http.ResponseWriter, r *http.Request) { productByID(w, r, id) }, true
+		}
 		if !ok {
 			notFound(w, r, routes, dev)
 			return
