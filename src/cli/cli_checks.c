@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../checks/check.h"
+#include "../correlate/corr.h"
 #include "cli.h"
 
 static void print_rule(const struct wd_rule *r)
@@ -23,5 +24,8 @@ int cli_checks(int argc, char **argv)
     for(size_t j = 0; j < c->nrules; j++)
       print_rule(&c->rules[j]);
   }
+  printf("# correlation (scan, scan --iac, scan --inspect-report)\n");
+  for(size_t i = 0; i < corr_nrules; i++)
+    print_rule(&corr_rules[i]);
   return EXIT_CLEAN;
 }

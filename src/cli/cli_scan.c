@@ -45,6 +45,9 @@ static const char scan_usage[] =
   "      --cookie 'a=b; c=d'   session cookie(s)\n"
   "      --as2 KIND:VALUE      a second, low-privilege identity for authorization\n"
   "                            tests: bearer:TOKEN, api-key:VALUE, basic:USER:PASS, cookie:STR\n"
+  "Correlation (attack chains across the sides of warden)\n"
+  "      --iac PATH            also analyse these deployment files (repeatable)\n"
+  "      --inspect-report FILE a JSON report of `warden inspect` from the container\n"
   "Report\n"
   CLI_OUT_HELP;
 
@@ -70,6 +73,8 @@ static const struct option scan_opts_long[] = {
   {"basic", required_argument, NULL, 2016},
   {"cookie", required_argument, NULL, 2017},
   {"as2", required_argument, NULL, 2018},
+  {"iac", required_argument, NULL, 2019},
+  {"inspect-report", required_argument, NULL, 2020},
   {"help", no_argument, NULL, 'h'},
   CLI_OUT_OPTIONS,
   {NULL, 0, NULL, 0},
@@ -318,6 +323,16 @@ int cli_scan(int argc, char **argv)
       break;
     case 2018:
       as2_arg = optarg;
+      break;
+    case 2019:
+      if(so.niac >= sizeof(so.iac_paths) / sizeof(so.iac_paths[0])) {
+        cli_error("--iac: at most %zu paths", sizeof(so.iac_paths) / sizeof(so.iac_paths[0]));
+        goto done;
+      }
+      so.iac_paths[so.niac++] = optarg;
+      break;
+    case 2020:
+      so.inspect_report = optarg;
       break;
     case 'h':
       fputs(scan_usage, stdout);

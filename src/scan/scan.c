@@ -6,10 +6,12 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
+#include <jansson.h>
 
 #include "../checks/check.h"
 #include "../core/core_alloc.h"
 #include "../core/core_str.h"
+#include "../correlate/corr.h"
 #include "scan_rx.h"
 
 #define SCAN_MAX_PROBES 20000
@@ -583,11 +585,77 @@ static void scan_found_spec(struct scan *s, struct probe *p)
   }
 }
 
+/* Reads the rule ids and locations of an `inspect` JSON report. */
+static int scan_import_inspect(struct corr_set *cs, const char *path, char *err,
+                               size_t errlen)
+{
+  json_error_t je;
+  json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+  if(!doc) {
+    snprintf(err, errlen, "--inspect-report %s:%d:%d: %s", path, je.line, je.column, je.text);
+    return -1;
+  }
+  json_t *fs = json_object_get(doc, "findings");
+  const char *kind = json_string_value(json_object_get(doc, "kind"));
+  if(!json_is_array(fs) || !kind || strcmp(kind, "inspect")) {
+    snprintf(err, errlen, "--inspect-report %s: not a JSON report of `warden inspect`", path);
+    json_decref(doc);
+    return -1;
+  }
+  size_t i;
+  json_t *f;
+  json_array_foreach(fs, i, f) {
+    const char *rule = json_string_value(json_object_get(f, "rule"));
+    json_t *loc = json_object_get(f, "location");
+    const char *file = json_string_value(json_object_get(loc, "file"));
+    if(!rule)
+      continue;
+    char *l = xasprintf("%s (inside the container)", file ? file : "inspect");
+    corr_add(cs, "inspect", rule, l, NULL);
+    free(l);
+  }
+  json_decref(doc);
+  return 0;
+}
+
+/* Phase 4: the other sides' findings, and the chains across them. */
+static int scan_correlate(struct scan *s, char *err, size_t errlen)
+{
+  const struct scan_opts *o = s->opts;
+  struct corr_set cs;
+  corr_init(&cs);
+  int rc = 0;
+  corr_add_findings(&cs, "scan", &s->findings);
+  if(o->inspect_report && scan_import_inspect(&cs, o->inspect_report, err, errlen)) {
+    rc = -1;
+    goto out;
+  }
+  if(o->niac && o->iac_analyze) {
+    /* The deployment's findings join the report under their own rules. */
+    if(o->iac_analyze(o->iac_paths, o->niac, &s->side_findings, &s->rep) == 0)
+      report_note(&s->rep, "--iac: no deployment file could be read");
+    corr_add_findings(&cs, "iac", &s->side_findings);
+  }
+  corr_chains(&cs, &s->findings);
+  for(size_t i = 0; i < s->side_findings.n; i++) {
+    const struct wd_finding *x = &s->side_findings.v[i];
+    struct wd_finding_spec fs = {
+      .rule = x->rule, .severity = (int)x->severity, .title = x->title,
+      .evidence = x->evidence, .file = x->file, .line = x->line,
+    };
+    findings_add(&s->findings, &fs);
+  }
+out:
+  corr_cleanup(&cs);
+  return rc;
+}
+
 int scan_run(struct scan *s, const struct scan_opts *o, char *err, size_t errlen)
 {
   memset(s, 0, sizeof(*s));
   s->opts = o;
   findings_init(&s->findings);
+  findings_init(&s->side_findings);
   scope_init(&s->scope);
   if(url_parse(o->url, &s->target, err + 0, errlen)) {
     char why[256];
@@ -604,6 +672,16 @@ int scan_run(struct scan *s, const struct scan_opts *o, char *err, size_t errlen
   for(int i = 0; i < o->nscope; i++)
     if(scope_add_spec(&s->scope, o->scope[i], err, errlen))
       return 2;
+  if(o->inspect_report) {
+    /* Read it now: a bad file is a configuration error, found before
+     * any traffic is sent. */
+    struct corr_set cs;
+    corr_init(&cs);
+    int bad = scan_import_inspect(&cs, o->inspect_report, err, errlen);
+    corr_cleanup(&cs);
+    if(bad)
+      return 2;
+  }
   struct spec sp;
   int have_file_spec = 0;
   if(o->spec && !str_starts_with(o->spec, "http://") &&
@@ -679,6 +757,8 @@ int scan_run(struct scan *s, const struct scan_opts *o, char *err, size_t errlen
     if(check_registry[i]->finish)
       check_registry[i]->finish(s);
   scan_progress(s, 1);
+  if(scan_correlate(s, err, errlen))
+    return 2;
   s->rep.requests = http_engine_sent(s->eng);
   s->rep.seconds = http_now() - s->t0;
   if(http_engine_out_of_budget(s->eng)) {
@@ -712,6 +792,7 @@ void scan_cleanup(struct scan *s)
   http_engine_free(s->eng);
   report_cleanup(&s->rep);
   findings_cleanup(&s->findings);
+  findings_cleanup(&s->side_findings);
   scope_cleanup(&s->scope);
   url_parts_cleanup(&s->target);
   free(s->target_url);

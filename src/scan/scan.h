@@ -92,6 +92,14 @@ struct scan_opts {
   int progress;           /* 1: progress line on stderr */
   struct cred cred;       /* main identity (kind CRED_NONE if none) */
   struct cred as2;        /* second identity for authorization tests */
+  /* Correlation: deployment files to analyse with the scan (--iac), and
+   * a JSON report of `warden inspect` run inside the container. The iac
+   * analyser is passed in so the scan library does not depend on it. */
+  const char *iac_paths[32];
+  size_t niac;
+  int (*iac_analyze)(const char *const *paths, size_t n,
+                     struct wd_findings *out, struct report *rep);
+  const char *inspect_report;
   struct http_opts http;
 };
 
@@ -111,6 +119,7 @@ struct scan {
   struct baseline base[2];
   struct probe *root;     /* the probe of the URL the user gave */
   struct wd_findings findings;
+  struct wd_findings side_findings; /* from --iac, before they join */
   struct report rep;
   char framework[24];
   int fw_votes;           /* strength of the framework guess */

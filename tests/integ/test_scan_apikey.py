@@ -8,7 +8,7 @@ from harness import CA, LAB, check, done, lab_url, rules, scan_json, warden
 
 KEY = "lab-key-buffalo-123456"
 
-want = ["auth.credential-echoed", "auth.credential-over-http",
+want = ["chain.unauthenticated-host-data", "auth.credential-echoed", "auth.credential-over-http",
         "auth.invalid-credential-accepted", "auth.key-in-query", "auth.method-bypass",
         "auth.no-auth", "container.command-output", "fingerprint.framework",
         "leak.debug-page", "transport.no-https", "transport.no-nosniff"]

@@ -3,19 +3,19 @@ service, and nothing but the framework fingerprint on its hardened twin."""
 from harness import check, done, lab_url, rules, scan_json
 
 EXPECT_VULN = {
-    "echo-vuln": ["auth.no-auth", "container.docker-api-response", "endpoint.expvar",
+    "echo-vuln": ["chain.unauthenticated-host-data", "auth.no-auth", "container.docker-api-response", "endpoint.expvar",
                   "fingerprint.framework", "leak.internal-ip", "leak.stack-trace",
                   "transport.no-https", "transport.no-nosniff"],
-    "echo-vuln-tls": ["auth.no-auth", "container.docker-api-response", "endpoint.expvar",
+    "echo-vuln-tls": ["chain.unauthenticated-host-data", "auth.no-auth", "container.docker-api-response", "endpoint.expvar",
                       "fingerprint.framework", "leak.internal-ip", "leak.stack-trace",
                       "transport.no-hsts", "transport.no-nosniff"],
-    "chi-vuln": ["auth.no-auth", "container.env-dump", "container.host-file",
+    "chi-vuln": ["chain.unauthenticated-host-data", "auth.no-auth", "container.env-dump", "container.host-file",
                  "container.socket-path", "endpoint.expvar", "endpoint.metrics",
                  "endpoint.pprof", "fingerprint.framework", "transport.cookie-flags",
                  "transport.no-https", "transport.no-nosniff"],
     "fiber-vuln": ["endpoint.docker-api", "endpoint.dotenv", "fingerprint.framework",
                    "transport.no-https", "transport.no-nosniff"],
-    "buffalo-vuln": ["auth.method-bypass", "auth.no-auth", "container.command-output",
+    "buffalo-vuln": ["chain.unauthenticated-host-data", "auth.method-bypass", "auth.no-auth", "container.command-output",
                      "fingerprint.framework", "leak.debug-page", "transport.no-https",
                      "transport.no-nosniff"],
     "infra-vuln": ["endpoint.actuator", "endpoint.etcd", "endpoint.k8s-api",
@@ -51,4 +51,15 @@ for svc in ["echo", "chi", "fiber", "buffalo", "infra"]:
 # The critical findings cap the grade (docs/scoring.md).
 rc, doc, err = scan_json(lab_url("fiber-vuln"))
 check("critical caps the score at 64", doc["score"]["overall"] <= 64, doc["score"])
+# Correlation input errors are configuration errors: exit 2, named.
+from harness import warden
+import os, tempfile
+with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+    f.write('{"kind": "scan", "findings": []}')
+for path, needle in [("/nonexistent/inspect.json", "/nonexistent/inspect.json"),
+                     (f.name, "not a JSON report of `warden inspect`")]:
+    rc, out, err = warden("scan", "--inspect-report", path, lab_url("echo-vuln"))
+    check("--inspect-report %s: exit 2 naming it" % os.path.basename(path),
+          rc == 2 and needle in err, (rc, err))
+os.unlink(f.name)
 done()
