@@ -12,6 +12,7 @@
 
 #include "../core/core_alloc.h"
 #include "../scan/scan.h"
+#include "../scan/scan_jwt.h"
 #include "cli.h"
 
 static const char scan_usage[] =
@@ -45,6 +46,7 @@ static const char scan_usage[] =
   "      --cookie 'a=b; c=d'   session cookie(s)\n"
   "      --as2 KIND:VALUE      a second, low-privilege identity for authorization\n"
   "                            tests: bearer:TOKEN, api-key:VALUE, basic:USER:PASS, cookie:STR\n"
+  "      --jwt-wordlist FILE   more secrets to try on an HS256/384/512 token (offline)\n"
   "Correlation (attack chains across the sides of warden)\n"
   "      --iac PATH            also analyse these deployment files (repeatable)\n"
   "      --inspect-report FILE a JSON report of `warden inspect` from the container\n"
@@ -73,6 +75,7 @@ static const struct option scan_opts_long[] = {
   {"basic", required_argument, NULL, 2016},
   {"cookie", required_argument, NULL, 2017},
   {"as2", required_argument, NULL, 2018},
+  {"jwt-wordlist", required_argument, NULL, 2040},
   {"iac", required_argument, NULL, 2019},
   {"inspect-report", required_argument, NULL, 2020},
   {"help", no_argument, NULL, 'h'},
@@ -324,6 +327,11 @@ int cli_scan(int argc, char **argv)
     case 2018:
       as2_arg = optarg;
       break;
+    case 2040:
+      if(!file_readable("--jwt-wordlist", optarg))
+        goto done;
+      so.jwt_wordlist = optarg;
+      break;
     case 2019:
       if(so.niac >= sizeof(so.iac_paths) / sizeof(so.iac_paths[0])) {
         cli_error("--iac: at most %zu paths", sizeof(so.iac_paths) / sizeof(so.iac_paths[0]));
@@ -368,6 +376,15 @@ int cli_scan(int argc, char **argv)
                         so.cred.kind == CRED_APIKEY ? so.cred.name : NULL))
       goto done;
     so.as2.in_query = so.cred.in_query;
+  }
+  char jerr[200];
+  if(so.cred.kind == CRED_BEARER && jwt_malformed(so.cred.value, jerr, sizeof(jerr))) {
+    cli_error("--bearer: %s", jerr);
+    goto done;
+  }
+  if(so.as2.kind == CRED_BEARER && jwt_malformed(so.as2.value, jerr, sizeof(jerr))) {
+    cli_error("--as2: %s", jerr);
+    goto done;
   }
   if(optind != argc - 1) {
     cli_error(optind >= argc ? "scan: no URL given" : "scan: give exactly one URL");

@@ -92,6 +92,7 @@ struct scan_opts {
   int progress;           /* 1: progress line on stderr */
   struct cred cred;       /* main identity (kind CRED_NONE if none) */
   struct cred as2;        /* second identity for authorization tests */
+  const char *jwt_wordlist; /* --jwt-wordlist FILE, or NULL */
   /* Correlation: deployment files to analyse with the scan (--iac), and
    * a JSON report of `warden inspect` run inside the container. The iac
    * analyser is passed in so the scan library does not depend on it. */

@@ -1,0 +1,479 @@
+/*
+ * chk_jwt.c - Bearer tokens and JWTs (the Echo seed).
+ *
+ * Static, offline: the --bearer (and --as2 bearer:) token is decoded
+ * without trusting it: alg none, no exp, a long lifetime, sensitive
+ * claims, and an HMAC secret found by a wordlist crack. These findings sit
+ * at the target URL, since they are about the token, not a route.
+ *
+ * Active, read-only (GET only, in scope, after phase 2): on a few
+ * "witness" routes (the user's token opens them, no credential is
+ * refused) the token is replayed forged: alg none, signature stripped or
+ * flipped; when the secret is known, re-signed with a foreign aud, a
+ * foreign iss, an expired exp (counted only if the unchanged re-signed
+ * token is accepted, which proves the secret); the token moved to
+ * ?access_token= / ?token= with no header. A forged variant "accepted"
+ * means 2xx and not a soft 404 where no credential gets 401/403.
+ *
+ * bfla.scope-not-enforced: the --as2 identity (a low-privilege user) gets
+ * 2xx on an admin route that the main token opens and no credential is
+ * refused on. An admin route is one whose path has "admin" in it, or a
+ * segment named internal, manage, management, superuser or staff.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "../core/core_alloc.h"
+#include "../core/core_buf.h"
+#include "../core/core_str.h"
+#include "../scan/scan.h"
+#include "../scan/scan_jwt.h"
+#include "check.h"
+
+enum {
+  R_NONE_ACCEPTED, R_SIG, R_WEAK, R_NO_EXP, R_LONG, R_SENSITIVE, R_AUD, R_ISS,
+  R_EXP, R_QUERY, R_UNSIGNED, R_BFLA,
+};
+
+/* A lifetime above this is "long" (24 hours); above a month, medium. */
+#define JW_LONG_SECONDS (24LL * 3600)
+#define JW_VERY_LONG_SECONDS (30LL * 24 * 3600)
+#define JW_MAX_WITNESS 4 /* routes the forged tokens are tried on */
+
+static const struct wd_fix fix_verify[] = {
+  {"echo", "Parse with an explicit method check: jwt.Parse(s, keyFunc, jwt.WithValidMethods([]string{\"HS256\"})) (v4: check token.Method in the keyfunc), and use the claims only when err == nil && token.Valid; with echo-jwt set SigningMethod and never return jwt.UnsafeAllowNoneSignatureType."},
+  {"chi", "Verify with a keyfunc that checks token.Method and proceed only when err == nil && token.Valid; never use jwt.ParseUnverified for authentication."},
+  {NULL, NULL},
+};
+
+static const struct wd_fix fix_claims[] = {
+  {"echo", "After parsing, require the claims: claims.VerifyAudience(\"my-service\", true), claims.VerifyIssuer(\"https://auth.example.com/\", true), claims.VerifyExpiresAt(time.Now(), true) (v5: jwt.WithAudience, jwt.WithIssuer, jwt.WithExpirationRequired)."},
+  {NULL, NULL},
+};
+
+static const struct wd_fix fix_scope[] = {
+  {"echo", "Guard admin routes with a middleware that reads the verified claims and answers 403 unless the scope claim contains \"admin\": admin := g.Group(\"/admin\", RequireScope(\"admin\"))."},
+  {"chi", "Mount admin routes in r.Group with a middleware that checks the verified token's scope/roles before next.ServeHTTP."},
+  {NULL, NULL},
+};
+
+static const struct wd_rule jw_rules[] = {
+  [R_NONE_ACCEPTED] = {
+    .id = "jwt.alg-none-accepted", .severity = WD_SEV_CRITICAL,
+    .category = WD_CAT_AUTH, .owasp = "API2:2023", .cwe = 347,
+    .title = "JWT with alg \"none\" accepted",
+    .summary = "An unsigned token (header alg none, no signature) is accepted where no credential is refused: anyone can mint any identity",
+    .remediation = "Pin the accepted algorithms on the verifier (e.g. only HS256 or RS256) and reject alg none in every spelling.",
+    .fixes = fix_verify,
+  },
+  [R_SIG] = {
+    .id = "jwt.signature-not-verified", .severity = WD_SEV_CRITICAL,
+    .category = WD_CAT_AUTH, .owasp = "API2:2023", .cwe = 347,
+    .title = "JWT signature not verified",
+    .summary = "The token is accepted with its signature removed or altered: the server reads the claims without verifying them",
+    .remediation = "Authenticate only on a token whose signature verified (err == nil and token.Valid); never fall back to the parsed but unverified claims.",
+    .fixes = fix_verify,
+  },
+  [R_WEAK] = {
+    .id = "jwt.weak-secret", .severity = WD_SEV_CRITICAL,
+    .category = WD_CAT_AUTH, .owasp = "API2:2023", .cwe = 521,
+    .title = "JWT HMAC secret found by an offline wordlist attack",
+    .summary = "The HS256/384/512 secret that signs the token is a common word: anyone can sign tokens for any user",
+    .remediation = "Sign with a random secret of at least 32 bytes from a secret store (or move to RS256/EdDSA), rotate it now and invalidate the tokens signed with the old one.",
+  },
+  [R_NO_EXP] = {
+    .id = "jwt.no-exp", .severity = WD_SEV_MEDIUM,
+    .category = WD_CAT_AUTH, .owasp = "API2:2023", .cwe = 613,
+    .title = "JWT without an expiry (exp)",
+    .summary = "The token has no exp claim: once leaked it works forever",
+    .remediation = "Issue tokens with a short exp (minutes to hours) and require exp when verifying.",
+  },
+  [R_LONG] = {
+    .id = "jwt.long-lifetime", .severity = WD_SEV_LOW,
+    .category = WD_CAT_AUTH, .owasp = "API2:2023", .cwe = 613,
+    .title = "JWT with a very long lifetime",
+    .summary = "The token stays valid for more than 24 hours (medium above 30 days)",
+    .remediation = "Keep access tokens short-lived (15-60 minutes) and use refresh tokens that the server can revoke.",
+  },
+  [R_SENSITIVE] = {
+    .id = "jwt.sensitive-claims", .severity = WD_SEV_MEDIUM,
+    .category = WD_CAT_DATA, .owasp = "API3:2023", .cwe = 315,
+    .title = "Sensitive data in JWT claims",
+    .summary = "The token carries passwords or secrets (high), or personal data and internal identifiers (medium), readable by anyone who holds it",
+    .remediation = "JWT payloads are only base64-encoded: keep them to opaque ids and scopes; look up personal data server-side.",
+  },
+  [R_AUD] = {
+    .id = "jwt.aud-not-verified", .severity = WD_SEV_HIGH,
+    .category = WD_CAT_AUTH, .owasp = "API2:2023", .cwe = 287,
+    .title = "JWT audience not verified",
+    .summary = "A token re-signed with a foreign aud is accepted: tokens issued for another service work here",
+    .remediation = "Require the service's own audience when verifying.",
+    .fixes = fix_claims,
+  },
+  [R_ISS] = {
+    .id = "jwt.iss-not-verified", .severity = WD_SEV_HIGH,
+    .category = WD_CAT_AUTH, .owasp = "API2:2023", .cwe = 287,
+    .title = "JWT issuer not verified",
+    .summary = "A token re-signed with a foreign iss is accepted",
+    .remediation = "Require the expected issuer when verifying.",
+    .fixes = fix_claims,
+  },
+  [R_EXP] = {
+    .id = "jwt.exp-not-verified", .severity = WD_SEV_HIGH,
+    .category = WD_CAT_AUTH, .owasp = "API2:2023", .cwe = 613,
+    .title = "Expired JWT accepted",
+    .summary = "A token re-signed with an exp in the past is accepted: expiry is not enforced",
+    .remediation = "Verify exp (and nbf) on every request, with at most a small clock-skew leeway.",
+    .fixes = fix_claims,
+  },
+  [R_QUERY] = {
+    .id = "jwt.token-in-query", .severity = WD_SEV_MEDIUM,
+    .category = WD_CAT_AUTH, .owasp = "API2:2023", .cwe = 598,
+    .title = "Bearer token accepted in the query string",
+    .summary = "The token works as ?access_token= or ?token=, where logs, proxies and browser history keep it",
+    .remediation = "Read the token only from the Authorization header (echo-jwt: TokenLookup \"header:Authorization:Bearer \").",
+  },
+  [R_UNSIGNED] = {
+    .id = "jwt.unsigned-token", .severity = WD_SEV_HIGH,
+    .category = WD_CAT_AUTH, .owasp = "API2:2023", .cwe = 347,
+    .title = "The JWT in use is unsigned (alg none)",
+    .summary = "The token given to warden has alg none: the issuer does not sign its tokens",
+    .remediation = "Issue signed tokens only (HS256 with a strong secret, RS256 or EdDSA).",
+  },
+  [R_BFLA] = {
+    .id = "bfla.scope-not-enforced", .severity = WD_SEV_HIGH,
+    .category = WD_CAT_BFLA, .owasp = "API5:2023", .cwe = 285,
+    .title = "Admin route reachable by the low-privilege identity",
+    .summary = "An admin route that refuses requests with no credential answers the --as2 identity: the scope/role is not checked",
+    .remediation = "Authorize each admin route on the verified token's scope or role (403 otherwise), not only on a valid login.",
+    .fixes = fix_scope,
+  },
+};
+
+extern const struct wd_check check_jwt;
+
+/* Tags of this check's probes: a jwt_forge kind, or one of these. */
+enum { TAG_QUERY_AT = 100, TAG_QUERY_T, TAG_BFLA };
+
+/* Per scan: the decoded tokens and the cracked secret. */
+static struct {
+  int have;                 /* main token decoded */
+  struct wd_jwt tok;
+  int cracked;
+  char secret[JWT_CRACK_MAX_WORD + 1];
+} jw;
+
+static void jw_reset(void)
+{
+  if(jw.have)
+    jwt_free(&jw.tok);
+  memset(&jw, 0, sizeof(jw)); /* the cracked secret too */
+}
+
+/* ---- static findings -------------------------------------------------- */
+
+static const char *const pw_words[] = {
+  "password", "passwd", "pwd", "secret", "ssn", "credit", "card", "cvv", "pin",
+  "private", "apikey", "api_key", "client_secret", NULL,
+};
+static const char *const pii_words[] = {
+  "email", "mail", "phone", "address", "birth", "dob", "internal", "db_id",
+  "dbid", "host", "ip", NULL,
+};
+
+static int name_has(const char *name, const char *const *words)
+{
+  for(size_t i = 0; words[i]; i++) {
+    size_t wl = strlen(words[i]);
+    /* "ip" and "pin" only as whole names or _-separated parts */
+    if(wl <= 3) {
+      const char *h = name;
+      while((h = strcasestr(h, words[i]))) {
+        int l = h == name || h[-1] == '_' || h[-1] == '-';
+        int r = h[wl] == '\0' || h[wl] == '_' || h[wl] == '-';
+        if(l && r)
+          return 1;
+        h++;
+      }
+    } else if(strcasestr(name, words[i])) {
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/* 1 when v is a private IPv4 address or an e-mail address. */
+static int value_is_pii(const char *v)
+{
+  unsigned a, b, c, d;
+  char tail;
+  if(sscanf(v, "%u.%u.%u.%u%c", &a, &b, &c, &d, &tail) == 4 && a < 256 && b < 256 &&
+     c < 256 && d < 256)
+    return a == 10 || (a == 172 && b >= 16 && b < 32) || (a == 192 && b == 168);
+  const char *at = strchr(v, '@');
+  return at && at != v && strchr(at, '.') && !strchr(v, ' ') && strlen(v) < 254;
+}
+
+/* Claim names only, never values: "password, email". */
+static void jw_sensitive_walk(json_t *o, const char *prefix, struct buf *hi, struct buf *lo,
+                              int depth)
+{
+  const char *k;
+  json_t *v;
+  json_object_foreach(o, k, v) {
+    char name[128];
+    snprintf(name, sizeof(name), "%s%s", prefix, k);
+    if(name_has(k, pw_words) && !json_is_null(v) && !json_is_false(v))
+      buf_printf(hi, "%s%s", hi->len ? ", " : "", name);
+    else if(name_has(k, pii_words) || (json_is_string(v) && value_is_pii(json_string_value(v))))
+      buf_printf(lo, "%s%s", lo->len ? ", " : "", name);
+    if(json_is_object(v) && depth < 2) {
+      char pre[140];
+      snprintf(pre, sizeof(pre), "%s.", name);
+      jw_sensitive_walk(v, pre, hi, lo, depth + 1);
+    }
+  }
+}
+
+static void jw_static(struct scan *s, const struct wd_jwt *t, const char *who)
+{
+  struct probe *at = s->root;
+  char ev[400], dd[64];
+  long long now = (long long)time(NULL);
+  if(!strcasecmp(t->alg, "none")) {
+    snprintf(ev, sizeof(ev), "%s: header alg \"%s\", signature %zu bytes", who, t->alg,
+             t->siglen);
+    snprintf(dd, sizeof(dd), "unsigned %s", who);
+    scan_flag(s, at, &jw_rules[R_UNSIGNED], -1, NULL, ev, 0, 0, dd);
+  }
+  if(!t->has_exp) {
+    snprintf(ev, sizeof(ev), "%s: alg %s, no exp claim%s", who, t->alg,
+             t->has_iat ? " (iat present)" : "");
+    snprintf(dd, sizeof(dd), "no-exp %s", who);
+    scan_flag(s, at, &jw_rules[R_NO_EXP], -1, NULL, ev, 0, 0, dd);
+  } else {
+    long long from = t->has_iat ? t->iat : (t->has_nbf ? t->nbf : now);
+    long long life = t->exp - from;
+    if(life > JW_LONG_SECONDS) {
+      snprintf(ev, sizeof(ev), "%s: valid for %lld days (exp - %s)", who, life / 86400,
+               t->has_iat ? "iat" : t->has_nbf ? "nbf" : "now");
+      snprintf(dd, sizeof(dd), "long %s", who);
+      scan_flag(s, at, &jw_rules[R_LONG],
+                life > JW_VERY_LONG_SECONDS ? WD_SEV_MEDIUM : -1, NULL, ev, 0, 0, dd);
+    }
+  }
+  json_t *p = json_loads(t->payload_json, 0, NULL);
+  if(p) {
+    struct buf hi, lo;
+    buf_init(&hi, 200);
+    buf_init(&lo, 200);
+    jw_sensitive_walk(p, "", &hi, &lo, 0);
+    if(hi.len || lo.len) {
+      snprintf(ev, sizeof(ev), "%s carries %s%s%s%s%s", who, hi.len ? "secret claims: " : "",
+               buf_str(&hi), hi.len && lo.len ? "; " : "", lo.len ? "personal/internal claims: " : "",
+               buf_str(&lo));
+      snprintf(dd, sizeof(dd), "sensitive %s", who);
+      scan_flag(s, at, &jw_rules[R_SENSITIVE], hi.len ? WD_SEV_HIGH : -1, NULL, ev, 0, 0, dd);
+    }
+    buf_cleanup(&hi);
+    buf_cleanup(&lo);
+    json_decref(p);
+  }
+}
+
+static void jw_crack(struct scan *s, const struct wd_jwt *t, const char *who)
+{
+  if(!jwt_hs_bits(t->alg))
+    return;
+  char found[JWT_CRACK_MAX_WORD + 1], err[300];
+  int r = jwt_crack(t, s->opts->jwt_wordlist, found, sizeof(found), err, sizeof(err));
+  if(r < 0) {
+    report_note(&s->rep, "--jwt-wordlist: %s", err);
+    return;
+  }
+  if(r == 0)
+    return;
+  scan_add_secret(s, found);
+  char *mask = str_mask_secret(found, strlen(found));
+  char ev[300];
+  snprintf(ev, sizeof(ev), "%s: %s signature verified offline with %s (%zu chars, shown masked: %s)",
+           who, t->alg, found[0] ? "a common secret" : "an EMPTY secret", strlen(found),
+           found[0] ? mask : "\"\"");
+  free(mask);
+  char dd[64];
+  snprintf(dd, sizeof(dd), "weak %s", who);
+  scan_flag(s, s->root, &jw_rules[R_WEAK], -1, NULL, ev, 0, 0, dd);
+  if(t == &jw.tok) {
+    jw.cracked = 1;
+    snprintf(jw.secret, sizeof(jw.secret), "%s", found);
+  }
+  memset(found, 0, sizeof(found));
+}
+
+static void jw_plan(struct scan *s)
+{
+  jw_reset();
+  char err[200];
+  const struct cred *c = &s->opts->cred;
+  if(c->kind == CRED_BEARER && jwt_looks_like(c->value)) {
+    if(jwt_decode(&jw.tok, c->value, err, sizeof(err)) == 0) {
+      jw.have = 1;
+      jw_static(s, &jw.tok, "the --bearer token");
+      jw_crack(s, &jw.tok, "the --bearer token");
+    } else {
+      report_note(&s->rep, "--bearer: %s", err);
+    }
+  }
+  const struct cred *c2 = &s->opts->as2;
+  struct wd_jwt t2;
+  if(c2->kind == CRED_BEARER && jwt_looks_like(c2->value) &&
+     jwt_decode(&t2, c2->value, err, sizeof(err)) == 0) {
+    jw_static(s, &t2, "the --as2 token");
+    jw_crack(s, &t2, "the --as2 token");
+    jwt_free(&t2);
+  }
+}
+
+/* ---- active tests ----------------------------------------------------- */
+
+static int jw_is_admin(const char *path)
+{
+  static const char *const segs[] = {"internal", "manage", "management", "superuser",
+                                     "staff", NULL};
+  if(strcasestr(path, "admin"))
+    return 1;
+  for(size_t i = 0; segs[i]; i++) {
+    size_t n = strlen(segs[i]);
+    for(const char *h = path; (h = strcasestr(h, segs[i])); h++)
+      if(h > path && h[-1] == '/' && (h[n] == '/' || h[n] == '\0' || h[n] == '?'))
+        return 1;
+  }
+  return 0;
+}
+
+static void jw_forge_on(struct scan *s, struct probe *w, enum jwt_forge k)
+{
+  char *t = jwt_forge(&jw.tok, k, jw.cracked ? jw.secret : NULL, (long long)time(NULL));
+  if(!t)
+    return;
+  char *h = xasprintf("Authorization: Bearer %s", t);
+  scan_queue_as(s, "GET", w->base, PROBE_FOLLOWUP, &check_jwt, (int)k, ID_CUSTOM, h, w);
+  free(h);
+  free(t);
+}
+
+static void jw_plan_late(struct scan *s)
+{
+  const struct cred *c = &s->opts->cred;
+  size_t it = 0;
+  int n = 0;
+  struct probe *w;
+  while((w = scan_next_witness(s, &it))) {
+    if(c->kind == CRED_BEARER && n < JW_MAX_WITNESS) {
+      n++;
+      if(jw.have && strcasecmp(jw.tok.alg, "none")) {
+        for(int k = JWT_FORGE_NONE; k <= JWT_FORGE_TAMPERED; k++)
+          jw_forge_on(s, w, (enum jwt_forge)k);
+        if(jw.cracked)
+          for(int k = JWT_FORGE_AUD; k <= JWT_FORGE_RESIGN; k++)
+            jw_forge_on(s, w, (enum jwt_forge)k);
+      }
+      const char *names[2] = {"access_token", "token"};
+      for(int i = 0; i < 2; i++) {
+        char *u = xasprintf("%s%c%s=%s", w->base, strchr(w->base, '?') ? '&' : '?', names[i],
+                            c->value);
+        scan_queue_as(s, "GET", u, PROBE_FOLLOWUP, &check_jwt, TAG_QUERY_AT + i, ID_CUSTOM,
+                      NULL, w);
+        free(u);
+      }
+    }
+    if(s->opts->as2.kind != CRED_NONE && jw_is_admin(w->path))
+      scan_queue_as(s, "GET", w->base, PROBE_FOLLOWUP, &check_jwt, TAG_BFLA, ID_AS2, NULL, w);
+  }
+}
+
+static int jw_accepted(const struct scan *s, const struct probe *p)
+{
+  return http_answered(&p->x) && scan_is_hit(s, p);
+}
+
+static void jw_finish(struct scan *s)
+{
+  /* Witnesses where the unchanged re-signed token works: the secret is
+   * right, so a refusal of the modified ones is meaningful, and so is an
+   * acceptance. */
+  const struct probe *ctl[JW_MAX_WITNESS];
+  int nctl = 0;
+  for(size_t i = 0; i < s->nprobes; i++) {
+    const struct probe *p = s->probes[i];
+    if(p->origin == &check_jwt && p->tag == JWT_FORGE_RESIGN && p->parent &&
+       !(p->flags & PROBE_REDIRECT) && jw_accepted(s, p) && nctl < JW_MAX_WITNESS)
+      ctl[nctl++] = p->parent;
+  }
+  for(size_t i = 0; i < s->nprobes; i++) {
+    struct probe *p = s->probes[i];
+    struct probe *w = p->parent;
+    if(p->origin != &check_jwt || !w || (p->flags & PROBE_REDIRECT) || !jw_accepted(s, p))
+      continue;
+    long none = w->var[ID_NONE] ? w->var[ID_NONE]->x.status : 0;
+    char ev[300];
+    const struct wd_rule *r = NULL;
+    const char *dd = NULL;
+    switch(p->tag) {
+    case JWT_FORGE_NONE:
+    case JWT_FORGE_NONE_CAP:
+      r = &jw_rules[R_NONE_ACCEPTED];
+      dd = "none";
+      break;
+    case JWT_FORGE_STRIPPED:
+    case JWT_FORGE_TAMPERED:
+      r = &jw_rules[R_SIG];
+      dd = "sig";
+      break;
+    case JWT_FORGE_AUD:
+    case JWT_FORGE_ISS:
+    case JWT_FORGE_EXPIRED: {
+      int ok = 0;
+      for(int c = 0; c < nctl; c++)
+        ok |= ctl[c] == w;
+      if(!ok)
+        continue;
+      r = &jw_rules[p->tag == JWT_FORGE_AUD ? R_AUD : p->tag == JWT_FORGE_ISS ? R_ISS : R_EXP];
+      dd = r->id;
+      break;
+    }
+    case TAG_QUERY_AT:
+    case TAG_QUERY_T:
+      snprintf(ev, sizeof(ev), "no credential -> %ld; no header, token as ?%s=... -> %ld", none,
+               p->tag == TAG_QUERY_AT ? "access_token" : "token", p->x.status);
+      scan_flag(s, p, &jw_rules[R_QUERY], -1, NULL, ev, 0, 0, "query");
+      continue;
+    case TAG_BFLA:
+      snprintf(ev, sizeof(ev), "admin route: no credential -> %ld, main identity -> %ld, --as2 identity -> %ld",
+               none, w->x.status, p->x.status);
+      scan_flag(s, p, &jw_rules[R_BFLA], -1, NULL, ev, 0, 0, NULL);
+      continue;
+    default:
+      continue;
+    }
+    snprintf(ev, sizeof(ev), "no credential -> %ld; token forged (%s) -> %ld, as the real token (%ld)",
+             none, jwt_forge_name((enum jwt_forge)p->tag), p->x.status, w->x.status);
+    scan_flag(s, p, r, -1, NULL, ev, 0, 0, dd);
+  }
+  jw_reset();
+}
+
+const struct wd_check check_jwt = {
+  .name = "jwt",
+  .summary = "Bearer/JWT: token contents, weak HMAC secret, forged tokens (alg none, stripped signature, aud/iss/exp), token in the query, admin scope not enforced",
+  .rules = jw_rules,
+  .nrules = ARRAY_LEN(jw_rules),
+  .plan = jw_plan,
+  .plan_late = jw_plan_late,
+  .finish = jw_finish,
+};
