@@ -139,10 +139,8 @@ static void ct_judge(struct scan *s, struct probe *p)
     struct ct_sig *g = &ct_sigs[i];
     if(done[g->rule])
       continue;
-    size_t mo, ml, m2, l2;
-    if(!rx_search(&g->rx, b, n, 0, &mo, &ml))
-      continue;
-    if(g->also.pattern && !rx_search(&g->also, b, n, 0, &m2, &l2))
+    size_t mo, ml;
+    if(!rx_search_both(&g->rx, &g->also, b, n, &mo, &ml))
       continue;
     done[g->rule] = 1;
     char title[160];

@@ -102,10 +102,8 @@ static void lk_judge(struct scan *s, struct probe *p)
     /* A debug page always carries a trace: one finding, the worse one. */
     if(done[g->rule] || (g->rule == R_TRACE && done[R_DEBUG]))
       continue;
-    size_t mo, ml, m2, l2;
-    if(!rx_search(&g->rx, b, n, 0, &mo, &ml))
-      continue;
-    if(g->also.pattern && !rx_search(&g->also, b, n, 0, &m2, &l2))
+    size_t mo, ml;
+    if(!rx_search_both(&g->rx, &g->also, b, n, &mo, &ml))
       continue;
     done[g->rule] = 1;
     char title[160];

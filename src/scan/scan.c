@@ -86,6 +86,16 @@ static char *cred_query(const struct cred *c, enum probe_ident id)
   return NULL;
 }
 
+static void probe_free(struct probe *p)
+{
+  curl_slist_free_all(p->hdrs);
+  http_exchange_cleanup(&p->x);
+  free(p->x.url);
+  free(p->path);
+  free(p->base);
+  free(p);
+}
+
 struct probe *scan_queue_as(struct scan *s, const char *method, const char *path,
                             unsigned flags, const struct wd_check *origin, int tag,
                             enum probe_ident ident, const char *header,
@@ -148,12 +158,7 @@ struct probe *scan_queue_as(struct scan *s, const char *method, const char *path
   }
   free(line);
   if(http_engine_submit(s->eng, &p->x, scan_on_done, s)) {
-    curl_slist_free_all(p->hdrs);
-    http_exchange_cleanup(&p->x);
-    free(p->x.url);
-    free(p->path);
-    free(p->base);
-    free(p);
+    probe_free(p);
     return NULL;
   }
   s->probes = xgrow(s->probes, &s->capprobes, s->nprobes + 1, sizeof(*s->probes));
@@ -774,15 +779,8 @@ int scan_run(struct scan *s, const struct scan_opts *o, char *err, size_t errlen
 
 void scan_cleanup(struct scan *s)
 {
-  for(size_t i = 0; i < s->nprobes; i++) {
-    struct probe *p = s->probes[i];
-    curl_slist_free_all(p->hdrs);
-    http_exchange_cleanup(&p->x);
-    free(p->x.url);
-    free(p->path);
-    free(p->base);
-    free(p);
-  }
+  for(size_t i = 0; i < s->nprobes; i++)
+    probe_free(s->probes[i]);
   free(s->probes);
   free(s->seen);
   for(size_t i = 0; i < s->nsecrets; i++)

@@ -45,6 +45,15 @@ int rx_search(struct rx *r, const char *subject, size_t n, size_t start,
   return hit;
 }
 
+int rx_search_both(struct rx *r, struct rx *also, const char *subject,
+                   size_t n, size_t *mo, size_t *ml)
+{
+  size_t o2, l2;
+  if(!rx_search(r, subject, n, 0, mo, ml))
+    return 0;
+  return !also->pattern || rx_search(also, subject, n, 0, &o2, &l2);
+}
+
 int rx_count(struct rx *r, const char *subject, size_t n, int max)
 {
   size_t start = 0, mo, ml;

@@ -24,6 +24,11 @@ struct rx {
  * and *ml (length) of the whole match; else 0. */
 int rx_search(struct rx *r, const char *subject, size_t n, size_t start,
               size_t *mo, size_t *ml);
+/* Searches for r and, if also->pattern is set, requires also to match
+ * somewhere too (a second signal that keeps one-token matches honest).
+ * The match reported is r's. */
+int rx_search_both(struct rx *r, struct rx *also, const char *subject,
+                   size_t n, size_t *mo, size_t *ml);
 /* Counts matches, at most max. */
 int rx_count(struct rx *r, const char *subject, size_t n, int max);
 void rx_free(struct rx *r);
