@@ -323,8 +323,8 @@ static void jw_plan(struct scan *s)
   if(c->kind == CRED_BEARER && jwt_looks_like(c->value)) {
     if(jwt_decode(&jw.tok, c->value, err, sizeof(err)) == 0) {
       jw.have = 1;
-      jw_static(s, &jw.tok, "the --bearer token");
-      jw_crack(s, &jw.tok, "the --bearer token");
+      jw_static(s, &jw.tok, "--bearer JWT");
+      jw_crack(s, &jw.tok, "--bearer JWT");
     } else {
       report_note(&s->rep, "--bearer: %s", err);
     }
@@ -333,8 +333,10 @@ static void jw_plan(struct scan *s)
   struct wd_jwt t2;
   if(c2->kind == CRED_BEARER && jwt_looks_like(c2->value) &&
      jwt_decode(&t2, c2->value, err, sizeof(err)) == 0) {
-    jw_static(s, &t2, "the --as2 token");
-    jw_crack(s, &t2, "the --as2 token");
+    jw_static(s, &t2, "--as2 JWT");
+    /* One weak-secret finding when both tokens share the cracked secret. */
+    if(!jw.cracked || !jwt_hs_verify(&t2, jw.secret, strlen(jw.secret)))
+      jw_crack(s, &t2, "--as2 JWT");
     jwt_free(&t2);
   }
 }

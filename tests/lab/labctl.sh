@@ -7,7 +7,7 @@
 #   labctl.sh status   print "<instance> <url>" for each running instance
 #
 # LAB_DIR defaults to <repo>/build/lab. Instances: <svc>-vuln (HTTP), <svc>-hard
-# (HTTPS + plain redirector) for echo chi fiber buffalo infra, plus echo-vuln-tls.
+# (HTTPS + plain redirector) for echo chi fiber buffalo infra echojwt, plus echo-vuln-tls.
 set -eu
 
 LAB_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -20,7 +20,9 @@ RUN=$LAB_DIR/run
 CERTS=$LAB_DIR/certs
 PYTHON=${LAB_PYTHON:-/usr/bin/python3}
 GO_SERVICES="echo chi fiber buffalo"
+GO_SERVICES="$GO_SERVICES echojwt"
 SERVICES="echo chi fiber buffalo infra"
+SERVICES="$SERVICES echojwt"
 START_TIMEOUT=10
 
 die() { echo "labctl: $*" >&2; exit 1; }
@@ -128,6 +130,11 @@ start_instance() {
 	fi
 	if [ "$mode" = hard ]; then
 		cmd+=(-redirect-addr-file "$RUN/$name-redirect.url")
+	fi
+	# echojwt mints its tokens (read them from $RUN/<name>.token, .token-as2)
+	# and serves files from a fixture root, never the host's.
+	if [ "$svc" = echojwt ]; then
+		cmd+=(-token-out "$RUN/$name.token" -token-as2-out "$RUN/$name.token-as2" -root "$RUN/$name-root")
 	fi
 	"${cmd[@]}" </dev/null >"$RUN/$name.log" 2>&1 &
 	echo $! >"$RUN/$name.pid"
