@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../core/core_alloc.h"
+#include "../net/net_tls.h"
 #include "../scan/scan.h"
 #include "../scan/scan_jwt.h"
 #include "cli.h"
@@ -394,6 +395,14 @@ int cli_scan(int argc, char **argv)
   if((so.http.cert == NULL) != (so.http.key == NULL)) {
     cli_error("--cert and --key go together");
     goto done;
+  }
+  {
+    /* PEM that parses, a key that matches: checked before any traffic. */
+    char terr[512];
+    if(tls_check_files(so.http.cert, so.http.key, so.http.cacert, terr, sizeof(terr))) {
+      cli_error("%s", terr);
+      goto done;
+    }
   }
   so.url = argv[optind];
   so.http.headers = headers;

@@ -21,6 +21,7 @@ CERTS=$LAB_DIR/certs
 PYTHON=${LAB_PYTHON:-/usr/bin/python3}
 GO_SERVICES="echo chi fiber buffalo"
 GO_SERVICES="$GO_SERVICES echojwt"
+GO_SERVICES="$GO_SERVICES chimtls"
 SERVICES="echo chi fiber buffalo infra"
 SERVICES="$SERVICES echojwt"
 START_TIMEOUT=10
@@ -89,6 +90,7 @@ is_ours() {
 	cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
 	case $cmdline in
 	"$BIN"/* | *"$LAB_SRC/infra/app.py"*) return 0 ;;
+	"nginx: master process"*"$LAB_DIR/nginx/"*) return 0 ;;
 	*) return 1 ;;
 	esac
 }
@@ -133,6 +135,9 @@ start_instance() {
 	fi
 	# echojwt mints its tokens (read them from $RUN/<name>.token, .token-as2)
 	# and serves files from a fixture root, never the host's.
+	if [ "$svc" = chimtls ]; then
+		cmd+=(-client-ca "$CERTS/ca.pem")
+	fi
 	if [ "$svc" = echojwt ]; then
 		cmd+=(-token-out "$RUN/$name.token" -token-as2-out "$RUN/$name.token-as2" -root "$RUN/$name-root")
 	fi
@@ -142,9 +147,11 @@ start_instance() {
 
 instance_ready() {
 	local name=$1 f
+	local -a cc=()
+	case $name in chimtls-* | nginx-mtls-*) cc=(--cert "$CERTS/client.pem" --key "$CERTS/client-key.pem") ;; esac
 	for f in "$RUN/$name.url" ${2:+"$RUN/$name-redirect.url"}; do
 		[ -s "$f" ] || return 1
-		curl -sk -o /dev/null --max-time 2 "$(cat "$f")/openapi.json" || return 1
+		curl -sk "${cc[@]}" -o /dev/null --max-time 2 "$(cat "$f")/openapi.json" || return 1
 	done
 }
 
@@ -159,9 +166,58 @@ fail_instance() {
 	exit 1
 }
 
+# ---- mutual TLS: client certificates, nginx instances ------------------
+# Client certificates signed by the lab CA (clientAuth): client.pem
+# (CN=warden-client, allowed), admin.pem (CN=warden-admin, allowed and
+# admin on chimtls-hard), denied.pem (CN=warden-denied, valid but not on
+# the allowlist); other-ca.pem is a CA that signed nothing here.
+cmd_client_certs() {
+	[ -s "$CERTS/client.pem" ] && [ -s "$CERTS/denied.pem" ] && [ -s "$CERTS/other-ca.pem" ] && return 0
+	local tmp cn
+	tmp=$(mktemp -d "$CERTS/.gen.XXXXXX")
+	(
+		cd "$tmp"
+		printf '%s\n' "basicConstraints=CA:FALSE" "keyUsage=critical,digitalSignature" \
+			"extendedKeyUsage=clientAuth" >client.ext
+		for cn in client admin denied; do
+			openssl req -newkey rsa:2048 -nodes -sha256 -keyout "$cn-key.pem" -out "$cn.csr" \
+				-subj "/CN=warden-$cn"
+			openssl x509 -req -sha256 -days 825 -in "$cn.csr" -CA "$CERTS/ca.pem" \
+				-CAkey "$CERTS/ca-key.pem" -set_serial "0x$(openssl rand -hex 16)" \
+				-extfile client.ext -out "$cn.pem"
+		done
+		openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 3650 \
+			-keyout other-ca-key.pem -out other-ca.pem -subj "/CN=warden other test CA"
+	) >"$tmp/openssl.log" 2>&1 || { cat "$tmp/openssl.log" >&2; rm -rf "$tmp"; die "client certificate generation failed"; }
+	chmod 600 "$tmp"/*-key.pem
+	mv -f "$tmp"/client.pem "$tmp"/client-key.pem "$tmp"/admin.pem "$tmp"/admin-key.pem \
+		"$tmp"/denied.pem "$tmp"/denied-key.pem "$tmp"/other-ca.pem "$CERTS/"
+	rm -rf "$tmp"
+}
+
+free_port() {
+	"$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# start_nginx NAME VERIFY-LINES: nginx in the foreground (so $! is the
+# master), prefix, pid, logs and temp files under $LAB_DIR/nginx/NAME.
+start_nginx() {
+	local name=$1 verify=$2 dir=$LAB_DIR/nginx/$1 port
+	command -v nginx >/dev/null || die "nginx not found (apt-get install nginx-light)"
+	mkdir -p "$dir/tmp"
+	chmod 755 "$LAB_DIR/nginx" "$dir" "$dir/tmp"
+	port=$(free_port)
+	sed -e "s|@DIR@|$dir|g" -e "s|@PORT@|$port|g" -e "s|@CERTS@|$CERTS|g" \
+		-e "s|@VERIFY@|$verify|g" "$LAB_SRC/nginx/mtls.conf.in" >"$dir/nginx.conf"
+	nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" -g 'daemon off;' </dev/null >"$RUN/$name.log" 2>&1 &
+	echo $! >"$RUN/$name.pid"
+	echo "https://127.0.0.1:$port" >"$RUN/$name.url"
+}
+
 cmd_start() {
 	cmd_build
 	cmd_certs
+	cmd_client_certs
 	[ -x "$PYTHON" ] || die "$PYTHON not found"
 	cmd_stop
 	mkdir -p "$RUN"
@@ -173,13 +229,18 @@ cmd_start() {
 	done
 	start_instance echo-vuln-tls echo vuln 1
 	instances="$instances echo-vuln-tls"
+	start_instance chimtls-vuln chimtls vuln 1
+	start_instance chimtls-hard chimtls hard 1
+	start_nginx nginx-mtls-optional "ssl_verify_client optional_no_ca;"
+	start_nginx nginx-mtls-on "ssl_verify_client on; ssl_client_certificate $CERTS/ca.pem; ssl_verify_depth 2;"
+	instances="$instances chimtls-vuln chimtls-hard nginx-mtls-optional nginx-mtls-on"
 
 	local deadline=$((SECONDS + START_TIMEOUT)) name pending redirect
 	while :; do
 		pending=""
 		for name in $instances; do
 			redirect=""
-			case $name in *-hard) redirect=1 ;; esac
+			case $name in chimtls-*) ;; *-hard) redirect=1 ;; esac
 			instance_ready "$name" "$redirect" && continue
 			is_ours "$(cat "$RUN/$name.pid")" || fail_instance "$name"
 			pending="$pending $name"
