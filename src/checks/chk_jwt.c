@@ -62,7 +62,7 @@ static const struct wd_fix fix_scope[] = {
   {NULL, NULL},
 };
 
-static const struct wd_rule jw_rules[] = {
+static const struct wd_rule jt_rules[] = {
   [R_NONE_ACCEPTED] = {
     .id = "jwt.alg-none-accepted", .severity = WD_SEV_CRITICAL,
     .category = WD_CAT_AUTH, .owasp = "API2:2023", .cwe = 347,
@@ -168,7 +168,7 @@ static struct {
   char secret[JWT_CRACK_MAX_WORD + 1];
 } jw;
 
-static void jw_reset(void)
+static void jt_reset(void)
 {
   if(jw.have)
     jwt_free(&jw.tok);
@@ -220,27 +220,31 @@ static int value_is_pii(const char *v)
 }
 
 /* Claim names only, never values: "password, email". */
-static void jw_sensitive_walk(json_t *o, const char *prefix, struct buf *hi, struct buf *lo,
+static void jt_sensitive_walk(json_t *o, const char *prefix, struct buf *hi, struct buf *lo,
                               int depth)
 {
   const char *k;
   json_t *v;
   json_object_foreach(o, k, v) {
     char name[128];
-    snprintf(name, sizeof(name), "%s%s", prefix, k);
+    int w = snprintf(name, sizeof(name), "%s%s", prefix, k);
+    if(w < 0 || (size_t)w >= sizeof(name))
+      continue; /* a claim path this long is not worth naming */
     if(name_has(k, pw_words) && !json_is_null(v) && !json_is_false(v))
       buf_printf(hi, "%s%s", hi->len ? ", " : "", name);
     else if(name_has(k, pii_words) || (json_is_string(v) && value_is_pii(json_string_value(v))))
       buf_printf(lo, "%s%s", lo->len ? ", " : "", name);
     if(json_is_object(v) && depth < 2) {
       char pre[140];
-      snprintf(pre, sizeof(pre), "%s.", name);
-      jw_sensitive_walk(v, pre, hi, lo, depth + 1);
+      w = snprintf(pre, sizeof(pre), "%s.", name);
+      if(w < 0 || (size_t)w >= sizeof(pre))
+        continue;
+      jt_sensitive_walk(v, pre, hi, lo, depth + 1);
     }
   }
 }
 
-static void jw_static(struct scan *s, const struct wd_jwt *t, const char *who)
+static void jt_static(struct scan *s, const struct wd_jwt *t, const char *who)
 {
   struct probe *at = s->root;
   char ev[400], dd[64];
@@ -249,13 +253,13 @@ static void jw_static(struct scan *s, const struct wd_jwt *t, const char *who)
     snprintf(ev, sizeof(ev), "%s: header alg \"%s\", signature %zu bytes", who, t->alg,
              t->siglen);
     snprintf(dd, sizeof(dd), "unsigned %s", who);
-    scan_flag(s, at, &jw_rules[R_UNSIGNED], -1, NULL, ev, 0, 0, dd);
+    scan_flag(s, at, &jt_rules[R_UNSIGNED], -1, NULL, ev, 0, 0, dd);
   }
   if(!t->has_exp) {
     snprintf(ev, sizeof(ev), "%s: alg %s, no exp claim%s", who, t->alg,
              t->has_iat ? " (iat present)" : "");
     snprintf(dd, sizeof(dd), "no-exp %s", who);
-    scan_flag(s, at, &jw_rules[R_NO_EXP], -1, NULL, ev, 0, 0, dd);
+    scan_flag(s, at, &jt_rules[R_NO_EXP], -1, NULL, ev, 0, 0, dd);
   } else {
     long long from = t->has_iat ? t->iat : (t->has_nbf ? t->nbf : now);
     long long life = t->exp - from;
@@ -263,7 +267,7 @@ static void jw_static(struct scan *s, const struct wd_jwt *t, const char *who)
       snprintf(ev, sizeof(ev), "%s: valid for %lld days (exp - %s)", who, life / 86400,
                t->has_iat ? "iat" : t->has_nbf ? "nbf" : "now");
       snprintf(dd, sizeof(dd), "long %s", who);
-      scan_flag(s, at, &jw_rules[R_LONG],
+      scan_flag(s, at, &jt_rules[R_LONG],
                 life > JW_VERY_LONG_SECONDS ? WD_SEV_MEDIUM : -1, NULL, ev, 0, 0, dd);
     }
   }
@@ -272,13 +276,13 @@ static void jw_static(struct scan *s, const struct wd_jwt *t, const char *who)
     struct buf hi, lo;
     buf_init(&hi, 200);
     buf_init(&lo, 200);
-    jw_sensitive_walk(p, "", &hi, &lo, 0);
+    jt_sensitive_walk(p, "", &hi, &lo, 0);
     if(hi.len || lo.len) {
       snprintf(ev, sizeof(ev), "%s carries %s%s%s%s%s", who, hi.len ? "secret claims: " : "",
                buf_str(&hi), hi.len && lo.len ? "; " : "", lo.len ? "personal/internal claims: " : "",
                buf_str(&lo));
       snprintf(dd, sizeof(dd), "sensitive %s", who);
-      scan_flag(s, at, &jw_rules[R_SENSITIVE], hi.len ? WD_SEV_HIGH : -1, NULL, ev, 0, 0, dd);
+      scan_flag(s, at, &jt_rules[R_SENSITIVE], hi.len ? WD_SEV_HIGH : -1, NULL, ev, 0, 0, dd);
     }
     buf_cleanup(&hi);
     buf_cleanup(&lo);
@@ -286,7 +290,7 @@ static void jw_static(struct scan *s, const struct wd_jwt *t, const char *who)
   }
 }
 
-static void jw_crack(struct scan *s, const struct wd_jwt *t, const char *who)
+static void jt_crack(struct scan *s, const struct wd_jwt *t, const char *who)
 {
   if(!jwt_hs_bits(t->alg))
     return;
@@ -307,7 +311,7 @@ static void jw_crack(struct scan *s, const struct wd_jwt *t, const char *who)
   free(mask);
   char dd[64];
   snprintf(dd, sizeof(dd), "weak %s", who);
-  scan_flag(s, s->root, &jw_rules[R_WEAK], -1, NULL, ev, 0, 0, dd);
+  scan_flag(s, s->root, &jt_rules[R_WEAK], -1, NULL, ev, 0, 0, dd);
   if(t == &jw.tok) {
     jw.cracked = 1;
     snprintf(jw.secret, sizeof(jw.secret), "%s", found);
@@ -315,16 +319,16 @@ static void jw_crack(struct scan *s, const struct wd_jwt *t, const char *who)
   memset(found, 0, sizeof(found));
 }
 
-static void jw_plan(struct scan *s)
+static void jt_plan(struct scan *s)
 {
-  jw_reset();
+  jt_reset();
   char err[200];
   const struct cred *c = &s->opts->cred;
   if(c->kind == CRED_BEARER && jwt_looks_like(c->value)) {
     if(jwt_decode(&jw.tok, c->value, err, sizeof(err)) == 0) {
       jw.have = 1;
-      jw_static(s, &jw.tok, "--bearer JWT");
-      jw_crack(s, &jw.tok, "--bearer JWT");
+      jt_static(s, &jw.tok, "--bearer JWT");
+      jt_crack(s, &jw.tok, "--bearer JWT");
     } else {
       report_note(&s->rep, "--bearer: %s", err);
     }
@@ -333,17 +337,17 @@ static void jw_plan(struct scan *s)
   struct wd_jwt t2;
   if(c2->kind == CRED_BEARER && jwt_looks_like(c2->value) &&
      jwt_decode(&t2, c2->value, err, sizeof(err)) == 0) {
-    jw_static(s, &t2, "--as2 JWT");
+    jt_static(s, &t2, "--as2 JWT");
     /* One weak-secret finding when both tokens share the cracked secret. */
     if(!jw.cracked || !jwt_hs_verify(&t2, jw.secret, strlen(jw.secret)))
-      jw_crack(s, &t2, "--as2 JWT");
+      jt_crack(s, &t2, "--as2 JWT");
     jwt_free(&t2);
   }
 }
 
 /* ---- active tests ----------------------------------------------------- */
 
-static int jw_is_admin(const char *path)
+static int jt_is_admin(const char *path)
 {
   static const char *const segs[] = {"internal", "manage", "management", "superuser",
                                      "staff", NULL};
@@ -358,7 +362,7 @@ static int jw_is_admin(const char *path)
   return 0;
 }
 
-static void jw_forge_on(struct scan *s, struct probe *w, enum jwt_forge k)
+static void jt_forge_on(struct scan *s, struct probe *w, enum jwt_forge k)
 {
   char *t = jwt_forge(&jw.tok, k, jw.cracked ? jw.secret : NULL, (long long)time(NULL));
   if(!t)
@@ -369,7 +373,7 @@ static void jw_forge_on(struct scan *s, struct probe *w, enum jwt_forge k)
   free(t);
 }
 
-static void jw_plan_late(struct scan *s)
+static void jt_plan_late(struct scan *s)
 {
   const struct cred *c = &s->opts->cred;
   size_t it = 0;
@@ -380,10 +384,10 @@ static void jw_plan_late(struct scan *s)
       n++;
       if(jw.have && strcasecmp(jw.tok.alg, "none")) {
         for(int k = JWT_FORGE_NONE; k <= JWT_FORGE_TAMPERED; k++)
-          jw_forge_on(s, w, (enum jwt_forge)k);
+          jt_forge_on(s, w, (enum jwt_forge)k);
         if(jw.cracked)
           for(int k = JWT_FORGE_AUD; k <= JWT_FORGE_RESIGN; k++)
-            jw_forge_on(s, w, (enum jwt_forge)k);
+            jt_forge_on(s, w, (enum jwt_forge)k);
       }
       const char *names[2] = {"access_token", "token"};
       for(int i = 0; i < 2; i++) {
@@ -394,17 +398,17 @@ static void jw_plan_late(struct scan *s)
         free(u);
       }
     }
-    if(s->opts->as2.kind != CRED_NONE && jw_is_admin(w->path))
+    if(s->opts->as2.kind != CRED_NONE && jt_is_admin(w->path))
       scan_queue_as(s, "GET", w->base, PROBE_FOLLOWUP, &check_jwt, TAG_BFLA, ID_AS2, NULL, w);
   }
 }
 
-static int jw_accepted(const struct scan *s, const struct probe *p)
+static int jt_accepted(const struct scan *s, const struct probe *p)
 {
   return http_answered(&p->x) && scan_is_hit(s, p);
 }
 
-static void jw_finish(struct scan *s)
+static void jt_finish(struct scan *s)
 {
   /* Witnesses where the unchanged re-signed token works: the secret is
    * right, so a refusal of the modified ones is meaningful, and so is an
@@ -414,13 +418,13 @@ static void jw_finish(struct scan *s)
   for(size_t i = 0; i < s->nprobes; i++) {
     const struct probe *p = s->probes[i];
     if(p->origin == &check_jwt && p->tag == JWT_FORGE_RESIGN && p->parent &&
-       !(p->flags & PROBE_REDIRECT) && jw_accepted(s, p) && nctl < JW_MAX_WITNESS)
+       !(p->flags & PROBE_REDIRECT) && jt_accepted(s, p) && nctl < JW_MAX_WITNESS)
       ctl[nctl++] = p->parent;
   }
   for(size_t i = 0; i < s->nprobes; i++) {
     struct probe *p = s->probes[i];
     struct probe *w = p->parent;
-    if(p->origin != &check_jwt || !w || (p->flags & PROBE_REDIRECT) || !jw_accepted(s, p))
+    if(p->origin != &check_jwt || !w || (p->flags & PROBE_REDIRECT) || !jt_accepted(s, p))
       continue;
     long none = w->var[ID_NONE] ? w->var[ID_NONE]->x.status : 0;
     char ev[300];
@@ -429,12 +433,12 @@ static void jw_finish(struct scan *s)
     switch(p->tag) {
     case JWT_FORGE_NONE:
     case JWT_FORGE_NONE_CAP:
-      r = &jw_rules[R_NONE_ACCEPTED];
+      r = &jt_rules[R_NONE_ACCEPTED];
       dd = "none";
       break;
     case JWT_FORGE_STRIPPED:
     case JWT_FORGE_TAMPERED:
-      r = &jw_rules[R_SIG];
+      r = &jt_rules[R_SIG];
       dd = "sig";
       break;
     case JWT_FORGE_AUD:
@@ -445,7 +449,7 @@ static void jw_finish(struct scan *s)
         ok |= ctl[c] == w;
       if(!ok)
         continue;
-      r = &jw_rules[p->tag == JWT_FORGE_AUD ? R_AUD : p->tag == JWT_FORGE_ISS ? R_ISS : R_EXP];
+      r = &jt_rules[p->tag == JWT_FORGE_AUD ? R_AUD : p->tag == JWT_FORGE_ISS ? R_ISS : R_EXP];
       dd = r->id;
       break;
     }
@@ -453,12 +457,12 @@ static void jw_finish(struct scan *s)
     case TAG_QUERY_T:
       snprintf(ev, sizeof(ev), "no credential -> %ld; no header, token as ?%s=... -> %ld", none,
                p->tag == TAG_QUERY_AT ? "access_token" : "token", p->x.status);
-      scan_flag(s, p, &jw_rules[R_QUERY], -1, NULL, ev, 0, 0, "query");
+      scan_flag(s, p, &jt_rules[R_QUERY], -1, NULL, ev, 0, 0, "query");
       continue;
     case TAG_BFLA:
       snprintf(ev, sizeof(ev), "admin route: no credential -> %ld, main identity -> %ld, --as2 identity -> %ld",
                none, w->x.status, p->x.status);
-      scan_flag(s, p, &jw_rules[R_BFLA], -1, NULL, ev, 0, 0, NULL);
+      scan_flag(s, p, &jt_rules[R_BFLA], -1, NULL, ev, 0, 0, NULL);
       continue;
     default:
       continue;
@@ -467,15 +471,15 @@ static void jw_finish(struct scan *s)
              none, jwt_forge_name((enum jwt_forge)p->tag), p->x.status, w->x.status);
     scan_flag(s, p, r, -1, NULL, ev, 0, 0, dd);
   }
-  jw_reset();
+  jt_reset();
 }
 
 const struct wd_check check_jwt = {
   .name = "jwt",
   .summary = "Bearer/JWT: token contents, weak HMAC secret, forged tokens (alg none, stripped signature, aud/iss/exp), token in the query, admin scope not enforced",
-  .rules = jw_rules,
-  .nrules = ARRAY_LEN(jw_rules),
-  .plan = jw_plan,
-  .plan_late = jw_plan_late,
-  .finish = jw_finish,
+  .rules = jt_rules,
+  .nrules = ARRAY_LEN(jt_rules),
+  .plan = jt_plan,
+  .plan_late = jt_plan_late,
+  .finish = jt_finish,
 };
