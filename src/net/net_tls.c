@@ -266,8 +266,12 @@ int tls_cert_self_signed(X509 *c, long verify)
 {
   if(verify != X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT)
     return 0;
-  return (X509_get_extension_flags(c) & EXFLAG_SS) != 0 ||
-         X509_check_issued(c, c) == X509_V_OK;
+  /* Its own issuer, signed by its own key (whatever its key usage). */
+  EVP_PKEY *pk = X509_get0_pubkey(c);
+  int self = X509_NAME_cmp(X509_get_subject_name(c), X509_get_issuer_name(c)) == 0 &&
+             pk && X509_verify(c, pk) == 1;
+  ERR_clear_error();
+  return self;
 }
 
 static int is_ip_literal(const char *host)
