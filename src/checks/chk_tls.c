@@ -362,10 +362,11 @@ static void tls_protocols(struct scan *s, const struct tls_identity *user, int h
       snprintf(ev, sizeof(ev), "handshakes completed with TLS 1.1 (%s) and TLS 1.0 (%s)",
                oldc[0], oldc[1]);
     else
-      snprintf(ev, sizeof(ev), "handshake completed with %s (%s)", old[0], oldc[0]);
+      snprintf(ev, sizeof(ev), "handshake completed with %s (%s)",
+               old[0] ? old[0] : "TLS 1.0", oldc[0]);
     char title[80];
     snprintf(title, sizeof(title), "%s accepted",
-             old[0] && old[1] ? "TLS 1.0 and 1.1" : old[0]);
+             old[0] && old[1] ? "TLS 1.0 and 1.1" : old[0] ? old[0] : "TLS 1.0");
     tls_flag(s, R_OLDPROTO, -1, title, "TLS", s->target_url, ev, NULL);
   }
 
