@@ -8,6 +8,8 @@
 #
 # LAB_DIR defaults to <repo>/build/lab. Instances: <svc>-vuln (HTTP), <svc>-hard
 # (HTTPS + plain redirector) for echo chi fiber buffalo infra echojwt, plus echo-vuln-tls.
+# Mutual TLS (docs/auth.md): chimtls-vuln, chimtls-hard (HTTPS, client certificates
+# in $LAB_DIR/certs), nginx-mtls-optional, nginx-mtls-on (nginx under $LAB_DIR/nginx).
 set -eu
 
 LAB_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
