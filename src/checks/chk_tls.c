@@ -8,7 +8,9 @@
  * telling one (one that returned host data, else the root, else any
  * 2xx route). The probes run synchronously, to the target's host and
  * port only (the scope), one connection at a time, each step bounded by
- * TLS_STEP_MS: at most ten handshakes per scan.
+ * TLS_STEP_MS, all of them by TLS_TOTAL_S (and --max-time): at most ten
+ * handshakes per scan. With --proxy they are skipped (they would go
+ * around it).
  *
  * The probes, in order:
  *   1. no client certificate, GET route: did the server send a
@@ -180,6 +182,27 @@ static const struct wd_rule tls_rules[] = {
   },
 };
 
+/* All probes of a scan end by this time (TLS_TOTAL_S after they start,
+ * and never past the --max-time budget). File scope: a process runs one
+ * scan at a time, and plan_late sets it before any probe. */
+#define TLS_TOTAL_S 20.0
+static double tls_deadline;
+
+/* tls_probe, unless the time for TLS probes is spent (then -1, r empty
+ * and not connected). */
+static int tls_run(const struct tls_probe_opts *o, struct tls_result *r,
+                   char *err, size_t errlen)
+{
+  if(http_now() >= tls_deadline) {
+    memset(r, 0, sizeof(*r));
+    r->alert = -1;
+    snprintf(r->error, sizeof(r->error), "time for TLS probes spent");
+    snprintf(err, errlen, "time for TLS probes spent");
+    return -1;
+  }
+  return tls_probe(o, r, err, errlen);
+}
+
 /* A finding about the connection itself (no probe): method "TLS". */
 static void tls_flag(struct scan *s, int rule, int severity, const char *title,
                      const char *method, const char *url, const char *evidence,
@@ -319,7 +342,7 @@ static void tls_forged(struct scan *s, const struct tls_result *none,
     o.path = path;
     struct tls_result r;
     char err[200];
-    if(tls_probe(&o, &r, err, sizeof(err)) == 0 && tls_data(&r) && r.cert_sent) {
+    if(tls_run(&o, &r, err, sizeof(err)) == 0 && tls_data(&r) && r.cert_sent) {
       char subj[200], after[200], ev[700];
       tls_name_oneline(X509_get_subject_name(id.cert), subj, sizeof(subj));
       tls_outcome(&r, after, sizeof(after));
@@ -348,7 +371,7 @@ static void tls_protocols(struct scan *s, const struct tls_identity *user, int h
     o.max_version = maxv[i];
     o.ciphers = "DEFAULT:@SECLEVEL=0";
     o.seclevel0 = 1;
-    if(tls_probe(&o, &r, err, sizeof(err)) == 0 && r.handshake && !r.refused &&
+    if(tls_run(&o, &r, err, sizeof(err)) == 0 && r.handshake && !r.refused &&
        r.version_num <= TLS1_1_VERSION) {
       old[i] = r.version_num == TLS1_VERSION ? "TLS 1.0" : "TLS 1.1";
       snprintf(oldc[i], sizeof(oldc[i]), "%s", r.cipher);
@@ -377,7 +400,7 @@ static void tls_protocols(struct scan *s, const struct tls_identity *user, int h
   o.max_version = TLS1_2_VERSION;
   o.ciphers = "eNULL:aNULL:3DES:RC4:EXP:DES:!PSK:!SRP:@SECLEVEL=0";
   o.seclevel0 = 1;
-  if(tls_probe(&o, &r, err, sizeof(err)) == 0 && r.handshake && !r.refused) {
+  if(tls_run(&o, &r, err, sizeof(err)) == 0 && r.handshake && !r.refused) {
     snprintf(ev, sizeof(ev), "%s handshake completed with %s", r.version, r.cipher);
     char title[120];
     snprintf(title, sizeof(title), "Weak TLS cipher suite accepted: %s", r.cipher);
@@ -392,7 +415,7 @@ static void tls_protocols(struct scan *s, const struct tls_identity *user, int h
   o.max_version = TLS1_2_VERSION;
   o.ciphers = "ECDHE+AESGCM:ECDHE+CHACHA20:DHE+AESGCM:DHE+CHACHA20:RSA+AESGCM:@SECLEVEL=0";
   o.seclevel0 = 1;
-  int aead = tls_probe(&o, &r, err, sizeof(err)) == 0 && r.handshake && !r.refused;
+  int aead = tls_run(&o, &r, err, sizeof(err)) == 0 && r.handshake && !r.refused;
   int tried = r.connected;
   tls_result_cleanup(&r);
   if(aead || !tried)
@@ -403,7 +426,7 @@ static void tls_protocols(struct scan *s, const struct tls_identity *user, int h
   o.max_version = TLS1_2_VERSION;
   o.ciphers = "SHA1:!eNULL:!aNULL:!PSK:!SRP:@SECLEVEL=0";
   o.seclevel0 = 1;
-  if(tls_probe(&o, &r, err, sizeof(err)) == 0 && r.handshake && !r.refused) {
+  if(tls_run(&o, &r, err, sizeof(err)) == 0 && r.handshake && !r.refused) {
     snprintf(ev, sizeof(ev), "no AEAD suite accepted in TLS 1.2 and no TLS 1.3; %s handshake completed with %s",
              r.version, r.cipher);
     tls_flag(s, R_WEAK, WD_SEV_LOW, "Only CBC cipher suites with SHA-1 accepted (no AEAD)",
@@ -439,6 +462,14 @@ static void tls_plan_late(struct scan *s)
   if(strcmp(s->target.scheme, "https") || http_engine_out_of_budget(s->eng))
     return;
   const struct scan_opts *so = s->opts;
+  if(so->http.proxy) {
+    /* The raw probes cannot go through the proxy; do not go around it. */
+    report_note(&s->rep, "TLS probes skipped: --proxy is set and they connect directly");
+    return;
+  }
+  tls_deadline = http_now() + TLS_TOTAL_S;
+  if(so->http.max_seconds > 0 && s->t0 + so->http.max_seconds < tls_deadline)
+    tls_deadline = s->t0 + so->http.max_seconds;
   struct tls_identity user, *up = NULL;
   char err[300];
   memset(&user, 0, sizeof(user));
@@ -456,7 +487,7 @@ static void tls_plan_late(struct scan *s)
   struct tls_result none;
   tls_opts(s, &o);
   o.path = path;
-  tls_probe(&o, &none, err, sizeof(err));
+  tls_run(&o, &none, err, sizeof(err));
   if(!none.connected) {
     report_note(&s->rep, "TLS probes skipped: %s", none.error);
     goto out;
@@ -469,7 +500,7 @@ static void tls_plan_late(struct scan *s)
     struct tls_result r;
     o.id = up;
     o.path = NULL;
-    if(tls_probe(&o, &r, err, sizeof(err)) == 0)
+    if(tls_run(&o, &r, err, sizeof(err)) == 0)
       tls_server_cert(s, &r);
     tls_result_cleanup(&r);
   }
