@@ -39,9 +39,14 @@ int insp_read(struct insp *in, const char *path, struct buf *b, size_t limit)
   if(fd < 0)
     return -1;
   struct stat sb;
+  memset(&sb, 0, sizeof(sb));
+  errno = 0;
   if(fstat(fd, &sb) || !S_ISREG(sb.st_mode)) {
+    int e = errno;
+    if(e == 0 || !S_ISREG(sb.st_mode))
+      e = S_ISDIR(sb.st_mode) ? EISDIR : EINVAL;
     close(fd);
-    errno = EINVAL;
+    errno = e;
     return -1;
   }
   char chunk[8192];
@@ -73,6 +78,12 @@ int insp_read_or_note(struct insp *in, const char *path, struct buf *b,
   if(insp_read(in, path, b, limit) == 0) {
     if(b->truncated) {
       report_note(in->rep, "%s: cut at %zu bytes; only its complete lines were used", path, limit);
+      in->unknowns++;
+    } else if(b->len && b->data[b->len - 1] != '\n' && strncmp(path, "/proc/", 6) == 0 &&
+              !strstr(path, "environ")) {
+      /* /proc text always ends in a newline: this one was cut short. */
+      report_note(in->rep, "%s: ends mid-line (truncated): its last line was ignored, %s partly unknown",
+                  path, what);
       in->unknowns++;
     }
     return 0;

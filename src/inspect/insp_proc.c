@@ -255,7 +255,9 @@ void insp_creds(struct insp *in)
     snprintf(v, sizeof(v), "%016llx", st->cap_bnd);
     report_fact(in->rep, "cap_bnd", v);
   }
-  if(st->known & INSP_ST_CAPEFF) {
+  /* On a host, root holding every capability is the design, not a way
+   * out: only a container's capabilities are judged. */
+  if((st->known & INSP_ST_CAPEFF) && in->in_container != INSP_NO) {
     for(size_t i = 0; i < sizeof(proc_caps) / sizeof(proc_caps[0]); i++) {
       if(!(st->cap_eff >> proc_caps[i].cap & 1))
         continue;
