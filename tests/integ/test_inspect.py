@@ -1,0 +1,218 @@
+#!/usr/bin/python3
+"""warden inspect: captured trees with exact expected findings, the CLI's
+promises (read-only help, exit codes), a real run on this machine compared
+with what the test reads itself, runs in namespaces made with unshare(1)
+and capabilities dropped with setpriv(1), and the one socket request.
+"""
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import TOP, WARDEN, check, done, warden  # noqa: E402
+
+FIX = os.path.join(TOP, "tests", "fixtures", "inspect")
+INIT_PID_NS = "pid:[4026531836]"
+
+
+def inspect_json(*args, env=None, prefix=()):
+    p = subprocess.run(list(prefix) + [WARDEN, "inspect", "-f", "json", "--no-color"] + list(args),
+                       capture_output=True, text=True, timeout=60, env=env)
+    try:
+        doc = json.loads(p.stdout)
+    except ValueError as e:
+        doc = {"findings": [], "facts": {}, "_error": "not JSON: %s: %r %r" % (e, p.stdout[:200], p.stderr[:300])}
+    return p.returncode, doc, p.stderr
+
+
+def rules(doc):
+    return sorted({f["rule"] for f in doc.get("findings", [])})
+
+
+def facts(doc):
+    return doc.get("facts", {})
+
+
+def own_status():
+    out = {}
+    with open("/proc/self/status") as f:
+        for line in f:
+            k, _, v = line.partition(":")
+            out[k] = v.strip()
+    return out
+
+
+# 1. Captured trees: exact rule ids and the facts each case states.
+cases = sorted(n[:-len(".expected.json")] for n in os.listdir(FIX) if n.endswith(".expected.json"))
+check("fixture cases present", len(cases) >= 7, cases)
+for case in cases:
+    with open(os.path.join(FIX, case + ".expected.json")) as f:
+        want = json.load(f)
+    rc, doc, err = inspect_json("--root", os.path.join(FIX, case))
+    got = rules(doc)
+    check("fixture %s: exact rule ids" % case, got == want["rules"],
+          "extra %s missing %s %s" % (sorted(set(got) - set(want["rules"])),
+                                      sorted(set(want["rules"]) - set(got)), doc.get("_error", "")))
+    bad = {k: (facts(doc).get(k), v) for k, v in want["facts"].items() if facts(doc).get(k) != v}
+    check("fixture %s: facts" % case, not bad, bad)
+    check("fixture %s: exit code" % case, rc == (1 if want["rules"] else 0), "rc=%d %s" % (rc, err))
+    check("fixture %s: kind inspect, no request" % case,
+          doc.get("kind") == "inspect" and doc.get("requests") == 0, doc.get("requests"))
+
+rc, doc, _ = inspect_json("--root", os.path.join(FIX, "k8s-default"))
+text = json.dumps(doc)
+check("secrets masked (never more than 4 leading characters)",
+      "IOSFODNN7" not in text and "K7MDENG" not in text and "hunter2" not in text
+      and "AKIA****" in text, [f["evidence"] for f in doc["findings"] if "env" in (f["location"].get("file") or "")])
+rc, doc, _ = inspect_json("--root", os.path.join(FIX, "truncated"))
+check("truncated tree: partial, with notes, caps unknown",
+      doc.get("status") == "partial" and len(doc.get("notes", [])) >= 4
+      and facts(doc).get("caps_effective") == "unknown", doc.get("notes"))
+
+# 2. The CLI's promises.
+rc, out, _ = warden("inspect", "--help")
+check("--help says read-only and names the one request",
+      rc == 0 and "never writes" in out and "GET /version" in out and "--root" in out, out[:200])
+rc, doc, err = inspect_json("--root", "/nonexistent/warden-capture")
+check("missing --root: exit 3, JSON status failed",
+      rc == 3 and doc.get("status") == "failed" and doc.get("findings") == [], "rc=%d %s" % (rc, err))
+rc, out, err = warden("inspect", "stray")
+check("stray argument: exit 2", rc == 2, err)
+rc, doc, _ = inspect_json("--root", os.path.join(FIX, "hardened-pod"), "--fail-on", "none")
+check("--fail-on none: exit 0", rc == 0, rc)
+
+# 3. A real run on this machine, against what the test reads itself.
+st = own_status()
+rc, doc, err = inspect_json("--no-probe")
+f = facts(doc)
+check("live: report is complete or partial", doc.get("status") in ("complete", "partial"), doc.get("_error", err))
+check("live: uid matches /proc/self/status", f.get("uid") == st["Uid"].split()[1], (f.get("uid"), st["Uid"]))
+check("live: CapEff matches", f.get("cap_eff") == st["CapEff"], (f.get("cap_eff"), st["CapEff"]))
+modes = {"0": "disabled", "1": "strict", "2": "filter"}
+check("live: seccomp matches", f.get("seccomp") == modes[st["Seccomp"]], (f.get("seccomp"), st["Seccomp"]))
+check("live: NoNewPrivs matches", f.get("no_new_privs") == st["NoNewPrivs"], f.get("no_new_privs"))
+check("live: kernel matches uname", f.get("kernel") == os.uname().release, f.get("kernel"))
+host_pid = os.readlink("/proc/self/ns/pid") == INIT_PID_NS
+check("live: PID namespace verdict matches the ns inode",
+      f.get("pid_ns") == ("host" if host_pid else "own"), f.get("pid_ns"))
+in_docker = os.path.exists("/.dockerenv")
+if in_docker:
+    check("live: /.dockerenv -> runtime docker", f.get("runtime") == "docker", f.get("runtime"))
+    check("live: host PID namespace reported iff it is the initial one",
+          ("inspect.host-pid-ns" in rules(doc)) == host_pid, rules(doc))
+    cap_sys_admin = int(st["CapEff"], 16) >> 21 & 1
+    check("live: cap-sys-admin iff CapEff has bit 21",
+          ("inspect.cap-sys-admin" in rules(doc)) == bool(cap_sys_admin), rules(doc))
+else:
+    print("ok - live container-only checks skipped: not in a Docker container")
+
+env = dict(os.environ, AWS_SECRET_ACCESS_KEY="wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+rc, doc, _ = inspect_json("--no-probe", env=env)
+if facts(doc).get("runtime") != "host":
+    hits = [x for x in doc["findings"] if x["rule"] == "inspect.cloud-credentials"]
+    check("live: cloud key in the environment found and masked",
+          hits and "wJal****" in hits[0]["evidence"] and "K7MDENG" not in json.dumps(doc), hits)
+else:
+    print("ok - live: environment credential check skipped: runs on a host")
+
+# 4. The one request: GET /version over a socket found through DOCKER_HOST.
+tmp = tempfile.mkdtemp(prefix="wd-insp-")
+sock_path = os.path.join(tmp, "docker.sock")
+srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+srv.bind(sock_path)
+srv.listen(4)
+seen = []
+
+
+def serve():
+    srv.settimeout(10)
+    while True:
+        try:
+            c, _ = srv.accept()
+        except OSError:
+            return
+        data = b""
+        c.settimeout(2)
+        try:
+            while b"\r\n\r\n" not in data:
+                chunk = c.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+        except OSError:
+            pass
+        seen.append(data)
+        body = b'{"Version":"99.1.2","ApiVersion":"1.99"}'
+        c.sendall(b"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+        c.close()
+
+
+t = threading.Thread(target=serve, daemon=True)
+t.start()
+env = dict(os.environ, DOCKER_HOST="unix://" + sock_path)
+rc, doc, _ = inspect_json("--no-probe", env=env)
+check("--no-probe: no connection to a found socket", seen == [] and doc.get("requests") == 0, seen)
+if facts(doc).get("runtime") != "host":
+    check("socket found through DOCKER_HOST", "inspect.docker-socket" in rules(doc), rules(doc))
+rc, doc, _ = inspect_json("--probe-timeout", "2000", env=env)
+live = [x for x in doc["findings"] if x["rule"] == "inspect.docker-socket-live"]
+if facts(doc).get("runtime") != "host":
+    check("probe: socket-live with the version it answered",
+          live and "99.1.2" in live[0]["evidence"], [x["rule"] for x in doc["findings"]])
+check("probe: exactly one read-only GET /version was sent",
+      len(seen) == 1 and seen[0].startswith(b"GET /version HTTP/1.0\r\n") and doc.get("requests") == 1,
+      seen)
+srv.close()
+os.unlink(sock_path)
+os.rmdir(tmp)
+
+# 5. Namespaces made with unshare(1), and capabilities dropped with setpriv(1).
+def can_run(cmd):
+    try:
+        return subprocess.run(cmd, capture_output=True, timeout=20).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+UNS = ["unshare", "--user", "--map-root-user", "--pid", "--fork", "--mount-proc", "--net", "--ipc"]
+if can_run(UNS + ["true"]):
+    rc, doc, err = inspect_json("--no-probe", prefix=UNS)
+    f = facts(doc)
+    check("unshare: user namespace is private", f.get("userns") == "private", f.get("userns"))
+    check("unshare: PID namespace is its own", f.get("pid_ns") == "own" and
+          "inspect.host-pid-ns" not in rules(doc), (f.get("pid_ns"), rules(doc)))
+    check("unshare: IPC namespace is its own", "inspect.host-ipc-ns" not in rules(doc) and
+          f.get("ns_ipc", "").endswith("(own)"), f.get("ns_ipc"))
+    own_net = os.readlink("/proc/self/ns/net").split("[")[1].rstrip("]")
+    check("unshare: a different network namespace", f.get("ns_net") not in (None, own_net, "unknown"),
+          (f.get("ns_net"), own_net))
+    check("unshare: ns_user differs from the initial one", f.get("ns_user", "").endswith("(own)"), f.get("ns_user"))
+else:
+    print("ok - unshare namespaces skipped: unshare --user --pid --net is not permitted here")
+
+if can_run(["setpriv", "--bounding-set=-sys_admin", "--no-new-privs", "true"]):
+    rc, doc, err = inspect_json("--no-probe", prefix=["setpriv", "--bounding-set=-sys_admin", "--no-new-privs"])
+    f = facts(doc)
+    check("setpriv: CAP_SYS_ADMIN gone from CapEff and from the findings",
+          f.get("cap_eff") and not (int(f["cap_eff"], 16) >> 21 & 1)
+          and "inspect.cap-sys-admin" not in rules(doc) and "inspect.privileged" not in rules(doc),
+          (f.get("cap_eff"), rules(doc)))
+    check("setpriv: NoNewPrivs 1", f.get("no_new_privs") == "1", f.get("no_new_privs"))
+else:
+    print("ok - setpriv capability drop skipped: setpriv is not permitted here")
+
+if can_run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "true"]):
+    rc, doc, err = inspect_json("--no-probe", prefix=["setpriv", "--reuid=65534", "--regid=65534",
+                                                      "--clear-groups", "--inh-caps=-all"])
+    f = facts(doc)
+    check("setpriv non-root: uid 65534, no root-user, no capability findings",
+          f.get("uid") == "65534" and "inspect.root-user" not in rules(doc)
+          and not [r for r in rules(doc) if r.startswith("inspect.cap-")], (f.get("uid"), rules(doc), err[:200]))
+else:
+    print("ok - setpriv non-root run skipped: setpriv is not permitted here")
+
+done()
