@@ -120,7 +120,8 @@ static void mnt_dev_add(struct insp *in, char type, const char *name)
   }
   if(type != 'b' || !mnt_disk_name(name) || in->nblock >= INSP_MAX_DEVS)
     return;
-  snprintf(in->blockdevs[in->nblock++], sizeof(in->blockdevs[0]), "%s", name);
+  /* A longer name is no disk the kernel makes; the cut keeps the list. */
+  snprintf(in->blockdevs[in->nblock++], sizeof(in->blockdevs[0]), "%.31s", name);
 }
 
 static int mnt_cmp(const void *a, const void *b)

@@ -73,6 +73,22 @@ check("truncated tree: partial, with notes, caps unknown",
       doc.get("status") == "partial" and len(doc.get("notes", [])) >= 4
       and facts(doc).get("caps_effective") == "unknown", doc.get("notes"))
 
+# The static binary (make static-inspect), when built, says the same.
+STATIC = os.path.join(TOP, "build-static", "warden-inspect")
+if os.access(STATIC, os.X_OK):
+    for case in ("privileged", "k8s-default"):
+        p = subprocess.run([STATIC, "-f", "json", "--root", os.path.join(FIX, case)],
+                           capture_output=True, text=True, timeout=60)
+        with open(os.path.join(FIX, case + ".expected.json")) as f:
+            want = json.load(f)["rules"]
+        try:
+            got = rules(json.loads(p.stdout))
+        except ValueError:
+            got = ["not JSON: " + p.stdout[:100]]
+        check("static warden-inspect, fixture %s: exact rule ids" % case, got == want, got)
+else:
+    print("ok - static warden-inspect checks skipped: build-static/warden-inspect not built (make static-inspect)")
+
 # 2. The CLI's promises.
 rc, out, _ = warden("inspect", "--help")
 check("--help says read-only and names the one request",
