@@ -427,9 +427,33 @@ static void scan_follow(struct scan *s, struct probe *p)
   if(!next)
     return;
   if(!scope_allows(&s->scope, next)) {
+    /* Never requested, but said: a report that is silent about it reads
+     * as if the redirect's target had been scanned. One note per
+     * origin (report_note merges repeats). */
+    struct url_parts u;
+    char uerr[128];
+    if(url_parse(next, &u, uerr, sizeof(uerr)) == 0) {
+      char *o = url_origin(&u);
+      int v6 = strchr(u.host, ':') != NULL;
+      report_note(&s->rep, "a redirect to %s is outside the scope: not followed "
+                  "(--scope %s%s%s:%d would allow it)", o, v6 ? "[" : "", u.host,
+                  v6 ? "]" : "", u.port);
+      free(o);
+      url_parts_cleanup(&u);
+    } else {
+      report_note(&s->rep, "%s: a redirect outside the scope was not followed", p->x.url);
+    }
     free(next);
     return;
   }
+  /* A redirect back to this URL or to one before it in the chain is a
+   * loop; the repeat would be dropped silently as already queued. */
+  for(const struct probe *a = p; a; a = (a->flags & PROBE_REDIRECT) ? a->parent : NULL)
+    if(strcmp(a->x.url, next) == 0) {
+      report_note(&s->rep, "%s: redirect loop (back to %s): not followed", p->x.url, next);
+      free(next);
+      return;
+    }
   if(p->redirects >= SCAN_MAX_REDIRECTS) {
     report_note(&s->rep, "%s: stopped after %d redirects (a redirect loop?)",
                 p->x.url, SCAN_MAX_REDIRECTS);
