@@ -126,6 +126,22 @@ if in_docker:
 else:
     print("ok - live container-only checks skipped: not in a Docker container")
 
+# The capture recipe of docs/inspect.md, run here: the captured tree must
+# give the same rule ids as the live run.
+with open(os.path.join(TOP, "docs", "inspect.md")) as f:
+    md = f.read()
+recipe = md[md.index("C=/tmp/capture"):]
+recipe = recipe[:recipe.index("```")]
+cap = tempfile.mkdtemp(prefix="wd-capture-")
+p = subprocess.run(["sh", "-c", recipe.replace("C=/tmp/capture", "C=" + cap, 1)],
+                   capture_output=True, text=True, timeout=60)
+rc, live_doc, _ = inspect_json("--no-probe")
+rc, cap_doc, err = inspect_json("--root", cap)
+check("docs capture recipe: captured tree gives the live rule ids",
+      rules(cap_doc) == rules(live_doc) and cap_doc.get("status") == "complete",
+      (sorted(set(rules(cap_doc)) ^ set(rules(live_doc))), cap_doc.get("notes"), p.stderr[:200]))
+subprocess.run(["rm", "-rf", "--", cap])
+
 env = dict(os.environ, AWS_SECRET_ACCESS_KEY="wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
 rc, doc, _ = inspect_json("--no-probe", env=env)
 if facts(doc).get("runtime") != "host":
