@@ -1,0 +1,238 @@
+"""A hostile server costs warden a bounded amount of time and memory, and
+bad input gives one clear line, the documented exit code and valid JSON.
+
+Each misbehaviour of tests/hostile/hostile.c gets its own server on
+127.0.0.1 (the out-of-scope canary on 127.0.0.2); warden runs with
+--timeout 2 --max-time 10 and is measured: wall time, and the peak RSS
+of that one process (os.wait4's rusage, not RUSAGE_CHILDREN, which would
+also count the servers). Nothing here talks outside 127.0.0.0/8.
+"""
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import WARDEN, check, done  # noqa: E402
+
+BUILD = os.path.dirname(os.path.abspath(WARDEN))
+HOSTILE = os.path.join(BUILD, "tests", "hostile", "hostile")
+WALL_MAX = 30.0         # seconds per scan, generous: --max-time is 10
+RSS_MAX_MB = 300        # under ASan; a 1 GiB bomb or an uncapped endless
+                        # body would be far above it
+SCAN = ["scan", "-q", "-f", "json", "--timeout", "2", "--max-time", "10"]
+tmp = tempfile.mkdtemp(prefix="warden-hostile-")
+costs = []
+
+
+def run_measured(args, limit=60):
+    """Runs warden; returns (rc, stdout, stderr, wall seconds, peak RSS MB)."""
+    out = open(os.path.join(tmp, "out"), "w+")
+    err = open(os.path.join(tmp, "err"), "w+")
+    t0 = time.monotonic()
+    p = subprocess.Popen([WARDEN] + list(args), stdout=out, stderr=err,
+                         stdin=subprocess.DEVNULL)
+    status, ru = None, None
+    while True:
+        pid, st, usage = os.wait4(p.pid, os.WNOHANG)
+        if pid == p.pid:
+            status, ru = st, usage
+            break
+        if time.monotonic() - t0 > limit:
+            p.kill()
+            _, status, ru = os.wait4(p.pid, 0)
+            break
+        time.sleep(0.02)
+    wall = time.monotonic() - t0
+    p.returncode = os.waitstatus_to_exitcode(status)  # Popen must not wait again
+    out.seek(0)
+    err.seek(0)
+    o, e = out.read(), err.read()
+    out.close()
+    err.close()
+    return p.returncode, o, e, wall, ru.ru_maxrss / 1024.0
+
+
+def parse(out):
+    try:
+        return json.loads(out), None
+    except ValueError as e:
+        return None, "stdout is not JSON: %s: %r" % (e, out[:300])
+
+
+class Server:
+    def __init__(self, mode):
+        self.mode = mode
+        self.url_file = os.path.join(tmp, mode + ".url")
+        if os.path.exists(self.url_file):
+            os.unlink(self.url_file)  # a second server of the same mode
+        self.proc = subprocess.Popen([HOSTILE, "--mode", mode, "--url-file",
+                                      self.url_file, "--lifetime", "120"],
+                                     stdout=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30  # the gzip bomb is deflated first
+        while not os.path.exists(self.url_file):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("hostile --mode %s did not start" % mode)
+            time.sleep(0.05)
+        with open(self.url_file) as f:
+            lines = f.read().split()
+        self.url = lines[0]
+        self.canary = lines[1] if len(lines) > 1 else None
+        for u in lines:
+            assert re.match(r"^https?://127\.0\.0\.[12]:\d+/$", u), u
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def one_line(err):
+    lines = [l for l in err.splitlines() if l.strip()]
+    return len(lines) == 1, lines
+
+
+# mode: (allowed exit codes, note regex, what the note must say)
+CASES = {
+    "endless": ({0, 1}, r"body cut at the \d+-byte cap", "cap"),
+    "gzip": ({0, 1}, r"body cut at the \d+-byte cap", "cap on the decoded body"),
+    "drip": ({0, 1}, r"request timeout", "timeout"),
+    "drip-head": ({3}, r"request timeout", "timeout"),
+    "loop": ({0, 1}, r"stopped after 5 redirects", "redirect cap"),
+    "loop-self": ({0, 1}, r"redirect loop", "redirect loop"),
+    "redirect-out": ({0, 1}, r"outside the scope: not followed", "out-of-scope redirect"),
+    "bad-status": ({3}, r"protocol: .*HTTP version", "protocol error"),
+    "no-colon": ({0, 1, 3}, r"protocol: Header without colon", "protocol error"),
+    "long-header": ({0, 1, 3}, r"protocol: ", "protocol error"),
+    "many-headers": ({0, 1}, None, None),
+    "nul-header": ({0, 1, 3}, r"protocol: Nul byte in header", "protocol error"),
+    "reset": ({0, 1, 3}, r"[Rr]eset", "connection reset"),
+    "tls-garbage": ({3}, r"tls: .*(SSL|TLS)", "TLS failure"),
+    "biglen": ({0, 1, 3}, r"protocol: transfer closed with \d+ bytes remaining", "short body"),
+}
+
+if not os.access(HOSTILE, os.X_OK):
+    check("hostile server built", False, HOSTILE)
+    done()
+
+for mode, (codes, note_rx, what) in CASES.items():
+    srv = Server(mode)
+    try:
+        rc, out, err, wall, rss = run_measured(SCAN + [srv.url])
+    finally:
+        canary_hits = None
+        if srv.canary:
+            with open(srv.url_file + ".canary") as f:
+                canary_hits = f.read()
+            # The recorder works: a connection of ours is written down.
+            try:
+                socket.create_connection(("127.0.0.2", int(srv.canary.rsplit(":", 1)[1].strip("/"))),
+                                         timeout=2).close()
+            except OSError:
+                pass
+            time.sleep(0.3)
+            with open(srv.url_file + ".canary") as f:
+                canary_self = f.read()
+        srv.stop()
+    costs.append((mode, wall, rss, rc))
+    doc, jerr = parse(out)
+    check(mode + ": finished within %.0f s" % WALL_MAX, wall < WALL_MAX, "%.1f s" % wall)
+    check(mode + ": peak RSS under %d MB" % RSS_MAX_MB, rss < RSS_MAX_MB, "%.0f MB" % rss)
+    check(mode + ": exit code in %s" % sorted(codes), rc in codes, (rc, err[-500:]))
+    check(mode + ": JSON report is valid", doc is not None, jerr)
+    if doc is None:
+        continue
+    notes = doc.get("notes", [])
+    if note_rx:
+        check(mode + ": a note names the %s" % what,
+              any(re.search(note_rx, n) for n in notes), notes[:5])
+    if rc == 3:
+        ok, lines = one_line(err)
+        check(mode + ": one line on stderr naming the URL",
+              ok and srv.url in lines[0], lines[:5])
+        check(mode + ": report status failed", doc.get("status") == "failed", doc.get("status"))
+    else:
+        check(mode + ": nothing on stderr with -q", err.strip() == "", err[-500:])
+    check(mode + ": the --max-time budget is respected",
+          doc.get("seconds", 99) < 12, doc.get("seconds"))
+    if mode in ("loop", "loop-self"):
+        check(mode + ": a bounded number of requests", doc.get("requests", 1e9) < 200,
+              doc.get("requests"))
+    if mode == "redirect-out":
+        check("redirect-out: no connection ever reached 127.0.0.2", canary_hits == "",
+              canary_hits)
+        check("redirect-out: the 127.0.0.2 recorder does record connections",
+              canary_self.count("\n") == 1, canary_self)
+        for host in ("127.0.0.2", "example.invalid"):
+            check("redirect-out: a note names " + host,
+                  any(host in n and "outside the scope" in n for n in notes), notes)
+        check("redirect-out: example.invalid was never requested",
+              not any("example.invalid" in n and "outside the scope" not in n for n in notes),
+              notes)
+    if mode == "tls-garbage":
+        check("tls-garbage: the stderr line names TLS", re.search(r"SSL|TLS", err), err)
+
+# ---- bad input -------------------------------------------------------------
+
+
+def bad_input(name, args, code, must_name, rx=None):
+    rc, out, err, wall, _ = run_measured(["scan", "-q", "-f", "json"] + args, limit=30)
+    ok, lines = one_line(err)
+    check(name + ": exit %d" % code, rc == code, (rc, err[-300:]))
+    check(name + ": one line on stderr naming " + must_name,
+          ok and must_name in lines[0] and (not rx or re.search(rx, lines[0])), lines[:5])
+    doc, jerr = parse(out)
+    check(name + ": --format json stays valid JSON", doc is not None, jerr)
+    if doc is not None:
+        check(name + ": report status failed", doc.get("status") == "failed", doc.get("status"))
+    check(name + ": quick", wall < 15, wall)
+
+
+for u in ("not a url", "http://", "ftp://127.0.0.1/", "http://127.0.0.1:99999/",
+          "http://exa mple/", "http://[::1/"):
+    bad_input("malformed URL %r" % u, [u], 2, u)
+bad_input("unreachable 127.0.0.1:1", ["http://127.0.0.1:1/"], 3, "127.0.0.1:1",
+          r"connect|refused")
+
+# TLS failure: a note and the stderr line name it.
+srv = Server("tls-garbage")
+try:
+    rc, out, err, _, _ = run_measured(SCAN + [srv.url])
+finally:
+    srv.stop()
+doc, jerr = parse(out)
+check("TLS failure: exit 3", rc == 3, (rc, err))
+check("TLS failure: stderr names TLS", re.search(r"SSL|TLS", err), err)
+check("TLS failure: a note names TLS", doc is not None and
+      any(re.search(r"tls|SSL", n) for n in doc.get("notes", [])), (jerr, doc and doc.get("notes")))
+
+missing = os.path.join(tmp, "no-such-dir", "api.yaml")
+bad_input("missing spec file", ["--spec", missing, "http://127.0.0.1:1/"], 2, missing)
+specdir = os.path.join(tmp, "spec-dir.yaml")
+os.mkdir(specdir)
+bad_input("unreadable spec (a directory)", ["--spec", specdir, "http://127.0.0.1:1/"], 2, specdir)
+badyaml = os.path.join(tmp, "bad.yaml")
+with open(badyaml, "w") as f:
+    f.write("openapi: 3.0.0\ninfo:\n  title: x\npaths:\n  /x: [\n   - a: b\n  }\n")
+bad_input("malformed spec YAML", ["--spec", badyaml, "http://127.0.0.1:1/"], 2, badyaml,
+          re.escape(badyaml) + r":\d+:\d+: ")
+badjson = os.path.join(tmp, "bad.json")
+with open(badjson, "w") as f:
+    f.write('{"openapi": "3.0.0", "paths": {"/x": {"get": {]}}\n')
+bad_input("malformed spec JSON", ["--spec", badjson, "http://127.0.0.1:1/"], 2, badjson,
+          re.escape(badjson) + r":\d+:\d+: ")
+
+print("# cost per hostile case (wall s, peak RSS MB, exit):")
+for mode, wall, rss, rc in costs:
+    print("#   %-13s %5.1f s %6.0f MB  rc=%d" % (mode, wall, rss, rc))
+shutil.rmtree(tmp, ignore_errors=True)
+done()
