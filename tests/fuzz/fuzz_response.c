@@ -1,0 +1,195 @@
+/*
+ * fuzz_response.c - every check's judge (and finish) on any response,
+ * without a network.
+ *
+ * Input: an optional request line "GET /path\n", then a raw response
+ * ("HTTP/1.1 200 OK\r\nHeaders...\r\n\r\nbody"); without a status line
+ * the whole input is a 200 JSON body. The path picks the probe: one the
+ * checks planned (the endpoint list), a spec location, or a new probe.
+ *
+ * How it stays offline and deterministic: the scan is built by hand as
+ * scan_run would (zeroed, options, target parsed from a fixed URL,
+ * findings and report initialised, baselines filled with a fixed "404
+ * page not found"), and s->eng is a real engine (http_engine_new) that
+ * is never run: whatever a judge queues through scan_queue (auth's
+ * HEAD/OPTIONS follow-ups, redirects, spec routes) only sits in its
+ * queue and is freed with the scan. The probe's completion goes through
+ * the engine's own callback (x.done, i.e. scan_on_done), so notes,
+ * redirect following, spec discovery and all judges run as in a scan.
+ * plan_late is never called (the TLS check connects there). Then every
+ * finish runs, the report is finalised and written as JSON, and the
+ * JSON must parse (evidence from hostile bodies must not break it).
+ */
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../src/checks/check.h"
+#include "../../src/scan/scan.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define TARGET "http://127.0.0.1:9/"
+
+static const char *const spec_paths[] = {
+  "/openapi.json", "/openapi.yaml", "/swagger.json", "/v3/api-docs", "/v2/api-docs",
+};
+
+static void respond(struct probe *p, long status, const char *head, size_t hl,
+                    const char *body, size_t bl, size_t cap)
+{
+  buf_reset(&p->x.head);
+  buf_reset(&p->x.body);
+  p->x.body.limit = cap;
+  buf_append(&p->x.head, head, hl);
+  int cut = buf_append(&p->x.body, body, bl) < 0;
+  p->x.status = status;
+  p->x.httpver = 11;
+  p->x.outcome = cut ? HTTP_TRUNCATED : HTTP_OK;
+}
+
+static void fixed(struct probe *p, long status, const char *ctype, const char *body)
+{
+  char head[256];
+  int n = snprintf(head, sizeof(head), "HTTP/1.1 %ld X\r\nContent-Type: %s\r\n\r\n", status, ctype);
+  respond(p, status, head, (size_t)n, body, strlen(body), 1 << 20);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+  if(size > 512 * 1024)
+    return 0;
+  const char *in = (const char *)data, *end = in + size;
+  char path[512] = "";
+  if(size > 4 && memcmp(in, "GET ", 4) == 0) {
+    const char *nl = memchr(in, '\n', size);
+    if(nl) {
+      size_t n = (size_t)(nl - in - 4);
+      if(n >= sizeof(path))
+        n = sizeof(path) - 1;
+      memcpy(path, in + 4, n);
+      path[n] = '\0';
+      path[strcspn(path, "\r")] = '\0';
+      in = nl + 1;
+    }
+  }
+  /* Status line and header block, if any. */
+  long status = 200;
+  const char *head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n";
+  size_t hl = strlen(head);
+  const char *body = in;
+  if(end - in >= 5 && memcmp(in, "HTTP/", 5) == 0) {
+    const char *sp = memchr(in, ' ', (size_t)(end - in));
+    if(sp && end - sp > 3) {
+      long st = 0;
+      for(int i = 1; i <= 3 && sp[i] >= '0' && sp[i] <= '9'; i++)
+        st = st * 10 + (sp[i] - '0');
+      if(st >= 100 && st <= 599)
+        status = st;
+    }
+    const char *sep = NULL;
+    for(const char *c = in; c + 1 < end && !sep; c++)
+      if(c[0] == '\n' && (c[1] == '\n' || (c + 2 < end && c[1] == '\r' && c[2] == '\n')))
+        sep = c + 1;
+    head = in;
+    if(sep) {
+      hl = (size_t)(sep - in);
+      body = sep[0] == '\r' ? sep + 2 : sep + 1;
+    } else {
+      hl = (size_t)(end - in);
+      body = end;
+    }
+  }
+
+  struct scan_opts o;
+  memset(&o, 0, sizeof(o));
+  o.url = TARGET;
+  o.http.concurrency = 4;
+  o.http.timeout_ms = 1000;
+  o.http.connect_timeout_ms = 1000;
+  o.http.body_cap = 256 * 1024;
+  struct scan s;
+  memset(&s, 0, sizeof(s));
+  s.opts = &o;
+  findings_init(&s.findings);
+  findings_init(&s.side_findings);
+  scope_init(&s.scope);
+  char err[256];
+  if(url_parse(TARGET, &s.target, err, sizeof(err)))
+    abort();
+  s.target_url = url_resolve(TARGET, TARGET);
+  s.origin = url_origin(&s.target);
+  report_init(&s.rep, "scan", s.target_url, &s.findings);
+  scope_add_url(&s.scope, &s.target);
+  s.eng = http_engine_new(&o.http, err, sizeof(err));
+  if(!s.eng)
+    abort();
+
+  /* Phase 1, answered by hand: the root and two random paths. */
+  s.phase = 1;
+  s.root = scan_queue(&s, "GET", s.target_url, PROBE_ROOT, NULL, 0);
+  struct probe *b1 = scan_queue(&s, "GET", "/warden-0123456789abcdef", PROBE_BASELINE, NULL, 0);
+  struct probe *b2 = scan_queue(&s, "GET", "/api/warden-fedcba9876543210/0123456789abcdef",
+                                PROBE_BASELINE, NULL, 0);
+  if(!s.root || !b1 || !b2)
+    abort();
+  fixed(s.root, 200, "application/json", "{\"status\":\"ok\"}");
+  fixed(b1, 404, "text/plain; charset=utf-8", "404 page not found\n");
+  fixed(b2, 404, "text/plain; charset=utf-8", "404 page not found\n");
+  for(int i = 0; i < 2; i++) {
+    s.base[i].valid = 1;
+    s.base[i].status = 404;
+    s.base[i].len = 19;
+    s.base[i].hash = 0x9e3779b97f4a7c15ULL; /* no body hashes to it in practice */
+    snprintf(s.base[i].ctype, sizeof(s.base[i].ctype), "text/plain; charset=utf-8");
+  }
+
+  /* Phase 2: what the checks plan (queued, never sent). */
+  s.phase = 2;
+  for(size_t i = 0; i < sizeof(spec_paths) / sizeof(spec_paths[0]); i++)
+    scan_queue(&s, "GET", spec_paths[i], PROBE_SPECFIND, NULL, 0);
+  for(size_t i = 0; check_registry[i]; i++)
+    if(check_registry[i]->plan)
+      check_registry[i]->plan(&s);
+  struct probe *p = NULL;
+  if(path[0]) {
+    for(size_t i = 0; i < s.nprobes && !p; i++)
+      if(!strcmp(s.probes[i]->path, path))
+        p = s.probes[i];
+    if(!p)
+      p = scan_queue(&s, "GET", path, 0, NULL, 0);
+  }
+  if(!p)
+    p = s.root;
+  respond(p, status, head, hl, body, (size_t)(end - body), o.http.body_cap);
+  p->x.done(&p->x, p->x.ctx); /* scan_on_done: notes, follow, spec, judges */
+
+  /* Phase 3. */
+  s.phase = 3;
+  for(size_t i = 0; check_registry[i]; i++)
+    if(check_registry[i]->finish)
+      check_registry[i]->finish(&s);
+  report_finalize(&s.rep);
+  char *json = NULL;
+  size_t jl = 0;
+  FILE *f = open_memstream(&json, &jl);
+  if(!f)
+    abort();
+  rep_write_json(f, &s.rep);
+  fclose(f);
+  json_error_t je;
+  json_t *doc = json_loadb(json, jl, 0, &je);
+  if(!doc) {
+    fprintf(stderr, "invalid JSON report: %s at %d:%d\n%.*s\n", je.text, je.line,
+            je.column, (int)(jl < 2000 ? jl : 2000), json);
+    abort();
+  }
+  json_decref(doc);
+  if(getenv("FUZZ_RESPONSE_PRINT")) /* to see what a seed exercises */
+    fprintf(stderr, "%.*s\n", (int)jl, json);
+  free(json);
+  scan_cleanup(&s);
+  return 0;
+}
