@@ -395,6 +395,12 @@ int http_header(const struct http_exchange *x, const char *name, int idx,
             vl = outlen - 1;
           memcpy(out, v, vl);
           out[vl] = '\0';
+          /* A bare CR or another control character inside a value
+           * (RFC 9110 5.5: replace with SP) must not reach a report:
+           * values end up in evidence printed to a terminal. */
+          for(size_t i = 0; i < vl; i++)
+            if(((unsigned char)out[i] < 0x20 && out[i] != '\t') || out[i] == 0x7f)
+              out[i] = ' ';
         }
         return 1;
       }
