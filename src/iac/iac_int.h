@@ -1,0 +1,261 @@
+/*
+ * iac_int.h - what the parts of iac share: rule indexes, the YAML tree,
+ * the run context, and the judgements every input format needs (host
+ * paths, capabilities, secret names).
+ *
+ * A run reads each file once: Dockerfiles first (so that a compose
+ * service built from one knows its USER and whether it carries a Docker
+ * client), then YAML documents one at a time. What crosses documents
+ * (service accounts, Dockerfile facts) lives in the context, copied.
+ */
+#ifndef WD_IAC_INT_H
+#define WD_IAC_INT_H
+#include <stddef.h>
+#include <stdio.h>
+
+#include "iac.h"
+
+/* Indexes into iac_rules[]; the table uses them as designators. */
+enum iac_rule {
+  R_PRIVILEGED,
+  R_PRIV_ESC,
+  R_CAP_SYS_ADMIN,
+  R_CAP_SYS_MODULE,
+  R_CAP_SYS_PTRACE,
+  R_CAP_DAC_READ_SEARCH,
+  R_CAP_DAC_OVERRIDE,
+  R_CAP_NET_ADMIN,
+  R_CAP_NET_RAW,
+  R_CAP_BPF,
+  R_CAP_PERFMON,
+  R_CAP_SYS_RAWIO,
+  R_CAP_MAC_ADMIN,
+  R_CAP_ALL,
+  R_CAP_ADDED,
+  R_CAP_DROP_ALL,
+  R_HOST_PID,
+  R_HOST_IPC,
+  R_HOST_NETWORK,
+  R_HOST_USERNS,
+  R_HOST_UTS,
+  R_HOST_CGROUPNS,
+  R_HOST_PROCESS,
+  R_DOCKER_SOCKET,
+  R_RUNTIME_SOCKET,
+  R_HOST_ROOT,
+  R_HOST_SENSITIVE,
+  R_HOST_PATH,
+  R_MOUNT_PROPAGATION,
+  R_HOST_DEVICE,
+  R_RUN_AS_ROOT,
+  R_RUN_AS_ROOT_DEFAULT,
+  R_SECCOMP,
+  R_APPARMOR,
+  R_SELINUX,
+  R_PROC_UNMASKED,
+  R_ROOTFS_WRITABLE,
+  R_SYSCTL,
+  R_CGROUP_PARENT,
+  R_SA_AUTOMOUNT,
+  R_RBAC_WILDCARD,
+  R_RBAC_EXEC,
+  R_RBAC_NODES_PROXY,
+  R_RBAC_ESCALATE,
+  R_RBAC_IMPERSONATE,
+  R_RBAC_SECRETS,
+  R_RBAC_CREATE_PODS,
+  R_RBAC_CLUSTER_ADMIN,
+  R_RBAC_ANONYMOUS,
+  R_SECRET_ENV,
+  R_ADD_URL,
+  R_CURL_PIPE_SH,
+  R_SUDO,
+  R_DOCKER_CLI,
+  R_BUILD_INSECURE,
+  R_CHAIN_SOCKET_ROOT,
+  R_CHAIN_PRIV_HOSTPID,
+  R_CHAIN_PTRACE_HOSTPID,
+  R__COUNT
+};
+
+/* ---- YAML tree (iac_yaml.c) -------------------------------------------- */
+
+enum ykind { Y_SCALAR, Y_SEQ, Y_MAP, Y_ALIAS };
+
+/* A node of one document. Aliases are kept as links to the anchored node
+ * (never copied), so a "billion laughs" file stays as small as its text;
+ * whoever walks them pays into the document's budget. An anchor is only
+ * registered once its node is complete, so the graph has no cycles. */
+struct ynode {
+  unsigned char kind;
+  unsigned char quoted; /* scalar written in quotes: never a bool/null */
+  int line, col;        /* 1-based */
+  size_t n;             /* scalar length, items, or key/value pairs */
+  union {
+    char *s;                /* scalar, NUL-terminated */
+    struct ynode **items;   /* seq: n items; map: 2n (key, value) */
+    struct ynode *target;   /* alias */
+  } u;
+};
+
+struct ydoc {
+  struct ynode *root;
+  long budget; /* alias and merge steps left; < 0 once exhausted */
+  int exhausted;
+};
+
+/* Streams the documents of a YAML text. Limits: nesting depth, nodes per
+ * document; an exceeded limit is an error like a syntax error. */
+struct yloader;
+struct yloader *yl_new(const char *data, size_t len);
+void yl_free(struct yloader *l);
+/* Returns 1 with the next document in doc (valid until the next call), 0
+ * at the end of the stream, -1 on error (message "line:col: what" in err). */
+int yl_next(struct yloader *l, struct ydoc *doc, char *err, size_t errlen);
+
+/* Follows aliases (costs budget). NULL stays NULL. */
+const struct ynode *y_deref(struct ydoc *d, const struct ynode *n);
+/* Mapping lookup by key, following aliases and merge keys (<<). */
+const struct ynode *y_get(struct ydoc *d, const struct ynode *map, const char *key);
+/* Walks a path of keys separated by '.'. */
+const struct ynode *y_path(struct ydoc *d, const struct ynode *map, const char *path);
+/* The scalar string, or NULL if n is not a scalar (after deref). */
+const char *y_str(struct ydoc *d, const struct ynode *n);
+/* 1 true, 0 false, -1 absent or not a boolean (YAML 1.1 spellings). */
+int y_bool(struct ydoc *d, const struct ynode *n);
+/* Integer value in *v; returns 0, or -1 if not an integer. */
+int y_int(struct ydoc *d, const struct ynode *n, long long *v);
+/* Sequence length after deref (0 if not a sequence) and item i. */
+size_t y_len(struct ydoc *d, const struct ynode *n);
+const struct ynode *y_item(struct ydoc *d, const struct ynode *seq, size_t i);
+/* The effective pairs of a mapping: its own keys, then the keys merged
+ * in with << that it does not override. Returns the count; *out is a
+ * heap array the caller frees (NULL when 0). */
+struct ypair {
+  const struct ynode *k, *v;
+};
+size_t y_pairs(struct ydoc *d, const struct ynode *map, struct ypair **out);
+int y_is_map(struct ydoc *d, const struct ynode *n);
+int y_is_seq(struct ydoc *d, const struct ynode *n);
+
+/* ---- run context (iac_run.c) ------------------------------------------- */
+
+/* What a Dockerfile says about the image it builds, for compose services
+ * built from it. */
+struct iac_dfinfo {
+  char *path;       /* normalised */
+  int root;         /* final stage runs as root (USER root or none) */
+  int user_line;    /* the deciding USER line, 0 if none */
+  int cli_line;     /* line installing a Docker client, 0 if none */
+};
+
+struct iac_sa {
+  char *ns, *name;
+  int automount; /* 1, 0, -1 unset */
+};
+
+struct iac_pending_sa {
+  char *ns, *name, *file, *subject;
+  int line;
+};
+
+struct iac_ctx {
+  struct wd_findings *out;
+  struct report *rep;
+  int to_stderr;
+  int no_fs;     /* analysing a buffer: never open build contexts */
+  size_t nread, nfailed;
+  struct iac_dfinfo *dfs;
+  size_t ndfs, capdfs;
+  struct iac_sa *sas;
+  size_t nsas, capsas;
+  struct iac_pending_sa *pend;
+  size_t npend, cappend;
+};
+
+void iac_ctx_init(struct iac_ctx *c, struct wd_findings *out, struct report *rep);
+/* Resolves what needed every file (service-account token automount). */
+void iac_ctx_finish(struct iac_ctx *c);
+void iac_ctx_cleanup(struct iac_ctx *c);
+
+/* A file-level problem: note + stderr. */
+void iac_problem(struct iac_ctx *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Adds a finding. sev -1 = the rule's. subject (the workload, service or
+ * stage the finding is about) keeps one finding per subject even when
+ * anchors put several at one line. title NULL = the rule's. */
+void iac_emit(struct iac_ctx *c, enum iac_rule r, int sev, const char *file,
+              int line, const char *subject, const char *title,
+              const char *evfmt, ...) __attribute__((format(printf, 8, 9)));
+
+/* Dockerfile facts by normalised path; NULL if not analysed (yet). */
+const struct iac_dfinfo *iac_df_lookup(struct iac_ctx *c, const char *path);
+/* Reads and analyses a Dockerfile not given on the command line (a
+ * compose build context). Returns its facts or NULL. */
+const struct iac_dfinfo *iac_df_load(struct iac_ctx *c, const char *path);
+
+/* ---- formats ------------------------------------------------------------ */
+
+/* Dockerfile (iac_docker.c). Returns 1 if analysed (even partly), 0 if
+ * nothing could be read; errors are reported through c. */
+int iac_docker_analyze(struct iac_ctx *c, const char *file, const char *data,
+                       size_t len);
+/* YAML stream (iac_yaml.c drives, iac_compose.c and iac_k8s.c judge). */
+int iac_yaml_analyze(struct iac_ctx *c, const char *file, const char *data,
+                     size_t len);
+/* Returns 1 if the document was a compose file. */
+int iac_compose_doc(struct iac_ctx *c, const char *file, struct ydoc *d);
+/* Returns 1 if the document was a Kubernetes object. */
+int iac_k8s_doc(struct iac_ctx *c, const char *file, struct ydoc *d,
+                const struct ynode *obj, int depth);
+
+/* ---- shared judgements (iac_rules.c) ----------------------------------- */
+
+/* Lexical normalisation of an absolute path: "//", "." and ".." resolved,
+ * no trailing '/'. out has room for outlen bytes. "~" and "$HOME" become
+ * "/home/~". Returns 0, or -1 if path is not absolute (relative mounts
+ * are the project's own files). */
+int iac_path_norm(const char *path, char *out, size_t outlen);
+/* 1 if b is a or lies under a, on path components ("/var" covers
+ * "/var/log", never "/variable"). Both normalised. */
+int iac_path_covers(const char *a, const char *b);
+
+/* What a host path mounted into a container gives away. */
+struct iac_hostpath {
+  enum iac_rule rule; /* R__COUNT if nothing sensitive */
+  int sev;            /* for this mount's read-only flag */
+  const char *what;   /* why it matters */
+  const char *via;    /* the sensitive path it contains, or NULL */
+};
+void iac_hostpath_judge(const char *norm, int readonly, struct iac_hostpath *h);
+/* A device path (/dev/...): severity of passing it in, -1 if harmless. */
+int iac_device_sev(const char *norm);
+
+/* Capability name (any case, with or without CAP_) to its rule:
+ * R_CAP_ADDED for other capabilities, R__COUNT for harmless ones. */
+enum iac_rule iac_cap_rule(const char *cap);
+/* 1 if the name looks like it holds a secret (PASSWORD, API_KEY, ...). */
+int iac_secret_name(const char *name);
+/* 1 if the value looks like a literal secret rather than a reference or
+ * an empty placeholder. */
+int iac_secret_value(const char *value);
+/* Sysctl severity: -1 if in the safe set. */
+int iac_sysctl_sev(const char *name);
+/* 1 if an image reference is a Docker client image (docker:*, .../docker). */
+int iac_image_has_docker_cli(const char *image);
+
+/* Judges a host path mounted at line and adds the finding (host root,
+ * socket, sensitive path, any host path). raw is the path as written.
+ * Returns the rule raised, R__COUNT if none. */
+enum iac_rule iac_mount_emit(struct iac_ctx *c, const char *file, int line,
+                             const char *subject, const char *raw, int readonly,
+                             const char *how);
+/* Lexical join and normalisation of a relative or absolute path (for
+ * build contexts); heap string. */
+char *iac_path_join(const char *dir, const char *rel);
+
+/* Bounded printable copy for evidence (caller frees). */
+char *iac_excerpt(const char *s, size_t max);
+
+#endif

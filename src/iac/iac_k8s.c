@@ -1,0 +1,544 @@
+/*
+ * iac_k8s.c - Kubernetes objects: every workload kind through its pod
+ * template (containers, initContainers, ephemeralContainers), List kinds,
+ * ServiceAccounts, Roles and bindings.
+ *
+ * Container settings override pod settings field by field (runAsUser,
+ * runAsNonRoot, seccomp, AppArmor, SELinux, hostProcess), and the legacy
+ * annotations count where the fields are absent, as in the kubelet. A
+ * hostPath volume is judged once, at its path's line, as writable if any
+ * container mounts it writable.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../core/core_alloc.h"
+#include "../core/core_str.h"
+#include "iac_int.h"
+
+#define K8S_MAX_LIST_DEPTH 4
+#define K8S_MAX_HOSTVOLS 64
+
+struct hostvol {
+  const char *name;
+  const char *path;
+  const char *type;
+  int line;
+  int mounted, rw;
+  int root_mounter; /* a container running as root mounts it */
+  char mounters[200];
+};
+
+struct pod_state {
+  const char *file;
+  const char *subject;
+  struct hostvol hv[K8S_MAX_HOSTVOLS];
+  size_t nhv;
+  int priv_line, ptrace_line;
+  const char *priv_file;
+  int cli_line;
+  char cli_what[200];
+  char root_why[200];
+};
+
+/* Effective setting: the container's if present, else the pod's. */
+static const struct ynode *eff(struct ydoc *d, const struct ynode *csc,
+                               const struct ynode *psc, const char *path)
+{
+  const struct ynode *n = y_path(d, csc, path);
+  return n ? n : y_path(d, psc, path);
+}
+
+static const struct ynode *annotation(struct ydoc *d, const struct ynode *ann,
+                                      const char *prefix, const char *cname)
+{
+  char key[300];
+  snprintf(key, sizeof(key), "%s%s", prefix, cname ? cname : "");
+  return y_get(d, ann, key);
+}
+
+static void k8s_container(struct iac_ctx *c, struct ydoc *d, struct pod_state *ps,
+                          const struct ynode *ctr, const struct ynode *psc,
+                          const struct ynode *ann, const char *kind)
+{
+  const char *file = ps->file;
+  const char *cname = y_str(d, y_get(d, ctr, "name"));
+  char subj[300];
+  snprintf(subj, sizeof(subj), "%s, %s %.80s", ps->subject, kind, cname ? cname : "?");
+  const struct ynode *csc = y_get(d, ctr, "securityContext");
+  int cline = ctr->line;
+  int scline = csc ? y_deref(d, csc) ? y_deref(d, csc)->line : cline : cline;
+  const struct ynode *n;
+
+  int priv = 0;
+  if((n = y_get(d, csc, "privileged")) && y_bool(d, n) == 1) {
+    iac_emit(c, R_PRIVILEGED, -1, file, n->line, subj, NULL, "%s: privileged: true", subj);
+    priv = 1;
+    if(!ps->priv_line)
+      ps->priv_line = n->line;
+  }
+  n = y_get(d, csc, "allowPrivilegeEscalation");
+  if(y_bool(d, n) != 0)
+    iac_emit(c, R_PRIV_ESC, -1, file, n ? n->line : scline, subj, NULL,
+             "%s: allowPrivilegeEscalation %s", subj, n ? y_str(d, n) ? y_str(d, n) : "?" : "not set");
+
+  const struct ynode *add = y_path(d, csc, "capabilities.add");
+  for(size_t i = 0; i < y_len(d, add); i++) {
+    const struct ynode *it = y_item(d, add, i);
+    const char *cap = y_str(d, it);
+    if(!cap)
+      continue;
+    enum iac_rule r = iac_cap_rule(cap);
+    if(r == R__COUNT)
+      continue;
+    char subj2[400];
+    snprintf(subj2, sizeof(subj2), "%s %s", subj, cap);
+    iac_emit(c, r, -1, file, it->line, subj2, NULL, "%s: capabilities.add %s", subj, cap);
+    if((r == R_CAP_SYS_PTRACE || r == R_CAP_SYS_ADMIN || r == R_CAP_ALL) && !ps->ptrace_line)
+      ps->ptrace_line = it->line;
+  }
+  const struct ynode *drop = y_path(d, csc, "capabilities.drop");
+  int dropall = 0;
+  for(size_t i = 0; i < y_len(d, drop); i++) {
+    const char *cap = y_str(d, y_item(d, drop, i));
+    if(cap && (!strcasecmp(cap, "ALL") || !strcasecmp(cap, "CAP_ALL")))
+      dropall = 1;
+  }
+  if(!dropall && !priv)
+    iac_emit(c, R_CAP_DROP_ALL, -1, file, drop ? drop->line : scline, subj, NULL,
+             "%s: capabilities.drop does not contain ALL", subj);
+
+  /* Root: the container's runAsUser/runAsNonRoot win over the pod's. */
+  const struct ynode *uid = eff(d, csc, psc, "runAsUser");
+  const struct ynode *nonroot = eff(d, csc, psc, "runAsNonRoot");
+  long long u = -1;
+  int root = 0;
+  if(uid && y_int(d, uid, &u) == 0 && u == 0) {
+    iac_emit(c, R_RUN_AS_ROOT, -1, file, uid->line, subj, NULL, "%s: runAsUser: 0", subj);
+    root = 2;
+    snprintf(ps->root_why, sizeof(ps->root_why), "runAsUser: 0 at %s:%d", file, uid->line);
+  } else if(u <= 0 && y_bool(d, nonroot) != 1) {
+    iac_emit(c, R_RUN_AS_ROOT_DEFAULT, -1, file, nonroot ? nonroot->line : scline, subj, NULL,
+             "%s: runAsNonRoot %s and no runAsUser: the image's user, root by default", subj,
+             nonroot ? "false" : "not set");
+    root = 1;
+    if(!ps->root_why[0])
+      snprintf(ps->root_why, sizeof(ps->root_why), "runAsNonRoot not true at %s:%d", file,
+               nonroot ? nonroot->line : scline);
+  }
+
+  n = y_get(d, csc, "readOnlyRootFilesystem");
+  if(y_bool(d, n) != 1)
+    iac_emit(c, R_ROOTFS_WRITABLE, -1, file, n ? n->line : scline, subj, NULL,
+             "%s: readOnlyRootFilesystem %s", subj, n ? "false" : "not set");
+  n = y_get(d, csc, "procMount");
+  if(y_str(d, n) && !strcasecmp(y_str(d, n), "Unmasked"))
+    iac_emit(c, R_PROC_UNMASKED, -1, file, n->line, subj, NULL, "%s: procMount: Unmasked", subj);
+
+  /* Seccomp: container field, container annotation, pod field, pod
+   * annotation, in that order. */
+  const struct ynode *sp = y_path(d, csc, "seccompProfile.type");
+  if(!sp)
+    sp = annotation(d, ann, "container.seccomp.security.alpha.kubernetes.io/", cname);
+  if(!sp)
+    sp = y_path(d, psc, "seccompProfile.type");
+  if(!sp)
+    sp = annotation(d, ann, "seccomp.security.alpha.kubernetes.io/pod", NULL);
+  if(y_str(d, sp) && !strcasecmp(y_str(d, sp), "unconfined"))
+    iac_emit(c, R_SECCOMP, -1, file, sp->line, subj, NULL, "%s: seccomp %s", subj, y_str(d, sp));
+  const struct ynode *aa = y_path(d, csc, "appArmorProfile.type");
+  if(!aa)
+    aa = annotation(d, ann, "container.apparmor.security.beta.kubernetes.io/", cname);
+  if(!aa)
+    aa = y_path(d, psc, "appArmorProfile.type");
+  if(y_str(d, aa) && !strcasecmp(y_str(d, aa), "unconfined"))
+    iac_emit(c, R_APPARMOR, -1, file, aa->line, subj, NULL, "%s: AppArmor %s", subj, y_str(d, aa));
+  const struct ynode *se = eff(d, csc, psc, "seLinuxOptions.type");
+  if(y_str(d, se) && (strstr(y_str(d, se), "spc_t") || strstr(y_str(d, se), "unconfined_t")))
+    iac_emit(c, R_SELINUX, -1, file, se->line, subj, NULL, "%s: seLinuxOptions.type %s", subj,
+             y_str(d, se));
+  const struct ynode *hp = eff(d, csc, psc, "windowsOptions.hostProcess");
+  if(y_bool(d, hp) == 1)
+    iac_emit(c, R_HOST_PROCESS, -1, file, hp->line, subj, NULL, "%s: hostProcess: true", subj);
+
+  /* Literal secrets in env. */
+  const struct ynode *env = y_get(d, ctr, "env");
+  for(size_t i = 0; i < y_len(d, env); i++) {
+    const struct ynode *e = y_item(d, env, i);
+    const char *k = y_str(d, y_get(d, e, "name"));
+    const struct ynode *vn = y_get(d, e, "value");
+    const char *v = y_str(d, vn);
+    if(k && v && iac_secret_name(k) && iac_secret_value(v)) {
+      char *m = str_mask_secret(v, strlen(v));
+      char subj2[400];
+      snprintf(subj2, sizeof(subj2), "%s %s", subj, k);
+      iac_emit(c, R_SECRET_ENV, -1, file, vn->line, subj2, NULL, "%s: env %s=%s", subj, k, m);
+      free(m);
+    }
+  }
+
+  /* Mounts of the pod's hostPath volumes. */
+  const struct ynode *vm = y_get(d, ctr, "volumeMounts");
+  for(size_t i = 0; i < y_len(d, vm); i++) {
+    const struct ynode *m = y_item(d, vm, i);
+    const char *vname = y_str(d, y_get(d, m, "name"));
+    const struct ynode *prop = y_get(d, m, "mountPropagation");
+    if(y_str(d, prop) && !strcmp(y_str(d, prop), "Bidirectional"))
+      iac_emit(c, R_MOUNT_PROPAGATION, -1, file, prop->line, subj, NULL,
+               "%s: mountPropagation: Bidirectional", subj);
+    for(size_t h = 0; vname && h < ps->nhv; h++) {
+      struct hostvol *hv = &ps->hv[h];
+      if(strcmp(hv->name, vname))
+        continue;
+      hv->mounted = 1;
+      if(y_bool(d, y_get(d, m, "readOnly")) != 1)
+        hv->rw = 1;
+      if(root)
+        hv->root_mounter = 1;
+      size_t l = strlen(hv->mounters);
+      if(l + 4 < sizeof(hv->mounters))
+        snprintf(hv->mounters + l, sizeof(hv->mounters) - l, "%s%s", l ? ", " : "",
+                 cname ? cname : "?");
+    }
+  }
+  const char *image = y_str(d, y_get(d, ctr, "image"));
+  if(!ps->cli_line && iac_image_has_docker_cli(image)) {
+    ps->cli_line = y_get(d, ctr, "image")->line;
+    snprintf(ps->cli_what, sizeof(ps->cli_what), "Docker client in image %.100s at %s:%d",
+             image, file, ps->cli_line);
+  }
+}
+
+static void k8s_pod(struct iac_ctx *c, const char *file, struct ydoc *d,
+                    const struct ynode *spec, const struct ynode *ann,
+                    const char *ns, const char *subject)
+{
+  struct pod_state ps;
+  memset(&ps, 0, sizeof(ps));
+  ps.file = file;
+  ps.subject = subject;
+  const struct ynode *psc = y_get(d, spec, "securityContext");
+  const struct ynode *n;
+
+  const struct ynode *vols = y_get(d, spec, "volumes");
+  for(size_t i = 0; i < y_len(d, vols) && ps.nhv < K8S_MAX_HOSTVOLS; i++) {
+    const struct ynode *v = y_item(d, vols, i);
+    const struct ynode *p = y_path(d, v, "hostPath.path");
+    if(!y_str(d, p) || !y_str(d, y_get(d, v, "name")))
+      continue;
+    struct hostvol *hv = &ps.hv[ps.nhv++];
+    hv->name = y_str(d, y_get(d, v, "name"));
+    hv->path = y_str(d, p);
+    hv->type = y_str(d, y_path(d, v, "hostPath.type"));
+    hv->line = p->line;
+  }
+
+  int pid_line = 0;
+  static const struct {
+    const char *key;
+    enum iac_rule rule;
+  } hostns[] = {{"hostPID", R_HOST_PID}, {"hostIPC", R_HOST_IPC}, {"hostNetwork", R_HOST_NETWORK}};
+  for(size_t i = 0; i < 3; i++) {
+    n = y_get(d, spec, hostns[i].key);
+    if(y_bool(d, n) == 1) {
+      iac_emit(c, hostns[i].rule, -1, file, n->line, subject, NULL, "%s: %s: true", subject,
+               hostns[i].key);
+      if(hostns[i].rule == R_HOST_PID)
+        pid_line = n->line;
+    }
+  }
+
+  static const char *const lists[] = {"containers", "initContainers", "ephemeralContainers"};
+  static const char *const kinds[] = {"container", "initContainer", "ephemeralContainer"};
+  for(size_t l = 0; l < 3; l++) {
+    const struct ynode *cs = y_get(d, spec, lists[l]);
+    for(size_t i = 0; i < y_len(d, cs); i++) {
+      const struct ynode *ctr = y_item(d, cs, i);
+      if(y_is_map(d, ctr))
+        k8s_container(c, d, &ps, ctr, psc, ann, kinds[l]);
+    }
+  }
+
+  /* Sysctls are pod-wide. */
+  const struct ynode *sys = y_get(d, psc, "sysctls");
+  for(size_t i = 0; i < y_len(d, sys); i++) {
+    const struct ynode *s = y_item(d, sys, i);
+    const struct ynode *nm = y_get(d, s, "name");
+    const char *name = y_str(d, nm);
+    int sev = name ? iac_sysctl_sev(name) : -1;
+    if(sev >= 0) {
+      char subj2[400];
+      snprintf(subj2, sizeof(subj2), "%s %s", subject, name);
+      iac_emit(c, R_SYSCTL, sev, file, nm->line, subj2, NULL, "%s: sysctl %s", subject, name);
+    }
+  }
+
+  /* hostPath volumes, judged by how they are mounted. */
+  int socket_line = 0, socket_root = 0;
+  const char *socket_path = NULL;
+  for(size_t h = 0; h < ps.nhv; h++) {
+    struct hostvol *hv = &ps.hv[h];
+    int ro = !hv->rw;
+    char subj2[400];
+    snprintf(subj2, sizeof(subj2), "%s volume %s", subject, hv->name);
+    char norm[4096];
+    int isdev = hv->type && (!strcmp(hv->type, "CharDevice") || !strcmp(hv->type, "BlockDevice"));
+    if(!iac_path_norm(hv->path, norm, sizeof(norm)) &&
+       (isdev || (strncmp(norm, "/dev/", 5) == 0))) {
+      int sev = iac_device_sev(norm);
+      if(sev >= 0 || isdev)
+        iac_emit(c, R_HOST_DEVICE, sev >= 0 ? sev : WD_SEV_MEDIUM, file, hv->line, subj2, NULL,
+                 "%s: hostPath %s%s%s (mounted by %s)", subject, hv->path,
+                 hv->type ? " type " : "", hv->type ? hv->type : "",
+                 hv->mounted ? hv->mounters : "no container");
+      continue;
+    }
+    char how[300];
+    snprintf(how, sizeof(how), "hostPath (mounted by %.200s)", hv->mounted ? hv->mounters : "no container");
+    enum iac_rule r = iac_mount_emit(c, file, hv->line, subj2, hv->path, ro, how);
+    if((r == R_DOCKER_SOCKET || r == R_RUNTIME_SOCKET) && hv->mounted && !socket_line) {
+      socket_line = hv->line;
+      socket_path = hv->path;
+      socket_root = hv->root_mounter;
+    }
+  }
+
+  /* Service-account token: the pod's field wins, else its account's. */
+  n = y_get(d, spec, "automountServiceAccountToken");
+  int am = y_bool(d, n);
+  if(am == 1) {
+    iac_emit(c, R_SA_AUTOMOUNT, -1, file, n->line, subject, NULL,
+             "%s: automountServiceAccountToken: true", subject);
+  } else if(am != 0) {
+    const char *sa = y_str(d, y_get(d, spec, "serviceAccountName"));
+    if(!sa)
+      sa = y_str(d, y_get(d, spec, "serviceAccount"));
+    c->pend = xgrow(c->pend, &c->cappend, c->npend + 1, sizeof(*c->pend));
+    struct iac_pending_sa *p = &c->pend[c->npend++];
+    p->ns = xstrdup(ns);
+    p->name = xstrdup(sa ? sa : "default");
+    p->file = xstrdup(file);
+    p->subject = xstrdup(subject);
+    p->line = spec->line;
+  }
+
+  /* Chains inside the pod. */
+  if(socket_line && socket_root)
+    iac_emit(c, R_CHAIN_SOCKET_ROOT, -1, file, socket_line, subject,
+             ps.cli_line ? "Chain: runtime socket + root + Docker client" : NULL,
+             "%s: hostPath %s at %s:%d + %s + %s", subject, socket_path, file, socket_line,
+             ps.root_why, ps.cli_line ? ps.cli_what
+                                      : "no Docker client seen (curl --unix-socket suffices)");
+  if(ps.priv_line && pid_line)
+    iac_emit(c, R_CHAIN_PRIV_HOSTPID, -1, file, pid_line, subject, NULL,
+             "%s: privileged at %s:%d + hostPID at %s:%d", subject, file, ps.priv_line, file,
+             pid_line);
+  else if(ps.ptrace_line && pid_line)
+    iac_emit(c, R_CHAIN_PTRACE_HOSTPID, -1, file, pid_line, subject, NULL,
+             "%s: capability at %s:%d + hostPID at %s:%d", subject, file, ps.ptrace_line, file,
+             pid_line);
+}
+
+/* ---- RBAC ------------------------------------------------------------- */
+
+struct strset {
+  const char *v[64];
+  const struct ynode *node[64];
+  size_t n;
+};
+
+static void set_load(struct ydoc *d, const struct ynode *seq, struct strset *s)
+{
+  s->n = 0;
+  for(size_t i = 0; i < y_len(d, seq) && s->n < 64; i++) {
+    const struct ynode *it = y_item(d, seq, i);
+    const char *v = y_str(d, it);
+    if(v) {
+      s->node[s->n] = it;
+      s->v[s->n++] = v;
+    }
+  }
+}
+
+static const struct ynode *set_has(const struct strset *s, const char *x)
+{
+  for(size_t i = 0; i < s->n; i++)
+    if(!strcasecmp(s->v[i], x))
+      return s->node[i];
+  return NULL;
+}
+
+static int verb(const struct strset *v, const char *x)
+{
+  return set_has(v, x) || set_has(v, "*");
+}
+
+/* Resource matches exactly, by a star, or by pods/star for a subresource. */
+static int res(const struct strset *r, const char *x)
+{
+  if(set_has(r, x) || set_has(r, "*"))
+    return 1;
+  const char *slash = strchr(x, '/');
+  if(slash) {
+    char w[64];
+    snprintf(w, sizeof(w), "%.*s/*", (int)(slash - x), x);
+    return set_has(r, w) != NULL;
+  }
+  return 0;
+}
+
+static void k8s_role(struct iac_ctx *c, const char *file, struct ydoc *d,
+                     const struct ynode *obj, const char *subject)
+{
+  const struct ynode *rules = y_get(d, obj, "rules");
+  for(size_t i = 0; i < y_len(d, rules); i++) {
+    const struct ynode *r = y_item(d, rules, i);
+    if(!r)
+      continue;
+    struct strset g, rs, v;
+    set_load(d, y_get(d, r, "apiGroups"), &g);
+    set_load(d, y_get(d, r, "resources"), &rs);
+    set_load(d, y_get(d, r, "verbs"), &v);
+    char subj[300];
+    snprintf(subj, sizeof(subj), "%s rule %zu", subject, i + 1);
+    const struct ynode *w = set_has(&v, "*");
+    if(!w)
+      w = set_has(&rs, "*");
+    if(!w)
+      w = set_has(&g, "*");
+    int all = set_has(&v, "*") && set_has(&rs, "*");
+    if(w)
+      iac_emit(c, R_RBAC_WILDCARD, all ? WD_SEV_CRITICAL : -1, file, w->line, subj, NULL,
+               "%s: wildcard in %s%s%s", subj, set_has(&g, "*") ? "apiGroups " : "",
+               set_has(&rs, "*") ? "resources " : "", set_has(&v, "*") ? "verbs" : "");
+    if(all)
+      continue; /* everything below is implied and already critical */
+    int line = r->line;
+    if((res(&rs, "pods/exec") || res(&rs, "pods/attach")) && (verb(&v, "create") || verb(&v, "get")))
+      iac_emit(c, R_RBAC_EXEC, -1, file, line, subj, NULL, "%s: pods/exec or pods/attach", subj);
+    if(res(&rs, "nodes/proxy") && (verb(&v, "get") || verb(&v, "create")))
+      iac_emit(c, R_RBAC_NODES_PROXY, -1, file, line, subj, NULL, "%s: nodes/proxy", subj);
+    if(set_has(&v, "escalate") || set_has(&v, "bind") ||
+       (set_has(&v, "*") && (res(&rs, "roles") || res(&rs, "clusterroles"))))
+      iac_emit(c, R_RBAC_ESCALATE, -1, file, line, subj, NULL, "%s: escalate/bind on roles", subj);
+    if(set_has(&v, "impersonate") ||
+       (set_has(&v, "*") && (res(&rs, "users") || res(&rs, "groups") || res(&rs, "serviceaccounts"))))
+      iac_emit(c, R_RBAC_IMPERSONATE, -1, file, line, subj, NULL, "%s: impersonate", subj);
+    if(res(&rs, "secrets") && (verb(&v, "get") || verb(&v, "list") || verb(&v, "watch")))
+      iac_emit(c, R_RBAC_SECRETS, -1, file, line, subj, NULL, "%s: reads secrets", subj);
+    else if(res(&rs, "serviceaccounts/token") && verb(&v, "create"))
+      iac_emit(c, R_RBAC_SECRETS, -1, file, line, subj, NULL,
+               "%s: create serviceaccounts/token (mints tokens)", subj);
+    static const char *const wl[] = {"deployments", "daemonsets", "statefulsets",
+      "replicasets", "jobs", "cronjobs", "replicationcontrollers"};
+    int cp = res(&rs, "pods") && verb(&v, "create");
+    for(size_t k = 0; !cp && k < sizeof(wl) / sizeof(wl[0]); k++)
+      cp = res(&rs, wl[k]) && (verb(&v, "create") || verb(&v, "update") || verb(&v, "patch"));
+    if(cp)
+      iac_emit(c, R_RBAC_CREATE_PODS, -1, file, line, subj, NULL,
+               "%s: creates or changes pods or workloads", subj);
+  }
+}
+
+static void k8s_binding(struct iac_ctx *c, const char *file, struct ydoc *d,
+                        const struct ynode *obj, const char *subject, int cluster)
+{
+  const struct ynode *rn = y_path(d, obj, "roleRef.name");
+  const char *role = y_str(d, rn);
+  char who[300] = "";
+  const struct ynode *subs = y_get(d, obj, "subjects");
+  for(size_t i = 0; i < y_len(d, subs); i++) {
+    const struct ynode *s = y_item(d, subs, i);
+    const char *kind = y_str(d, y_get(d, s, "kind"));
+    const struct ynode *nn = y_get(d, s, "name");
+    const char *name = y_str(d, nn);
+    if(!name)
+      continue;
+    size_t l = strlen(who);
+    if(l + 4 < sizeof(who))
+      snprintf(who + l, sizeof(who) - l, "%s%s %s", l ? ", " : "", kind ? kind : "?", name);
+    if(!strcmp(name, "system:anonymous") || !strcmp(name, "system:unauthenticated") ||
+       !strcmp(name, "system:authenticated") || !strcmp(name, "system:serviceaccounts")) {
+      int sev = !strcmp(name, "system:anonymous") || !strcmp(name, "system:unauthenticated")
+                ? -1 : WD_SEV_HIGH;
+      char subj[400];
+      snprintf(subj, sizeof(subj), "%s %s", subject, name);
+      iac_emit(c, R_RBAC_ANONYMOUS, sev, file, nn->line, subj, NULL, "%s binds %s to %s",
+               subject, role ? role : "?", name);
+    }
+  }
+  if(role && !strcmp(role, "cluster-admin"))
+    iac_emit(c, R_RBAC_CLUSTER_ADMIN, cluster ? -1 : WD_SEV_HIGH, file, rn->line, subject, NULL,
+             "%s: roleRef cluster-admin for %s", subject, who[0] ? who : "no subjects");
+}
+
+/* ---- objects ------------------------------------------------------------ */
+
+int iac_k8s_doc(struct iac_ctx *c, const char *file, struct ydoc *d,
+                const struct ynode *obj, int depth)
+{
+  const char *kind = y_str(d, y_get(d, obj, "kind"));
+  if(!kind)
+    return 0;
+  const struct ynode *meta = y_get(d, obj, "metadata");
+  const char *name = y_str(d, y_get(d, meta, "name"));
+  const char *ns = y_str(d, y_get(d, meta, "namespace"));
+  if(!ns)
+    ns = "default";
+  char subject[300];
+  snprintf(subject, sizeof(subject), "%.40s %.120s", kind, name ? name : "?");
+  size_t kl = strlen(kind);
+
+  if(kl >= 4 && !strcmp(kind + kl - 4, "List")) {
+    const struct ynode *items = y_get(d, obj, "items");
+    if(depth >= K8S_MAX_LIST_DEPTH)
+      return 1;
+    for(size_t i = 0; i < y_len(d, items); i++) {
+      const struct ynode *it = y_item(d, items, i);
+      if(y_is_map(d, it))
+        iac_k8s_doc(c, file, d, it, depth + 1);
+    }
+    return 1;
+  }
+  if(!strcmp(kind, "ServiceAccount")) {
+    c->sas = xgrow(c->sas, &c->capsas, c->nsas + 1, sizeof(*c->sas));
+    c->sas[c->nsas].ns = xstrdup(ns);
+    c->sas[c->nsas].name = xstrdup(name ? name : "?");
+    c->sas[c->nsas].automount = y_bool(d, y_get(d, obj, "automountServiceAccountToken"));
+    c->nsas++;
+    return 1;
+  }
+  if(!strcmp(kind, "Role") || !strcmp(kind, "ClusterRole")) {
+    k8s_role(c, file, d, obj, subject);
+    return 1;
+  }
+  if(!strcmp(kind, "RoleBinding") || !strcmp(kind, "ClusterRoleBinding")) {
+    k8s_binding(c, file, d, obj, subject, kind[0] == 'C');
+    return 1;
+  }
+  const struct ynode *spec = y_get(d, obj, "spec");
+  const struct ynode *pod = NULL, *ann = NULL;
+  if(!strcmp(kind, "Pod")) {
+    pod = spec;
+    ann = y_get(d, meta, "annotations");
+  } else if(!strcmp(kind, "CronJob")) {
+    pod = y_path(d, spec, "jobTemplate.spec.template.spec");
+    ann = y_path(d, spec, "jobTemplate.spec.template.metadata.annotations");
+  } else if(!strcmp(kind, "PodTemplate")) {
+    pod = y_path(d, obj, "template.spec");
+    ann = y_path(d, obj, "template.metadata.annotations");
+  } else {
+    /* Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController,
+     * Job, and any custom kind with a pod template (Argo Rollout, ...). */
+    pod = y_path(d, spec, "template.spec");
+    ann = y_path(d, spec, "template.metadata.annotations");
+  }
+  if(!y_is_map(d, pod))
+    return 1;
+  if(!y_get(d, pod, "containers") && !y_get(d, pod, "initContainers"))
+    return 1;
+  k8s_pod(c, file, d, y_deref(d, pod), ann, ns, subject);
+  return 1;
+}

@@ -1,0 +1,393 @@
+/*
+ * iac_run.c - one iac run: which files, in which order, read how, and
+ * the context the rule families share.
+ *
+ * Inputs are walked first into a sorted list (so reports are stable),
+ * then Dockerfiles are analysed before YAML so that a compose service
+ * built from a Dockerfile knows that image's USER and Docker client.
+ * Every file is read whole, up to IAC_MAX_FILE bytes; bigger files and
+ * binary files are refused with a note.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../core/core_alloc.h"
+#include "iac_int.h"
+
+#define IAC_MAX_FILE (16u << 20)
+#define IAC_MAX_DEPTH 48
+#define IAC_MAX_FILES 100000
+
+/* ---- context ------------------------------------------------------------ */
+
+void iac_ctx_init(struct iac_ctx *c, struct wd_findings *out, struct report *rep)
+{
+  memset(c, 0, sizeof(*c));
+  c->out = out;
+  c->rep = rep;
+}
+
+void iac_ctx_cleanup(struct iac_ctx *c)
+{
+  for(size_t i = 0; i < c->ndfs; i++)
+    free(c->dfs[i].path);
+  free(c->dfs);
+  for(size_t i = 0; i < c->nsas; i++) {
+    free(c->sas[i].ns);
+    free(c->sas[i].name);
+  }
+  free(c->sas);
+  for(size_t i = 0; i < c->npend; i++) {
+    free(c->pend[i].ns);
+    free(c->pend[i].name);
+    free(c->pend[i].file);
+    free(c->pend[i].subject);
+  }
+  free(c->pend);
+  memset(c, 0, sizeof(*c));
+}
+
+void iac_ctx_finish(struct iac_ctx *c)
+{
+  /* A pod that says nothing about its token inherits its service
+   * account's setting, which may sit in any file of the run. */
+  for(size_t i = 0; i < c->npend; i++) {
+    const struct iac_pending_sa *p = &c->pend[i];
+    int seen = -2;
+    for(size_t j = 0; j < c->nsas; j++)
+      if(!strcmp(c->sas[j].ns, p->ns) && !strcmp(c->sas[j].name, p->name))
+        seen = c->sas[j].automount;
+    if(seen == 0)
+      continue;
+    iac_emit(c, R_SA_AUTOMOUNT, -1, p->file, p->line, p->subject, NULL,
+             "%s: automountServiceAccountToken not set; ServiceAccount %s/%s %s",
+             p->subject, p->ns, p->name,
+             seen == -2 ? "not among the files (default: token mounted)"
+                        : seen == 1 ? "sets it true" : "does not set it false");
+  }
+}
+
+void iac_problem(struct iac_ctx *c, const char *fmt, ...)
+{
+  char msg[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof(msg), fmt, ap);
+  va_end(ap);
+  if(c->rep)
+    report_note(c->rep, "%s", msg);
+  if(c->to_stderr)
+    fprintf(stderr, "warden: iac: %s\n", msg);
+}
+
+void iac_emit(struct iac_ctx *c, enum iac_rule r, int sev, const char *file,
+              int line, const char *subject, const char *title,
+              const char *evfmt, ...)
+{
+  char ev[1024];
+  va_list ap;
+  va_start(ap, evfmt);
+  vsnprintf(ev, sizeof(ev), evfmt, ap);
+  va_end(ap);
+  char *ex = iac_excerpt(ev, 400);
+  char *key = xasprintf("%s:%d|%s", file, line, subject ? subject : "");
+  struct wd_finding_spec fs = {
+    .rule = &iac_rules[r], .severity = sev, .title = title, .evidence = ex,
+    .file = file, .line = line, .dedupe = key,
+  };
+  findings_add(c->out, &fs);
+  free(key);
+  free(ex);
+}
+
+const struct iac_dfinfo *iac_df_lookup(struct iac_ctx *c, const char *path)
+{
+  for(size_t i = 0; i < c->ndfs; i++)
+    if(strcmp(c->dfs[i].path, path) == 0)
+      return &c->dfs[i];
+  return NULL;
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+/* Reads a whole file (or stdin) up to the cap. Returns a heap buffer, or
+ * NULL with why in err. */
+static char *read_all(FILE *f, size_t *len, char *err, size_t errlen)
+{
+  size_t cap = 65536, n = 0;
+  char *b = xmalloc(cap + 1);
+  for(;;) {
+    if(n == cap) {
+      if(cap >= IAC_MAX_FILE) {
+        free(b);
+        snprintf(err, errlen, "larger than %u MiB, skipped", IAC_MAX_FILE >> 20);
+        return NULL;
+      }
+      cap *= 2;
+      b = xrealloc(b, cap + 1);
+    }
+    size_t r = fread(b + n, 1, cap - n, f);
+    n += r;
+    if(r == 0)
+      break;
+  }
+  if(ferror(f)) {
+    free(b);
+    snprintf(err, errlen, "read error: %s", strerror(errno));
+    return NULL;
+  }
+  b[n] = '\0';
+  *len = n;
+  return b;
+}
+
+static int is_dockerfile_name(const char *path)
+{
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  size_t l = strlen(base);
+  if(!strcasecmp(base, "Dockerfile") || !strcasecmp(base, "Containerfile"))
+    return 1;
+  if(!strncasecmp(base, "Dockerfile.", 11) || !strncasecmp(base, "Containerfile.", 14))
+    return 1;
+  return l > 11 && !strcasecmp(base + l - 11, ".dockerfile");
+}
+
+static int is_yaml_name(const char *path)
+{
+  size_t l = strlen(path);
+  return (l > 4 && !strcasecmp(path + l - 4, ".yml")) ||
+         (l > 5 && !strcasecmp(path + l - 5, ".yaml"));
+}
+
+/* A file given by name with no telling extension: a Dockerfile if its
+ * first instruction-like line is FROM, ARG or a parser directive. */
+static int sniff_dockerfile(const char *data, size_t len)
+{
+  size_t i = 0;
+  while(i < len) {
+    while(i < len && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n'))
+      i++;
+    if(i >= len)
+      return 0;
+    if(data[i] == '#') {
+      while(i < len && data[i] != '\n')
+        i++;
+      continue;
+    }
+    return (len - i >= 5 && !strncasecmp(data + i, "FROM", 4) &&
+            (data[i + 4] == ' ' || data[i + 4] == '\t')) ||
+           (len - i >= 4 && !strncasecmp(data + i, "ARG", 3) &&
+            (data[i + 3] == ' ' || data[i + 3] == '\t'));
+  }
+  return 0;
+}
+
+static int analyze_data(struct iac_ctx *c, const char *name, const char *data,
+                        size_t len, int kind)
+{
+  if(memchr(data, '\0', len)) {
+    iac_problem(c, "%s:1:1: binary file (NUL bytes), skipped", name);
+    return 0;
+  }
+  if(!kind)
+    kind = is_dockerfile_name(name) ? 'd' : is_yaml_name(name) ? 'y'
+         : sniff_dockerfile(data, len) ? 'd' : 'y';
+  return kind == 'd' ? iac_docker_analyze(c, name, data, len)
+                     : iac_yaml_analyze(c, name, data, len);
+}
+
+static int analyze_file(struct iac_ctx *c, const char *path, int kind)
+{
+  char err[200];
+  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+  const char *name = f == stdin ? "<stdin>" : path;
+  if(!f) {
+    iac_problem(c, "%s: cannot read: %s", path, strerror(errno));
+    return 0;
+  }
+  size_t len = 0;
+  char *data = read_all(f, &len, err, sizeof(err));
+  if(f != stdin)
+    fclose(f);
+  if(!data) {
+    iac_problem(c, "%s: %s", name, err);
+    return 0;
+  }
+  int ok = analyze_data(c, name, data, len, kind);
+  free(data);
+  return ok;
+}
+
+const struct iac_dfinfo *iac_df_load(struct iac_ctx *c, const char *path)
+{
+  const struct iac_dfinfo *d = iac_df_lookup(c, path);
+  if(d)
+    return d;
+  struct stat st;
+  if(c->no_fs || stat(path, &st) || !S_ISREG(st.st_mode))
+    return NULL;
+  if(analyze_file(c, path, 'd'))
+    c->nread++;
+  else
+    c->nfailed++;
+  return iac_df_lookup(c, path);
+}
+
+/* ---- walking ------------------------------------------------------------ */
+
+struct pathlist {
+  char **v;
+  size_t n, cap;
+};
+
+static void pl_add(struct pathlist *pl, const char *p)
+{
+  pl->v = xgrow(pl->v, &pl->cap, pl->n + 1, sizeof(*pl->v));
+  pl->v[pl->n++] = xstrdup(p);
+}
+
+static int skip_dir(const char *name)
+{
+  static const char *const skip[] = {".git", ".hg", ".svn", "vendor",
+    "node_modules", ".terraform", "__pycache__", ".venv"};
+  for(size_t i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
+    if(strcmp(name, skip[i]) == 0)
+      return 1;
+  return 0;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Symbolic links are not followed inside a walk (loops, and files outside
+ * the tree); a link given on the command line is. */
+static void walk_dir(struct iac_ctx *c, const char *dir, int depth,
+                     struct pathlist *pl)
+{
+  if(depth > IAC_MAX_DEPTH) {
+    iac_problem(c, "%s: deeper than %d directories, not walked", dir, IAC_MAX_DEPTH);
+    return;
+  }
+  DIR *d = opendir(dir);
+  if(!d) {
+    iac_problem(c, "%s: cannot read the directory: %s", dir, strerror(errno));
+    c->nfailed++;
+    return;
+  }
+  struct pathlist names = {NULL, 0, 0};
+  struct dirent *e;
+  while((e = readdir(d))) {
+    if(!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+      continue;
+    pl_add(&names, e->d_name);
+  }
+  closedir(d);
+  if(names.n)
+    qsort(names.v, names.n, sizeof(char *), name_cmp);
+  for(size_t i = 0; i < names.n; i++) {
+    char *p = xasprintf("%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", names.v[i]);
+    struct stat st;
+    if(lstat(p, &st) == 0) {
+      if(S_ISDIR(st.st_mode) && !skip_dir(names.v[i]))
+        walk_dir(c, p, depth + 1, pl);
+      else if(S_ISREG(st.st_mode) && (is_dockerfile_name(p) || is_yaml_name(p))) {
+        if(pl->n < IAC_MAX_FILES)
+          pl_add(pl, p);
+      }
+    }
+    free(p);
+    free(names.v[i]);
+  }
+  free(names.v);
+}
+
+/* A "./x" argument and the "x" a compose file names are one file. */
+static char *path_clean(const char *p)
+{
+  while(p[0] == '.' && p[1] == '/')
+    p += 2;
+  return xstrdup(p);
+}
+
+static int run_paths(struct iac_ctx *c, const char *const *paths, size_t n)
+{
+  struct pathlist pl = {NULL, 0, 0};
+  for(size_t i = 0; i < n; i++) {
+    struct stat st;
+    if(strcmp(paths[i], "-") == 0) {
+      pl_add(&pl, "-");
+    } else if(stat(paths[i], &st)) {
+      iac_problem(c, "%s: cannot read: %s", paths[i], strerror(errno));
+      c->nfailed++;
+    } else if(S_ISDIR(st.st_mode)) {
+      char *p = path_clean(paths[i]);
+      walk_dir(c, p, 0, &pl);
+      free(p);
+    } else {
+      char *p = path_clean(paths[i]);
+      pl_add(&pl, p);
+      free(p);
+    }
+  }
+  /* Dockerfiles first: compose services built from them look them up. */
+  for(int pass = 0; pass < 2; pass++) {
+    for(size_t i = 0; i < pl.n; i++) {
+      const char *p = pl.v[i];
+      int df = strcmp(p, "-") && is_dockerfile_name(p);
+      if(df != (pass == 0))
+        continue;
+      if(df && iac_df_lookup(c, p))
+        continue; /* already read as a build context */
+      if(analyze_file(c, p, df ? 'd' : 0))
+        c->nread++;
+      else
+        c->nfailed++;
+    }
+  }
+  for(size_t i = 0; i < pl.n; i++)
+    free(pl.v[i]);
+  free(pl.v);
+  iac_ctx_finish(c);
+  return (int)c->nread;
+}
+
+int iac_analyze_paths(const char *const *paths, size_t n,
+                      struct wd_findings *out, struct report *rep)
+{
+  struct iac_ctx c;
+  iac_ctx_init(&c, out, rep);
+  c.to_stderr = 1;
+  int nread = run_paths(&c, paths, n);
+  if(rep) {
+    char num[32];
+    snprintf(num, sizeof(num), "%zu", c.nread);
+    report_fact(rep, "iac_files_read", num);
+    snprintf(num, sizeof(num), "%zu", c.nfailed);
+    report_fact(rep, "iac_files_failed", num);
+  }
+  iac_ctx_cleanup(&c);
+  return nread;
+}
+
+int iac_analyze_buffer(const char *name, const char *data, size_t len,
+                       int kind, struct wd_findings *out, struct report *rep)
+{
+  struct iac_ctx c;
+  iac_ctx_init(&c, out, rep);
+  c.no_fs = 1;
+  /* The buffer's own Dockerfile facts only: no file system look-ups. */
+  int ok = analyze_data(&c, name, data, len, kind);
+  iac_ctx_finish(&c);
+  iac_ctx_cleanup(&c);
+  return ok;
+}
