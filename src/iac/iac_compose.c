@@ -94,7 +94,10 @@ static void cp_volumes(struct iac_ctx *c, const char *file, struct ydoc *d,
     const char *s = y_str(d, v);
     if(s) {
       /* src:dst[:mode]; a lone path is an anonymous volume. */
-      const char *colon = strchr(s, ':');
+      const char *colon = s;
+      if(s[0] == '$' && s[1] == '{' && strchr(s, '}'))
+        colon = strchr(s, '}'); /* ${VAR:-/path} holds a colon itself */
+      colon = strchr(colon, ':');
       if(!colon)
         continue;
       char *src = xstrndup(s, (size_t)(colon - s));

@@ -411,31 +411,44 @@ static void k8s_role(struct iac_ctx *c, const char *file, struct ydoc *d,
     int all = set_has(&v, "*") && set_has(&rs, "*");
     if(w)
       iac_emit(c, R_RBAC_WILDCARD, all ? WD_SEV_CRITICAL : -1, file, w->line, subj, NULL,
-               "%s: wildcard in %s%s%s", subj, set_has(&g, "*") ? "apiGroups " : "",
-               set_has(&rs, "*") ? "resources " : "", set_has(&v, "*") ? "verbs" : "");
+               "%s: wildcard in%s%s%s", subj, set_has(&g, "*") ? " apiGroups" : "",
+               set_has(&rs, "*") ? " resources" : "", set_has(&v, "*") ? " verbs" : "");
     if(all)
       continue; /* everything below is implied and already critical */
     int line = r->line;
-    if((res(&rs, "pods/exec") || res(&rs, "pods/attach")) && (verb(&v, "create") || verb(&v, "get")))
+    /* Resources count only in their API group: "*" in apps is not pods/exec. */
+    int core = set_has(&g, "") || set_has(&g, "*");
+    int rbac = set_has(&g, "rbac.authorization.k8s.io") || set_has(&g, "*");
+    int apps = set_has(&g, "apps") || set_has(&g, "*");
+    int batch = set_has(&g, "batch") || set_has(&g, "*");
+    if(core && (res(&rs, "pods/exec") || res(&rs, "pods/attach")) &&
+       (verb(&v, "create") || verb(&v, "get")))
       iac_emit(c, R_RBAC_EXEC, -1, file, line, subj, NULL, "%s: pods/exec or pods/attach", subj);
-    if(res(&rs, "nodes/proxy") && (verb(&v, "get") || verb(&v, "create")))
+    if(core && res(&rs, "nodes/proxy") && (verb(&v, "get") || verb(&v, "create")))
       iac_emit(c, R_RBAC_NODES_PROXY, -1, file, line, subj, NULL, "%s: nodes/proxy", subj);
     if(set_has(&v, "escalate") || set_has(&v, "bind") ||
-       (set_has(&v, "*") && (res(&rs, "roles") || res(&rs, "clusterroles"))))
+       (rbac && set_has(&v, "*") && (res(&rs, "roles") || res(&rs, "clusterroles"))))
       iac_emit(c, R_RBAC_ESCALATE, -1, file, line, subj, NULL, "%s: escalate/bind on roles", subj);
     if(set_has(&v, "impersonate") ||
-       (set_has(&v, "*") && (res(&rs, "users") || res(&rs, "groups") || res(&rs, "serviceaccounts"))))
+       (core && set_has(&v, "*") && (res(&rs, "users") || res(&rs, "groups") ||
+                                     res(&rs, "serviceaccounts"))))
       iac_emit(c, R_RBAC_IMPERSONATE, -1, file, line, subj, NULL, "%s: impersonate", subj);
-    if(res(&rs, "secrets") && (verb(&v, "get") || verb(&v, "list") || verb(&v, "watch")))
+    if(core && res(&rs, "secrets") && (verb(&v, "get") || verb(&v, "list") || verb(&v, "watch")))
       iac_emit(c, R_RBAC_SECRETS, -1, file, line, subj, NULL, "%s: reads secrets", subj);
-    else if(res(&rs, "serviceaccounts/token") && verb(&v, "create"))
+    else if(core && res(&rs, "serviceaccounts/token") && verb(&v, "create"))
       iac_emit(c, R_RBAC_SECRETS, -1, file, line, subj, NULL,
                "%s: create serviceaccounts/token (mints tokens)", subj);
-    static const char *const wl[] = {"deployments", "daemonsets", "statefulsets",
-      "replicasets", "jobs", "cronjobs", "replicationcontrollers"};
-    int cp = res(&rs, "pods") && verb(&v, "create");
-    for(size_t k = 0; !cp && k < sizeof(wl) / sizeof(wl[0]); k++)
-      cp = res(&rs, wl[k]) && (verb(&v, "create") || verb(&v, "update") || verb(&v, "patch"));
+    static const struct {
+      const char *res;
+      int group; /* 0 core, 1 apps, 2 batch */
+    } wl[] = {{"deployments", 1}, {"daemonsets", 1}, {"statefulsets", 1},
+      {"replicasets", 1}, {"jobs", 2}, {"cronjobs", 2}, {"replicationcontrollers", 0}};
+    int cp = core && res(&rs, "pods") && verb(&v, "create");
+    for(size_t k = 0; !cp && k < sizeof(wl) / sizeof(wl[0]); k++) {
+      int ing = wl[k].group == 0 ? core : wl[k].group == 1 ? apps : batch;
+      cp = ing && res(&rs, wl[k].res) &&
+           (verb(&v, "create") || verb(&v, "update") || verb(&v, "patch"));
+    }
     if(cp)
       iac_emit(c, R_RBAC_CREATE_PODS, -1, file, line, subj, NULL,
                "%s: creates or changes pods or workloads", subj);

@@ -390,8 +390,6 @@ void iac_hostpath_judge(const char *norm, int readonly, struct iac_hostpath *h)
     h->rule = R_HOST_SENSITIVE;
     h->sev = readonly ? sens_dirs[best].ro : sens_dirs[best].rw;
     h->what = sens_dirs[best].what;
-    if(strcmp(norm, sens_dirs[best].path))
-      h->via = sens_dirs[best].path;
     return;
   }
   for(size_t i = 0; i < sizeof(sens_dirs) / sizeof(sens_dirs[0]); i++) {
