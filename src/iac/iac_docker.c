@@ -612,7 +612,10 @@ static void df_env(struct df_an *a, const struct df_ins *in, int is_arg)
       *eq = '\0';
       val = eq + 1;
     }
-    var_set(a, name, strlen(name), val ? val : "", a->nst ? a->nst - 1 : (size_t)-1);
+    /* ARG X in a stage takes the default of a global ARG X. */
+    const char *inherited = !val && is_arg && a->nst ? var_get(a, name, strlen(name)) : NULL;
+    var_set(a, name, strlen(name), val ? val : inherited ? inherited : "",
+            a->nst ? a->nst - 1 : (size_t)-1);
     if(iac_secret_name(name)) {
       int literal = val && iac_secret_value(val);
       if(literal || is_arg || (val && val[0] == '$')) {
@@ -661,10 +664,52 @@ static void df_from(struct df_an *a, const struct df_ins *in)
   free_words(w, nw);
 }
 
+/* The exec form ["sh", "-c", "..."] as the words it runs, space-joined,
+ * so that the shell checks see the command; NULL if not valid JSON. */
+static char *json_join(const char *t)
+{
+  struct buf b;
+  buf_init(&b, 0);
+  const char *p = t + 1;
+  for(;;) {
+    while(*p == ' ' || *p == '\t' || *p == '\n')
+      p++;
+    if(*p == ']') {
+      char *r = buf_steal(&b);
+      return r ? r : xstrdup("");
+    }
+    if(*p != '"')
+      break;
+    if(b.len)
+      buf_append(&b, " ", 1);
+    for(p++; *p && *p != '"'; p++) {
+      if(*p == '\\' && p[1]) {
+        p++;
+        char e = *p == 'n' ? '\n' : *p == 't' ? '\t' : *p;
+        buf_append(&b, &e, 1);
+      } else {
+        buf_append(&b, p, 1);
+      }
+    }
+    if(*p != '"')
+      break;
+    p++;
+    while(*p == ' ' || *p == '\t' || *p == '\n')
+      p++;
+    if(*p == ',')
+      p++;
+    else if(*p != ']')
+      break;
+  }
+  buf_cleanup(&b);
+  return NULL;
+}
+
 static void df_run(struct df_an *a, const struct df_ins *in)
 {
-  const char *t = in->text;
-  size_t n = in->len;
+  char *joined = in->text[0] == '[' ? json_join(in->text) : NULL;
+  const char *t = joined ? joined : in->text;
+  size_t n = joined ? strlen(joined) : in->len;
   /* RUN flags come first: --mount, --network, --security. */
   size_t off = 0;
   while(off + 2 < n && t[off] == '-' && t[off + 1] == '-') {
@@ -699,6 +744,7 @@ static void df_run(struct df_an *a, const struct df_ins *in)
       s->cli_what = xstrdup(what);
     }
   }
+  free(joined);
 }
 
 static void df_add_copy(struct df_an *a, const struct df_ins *in, int is_add)

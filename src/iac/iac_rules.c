@@ -361,7 +361,10 @@ void iac_hostpath_judge(const char *norm, int readonly, struct iac_hostpath *h)
       h->what = "container runtime API socket";
       return;
     }
-  for(size_t i = 0; i < sizeof(sock_paths) / sizeof(sock_paths[0]); i++)
+  /* A parent directory exposes the socket only from /run down: /var/run
+   * is a symlink to /run, so a mount of /var does not carry it. */
+  int rundir = iac_path_covers("/run", norm) || iac_path_covers("/var/run", norm);
+  for(size_t i = 0; rundir && i < sizeof(sock_paths) / sizeof(sock_paths[0]); i++)
     if(iac_path_covers(norm, sock_paths[i].path)) {
       h->rule = sock_paths[i].rule;
       h->sev = C;
