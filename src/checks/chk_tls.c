@@ -384,9 +384,11 @@ static void tls_protocols(struct scan *s, const struct tls_identity *user, int h
     if(old[0] && old[1])
       snprintf(ev, sizeof(ev), "handshakes completed with TLS 1.1 (%s) and TLS 1.0 (%s)",
                oldc[0], oldc[1]);
-    else
+    else {
+      int k = old[0] ? 0 : 1; /* the one probe that got through */
       snprintf(ev, sizeof(ev), "handshake completed with %s (%s)",
-               old[0] ? old[0] : "TLS 1.0", oldc[0]);
+               old[k] ? old[k] : "TLS 1.0", oldc[k]);
+    }
     char title[80];
     snprintf(title, sizeof(title), "%s accepted",
              old[0] && old[1] ? "TLS 1.0 and 1.1" : old[0] ? old[0] : "TLS 1.0");

@@ -6,6 +6,7 @@
 
 #include "../checks/check.h"
 #include "../correlate/corr.h"
+#include "../inspect/inspect.h"
 #include "cli.h"
 
 static void print_rule(const struct wd_rule *r)
@@ -24,6 +25,9 @@ int cli_checks(int argc, char **argv)
     for(size_t j = 0; j < c->nrules; j++)
       print_rule(&c->rules[j]);
   }
+  printf("# inspect\n");
+  for(size_t i = 0; i < inspect_nrules; i++)
+    print_rule(&inspect_rules[i]);
   printf("# correlation (scan, scan --iac, scan --inspect-report)\n");
   for(size_t i = 0; i < corr_nrules; i++)
     print_rule(&corr_rules[i]);

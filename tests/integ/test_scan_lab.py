@@ -8,7 +8,7 @@ EXPECT_VULN = {
                   "transport.no-https", "transport.no-nosniff"],
     "echo-vuln-tls": ["chain.unauthenticated-host-data", "auth.no-auth", "container.docker-api-response", "endpoint.expvar",
                       "fingerprint.framework", "leak.internal-ip", "leak.stack-trace",
-                      "transport.no-hsts", "transport.no-nosniff"],
+                      "transport.no-hsts", "transport.no-nosniff", "tls.old-protocol"],
     "chi-vuln": ["chain.unauthenticated-host-data", "auth.no-auth", "container.env-dump", "container.host-file",
                  "container.socket-path", "endpoint.expvar", "endpoint.metrics",
                  "endpoint.pprof", "fingerprint.framework", "transport.cookie-flags",
