@@ -20,6 +20,17 @@ for inst in echo-vuln buffalo-vuln fiber-vuln echo-hard; do
   "$BUILD/warden" scan -q --cacert "$CA" "$url" || rc=$?
   echo "(exit code $rc)"
 done
+if [ -f "$LAB_DIR/run/echojwt-vuln.token" ]; then
+  url=$(cat "$LAB_DIR/run/echojwt-vuln.url")
+  echo
+  echo "================================================================"
+  echo "\$ warden scan --bearer @echojwt-vuln.token --as2 bearer:@echojwt-vuln.token-as2 $url"
+  echo "================================================================"
+  rc=0
+  "$BUILD/warden" scan -q --bearer "@$LAB_DIR/run/echojwt-vuln.token" \
+    --as2 "bearer:@$LAB_DIR/run/echojwt-vuln.token-as2" "$url" || rc=$?
+  echo "(exit code $rc)"
+fi
 if [ -d tests/fixtures/iac ]; then
   echo
   echo "================================================================"

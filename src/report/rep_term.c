@@ -44,7 +44,7 @@ void rep_write_term(FILE *out, const struct report *r, int color)
     fprintf(out, "%s%s:%s %s\n", d, r->fact_keys[i], z, r->fact_vals[i]);
   fprintf(out, "%sstatus:%s %s, %.2fs", d, z, status_names[r->status],
           r->seconds);
-  if(r->requests >= 0)
+  if(r->requests >= 0 && strcmp(r->kind, "scan") == 0)
     fprintf(out, ", %ld requests", r->requests);
   fputc('\n', out);
   fprintf(out, "\n%sScore %d/100  grade %s%c%s%s", b, r->score.overall,
