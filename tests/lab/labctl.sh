@@ -34,6 +34,10 @@ cmd_build() {
 	command -v go >/dev/null || die "go not found (apt-get install golang-go)"
 	mkdir -p "$BIN" "$LAB_DIR/gopath/src/warden.lab" "$LAB_DIR/gocache"
 	local svc src dst bin f
+	# The shared package (flags, serving) every Go service imports.
+	mkdir -p "$LAB_DIR/gopath/src/warden.lab/labkit"
+	find "$LAB_DIR/gopath/src/warden.lab/labkit" -maxdepth 1 -name '*.go' -type l -delete
+	for f in "$LAB_SRC"/labkit/*.go; do ln -s "$f" "$LAB_DIR/gopath/src/warden.lab/labkit/"; done
 	for svc in $GO_SERVICES; do
 		src=$LAB_SRC/$svc
 		dst=$LAB_DIR/gopath/src/warden.lab/$svc
@@ -46,7 +50,7 @@ cmd_build() {
 		if [ ! -f "$dst/go.mod" ]; then
 			printf 'module warden.lab/%s\n\ngo 1.19\n' "$svc" >"$dst/go.mod"
 		fi
-		if [ -x "$bin" ] && [ -z "$(find -L "$src" "$dst/go.mod" -maxdepth 1 -newer "$bin" -print -quit)" ]; then
+		if [ -x "$bin" ] && [ -z "$(find -L "$src" "$LAB_SRC/labkit" "$dst/go.mod" -maxdepth 1 -newer "$bin" -print -quit)" ]; then
 			continue
 		fi
 		echo "labctl: building $svc" >&2

@@ -9,17 +9,13 @@ package main
 
 import (
 	"crypto/subtle"
-	"crypto/tls"
-	"flag"
 	"fmt"
 	"html"
-	"log"
-	"net"
 	"net/http"
 	"os"
 	"strconv"
 	"strings"
-	"time"
+	"warden.lab/labkit"
 )
 
 const openAPI = `{
@@ -98,7 +94,7 @@ type route struct {
 }
 
 func main() {
-	f := parseLabFlags()
+	f := labkit.ParseFlags()
 	key := os.Getenv("LAB_API_KEY")
 	if key == "" {
 		key = "lab-key-buffalo-123456"
@@ -128,7 +124,7 @@ func main() {
 	}
 	var app http.Handler
 
-	if !f.hard() {
+	if !f.Hard() {
 		// The seed's key middleware, applied to the admin/containers action only.
 		apiKey := func(next http.HandlerFunc) http.HandlerFunc {
 			return func(w http.ResponseWriter, r *http.Request) {
@@ -215,7 +211,7 @@ func main() {
 		})
 	}
 
-	serveLab(f, app)
+	labkit.Serve(f, app)
 }
 
 // buffaloRouter dispatches GET/HEAD (and OPTIONS) to the route table and
@@ -296,122 +292,3 @@ func textBody(w http.ResponseWriter, body string) {
 // given address, -addr-file (written atomically once the socket is bound),
 // optional TLS and the plain-HTTP redirect listener, hardened headers.
 // ---------------------------------------------------------------------------
-
-type labFlags struct {
-	addr, addrFile, mode, tlsCert, tlsKey, redirectFile string
-}
-
-func (f labFlags) hard() bool   { return f.mode == "hard" }
-func (f labFlags) useTLS() bool { return f.tlsCert != "" || f.tlsKey != "" }
-
-func parseLabFlags() labFlags {
-	var f labFlags
-	flag.StringVar(&f.addr, "addr", "127.0.0.1:0", "listen address (port 0 = ephemeral)")
-	flag.StringVar(&f.addrFile, "addr-file", "", "write the bound URL to this file once listening")
-	flag.StringVar(&f.mode, "mode", "vuln", "vuln|hard")
-	flag.StringVar(&f.tlsCert, "tls-cert", "", "TLS certificate (PEM); enables HTTPS")
-	flag.StringVar(&f.tlsKey, "tls-key", "", "TLS private key (PEM)")
-	flag.StringVar(&f.redirectFile, "redirect-addr-file", "", "with TLS: also serve a plain-HTTP 301 redirector and write its URL here")
-	flag.Parse()
-	if f.mode != "vuln" && f.mode != "hard" {
-		log.Fatalf("-mode must be vuln or hard, got %q", f.mode)
-	}
-	if f.useTLS() && (f.tlsCert == "" || f.tlsKey == "") {
-		log.Fatal("-tls-cert and -tls-key go together")
-	}
-	return f
-}
-
-// writeAtomic writes content to a temp file next to path and renames it, so a
-// reader never sees a partial URL.
-func writeAtomic(path, content string) {
-	if path == "" {
-		return
-	}
-	tmp := fmt.Sprintf("%s.tmp.%d", path, os.Getpid())
-	if err := os.WriteFile(tmp, []byte(content), 0o644); err != nil {
-		log.Fatal(err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		log.Fatal(err)
-	}
-}
-
-// urlHost is the host part for URLs: the bound IP (an unspecified address is
-// shown as loopback, since that is what local clients can reach).
-func urlHost(a *net.TCPAddr) string {
-	if a.IP == nil || a.IP.IsUnspecified() {
-		if a.IP.To4() == nil && a.IP != nil {
-			return "::1"
-		}
-		return "127.0.0.1"
-	}
-	return a.IP.String()
-}
-
-// labHeaders adds the hardened-mode headers to every response (404s included).
-func labHeaders(f labFlags, next http.Handler) http.Handler {
-	if !f.hard() {
-		return next
-	}
-	tlsOn := f.useTLS()
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("X-Content-Type-Options", "nosniff")
-		if tlsOn {
-			w.Header().Set("Strict-Transport-Security", "max-age=63072000")
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-func serveLab(f labFlags, h http.Handler) {
-	var tlsCfg *tls.Config
-	if f.useTLS() {
-		cert, err := tls.LoadX509KeyPair(f.tlsCert, f.tlsKey)
-		if err != nil {
-			log.Fatalf("loading TLS key pair: %v", err)
-		}
-		tlsCfg = &tls.Config{Certificates: []tls.Certificate{cert}}
-		if f.hard() {
-			tlsCfg.MinVersion = tls.VersionTLS12
-		}
-	}
-	ln, err := net.Listen("tcp", f.addr)
-	if err != nil {
-		log.Fatalf("listen %s: %v", f.addr, err)
-	}
-	bound := ln.Addr().(*net.TCPAddr)
-	host := urlHost(bound)
-	scheme := "http"
-	if tlsCfg != nil {
-		scheme = "https"
-	}
-	url := scheme + "://" + net.JoinHostPort(host, strconv.Itoa(bound.Port))
-	srv := &http.Server{Handler: labHeaders(f, h), TLSConfig: tlsCfg, ReadHeaderTimeout: 10 * time.Second}
-
-	if f.redirectFile != "" {
-		if tlsCfg == nil {
-			log.Printf("-redirect-addr-file ignored: only meaningful with TLS")
-		} else {
-			rln, err := net.Listen("tcp", net.JoinHostPort(bound.IP.String(), "0"))
-			if err != nil {
-				log.Fatalf("listen (redirect): %v", err)
-			}
-			rport := rln.Addr().(*net.TCPAddr).Port
-			redirect := labHeaders(labFlags{mode: f.mode}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				http.Redirect(w, r, url+r.URL.RequestURI(), http.StatusMovedPermanently)
-			}))
-			go func() { log.Fatal(http.Serve(rln, redirect)) }()
-			writeAtomic(f.redirectFile, "http://"+net.JoinHostPort(host, strconv.Itoa(rport)))
-		}
-	}
-	writeAtomic(f.addrFile, url)
-	log.Printf("listening on %s (mode=%s)", url, f.mode)
-	if tlsCfg != nil {
-		err = srv.ServeTLS(ln, "", "")
-	} else {
-		err = srv.Serve(ln)
-	}
-	log.Fatal(err)
-}

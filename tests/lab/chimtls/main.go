@@ -12,6 +12,7 @@
 //     [container.command-output, mtls.identity-not-mapped]
 //   - MinVersion TLS 1.0, MaxVersion TLS 1.2 and CBC-SHA1 suites only.
 //     [tls.old-protocol, tls.weak-cipher]
+//
 // -mode hard (the fixed twin):
 //   - tls.RequireAndVerifyClientCert with ClientCAs = -client-ca, and a
 //     VerifyPeerCertificate that admits only the subjects of an allowlist

@@ -27,19 +27,17 @@ package main
 
 import (
 	"crypto/rand"
-	"crypto/tls"
 	"encoding/hex"
 	"flag"
 	"fmt"
 	"log"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
+	"warden.lab/labkit"
 
 	"github.com/golang-jwt/jwt/v4"
 	"github.com/labstack/echo/v4"
@@ -78,10 +76,10 @@ const openAPI = `{
 }`
 
 func main() {
-	f := parseLabFlags()
+	f := labkit.ParseFlags()
 	root := prepareRoot()
 	secret := []byte(vulnSecret)
-	if f.hard() {
+	if f.Hard() {
 		secret = []byte(*hardSecret)
 		if len(secret) == 0 {
 			b := make([]byte, 32)
@@ -92,7 +90,7 @@ func main() {
 		}
 	}
 	writeTokens(f, secret)
-	if f.hard() {
+	if f.Hard() {
 		go func() {
 			for range time.Tick(10 * time.Minute) {
 				writeTokens(f, secret)
@@ -109,7 +107,7 @@ func main() {
 	getHead := []string{http.MethodGet, http.MethodHead}
 
 	var v1, v2 *echo.Group
-	if !f.hard() {
+	if !f.Hard() {
 		v1 = e.Group("/api/v1", vulnJWT(secret))
 		v2 = e.Group("/api/v2/legacy", legacyJWT(secret))
 	} else {
@@ -121,7 +119,7 @@ func main() {
 		return c.JSON(http.StatusOK, map[string]interface{}{"sub": cl["sub"], "scope": cl["scope"]})
 	})
 	v1.Match(getHead, "/admin/stats", func(c echo.Context) error {
-		if f.hard() && !hasScope(c.Get("claims").(jwt.MapClaims), "admin") {
+		if f.Hard() && !hasScope(c.Get("claims").(jwt.MapClaims), "admin") {
 			return c.JSON(http.StatusForbidden, map[string]string{"error": "insufficient scope"})
 		}
 		// VULNERABLE [bfla.scope-not-enforced] in vuln mode: no scope check.
@@ -135,7 +133,7 @@ func main() {
 			} else {
 				p = c.QueryParam(name)
 			}
-			return serveFile(c, f.hard(), root, p)
+			return serveFile(c, f.Hard(), root, p)
 		}
 	}
 	v1.Match(getHead, "/files/*", files("*"))
@@ -143,7 +141,7 @@ func main() {
 	v2.Match(getHead, "/report", func(c echo.Context) error {
 		return c.JSON(http.StatusOK, map[string]interface{}{"report": "quarterly", "rows": 42})
 	})
-	serveLab(f, e)
+	labkit.Serve(f, e)
 }
 
 // ---- tokens ----------------------------------------------------------------
@@ -156,10 +154,10 @@ func sign(secret []byte, claims jwt.MapClaims) string {
 	return s
 }
 
-func writeTokens(f labFlags, secret []byte) {
+func writeTokens(f labkit.Flags, secret []byte) {
 	now := time.Now().Unix()
 	var main, low jwt.MapClaims
-	if !f.hard() {
+	if !f.Hard() {
 		// VULNERABLE [jwt.no-exp, jwt.sensitive-claims]: no exp, an e-mail and
 		// a password in the payload; [jwt.long-lifetime]: a year for the second.
 		main = jwt.MapClaims{"sub": "alice", "scope": "read write admin", "email": "alice@example.com",
@@ -171,8 +169,8 @@ func writeTokens(f labFlags, secret []byte) {
 		low = jwt.MapClaims{"sub": "bob", "scope": "read", "aud": audience, "iss": issuer,
 			"iat": now, "exp": now + 3600}
 	}
-	writeAtomic(*tokenOut, sign(secret, main)+"\n")
-	writeAtomic(*tokenAs2Out, sign(secret, low)+"\n")
+	labkit.WriteAtomic(*tokenOut, sign(secret, main)+"\n")
+	labkit.WriteAtomic(*tokenAs2Out, sign(secret, low)+"\n")
 }
 
 func hasScope(cl jwt.MapClaims, want string) bool {
@@ -347,122 +345,3 @@ func serveFile(c echo.Context, hard bool, root, filename string) error {
 // given address, -addr-file (written atomically once the socket is bound),
 // optional TLS and the plain-HTTP redirect listener, hardened headers.
 // ---------------------------------------------------------------------------
-
-type labFlags struct {
-	addr, addrFile, mode, tlsCert, tlsKey, redirectFile string
-}
-
-func (f labFlags) hard() bool   { return f.mode == "hard" }
-func (f labFlags) useTLS() bool { return f.tlsCert != "" || f.tlsKey != "" }
-
-func parseLabFlags() labFlags {
-	var f labFlags
-	flag.StringVar(&f.addr, "addr", "127.0.0.1:0", "listen address (port 0 = ephemeral)")
-	flag.StringVar(&f.addrFile, "addr-file", "", "write the bound URL to this file once listening")
-	flag.StringVar(&f.mode, "mode", "vuln", "vuln|hard")
-	flag.StringVar(&f.tlsCert, "tls-cert", "", "TLS certificate (PEM); enables HTTPS")
-	flag.StringVar(&f.tlsKey, "tls-key", "", "TLS private key (PEM)")
-	flag.StringVar(&f.redirectFile, "redirect-addr-file", "", "with TLS: also serve a plain-HTTP 301 redirector and write its URL here")
-	flag.Parse()
-	if f.mode != "vuln" && f.mode != "hard" {
-		log.Fatalf("-mode must be vuln or hard, got %q", f.mode)
-	}
-	if f.useTLS() && (f.tlsCert == "" || f.tlsKey == "") {
-		log.Fatal("-tls-cert and -tls-key go together")
-	}
-	return f
-}
-
-// writeAtomic writes content to a temp file next to path and renames it, so a
-// reader never sees a partial URL.
-func writeAtomic(path, content string) {
-	if path == "" {
-		return
-	}
-	tmp := fmt.Sprintf("%s.tmp.%d", path, os.Getpid())
-	if err := os.WriteFile(tmp, []byte(content), 0o644); err != nil {
-		log.Fatal(err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		log.Fatal(err)
-	}
-}
-
-// urlHost is the host part for URLs: the bound IP (an unspecified address is
-// shown as loopback, since that is what local clients can reach).
-func urlHost(a *net.TCPAddr) string {
-	if a.IP == nil || a.IP.IsUnspecified() {
-		if a.IP.To4() == nil && a.IP != nil {
-			return "::1"
-		}
-		return "127.0.0.1"
-	}
-	return a.IP.String()
-}
-
-// labHeaders adds the hardened-mode headers to every response (404s included).
-func labHeaders(f labFlags, next http.Handler) http.Handler {
-	if !f.hard() {
-		return next
-	}
-	tlsOn := f.useTLS()
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("X-Content-Type-Options", "nosniff")
-		if tlsOn {
-			w.Header().Set("Strict-Transport-Security", "max-age=63072000")
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-func serveLab(f labFlags, h http.Handler) {
-	var tlsCfg *tls.Config
-	if f.useTLS() {
-		cert, err := tls.LoadX509KeyPair(f.tlsCert, f.tlsKey)
-		if err != nil {
-			log.Fatalf("loading TLS key pair: %v", err)
-		}
-		tlsCfg = &tls.Config{Certificates: []tls.Certificate{cert}}
-		if f.hard() {
-			tlsCfg.MinVersion = tls.VersionTLS12
-		}
-	}
-	ln, err := net.Listen("tcp", f.addr)
-	if err != nil {
-		log.Fatalf("listen %s: %v", f.addr, err)
-	}
-	bound := ln.Addr().(*net.TCPAddr)
-	host := urlHost(bound)
-	scheme := "http"
-	if tlsCfg != nil {
-		scheme = "https"
-	}
-	url := scheme + "://" + net.JoinHostPort(host, strconv.Itoa(bound.Port))
-	srv := &http.Server{Handler: labHeaders(f, h), TLSConfig: tlsCfg, ReadHeaderTimeout: 10 * time.Second}
-
-	if f.redirectFile != "" {
-		if tlsCfg == nil {
-			log.Printf("-redirect-addr-file ignored: only meaningful with TLS")
-		} else {
-			rln, err := net.Listen("tcp", net.JoinHostPort(bound.IP.String(), "0"))
-			if err != nil {
-				log.Fatalf("listen (redirect): %v", err)
-			}
-			rport := rln.Addr().(*net.TCPAddr).Port
-			redirect := labHeaders(labFlags{mode: f.mode}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				http.Redirect(w, r, url+r.URL.RequestURI(), http.StatusMovedPermanently)
-			}))
-			go func() { log.Fatal(http.Serve(rln, redirect)) }()
-			writeAtomic(f.redirectFile, "http://"+net.JoinHostPort(host, strconv.Itoa(rport)))
-		}
-	}
-	writeAtomic(f.addrFile, url)
-	log.Printf("listening on %s (mode=%s)", url, f.mode)
-	if tlsCfg != nil {
-		err = srv.ServeTLS(ln, "", "")
-	} else {
-		err = srv.Serve(ln)
-	}
-	log.Fatal(err)
-}
