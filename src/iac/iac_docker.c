@@ -861,8 +861,11 @@ static void df_judge(struct df_an *a, struct iac_dfinfo *info)
 int iac_docker_analyze(struct iac_ctx *c, const char *file, const char *data,
                        size_t len)
 {
+  /* The parser may look past a line with str* functions: give it a
+   * terminated copy (buffers from iac_analyze_buffer need not be). */
+  char *text = xstrndup(data, len);
   struct df_file df;
-  df_parse(c, file, data, len, &df);
+  df_parse(c, file, text, len, &df);
   struct df_an a;
   memset(&a, 0, sizeof(a));
   a.c = c;
@@ -892,5 +895,6 @@ int iac_docker_analyze(struct iac_ctx *c, const char *file, const char *data,
   }
   free(a.vars);
   df_free(&df);
+  free(text);
   return ok;
 }

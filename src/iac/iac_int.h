@@ -160,7 +160,9 @@ struct iac_pending_sa {
 };
 
 struct iac_ctx {
-  struct wd_findings *out;
+  struct wd_findings *out;   /* where iac_emit adds: the batch below */
+  struct wd_findings batch;  /* this file's findings (see iac_ctx_flush) */
+  struct wd_findings *dest;  /* the caller's list */
   struct report *rep;
   int to_stderr;
   int no_fs;     /* analysing a buffer: never open build contexts */
@@ -174,6 +176,11 @@ struct iac_ctx {
 };
 
 void iac_ctx_init(struct iac_ctx *c, struct wd_findings *out, struct report *rep);
+/* Moves the batch into the caller's list. Findings are deduplicated
+ * within one file's batch (small), never against the whole list: keys
+ * carry the file name, so two files cannot collide, and findings_add's
+ * linear search over tens of thousands of findings would dominate. */
+void iac_ctx_flush(struct iac_ctx *c);
 /* Resolves what needed every file (service-account token automount). */
 void iac_ctx_finish(struct iac_ctx *c);
 void iac_ctx_cleanup(struct iac_ctx *c);

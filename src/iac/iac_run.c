@@ -30,12 +30,28 @@
 void iac_ctx_init(struct iac_ctx *c, struct wd_findings *out, struct report *rep)
 {
   memset(c, 0, sizeof(*c));
-  c->out = out;
+  findings_init(&c->batch);
+  c->out = &c->batch;
+  c->dest = out;
   c->rep = rep;
+}
+
+void iac_ctx_flush(struct iac_ctx *c)
+{
+  struct wd_findings *d = c->dest;
+  if(!c->batch.n)
+    return;
+  d->v = xgrow(d->v, &d->cap, d->n + c->batch.n, sizeof(*d->v));
+  memcpy(d->v + d->n, c->batch.v, c->batch.n * sizeof(*d->v));
+  d->n += c->batch.n;
+  /* The strings now belong to dest: free the array only. */
+  free(c->batch.v);
+  findings_init(&c->batch);
 }
 
 void iac_ctx_cleanup(struct iac_ctx *c)
 {
+  iac_ctx_flush(c);
   for(size_t i = 0; i < c->ndfs; i++)
     free(c->dfs[i].path);
   free(c->dfs);
@@ -72,6 +88,7 @@ void iac_ctx_finish(struct iac_ctx *c)
              seen == -2 ? "not among the files (default: token mounted)"
                         : seen == 1 ? "sets it true" : "does not set it false");
   }
+  iac_ctx_flush(c);
 }
 
 void iac_problem(struct iac_ctx *c, const char *fmt, ...)
@@ -339,6 +356,18 @@ static int run_paths(struct iac_ctx *c, const char *const *paths, size_t n)
       free(p);
     }
   }
+  /* A file named twice (a.yaml and its directory) is read once. */
+  if(pl.n > 1) {
+    qsort(pl.v, pl.n, sizeof(char *), name_cmp);
+    size_t k = 1;
+    for(size_t i = 1; i < pl.n; i++) {
+      if(strcmp(pl.v[i], pl.v[k - 1]))
+        pl.v[k++] = pl.v[i];
+      else
+        free(pl.v[i]);
+    }
+    pl.n = k;
+  }
   /* Dockerfiles first: compose services built from them look them up. */
   for(int pass = 0; pass < 2; pass++) {
     for(size_t i = 0; i < pl.n; i++) {
@@ -352,6 +381,7 @@ static int run_paths(struct iac_ctx *c, const char *const *paths, size_t n)
         c->nread++;
       else
         c->nfailed++;
+      iac_ctx_flush(c);
     }
   }
   for(size_t i = 0; i < pl.n; i++)
