@@ -26,6 +26,8 @@
  *   reset        the status line, then a TCP reset
  *   tls-garbage  random bytes instead of a TLS handshake (URL is https://)
  *   biglen       Content-Length: 1 TB, a short body, then close
+ *   bad-spec     200 everywhere with a "spec" whose YAML directive is not
+ *                UTF-8 (libfyaml 0.7.12 never returns from it)
  *
  * Each connection is served by a forked child with an alarm, so a stuck
  * client never keeps anything alive; children die with the parent. The
@@ -302,6 +304,11 @@ static void serve(int fd)
       g[i] = (unsigned char)(x >> 16);
     }
     send_all(fd, g, sizeof(g));
+  } else if(!strcmp(mode, "bad-spec")) {
+    static const char r[] = "HTTP/1.1 200 OK\r\nContent-Type: application/yaml\r\n"
+                            "Content-Length: 41\r\nConnection: close\r\n\r\n"
+                            "%YAML 1.2\n%\xe1TAG !e! x\n---\nopenapi: 3.0.0\n";
+    send_all(fd, r, sizeof(r) - 1);
   } else if(!strcmp(mode, "biglen")) {
     send_str(fd, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
                  "Content-Length: 1000000000000\r\n\r\nshort body");
@@ -350,7 +357,7 @@ static void on_term(int sig)
 static const char *const modes[] = {
   "endless", "drip", "drip-head", "gzip", "loop", "loop-self", "redirect-out",
   "bad-status", "no-colon", "long-header", "many-headers", "nul-header", "reset",
-  "tls-garbage", "biglen",
+  "tls-garbage", "biglen", "bad-spec",
 };
 
 int main(int argc, char **argv)
