@@ -33,6 +33,16 @@ int url_parse(const char *url, struct url_parts *out, char *err, size_t errlen)
     return -1;
   }
   CURLUcode rc = curl_url_set(h, CURLUPART_URL, url, 0);
+  /* libcurl normalises once: "http://2130706%33/" has host "21307063",
+   * but that URL, read again, has host "1.69.30.183". Parse the
+   * normalised form a second time so that url_parse(url_origin(u)) and
+   * scope_allows() see the host the connection goes to (found by
+   * fuzz_url: a target outside its own origin's scope). */
+  char *norm = NULL;
+  if(rc == CURLUE_OK && curl_url_get(h, CURLUPART_URL, &norm, 0) == CURLUE_OK) {
+    rc = curl_url_set(h, CURLUPART_URL, norm, 0);
+    curl_free(norm);
+  }
   if(rc != CURLUE_OK) {
     snprintf(err, errlen, "%s", curl_url_strerror(rc));
     curl_url_cleanup(h);
