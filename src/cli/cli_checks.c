@@ -6,6 +6,7 @@
 
 #include "../checks/check.h"
 #include "../correlate/corr.h"
+#include "../iac/iac.h"
 #include "../inspect/inspect.h"
 #include "cli.h"
 
@@ -25,6 +26,9 @@ int cli_checks(int argc, char **argv)
     for(size_t j = 0; j < c->nrules; j++)
       print_rule(&c->rules[j]);
   }
+  printf("# iac\n");
+  for(size_t i = 0; i < iac_nrules; i++)
+    print_rule(&iac_rules[i]);
   printf("# inspect\n");
   for(size_t i = 0; i < inspect_nrules; i++)
     print_rule(&inspect_rules[i]);

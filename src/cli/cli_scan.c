@@ -12,6 +12,7 @@
 
 #include "../core/core_alloc.h"
 #include "../net/net_tls.h"
+#include "../iac/iac.h"
 #include "../scan/scan.h"
 #include "../scan/scan_jwt.h"
 #include "cli.h"
@@ -405,6 +406,7 @@ int cli_scan(int argc, char **argv)
     }
   }
   so.url = argv[optind];
+  so.iac_analyze = iac_analyze_paths;
   so.http.headers = headers;
   so.progress = !out.quiet && isatty(STDERR_FILENO);
 

@@ -38,15 +38,8 @@ void iac_ctx_init(struct iac_ctx *c, struct wd_findings *out, struct report *rep
 
 void iac_ctx_flush(struct iac_ctx *c)
 {
-  struct wd_findings *d = c->dest;
-  if(!c->batch.n)
-    return;
-  d->v = xgrow(d->v, &d->cap, d->n + c->batch.n, sizeof(*d->v));
-  memcpy(d->v + d->n, c->batch.v, c->batch.n * sizeof(*d->v));
-  d->n += c->batch.n;
-  /* The strings now belong to dest: free the array only. */
-  free(c->batch.v);
-  findings_init(&c->batch);
+  /* A file's findings carry its name in their keys: no merging needed. */
+  findings_take(c->dest, &c->batch);
 }
 
 void iac_ctx_cleanup(struct iac_ctx *c)

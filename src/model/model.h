@@ -74,6 +74,10 @@ struct wd_finding {
 struct wd_findings {
   struct wd_finding *v;
   size_t n, cap;
+  /* Open-addressing index of dedupe keys: slot = finding index + 1, 0 =
+   * empty. Rebuilt when it fills up or after a sort; private. */
+  size_t *slots;
+  size_t nslots;
 };
 
 const char *sev_name(enum wd_severity s);
@@ -103,6 +107,10 @@ struct wd_finding_spec {
  * location) exists, in which case its count grows. Returns the finding. */
 struct wd_finding *findings_add(struct wd_findings *f,
                                 const struct wd_finding_spec *spec);
+/* Moves every finding of src to the end of dst without merging (the
+ * caller knows their keys cannot collide, e.g. they name another file)
+ * and leaves src empty. */
+void findings_take(struct wd_findings *dst, struct wd_findings *src);
 /* Sorts by severity (worst first), then rule id, then location, so that
  * reports are byte-for-byte stable across runs. */
 void findings_sort(struct wd_findings *f);

@@ -77,12 +77,33 @@ void findings_cleanup(struct wd_findings *f)
   for(size_t i = 0; i < f->n; i++)
     finding_cleanup(&f->v[i]);
   free(f->v);
+  free(f->slots);
   memset(f, 0, sizeof(*f));
 }
 
 static char *dupz(const char *s)
 {
   return s ? xstrdup(s) : NULL;
+}
+
+/* Keeps the key index at most half full, so lookups stay O(1): an iac
+ * run over a large corpus adds tens of thousands of findings. */
+static void findings_reindex(struct wd_findings *f)
+{
+  size_t want = 64;
+  while(want < 2 * (f->n + 1))
+    want *= 2;
+  if(f->slots && want <= f->nslots)
+    return;
+  free(f->slots);
+  f->nslots = want;
+  f->slots = xcalloc(want, sizeof(size_t));
+  for(size_t i = 0; i < f->n; i++) {
+    size_t h = (size_t)str_hash(f->v[i].key, strlen(f->v[i].key)) & (want - 1);
+    while(f->slots[h])
+      h = (h + 1) & (want - 1);
+    f->slots[h] = i + 1;
+  }
 }
 
 struct wd_finding *findings_add(struct wd_findings *f,
@@ -96,8 +117,10 @@ struct wd_finding *findings_add(struct wd_findings *f,
                     spec->method ? spec->method : "",
                     spec->url ? spec->url : "", spec->file ? spec->file : "",
                     spec->line);
-  for(size_t i = 0; i < f->n; i++) {
-    struct wd_finding *x = &f->v[i];
+  findings_reindex(f);
+  size_t h = (size_t)str_hash(key, strlen(key)) & (f->nslots - 1);
+  for(; f->slots[h]; h = (h + 1) & (f->nslots - 1)) {
+    struct wd_finding *x = &f->v[f->slots[h] - 1];
     if(strcmp(x->key, key))
       continue;
     x->count++;
@@ -127,6 +150,7 @@ struct wd_finding *findings_add(struct wd_findings *f,
     return x;
   }
   f->v = xgrow(f->v, &f->cap, f->n + 1, sizeof(*f->v));
+  f->slots[h] = f->n + 1;
   struct wd_finding *x = &f->v[f->n++];
   memset(x, 0, sizeof(*x));
   x->rule = spec->rule;
@@ -141,6 +165,22 @@ struct wd_finding *findings_add(struct wd_findings *f,
   x->key = key;
   x->count = 1;
   return x;
+}
+
+void findings_take(struct wd_findings *dst, struct wd_findings *src)
+{
+  if(!src->n)
+    return;
+  dst->v = xgrow(dst->v, &dst->cap, dst->n + src->n, sizeof(*dst->v));
+  memcpy(dst->v + dst->n, src->v, src->n * sizeof(*dst->v));
+  dst->n += src->n;
+  /* dst's index does not know the newcomers: rebuild it on next use. */
+  free(dst->slots);
+  dst->slots = NULL;
+  dst->nslots = 0;
+  free(src->v);
+  free(src->slots);
+  findings_init(src);
 }
 
 static int cmp_str(const char *a, const char *b)
@@ -171,6 +211,10 @@ void findings_sort(struct wd_findings *f)
 {
   if(f->n > 1)
     qsort(f->v, f->n, sizeof(*f->v), finding_cmp);
+  /* The index points at positions that just moved. */
+  free(f->slots);
+  f->slots = NULL;
+  f->nslots = 0;
 }
 
 size_t findings_count_at_least(const struct wd_findings *f,

@@ -1,6 +1,10 @@
 #include "model_score.h"
 
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "../core/core_alloc.h"
 
 /* docs/scoring.md, section "Penalties". */
 int score_penalty(enum wd_severity s)
@@ -24,6 +28,13 @@ static const int cat_weight[WD_CAT__COUNT] = {
   [WD_CAT_UNSAFE] = 1,    [WD_CAT_DATA] = 2,  [WD_CAT_CONTAINER] = 3,
 };
 
+static int rs_cmp(const void *a, const void *b)
+{
+  uintptr_t x = (uintptr_t)*(const void *const *)a;
+  uintptr_t y = (uintptr_t)*(const void *const *)b;
+  return x < y ? -1 : x > y;
+}
+
 char score_grade(int overall)
 {
   if(overall >= 90) return 'A';
@@ -41,29 +52,28 @@ void score_compute(const struct wd_findings *f, struct wd_score *out)
    * depends on floating-point rounding. */
   int sum[WD_CAT__COUNT] = {0};
   int worst = -1;
-  for(size_t i = 0; i < f->n; i++) {
-    const struct wd_rule *r = f->v[i].rule;
-    int seen = 0;
-    for(size_t j = 0; j < i; j++)
-      if(f->v[j].rule == r) {
-        seen = 1;
-        break;
-      }
-    if(seen)
-      continue;
-    int sev = 0, n = 0;
-    for(size_t j = i; j < f->n; j++) {
-      if(f->v[j].rule != r)
-        continue;
-      n++;
-      if((int)f->v[j].severity > sev)
-        sev = (int)f->v[j].severity;
+  /* Group the findings by rule (sorting pointers: O(n log n), and the
+   * sums do not depend on the order the groups come in). */
+  struct rs { const struct wd_rule *r; int sev; } *v = xcalloc(f->n ? f->n : 1, sizeof(*v));
+  for(size_t i = 0; i < f->n; i++)
+    v[i] = (struct rs){f->v[i].rule, (int)f->v[i].severity};
+  qsort(v, f->n, sizeof(*v), rs_cmp);
+  for(size_t i = 0; i < f->n;) {
+    size_t j = i;
+    int sev = 0;
+    while(j < f->n && v[j].r == v[i].r) {
+      if(v[j].sev > sev)
+        sev = v[j].sev;
+      j++;
     }
+    int n = (int)(j - i);
     if(sev > worst)
       worst = sev;
     int extra = n - 1 > 4 ? 4 : n - 1;
-    sum[r->category] += score_penalty((enum wd_severity)sev) * (4 + extra) / 4;
+    sum[v[i].r->category] += score_penalty((enum wd_severity)sev) * (4 + extra) / 4;
+    i = j;
   }
+  free(v);
   int wsum = 0, wtot = 0, minc = 100;
   for(int c = 0; c < WD_CAT__COUNT; c++) {
     int s = 100 - sum[c];
