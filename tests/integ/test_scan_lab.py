@@ -10,7 +10,7 @@ EXPECT_VULN = {
                       "fingerprint.framework", "leak.internal-ip", "leak.stack-trace",
                       "transport.no-hsts", "transport.no-nosniff", "tls.old-protocol"],
     "chi-vuln": ["chain.unauthenticated-host-data", "auth.no-auth", "container.env-dump", "container.host-file",
-                 "container.socket-path", "endpoint.expvar", "endpoint.metrics",
+                 "container.socket-path", "cors.reflected-origin", "endpoint.expvar", "endpoint.metrics",
                  "endpoint.pprof", "fingerprint.framework", "transport.cookie-flags",
                  "transport.no-https", "transport.no-nosniff"],
     "fiber-vuln": ["endpoint.docker-api", "endpoint.dotenv", "fingerprint.framework",

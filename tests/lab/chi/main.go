@@ -100,6 +100,7 @@ func main() {
 
 	r := chi.NewRouter()
 	r.Use(middleware.GetHead) // HEAD is answered by the GET route
+	r.Use(cors(f.Hard()))
 	r.Get("/openapi.json", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprint(w, openAPI)
@@ -257,3 +258,22 @@ func promText(started time.Time) string {
 // given address, -addr-file (written atomically once the socket is bound),
 // optional TLS and the plain-HTTP redirect listener, hardened headers.
 // ---------------------------------------------------------------------------
+
+// cors answers cross-origin requests. VULNERABLE [cors.reflected-origin]
+// in vuln mode: any Origin is reflected with credentials allowed, so any
+// web page a logged-in user visits can read the API's answers. The
+// hardened twin allows one known front-end only.
+func cors(hard bool) func(http.Handler) http.Handler {
+	const allowed = "https://app.example.com"
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			origin := r.Header.Get("Origin")
+			if origin != "" && (!hard || origin == allowed) {
+				w.Header().Set("Access-Control-Allow-Origin", origin)
+				w.Header().Set("Access-Control-Allow-Credentials", "true")
+				w.Header().Add("Vary", "Origin")
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
