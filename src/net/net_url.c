@@ -68,6 +68,16 @@ int url_parse(const char *url, struct url_parts *out, char *err, size_t errlen)
     url_parts_cleanup(out);
     return -1;
   }
+  /* libcurl decodes one layer of %-escapes per parse, so a host that
+   * still holds a '%' is not a fixed point: it would name another host
+   * each time the URL is read (found by fuzz_url). No DNS name or
+   * address has one; refuse it. */
+  if(strchr(out->host, '%')) {
+    snprintf(err, errlen, "'%%' in the host name");
+    free(port);
+    url_parts_cleanup(out);
+    return -1;
+  }
   /* curl keeps IPv6 brackets in the host part; the scope compares bare
    * addresses so that [::1] and ::1 mean the same thing. */
   size_t hl = strlen(out->host);
