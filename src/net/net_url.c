@@ -87,6 +87,12 @@ int url_parse(const char *url, struct url_parts *out, char *err, size_t errlen)
   }
   out->port = port ? (int)strtol(port, NULL, 10) : 0;
   free(port);
+  if(out->port <= 0 || out->port > 65535) {
+    /* Port 0 would also mean "any port" to the scope. */
+    snprintf(err, errlen, "no usable port in URL");
+    url_parts_cleanup(out);
+    return -1;
+  }
   if(!out->path)
     out->path = xstrdup("/");
   return 0;

@@ -488,6 +488,8 @@ static void scan_on_done(struct http_exchange *x, void *ctx)
   s->completed++;
   if(p->x.outcome != HTTP_OK && p->x.outcome != HTTP_BUDGET)
     scan_note_failure(s, p);
+  if(!http_answered(&p->x) && p->x.outcome != HTTP_BUDGET)
+    s->unanswered++;
   if(s->phase == 2 && http_answered(&p->x)) {
     if(p->flags & PROBE_SPECFIND)
       scan_found_spec(s, p);
@@ -790,6 +792,12 @@ int scan_run(struct scan *s, const struct scan_opts *o, char *err, size_t errlen
     return 2;
   s->rep.requests = http_engine_sent(s->eng);
   s->rep.seconds = http_now() - s->t0;
+  if(s->unanswered && s->rep.status == REP_COMPLETE) {
+    /* Some routes were never judged: say so rather than look clean. */
+    s->rep.status = REP_PARTIAL;
+    report_note(&s->rep, "%zu of %zu requests got no answer: the routes behind them were not judged",
+                s->unanswered, s->completed);
+  }
   if(http_engine_out_of_budget(s->eng)) {
     s->rep.status = REP_PARTIAL;
     report_note(&s->rep, "the --max-time budget (%.0f s) ran out: the scan is incomplete",

@@ -125,6 +125,7 @@ struct scan {
   char framework[24];
   int fw_votes;           /* strength of the framework guess */
   size_t completed;
+  size_t unanswered;      /* requests that got no HTTP answer at all */
   double t0, last_progress;
   int phase;
   char **secrets;         /* values that must never be printed */
