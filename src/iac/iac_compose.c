@@ -278,27 +278,11 @@ static void cp_service(struct iac_ctx *c, const char *file, struct ydoc *d,
   }
   /* Capabilities. */
   const struct ynode *add = y_get(d, svc, "cap_add");
-  for(size_t i = 0; i < y_len(d, add); i++) {
-    const struct ynode *it = y_item(d, add, i);
-    const char *cap = y_str(d, it);
-    if(!cap)
-      continue;
-    enum iac_rule r = iac_cap_rule(cap);
-    if(r == R__COUNT)
-      continue;
-    char subj2[300];
-    snprintf(subj2, sizeof(subj2), "%s %s", subj, cap);
-    iac_emit(c, r, -1, file, it->line, subj2, NULL, "%s: cap_add %s", subj, cap);
-    if((r == R_CAP_SYS_PTRACE || r == R_CAP_SYS_ADMIN || r == R_CAP_ALL) && !ss.ptrace_line)
-      ss.ptrace_line = it->line;
-  }
+  int pl = iac_judge_cap_add(c, d, add, file, subj, "cap_add");
+  if(pl && !ss.ptrace_line)
+    ss.ptrace_line = pl;
   const struct ynode *drop = y_get(d, svc, "cap_drop");
-  int dropall = 0;
-  for(size_t i = 0; i < y_len(d, drop); i++) {
-    const char *cap = y_str(d, y_item(d, drop, i));
-    if(cap && (!strcasecmp(cap, "ALL") || !strcasecmp(cap, "CAP_ALL")))
-      dropall = 1;
-  }
+  int dropall = iac_drops_all(d, drop);
   if(!dropall && !ss.priv_line)
     iac_emit(c, R_CAP_DROP_ALL, -1, file, drop ? drop->line : sline, subj, NULL,
              "%s: no cap_drop: [ALL]", subj);

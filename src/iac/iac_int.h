@@ -242,6 +242,15 @@ int iac_device_sev(const char *norm);
 /* Capability name (any case, with or without CAP_) to its rule:
  * R_CAP_ADDED for other capabilities, R__COUNT for harmless ones. */
 enum iac_rule iac_cap_rule(const char *cap);
+/* Judges a list of added capabilities (compose cap_add, Kubernetes
+ * securityContext.capabilities.add); field names it in the evidence.
+ * Returns the line of the first capability that allows ptrace-style
+ * access to other processes (SYS_PTRACE, SYS_ADMIN, ALL), or 0, for the
+ * chain rules. */
+int iac_judge_cap_add(struct iac_ctx *c, struct ydoc *d, const struct ynode *add,
+                      const char *file, const char *subj, const char *field);
+/* 1 if a capability drop list names ALL. */
+int iac_drops_all(struct ydoc *d, const struct ynode *drop);
 /* 1 if the name looks like it holds a secret (PASSWORD, API_KEY, ...). */
 int iac_secret_name(const char *name);
 /* 1 if the value looks like a literal secret rather than a reference or

@@ -85,27 +85,11 @@ static void k8s_container(struct iac_ctx *c, struct ydoc *d, struct pod_state *p
              "%s: allowPrivilegeEscalation %s", subj, n ? y_str(d, n) ? y_str(d, n) : "?" : "not set");
 
   const struct ynode *add = y_path(d, csc, "capabilities.add");
-  for(size_t i = 0; i < y_len(d, add); i++) {
-    const struct ynode *it = y_item(d, add, i);
-    const char *cap = y_str(d, it);
-    if(!cap)
-      continue;
-    enum iac_rule r = iac_cap_rule(cap);
-    if(r == R__COUNT)
-      continue;
-    char subj2[400];
-    snprintf(subj2, sizeof(subj2), "%s %s", subj, cap);
-    iac_emit(c, r, -1, file, it->line, subj2, NULL, "%s: capabilities.add %s", subj, cap);
-    if((r == R_CAP_SYS_PTRACE || r == R_CAP_SYS_ADMIN || r == R_CAP_ALL) && !ps->ptrace_line)
-      ps->ptrace_line = it->line;
-  }
+  int pl = iac_judge_cap_add(c, d, add, file, subj, "capabilities.add");
+  if(pl && !ps->ptrace_line)
+    ps->ptrace_line = pl;
   const struct ynode *drop = y_path(d, csc, "capabilities.drop");
-  int dropall = 0;
-  for(size_t i = 0; i < y_len(d, drop); i++) {
-    const char *cap = y_str(d, y_item(d, drop, i));
-    if(cap && (!strcasecmp(cap, "ALL") || !strcasecmp(cap, "CAP_ALL")))
-      dropall = 1;
-  }
+  int dropall = iac_drops_all(d, drop);
   if(!dropall && !priv)
     iac_emit(c, R_CAP_DROP_ALL, -1, file, drop ? drop->line : scline, subj, NULL,
              "%s: capabilities.drop does not contain ALL", subj);

@@ -461,6 +461,37 @@ enum iac_rule iac_cap_rule(const char *cap)
   return R_CAP_ADDED;
 }
 
+int iac_judge_cap_add(struct iac_ctx *c, struct ydoc *d, const struct ynode *add,
+                      const char *file, const char *subj, const char *field)
+{
+  int ptrace_line = 0;
+  for(size_t i = 0; i < y_len(d, add); i++) {
+    const struct ynode *it = y_item(d, add, i);
+    const char *cap = y_str(d, it);
+    if(!cap)
+      continue;
+    enum iac_rule r = iac_cap_rule(cap);
+    if(r == R__COUNT)
+      continue;
+    char subj2[400];
+    snprintf(subj2, sizeof(subj2), "%s %s", subj, cap);
+    iac_emit(c, r, -1, file, it->line, subj2, NULL, "%s: %s %s", subj, field, cap);
+    if((r == R_CAP_SYS_PTRACE || r == R_CAP_SYS_ADMIN || r == R_CAP_ALL) && !ptrace_line)
+      ptrace_line = it->line;
+  }
+  return ptrace_line;
+}
+
+int iac_drops_all(struct ydoc *d, const struct ynode *drop)
+{
+  for(size_t i = 0; i < y_len(d, drop); i++) {
+    const char *cap = y_str(d, y_item(d, drop, i));
+    if(cap && (!strcasecmp(cap, "ALL") || !strcasecmp(cap, "CAP_ALL")))
+      return 1;
+  }
+  return 0;
+}
+
 /* ---- secrets ------------------------------------------------------------ */
 
 int iac_secret_name(const char *name)
