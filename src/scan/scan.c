@@ -649,36 +649,21 @@ static int scan_import_inspect(struct corr_set *cs, const char *path, char *err,
   return 0;
 }
 
-/* Phase 4: the other sides' findings, and the chains across them. */
-static int scan_correlate(struct scan *s, char *err, size_t errlen)
+/* Phase 4: the other sides' findings, and the chains across them. The
+ * inspect report was read into s->corr before the scan started. */
+static void scan_correlate(struct scan *s)
 {
   const struct scan_opts *o = s->opts;
-  struct corr_set cs;
-  corr_init(&cs);
-  int rc = 0;
-  corr_add_findings(&cs, "scan", &s->findings);
-  if(o->inspect_report && scan_import_inspect(&cs, o->inspect_report, err, errlen)) {
-    rc = -1;
-    goto out;
-  }
+  corr_add_findings(&s->corr, "scan", &s->findings);
   if(o->niac && o->iac_analyze) {
-    /* The deployment's findings join the report under their own rules. */
     if(o->iac_analyze(o->iac_paths, o->niac, &s->side_findings, &s->rep) == 0)
       report_note(&s->rep, "--iac: no deployment file could be read");
-    corr_add_findings(&cs, "iac", &s->side_findings);
+    corr_add_findings(&s->corr, "iac", &s->side_findings);
   }
-  corr_chains(&cs, &s->findings);
-  for(size_t i = 0; i < s->side_findings.n; i++) {
-    const struct wd_finding *x = &s->side_findings.v[i];
-    struct wd_finding_spec fs = {
-      .rule = x->rule, .severity = (int)x->severity, .title = x->title,
-      .evidence = x->evidence, .file = x->file, .line = x->line,
-    };
-    findings_add(&s->findings, &fs);
-  }
-out:
-  corr_cleanup(&cs);
-  return rc;
+  corr_chains(&s->corr, &s->findings);
+  /* The deployment's findings join the report under their own rules;
+   * their keys name files, so nothing merges with the scan's. */
+  findings_take(&s->findings, &s->side_findings);
 }
 
 int scan_run(struct scan *s, const struct scan_opts *o, char *err, size_t errlen)
@@ -687,6 +672,7 @@ int scan_run(struct scan *s, const struct scan_opts *o, char *err, size_t errlen
   s->opts = o;
   findings_init(&s->findings);
   findings_init(&s->side_findings);
+  corr_init(&s->corr);
   scope_init(&s->scope);
   if(url_parse(o->url, &s->target, err + 0, errlen)) {
     char why[256];
@@ -703,16 +689,10 @@ int scan_run(struct scan *s, const struct scan_opts *o, char *err, size_t errlen
   for(int i = 0; i < o->nscope; i++)
     if(scope_add_spec(&s->scope, o->scope[i], err, errlen))
       return 2;
-  if(o->inspect_report) {
-    /* Read it now: a bad file is a configuration error, found before
-     * any traffic is sent. */
-    struct corr_set cs;
-    corr_init(&cs);
-    int bad = scan_import_inspect(&cs, o->inspect_report, err, errlen);
-    corr_cleanup(&cs);
-    if(bad)
-      return 2;
-  }
+  /* Read it now: a bad file is a configuration error, found before any
+   * traffic is sent. */
+  if(o->inspect_report && scan_import_inspect(&s->corr, o->inspect_report, err, errlen))
+    return 2;
   struct spec sp;
   int have_file_spec = 0;
   if(o->spec && !str_starts_with(o->spec, "http://") &&
@@ -788,8 +768,7 @@ int scan_run(struct scan *s, const struct scan_opts *o, char *err, size_t errlen
     if(check_registry[i]->finish)
       check_registry[i]->finish(s);
   scan_progress(s, 1);
-  if(scan_correlate(s, err, errlen))
-    return 2;
+  scan_correlate(s);
   s->rep.requests = http_engine_sent(s->eng);
   s->rep.seconds = http_now() - s->t0;
   if(s->unanswered && s->rep.status == REP_COMPLETE) {
@@ -823,6 +802,7 @@ void scan_cleanup(struct scan *s)
   report_cleanup(&s->rep);
   findings_cleanup(&s->findings);
   findings_cleanup(&s->side_findings);
+  corr_cleanup(&s->corr);
   scope_cleanup(&s->scope);
   url_parts_cleanup(&s->target);
   free(s->target_url);

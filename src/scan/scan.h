@@ -15,6 +15,7 @@
 #define WD_SCAN_H
 #include <stddef.h>
 
+#include "../correlate/corr.h"
 #include "../model/model.h"
 #include "../net/net_http.h"
 #include "../net/net_url.h"
@@ -121,6 +122,7 @@ struct scan {
   struct probe *root;     /* the probe of the URL the user gave */
   struct wd_findings findings;
   struct wd_findings side_findings; /* from --iac, before they join */
+  struct corr_set corr;   /* every side's findings, for the chains */
   struct report rep;
   char framework[24];
   int fw_votes;           /* strength of the framework guess */
