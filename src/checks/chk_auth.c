@@ -123,6 +123,7 @@ static int au_ok(const struct scan *s, const struct probe *p)
 /* The credential's value comes back in the body or a header. */
 static void au_echo(struct scan *s, struct probe *p)
 {
+  scan_ran(s, &au_rules[R_ECHO]);
   const struct cred *c[2] = {&s->opts->cred, &s->opts->as2};
   for(int i = 0; i < 2; i++) {
     const char *v = c[i]->value;
@@ -162,6 +163,7 @@ static void au_queue_methods(struct scan *s, struct probe *p)
 
 static void au_judge_method(struct scan *s, struct probe *p)
 {
+  scan_ran(s, &au_rules[R_METHOD]);
   long st = p->x.status;
   if(st < 200 || st > 299)
     return;
@@ -203,12 +205,16 @@ static void au_judge(struct scan *s, struct probe *p)
   }
   if(p->ident != ID_MAIN && p->ident != ID_NONE)
     return;
-  /* From here on, p was sent without any credential. */
+  /* From here on, p was sent without any credential. A route said to
+   * need credentials, asked without any, is judged whatever it answers. */
+  int needs = au_needs_auth(s, p);
+  if(needs)
+    scan_ran(s, &au_rules[R_NOAUTH]);
   if(au_refused(p)) {
     au_queue_methods(s, p);
     return;
   }
-  if(!au_needs_auth(s, p) || !au_ok(s, p))
+  if(!needs || !au_ok(s, p))
     return;
   char ev[200];
   char *ex = str_excerpt(buf_str(&p->x.body), p->x.body.len, 0, 120);
@@ -232,12 +238,18 @@ static void au_finish(struct scan *s)
     if(!au_refused(none))
       continue;
     char ev[240];
+    if(m->var[ID_WRONG] && http_answered(&m->var[ID_WRONG]->x))
+      scan_ran(s, &au_rules[R_WRONG]);
+    if(plain && http_answered(&m->x))
+      scan_ran(s, &au_rules[R_HTTP]);
     if(au_ok(s, m->var[ID_WRONG])) {
       snprintf(ev, sizeof(ev), "no credential -> %ld, wrong credential -> %ld",
                none->x.status, m->var[ID_WRONG]->x.status);
       scan_flag(s, m->var[ID_WRONG], &au_rules[R_WRONG], -1, NULL, ev, 0, 0, NULL);
     }
     struct probe *qk = c->in_query ? m : m->var[ID_QUERYKEY];
+    if(qk && http_answered(&qk->x))
+      scan_ran(s, &au_rules[R_QUERY]);
     if(au_ok(s, qk)) {
       snprintf(ev, sizeof(ev), "no key -> %ld, key as ?%s=... -> %ld", none->x.status,
                c->name, qk->x.status);

@@ -134,6 +134,8 @@ static void ct_judge(struct scan *s, struct probe *p)
     return;
   const char *b = buf_str(&p->x.body);
   size_t n = p->x.body.len;
+  for(size_t i = 0; i < ARRAY_LEN(ct_rules); i++)
+    scan_ran(s, &ct_rules[i]);
   int done[5] = {0};
   for(size_t i = 0; i < ARRAY_LEN(ct_sigs); i++) {
     struct ct_sig *g = &ct_sigs[i];

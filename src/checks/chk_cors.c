@@ -48,6 +48,7 @@ static int cors_sent;
 static void cors_judge(struct scan *s, struct probe *p)
 {
   if(p->origin == &check_cors) {
+    scan_ran(s, &cors_rules[R_REFLECT]);
     char acao[256], acac[32];
     if(!http_header(&p->x, "Access-Control-Allow-Origin", 0, acao, sizeof(acao)))
       return;

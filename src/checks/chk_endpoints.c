@@ -186,6 +186,9 @@ static void ep_plan(struct scan *s)
 
 static void ep_judge(struct scan *s, struct probe *p)
 {
+  /* An answer to one of the signature paths judges that signature's rule. */
+  if(p->origin == &check_endpoints && p->tag >= 0 && (size_t)p->tag < ARRAY_LEN(ep_sigs))
+    scan_ran(s, &ep_rules[ep_sigs[p->tag].rule]);
   if(!(p->flags & PROBE_WELLKNOWN) || !scan_is_hit(s, p))
     return;
   const struct probe *first = p;

@@ -249,6 +249,11 @@ static void jt_static(struct scan *s, const struct wd_jwt *t, const char *who)
   struct probe *at = s->root;
   char ev[400], dd[64];
   long long now = (long long)time(NULL);
+  /* The token itself is what these rules judge: they ran. */
+  scan_ran(s, &jt_rules[R_UNSIGNED]);
+  scan_ran(s, &jt_rules[R_NO_EXP]);
+  scan_ran(s, &jt_rules[R_LONG]);
+  scan_ran(s, &jt_rules[R_SENSITIVE]);
   if(!strcasecmp(t->alg, "none")) {
     snprintf(ev, sizeof(ev), "%s: header alg \"%s\", signature %zu bytes", who, t->alg,
              t->siglen);
@@ -300,6 +305,7 @@ static void jt_crack(struct scan *s, const struct wd_jwt *t, const char *who)
     report_note(&s->rep, "--jwt-wordlist: %s", err);
     return;
   }
+  scan_ran(s, &jt_rules[R_WEAK]);
   if(r == 0)
     return;
   scan_add_secret(s, found);
@@ -408,6 +414,35 @@ static int jt_accepted(const struct scan *s, const struct probe *p)
   return http_answered(&p->x) && scan_is_hit(s, p);
 }
 
+/* The rule that a forged or moved token judges, once its answer is in;
+ * aud/iss/exp only where the re-signed control token worked (else the
+ * refusal means nothing, and the rule did not run). */
+static void jt_ran(struct scan *s, int tag, const struct probe *w,
+                   const struct probe *const *ctl, int nctl)
+{
+  int rule = -1, ok = 0;
+  switch(tag) {
+  case JWT_FORGE_NONE:
+  case JWT_FORGE_NONE_CAP: rule = R_NONE_ACCEPTED; break;
+  case JWT_FORGE_STRIPPED:
+  case JWT_FORGE_TAMPERED: rule = R_SIG; break;
+  case JWT_FORGE_AUD:
+  case JWT_FORGE_ISS:
+  case JWT_FORGE_EXPIRED:
+    for(int c = 0; c < nctl; c++)
+      ok |= ctl[c] == w;
+    if(ok)
+      rule = tag == JWT_FORGE_AUD ? R_AUD : tag == JWT_FORGE_ISS ? R_ISS : R_EXP;
+    break;
+  case TAG_QUERY_AT:
+  case TAG_QUERY_T: rule = R_QUERY; break;
+  case TAG_BFLA: rule = R_BFLA; break;
+  default: break;
+  }
+  if(rule >= 0)
+    scan_ran(s, &jt_rules[rule]);
+}
+
 static void jt_finish(struct scan *s)
 {
   /* Witnesses where the unchanged re-signed token works: the secret is
@@ -424,7 +459,11 @@ static void jt_finish(struct scan *s)
   for(size_t i = 0; i < s->nprobes; i++) {
     struct probe *p = s->probes[i];
     struct probe *w = p->parent;
-    if(p->origin != &check_jwt || !w || (p->flags & PROBE_REDIRECT) || !jt_accepted(s, p))
+    if(p->origin != &check_jwt || !w || (p->flags & PROBE_REDIRECT))
+      continue;
+    if(http_answered(&p->x))
+      jt_ran(s, p->tag, w, ctl, nctl);
+    if(!jt_accepted(s, p))
       continue;
     long none = w->var[ID_NONE] ? w->var[ID_NONE]->x.status : 0;
     char ev[300];

@@ -96,6 +96,8 @@ static void lk_judge(struct scan *s, struct probe *p)
     return;
   const char *b = buf_str(&p->x.body);
   size_t n = p->x.body.len;
+  for(size_t i = 0; i < ARRAY_LEN(lk_rules); i++)
+    scan_ran(s, &lk_rules[i]);
   int done[3] = {0};
   for(size_t i = 0; i < ARRAY_LEN(lk_sigs); i++) {
     struct lk_sig *g = &lk_sigs[i];

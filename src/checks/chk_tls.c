@@ -298,6 +298,9 @@ static void tls_server_cert(struct scan *s, const struct tls_result *r)
   X509 *c = r->server_cert;
   if(!c)
     return;
+  scan_ran(s, &tls_rules[R_CEXPIRED]);
+  scan_ran(s, &tls_rules[R_CSELF]);
+  scan_ran(s, &tls_rules[R_CNAME]);
   char subj[256], na[64], ev[512];
   tls_name_oneline(X509_get_subject_name(c), subj, sizeof(subj));
   tls_cert_not_after(c, na, sizeof(na));
@@ -342,7 +345,10 @@ static void tls_forged(struct scan *s, const struct tls_result *none,
     o.path = path;
     struct tls_result r;
     char err[200];
-    if(tls_run(&o, &r, err, sizeof(err)) == 0 && tls_data(&r) && r.cert_sent) {
+    int ran = tls_run(&o, &r, err, sizeof(err)) == 0;
+    if(ran && r.connected)
+      scan_ran(s, &tls_rules[f[i].rule]);
+    if(ran && tls_data(&r) && r.cert_sent) {
       char subj[200], after[200], ev[700];
       tls_name_oneline(X509_get_subject_name(id.cert), subj, sizeof(subj));
       tls_outcome(&r, after, sizeof(after));
@@ -371,8 +377,10 @@ static void tls_protocols(struct scan *s, const struct tls_identity *user, int h
     o.max_version = maxv[i];
     o.ciphers = "DEFAULT:@SECLEVEL=0";
     o.seclevel0 = 1;
-    if(tls_run(&o, &r, err, sizeof(err)) == 0 && r.handshake && !r.refused &&
-       r.version_num <= TLS1_1_VERSION) {
+    int ran = tls_run(&o, &r, err, sizeof(err)) == 0;
+    if(ran && r.connected)
+      scan_ran(s, &tls_rules[R_OLDPROTO]);
+    if(ran && r.handshake && !r.refused && r.version_num <= TLS1_1_VERSION) {
       old[i] = r.version_num == TLS1_VERSION ? "TLS 1.0" : "TLS 1.1";
       snprintf(oldc[i], sizeof(oldc[i]), "%s", r.cipher);
     }
@@ -402,7 +410,10 @@ static void tls_protocols(struct scan *s, const struct tls_identity *user, int h
   o.max_version = TLS1_2_VERSION;
   o.ciphers = "eNULL:aNULL:3DES:RC4:EXP:DES:!PSK:!SRP:@SECLEVEL=0";
   o.seclevel0 = 1;
-  if(tls_run(&o, &r, err, sizeof(err)) == 0 && r.handshake && !r.refused) {
+  int wran = tls_run(&o, &r, err, sizeof(err)) == 0;
+  if(wran && r.connected)
+    scan_ran(s, &tls_rules[R_WEAK]);
+  if(wran && r.handshake && !r.refused) {
     snprintf(ev, sizeof(ev), "%s handshake completed with %s", r.version, r.cipher);
     char title[120];
     snprintf(title, sizeof(title), "Weak TLS cipher suite accepted: %s", r.cipher);
@@ -507,6 +518,8 @@ static void tls_plan_late(struct scan *s)
     tls_result_cleanup(&r);
   }
   if(none.cert_requested) {
+    if(none.handshake)
+      scan_ran(s, &tls_rules[R_OPTIONAL]);
     if(tls_data(&none)) {
       char got[200], ev[400];
       tls_outcome(&none, got, sizeof(got));
@@ -516,8 +529,10 @@ static void tls_plan_late(struct scan *s)
     } else {
       tls_forged(s, &none, up, path, url);
     }
-    if(up)
+    if(up) {
+      scan_ran(s, &tls_rules[R_IDMAP]);
       tls_identity_map(s);
+    }
   } else if(up) {
     report_note(&s->rep, "TLS probes: the server never asked for a client certificate, so --cert was not sent in the handshake");
   }

@@ -116,9 +116,13 @@ static void tr_cookies(struct scan *s, struct probe *p)
 
 static void tr_judge(struct scan *s, struct probe *p)
 {
+  scan_ran(s, &tr_rules[R_COOKIE]);
   tr_cookies(s, p);
   if(p->x.status < 200 || p->x.status > 299 || scan_like_baseline(s, p))
     return;
+  scan_ran(s, &tr_rules[R_NOSNIFF]);
+  if(strcmp(s->target.scheme, "https") == 0)
+    scan_ran(s, &tr_rules[R_HSTS]);
   char v[128];
   if(!http_header(&p->x, "X-Content-Type-Options", 0, v, sizeof(v)) ||
      !str_ieq(v, "nosniff"))
@@ -139,6 +143,7 @@ static void tr_finish(struct scan *s)
   struct probe *r = s->root;
   if(!r || strcmp(s->target.scheme, "http") || !http_answered(&r->x))
     return;
+  scan_ran(s, &tr_rules[R_HTTPS]);
   char loc[1024];
   if(r->x.status >= 300 && r->x.status <= 399 &&
      http_header(&r->x, "Location", 0, loc, sizeof(loc)) &&

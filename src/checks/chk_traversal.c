@@ -237,6 +237,7 @@ static void tv_judge(struct scan *s, struct probe *p)
   if(p->origin != &check_traversal || p->tag < 0 || p->tag >= tv.n ||
      !http_answered(&p->x) || p->x.body.len == 0)
     return;
+  scan_ran(s, &tv_rules[0]);
   const char *b = buf_str(&p->x.body);
   size_t n = p->x.body.len, mo, ml, mo2, ml2;
   char ev[300];

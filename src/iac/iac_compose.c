@@ -431,6 +431,7 @@ int iac_compose_doc(struct iac_ctx *c, const char *file, struct ydoc *d)
   if(!y_is_map(d, services))
     return 0;
   const struct ynode *topvols = y_get(d, d->root, "volumes");
+  iac_tested(c, WD_CAT_BIT(WD_CAT_CONTAINER) | WD_CAT_BIT(WD_CAT_DATA));
   struct ypair *pv;
   size_t n = y_pairs(d, services, &pv);
   for(size_t i = 0; i < n; i++) {

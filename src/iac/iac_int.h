@@ -192,6 +192,9 @@ void iac_problem(struct iac_ctx *c, const char *fmt, ...)
 /* Adds a finding. sev -1 = the rule's. subject (the workload, service or
  * stage the finding is about) keeps one finding per subject even when
  * anchors put several at one line. title NULL = the rule's. */
+/* Records that the rules of these categories (WD_CAT_BIT set) were
+ * judged on a document: the score weighs only tested categories. */
+void iac_tested(struct iac_ctx *c, unsigned cats);
 void iac_emit(struct iac_ctx *c, enum iac_rule r, int sev, const char *file,
               int line, const char *subject, const char *title,
               const char *evfmt, ...) __attribute__((format(printf, 8, 9)));

@@ -508,10 +508,12 @@ int iac_k8s_doc(struct iac_ctx *c, const char *file, struct ydoc *d,
     return 1;
   }
   if(!strcmp(kind, "Role") || !strcmp(kind, "ClusterRole")) {
+    iac_tested(c, WD_CAT_BIT(WD_CAT_BFLA));
     k8s_role(c, file, d, obj, subject);
     return 1;
   }
   if(!strcmp(kind, "RoleBinding") || !strcmp(kind, "ClusterRoleBinding")) {
+    iac_tested(c, WD_CAT_BIT(WD_CAT_BFLA) | WD_CAT_BIT(WD_CAT_AUTH));
     k8s_binding(c, file, d, obj, subject, kind[0] == 'C');
     return 1;
   }
@@ -536,6 +538,7 @@ int iac_k8s_doc(struct iac_ctx *c, const char *file, struct ydoc *d,
     return 1;
   if(!y_get(d, pod, "containers") && !y_get(d, pod, "initContainers"))
     return 1;
+  iac_tested(c, WD_CAT_BIT(WD_CAT_CONTAINER) | WD_CAT_BIT(WD_CAT_DATA));
   k8s_pod(c, file, d, y_deref(d, pod), ann, ns, subject);
   return 1;
 }

@@ -36,6 +36,12 @@ void iac_ctx_init(struct iac_ctx *c, struct wd_findings *out, struct report *rep
   c->rep = rep;
 }
 
+void iac_tested(struct iac_ctx *c, unsigned cats)
+{
+  if(c->rep)
+    c->rep->tested |= cats;
+}
+
 void iac_ctx_flush(struct iac_ctx *c)
 {
   /* A file's findings carry its name in their keys: no merging needed. */

@@ -108,6 +108,9 @@ int inspect_run_opts(const struct inspect_opts *o, struct wd_findings *out,
     rc = -1;
   } else {
     rep->status = in.unknowns ? REP_PARTIAL : REP_COMPLETE;
+    /* Every inspect rule is a container-escape rule, judged on what was
+     * read: the one category this side tests. */
+    report_tested_cat(rep, WD_CAT_CONTAINER);
   }
 done:
   insp_mounts_cleanup(&in.mounts);

@@ -1,6 +1,7 @@
 #include "model_score.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,7 +45,7 @@ char score_grade(int overall)
   return 'F';
 }
 
-void score_compute(const struct wd_findings *f, struct wd_score *out)
+void score_compute(const struct wd_findings *f, unsigned tested, struct wd_score *out)
 {
   /* Per category, each distinct rule costs its worst severity's penalty,
    * plus a quarter more for each further occurrence, up to four more:
@@ -70,25 +71,45 @@ void score_compute(const struct wd_findings *f, struct wd_score *out)
     if(sev > worst)
       worst = sev;
     int extra = n - 1 > 4 ? 4 : n - 1;
+    /* A finding proves that its rule ran; an info finding cannot lower
+     * a score, so alone it does not make its category tested. */
+    if(sev > WD_SEV_INFO)
+      tested |= WD_CAT_BIT(v[i].r->category);
     sum[v[i].r->category] += score_penalty((enum wd_severity)sev) * (4 + extra) / 4;
     i = j;
   }
   free(v);
-  int wsum = 0, wtot = 0, minc = 100;
+  /* Only tested categories count: one that no rule looked at has no
+   * score, no weight and no say in the lowest category. */
+  tested &= WD_CAT_ALL;
+  int wsum = 0, wtot = 0, minc = 100, ntested = 0;
   for(int c = 0; c < WD_CAT__COUNT; c++) {
+    if(!(tested & WD_CAT_BIT(c))) {
+      out->category[c] = -1;
+      continue;
+    }
     int s = 100 - sum[c];
     if(s < 0)
       s = 0;
     out->category[c] = s;
     wsum += s * cat_weight[c];
     wtot += cat_weight[c];
+    ntested++;
     if(s < minc)
       minc = s;
+  }
+  out->tested = tested;
+  out->ntested = ntested;
+  out->cap_reason = NULL;
+  if(!ntested) {
+    /* Nothing was tested: no figure at all rather than a clean 100. */
+    out->overall = -1;
+    out->grade = '-';
+    return;
   }
   /* 60% weighted mean, 40% the worst category, rounded half up: a single
    * ruined category must show in the overall figure. */
   int overall = (6 * wsum * 10 / wtot + 4 * minc * 10 + 50) / 100;
-  out->cap_reason = NULL;
   if(worst == WD_SEV_CRITICAL && overall > 64) {
     overall = 64;
     out->cap_reason = "a critical finding caps the grade at D";
@@ -98,4 +119,18 @@ void score_compute(const struct wd_findings *f, struct wd_score *out)
   }
   out->overall = overall;
   out->grade = score_grade(overall);
+}
+
+int score_is_tested(const struct wd_score *s, enum wd_category c)
+{
+  return (int)c >= 0 && c < WD_CAT__COUNT && (s->tested & WD_CAT_BIT(c)) != 0;
+}
+
+void score_label(const struct wd_score *s, char *out, size_t outlen)
+{
+  if(s->ntested == 0 || s->overall < 0)
+    snprintf(out, outlen, "not graded, 0 of %d categories tested", WD_CAT__COUNT);
+  else
+    snprintf(out, outlen, "%c, %d of %d categories tested", s->grade, s->ntested,
+             WD_CAT__COUNT);
 }

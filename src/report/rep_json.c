@@ -55,14 +55,40 @@ void rep_write_json(FILE *out, const struct report *r)
   jw_key(&w, "score");
   jw_obj_open(&w);
   jw_kstr(&w, "formula", WD_SCORE_VERSION);
-  jw_kint(&w, "overall", r->score.overall);
-  char g[2] = {r->score.grade, 0};
-  jw_kstr(&w, "grade", g);
-  jw_kstr(&w, "cap", r->score.cap_reason);
+  /* Nothing tested: no figure and no grade (null), never a clean 100. */
+  const struct wd_score *sc = &r->score;
+  jw_key(&w, "overall");
+  if(sc->overall >= 0)
+    jw_int(&w, sc->overall);
+  else
+    jw_null(&w);
+  char g[2] = {sc->grade, 0};
+  jw_kstr(&w, "grade", sc->overall >= 0 ? g : NULL);
+  char label[96];
+  score_label(sc, label, sizeof(label));
+  jw_kstr(&w, "label", label);
+  jw_kstr(&w, "cap", sc->cap_reason);
+  jw_kint(&w, "tested_count", sc->ntested);
+  jw_kint(&w, "category_count", WD_CAT__COUNT);
+  for(int t = 1; t >= 0; t--) {
+    jw_key(&w, t ? "tested" : "not_tested");
+    jw_arr_open(&w);
+    for(int c = 0; c < WD_CAT__COUNT; c++)
+      if(score_is_tested(sc, (enum wd_category)c) == t)
+        jw_str(&w, cat_name((enum wd_category)c));
+    jw_arr_close(&w);
+  }
+  /* A category that was not tested is null here (and listed in
+   * not_tested), never a score. */
   jw_key(&w, "categories");
   jw_obj_open(&w);
-  for(int c = 0; c < WD_CAT__COUNT; c++)
-    jw_kint(&w, cat_name((enum wd_category)c), r->score.category[c]);
+  for(int c = 0; c < WD_CAT__COUNT; c++) {
+    jw_key(&w, cat_name((enum wd_category)c));
+    if(score_is_tested(sc, (enum wd_category)c))
+      jw_int(&w, sc->category[c]);
+    else
+      jw_null(&w);
+  }
   jw_obj_close(&w);
   jw_obj_close(&w);
   jw_key(&w, "summary");

@@ -47,20 +47,35 @@ void rep_write_term(FILE *out, const struct report *r, int color)
   if(r->requests >= 0 && strcmp(r->kind, "scan") == 0)
     fprintf(out, ", %ld requests", r->requests);
   fputc('\n', out);
-  fprintf(out, "\n%sScore %d/100  grade %s%c%s%s", b, r->score.overall,
-          color ? grade_color(r->score.grade) : "", r->score.grade, z,
-          color ? "" : "");
-  if(r->score.cap_reason)
-    fprintf(out, "  %s(%s)%s", d, r->score.cap_reason, z);
+  const struct wd_score *sc = &r->score;
+  char label[96];
+  score_label(sc, label, sizeof(label));
+  if(sc->overall >= 0)
+    fprintf(out, "\n%sScore %d/100  grade %s%s%s", b, sc->overall,
+            color ? grade_color(sc->grade) : "", label, z);
+  else
+    fprintf(out, "\n%sScore: %s%s", b, label, z);
+  if(sc->cap_reason)
+    fprintf(out, "  %s(%s)%s", d, sc->cap_reason, z);
   fprintf(out, "%s  [%s]\n", z, WD_SCORE_VERSION);
   for(int c = 0; c < WD_CAT__COUNT; c++) {
-    int s = r->score.category[c];
-    if(s == 100)
+    int s = sc->category[c];
+    if(!score_is_tested(sc, (enum wd_category)c) || s == 100)
       continue;
     const char *ow = cat_owasp((enum wd_category)c);
     fprintf(out, "  %-10s %3d  %s%s%s%s\n", cat_name((enum wd_category)c), s,
             cat_title((enum wd_category)c), ow ? " (" : "", ow ? ow : "",
             ow ? ")" : "");
+  }
+  /* Which categories the grade covers, and which it says nothing about. */
+  for(int t = 1; t >= 0; t--) {
+    int n = 0;
+    for(int c = 0; c < WD_CAT__COUNT; c++)
+      if(score_is_tested(sc, (enum wd_category)c) == t)
+        fprintf(out, "%s%s", n++ ? ", " : t ? "  tested:     " : "  not tested: ",
+                cat_name((enum wd_category)c));
+    if(n)
+      fputc('\n', out);
   }
   fprintf(out, "\n%s%zu finding%s%s\n", b, r->findings->n,
           r->findings->n == 1 ? "" : "s", z);

@@ -67,6 +67,17 @@ void report_fact(struct report *r, const char *key, const char *val)
   r->nfacts++;
 }
 
+void report_tested(struct report *r, const struct wd_rule *rule)
+{
+  if(rule && rule->severity > WD_SEV_INFO)
+    r->tested |= WD_CAT_BIT(rule->category);
+}
+
+void report_tested_cat(struct report *r, enum wd_category c)
+{
+  r->tested |= WD_CAT_BIT(c);
+}
+
 void report_finalize(struct report *r)
 {
   findings_sort(r->findings);
@@ -75,5 +86,5 @@ void report_finalize(struct report *r)
     if(!x->remediation)
       x->remediation = xstrdup(rule_remediation(x->rule, r->framework));
   }
-  score_compute(r->findings, &r->score);
+  score_compute(r->findings, r->tested, &r->score);
 }

@@ -28,6 +28,9 @@ struct report {
   long requests;         /* HTTP requests sent (scan only) */
   struct wd_findings *findings; /* borrowed */
   struct wd_score score;
+  /* Categories whose rules ran (WD_CAT_BIT set), recorded by each side
+   * as it runs them: the score weighs only these (docs/scoring.md). */
+  unsigned tested;
   char **notes;          /* what went wrong, one line each; owned */
   size_t nnotes, capnotes;
   /* Free-form facts ("environment": "docker", ...); owned. */
@@ -41,6 +44,11 @@ void report_cleanup(struct report *r);
 void report_note(struct report *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void report_fact(struct report *r, const char *key, const char *val);
+/* Records that rule r ran (its probes were judged, its files read): its
+ * category counts as tested. An info rule cannot lower a score, so it
+ * tests nothing. */
+void report_tested(struct report *r, const struct wd_rule *rule);
+void report_tested_cat(struct report *r, enum wd_category c);
 /* Sorts the findings, picks each one's remediation for the framework and
  * computes the score. Call once, before writing. */
 void report_finalize(struct report *r);

@@ -367,6 +367,11 @@ void scan_flag(struct scan *s, struct probe *p, const struct wd_rule *r,
   p->nfindings++;
 }
 
+void scan_ran(struct scan *s, const struct wd_rule *r)
+{
+  report_tested(&s->rep, r);
+}
+
 void scan_vote_framework(struct scan *s, const char *name, int strength)
 {
   if(strength > s->fw_votes) {

@@ -172,6 +172,12 @@ int scan_like_baseline(const struct scan *s, const struct probe *p);
 void scan_flag(struct scan *s, struct probe *p, const struct wd_rule *r,
                int severity, const char *title, const char *text,
                size_t off, size_t len, const char *dedupe);
+/* Records that rule r ran in this scan: a probe was judged for it (or,
+ * for a finish judgement, the answers it compares exist). Only then does
+ * its category count as tested in the score (docs/scoring.md): a check
+ * that returns early (no token, no https, no file route) must not call
+ * it. */
+void scan_ran(struct scan *s, const struct wd_rule *r);
 /* Records a value that must be masked wherever it would be printed. */
 void scan_add_secret(struct scan *s, const char *value);
 /* Masks secrets in a fresh copy of text. */

@@ -81,6 +81,9 @@ rc, doc, err = scan_json(url, "--bearer", "env:WARDEN_TEST_JWT")
 check("--bearer env:NAME works, no bfla without --as2",
       "jwt.alg-none-accepted" in rules(doc) and "bfla.scope-not-enforced" not in rules(doc),
       rules(doc))
+check("no --as2 and no --cert: bfla is not tested (null, listed)",
+      "bfla" in doc.get("score", {}).get("not_tested", []) and
+      doc["score"]["categories"].get("bfla", 0) is None, doc.get("score"))
 
 # --jwt-wordlist: an unreadable file is a usage error.
 rc, out, err = warden("scan", "--bearer", tok, "--jwt-wordlist", "/nonexistent/words", url)
@@ -97,6 +100,11 @@ check("echojwt-hard with its tokens: none of the jwt/traversal/bfla rules",
       not [r for r in got if r.startswith(OURS)], got)
 check("echojwt-hard with its tokens: only the fingerprint", got == ["fingerprint.framework"], got)
 check("echojwt-hard: exit 0", rc == 0, (rc, err))
+# --as2 on a witness admin route: the scope rule ran and passed, so bfla
+# is tested (100) although nothing was found.
+check("echojwt-hard with --as2: bfla tested, 100",
+      "bfla" in doc.get("score", {}).get("tested", []) and
+      doc["score"]["categories"].get("bfla") == 100, doc.get("score"))
 check("echojwt-hard: the token is not printed", htok not in str(doc))
 # A wordlist that does not hold the random secret changes nothing.
 words = os.path.join(RUN, "echojwt-words.txt")

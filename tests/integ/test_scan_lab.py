@@ -1,6 +1,6 @@
 """warden scan against the lab: the exact rule ids on each vulnerable
 service, and nothing but the framework fingerprint on its hardened twin."""
-from harness import check, done, lab_url, rules, scan_json
+from harness import CA, check, done, lab_url, rules, scan_json, warden
 
 EXPECT_VULN = {
     "echo-vuln": ["chain.unauthenticated-host-data", "auth.no-auth", "container.docker-api-response", "endpoint.expvar",
@@ -47,6 +47,38 @@ for svc in ["echo", "chi", "fiber", "buffalo", "infra"]:
     rc, doc, err = scan_json(lab_url(inst + "-redirect"))
     check(inst + "-redirect: plain HTTP that redirects to HTTPS is clean",
           rules(doc) == [] and rc == 0, rules(doc))
+
+# A score that means what it says (docs/scoring.md, warden-score-2). Six
+# categories have no scan rule at all (bola, property, resource, flows,
+# ssrf, unsafe); inventory has only the info fingerprint, which cannot
+# lower a score; bfla needs --as2 or --cert. None of them may be graded
+# on a scan without credentials. echo-vuln serves a spec with secured
+# routes (auth.no-auth ran), answers bodies (container and leak rules ran)
+# and 2xx responses (transport rules ran): exactly four are tested.
+NEVER = {"bola", "property", "resource", "flows", "ssrf", "unsafe", "inventory", "bfla"}
+ALL = NEVER | {"auth", "misconfig", "data", "container"}
+for inst in ["echo-vuln", "echo-hard", "fiber-vuln"]:
+    rc, doc, err = scan_json(lab_url(inst))
+    sc = doc.get("score", {})
+    tested, untested = set(sc.get("tested", [])), set(sc.get("not_tested", []))
+    cats = sc.get("categories", {})
+    check(inst + ": scan ran (complete, requests > 0)",
+          doc.get("status") == "complete" and doc.get("requests", 0) > 0, doc.get("status"))
+    check(inst + ": formula warden-score-2", sc.get("formula") == "warden-score-2", sc.get("formula"))
+    check(inst + ": untested categories are null and listed as not tested",
+          NEVER <= untested and tested | untested == ALL and not tested & untested and
+          all(cats.get(c, 0) is None for c in untested) and
+          all(isinstance(cats.get(c), int) for c in tested), sc)
+    check(inst + ": the grade says how many were tested",
+          sc.get("label") == "%s, %d of 12 categories tested" % (sc.get("grade"), len(tested)) and
+          sc.get("tested_count") == len(tested), sc.get("label"))
+    if inst.startswith("echo"):
+        check(inst + ": exactly auth, misconfig, data, container tested",
+              tested == {"auth", "misconfig", "data", "container"}, sorted(tested))
+rc, out, err = warden("scan", "--no-color", "--cacert", CA, lab_url("echo-hard"))
+check("terminal: grade with its coverage and the untested list",
+      "grade A, 4 of 12 categories tested" in out and
+      "not tested: bola, property, resource, bfla, flows, ssrf, inventory, unsafe" in out, out[:600])
 
 # The critical findings cap the grade (docs/scoring.md).
 rc, doc, err = scan_json(lab_url("fiber-vuln"))

@@ -58,8 +58,8 @@ static void score_is_order_independent_and_capped(void **state)
   add(&b, &r_crit, "http://h/2", NULL);
   add(&b, &r_low, "http://h/1", NULL);
   struct wd_score sa, sb;
-  score_compute(&a, &sa);
-  score_compute(&b, &sb);
+  score_compute(&a, WD_CAT_ALL, &sa);
+  score_compute(&b, WD_CAT_ALL, &sb);
   assert_int_equal(sa.overall, sb.overall);
   assert_memory_equal(sa.category, sb.category, sizeof(sa.category));
   assert_true(sa.overall <= 64);
@@ -78,10 +78,138 @@ static void score_clean_is_100_A(void **state)
   struct wd_findings a;
   findings_init(&a);
   struct wd_score s;
-  score_compute(&a, &s);
+  score_compute(&a, WD_CAT_ALL, &s);
   assert_int_equal(s.overall, 100);
   assert_int_equal(s.grade, 'A');
+  assert_int_equal(s.ntested, 12);
   assert_null(s.cap_reason);
+  char label[96];
+  score_label(&s, label, sizeof(label));
+  assert_string_equal(label, "A, 12 of 12 categories tested");
+  findings_cleanup(&a);
+}
+
+/* Nothing ran: no figure, no grade, every category "not tested". Before
+ * warden-score-2 this was a clean 100, grade A. */
+static void score_nothing_tested_is_not_graded(void **state)
+{
+  (void)state;
+  struct wd_findings a;
+  findings_init(&a);
+  struct wd_score s;
+  score_compute(&a, 0, &s);
+  assert_int_equal(s.overall, -1);
+  assert_int_equal(s.grade, '-');
+  assert_int_equal(s.ntested, 0);
+  assert_int_equal(s.tested, 0);
+  for(int c = 0; c < WD_CAT__COUNT; c++) {
+    assert_int_equal(s.category[c], -1);
+    assert_false(score_is_tested(&s, (enum wd_category)c));
+  }
+  char label[96];
+  score_label(&s, label, sizeof(label));
+  assert_string_equal(label, "not graded, 0 of 12 categories tested");
+  findings_cleanup(&a);
+}
+
+/* The categories of findings count as tested; the others weigh nothing.
+ * container 50 (w3), auth 75 (w3), misconfig 97 (w2): weighted mean
+ * 569/8 = 71.125, lowest 50: 6*569*10/8 = 4267, + 2000 + 50 -> 63, D,
+ * under the critical cap (64), so no cap applies. With all twelve
+ * tested it was 73, capped to 64. */
+static void score_untested_categories_carry_no_weight(void **state)
+{
+  (void)state;
+  struct wd_findings a;
+  findings_init(&a);
+  add(&a, &r_low, "http://h/1", NULL);
+  add(&a, &r_crit, "http://h/2", NULL);
+  add(&a, &r_high, "http://h/3", NULL);
+  struct wd_score s;
+  score_compute(&a, 0, &s);
+  assert_int_equal(s.ntested, 3);
+  assert_int_equal(s.tested, WD_CAT_BIT(WD_CAT_CONTAINER) | WD_CAT_BIT(WD_CAT_AUTH) |
+                             WD_CAT_BIT(WD_CAT_MISCONFIG));
+  assert_int_equal(s.category[WD_CAT_CONTAINER], 50);
+  assert_int_equal(s.category[WD_CAT_AUTH], 75);
+  assert_int_equal(s.category[WD_CAT_MISCONFIG], 97);
+  assert_int_equal(s.category[WD_CAT_BOLA], -1);
+  assert_int_equal(s.category[WD_CAT_SSRF], -1);
+  assert_int_equal(s.overall, 63);
+  assert_int_equal(s.grade, 'D');
+  assert_null(s.cap_reason);
+  findings_cleanup(&a);
+}
+
+/* docs/scoring.md, first worked example: five categories tested (auth,
+ * data, container, misconfig, bfla), one high auth finding: auth 75, the
+ * rest 100. Weighted mean 1125/12, lowest 75: 6*1125*10/12 = 5625, + 3000
+ * + 50 -> 86, capped at 84 by the high finding: B. */
+static void score_worked_example_b_5_of_12(void **state)
+{
+  (void)state;
+  struct wd_findings a;
+  findings_init(&a);
+  add(&a, &r_high, "http://h/3", NULL);
+  unsigned t = WD_CAT_BIT(WD_CAT_AUTH) | WD_CAT_BIT(WD_CAT_DATA) |
+               WD_CAT_BIT(WD_CAT_CONTAINER) | WD_CAT_BIT(WD_CAT_MISCONFIG) |
+               WD_CAT_BIT(WD_CAT_BFLA);
+  struct wd_score s;
+  score_compute(&a, t, &s);
+  assert_int_equal(s.ntested, 5);
+  assert_int_equal(s.overall, 84);
+  assert_int_equal(s.grade, 'B');
+  assert_non_null(s.cap_reason);
+  char label[96];
+  score_label(&s, label, sizeof(label));
+  assert_string_equal(label, "B, 5 of 12 categories tested");
+  /* Without a cap: the same five with one low misconfig finding, then
+   * misconfig alone. */
+  struct wd_findings none;
+  findings_init(&none);
+  add(&none, &r_low, "http://h/1", NULL); /* misconfig 97 */
+  score_compute(&none, t, &s);
+  /* (300 + 200 + 300 + 97*2 + 200) = 1194 / 12; lowest 97:
+   * 6*1194*10/12 = 5970, + 3880 + 50 -> 99 */
+  assert_int_equal(s.overall, 99);
+  score_compute(&none, WD_CAT_BIT(WD_CAT_MISCONFIG), &s);
+  /* misconfig alone: 97 and 97 -> 97 */
+  assert_int_equal(s.overall, 97);
+  findings_cleanup(&none);
+  /* The same finding with only auth tested: auth is both the mean and the
+   * lowest, 75 -> C, below the cap. */
+  score_compute(&a, WD_CAT_BIT(WD_CAT_AUTH), &s);
+  assert_int_equal(s.ntested, 1);
+  assert_int_equal(s.overall, 75);
+  assert_int_equal(s.grade, 'C');
+  assert_null(s.cap_reason);
+  findings_cleanup(&a);
+}
+
+/* An info rule can never lower a score: neither its finding nor its
+ * running makes its category tested. */
+static void score_info_rule_tests_nothing(void **state)
+{
+  (void)state;
+  static const struct wd_rule r_info = {"t.info", WD_SEV_INFO, WD_CAT_INVENTORY,
+                                        NULL, 0, "info", "s", "generic", NULL};
+  struct wd_findings a;
+  findings_init(&a);
+  add(&a, &r_info, "http://h/1", NULL);
+  struct wd_score s;
+  score_compute(&a, 0, &s);
+  assert_int_equal(s.ntested, 0);
+  assert_int_equal(s.overall, -1);
+  struct report r;
+  report_init(&r, "scan", "http://h/", &a);
+  report_tested(&r, &r_info);
+  assert_int_equal(r.tested, 0);
+  report_tested(&r, &r_low);
+  assert_int_equal(r.tested, WD_CAT_BIT(WD_CAT_MISCONFIG));
+  report_finalize(&r);
+  assert_int_equal(r.score.ntested, 1);
+  assert_int_equal(r.score.overall, 100);
+  report_cleanup(&r);
   findings_cleanup(&a);
 }
 
@@ -119,6 +247,7 @@ static void report_json_is_valid_and_escaped(void **state)
   report_init(&r, "scan", "http://h/", &f);
   r.framework = "echo";
   report_note(&r, "note with \t tab");
+  report_tested_cat(&r, WD_CAT_MISCONFIG);
   report_finalize(&r);
   char *js = capture_json(&r);
   json_error_t err;
@@ -131,6 +260,27 @@ static void report_json_is_valid_and_escaped(void **state)
   assert_string_equal(json_string_value(json_object_get(f0, "remediation")), "echo fix");
   assert_string_equal(json_string_value(json_object_get(
                           json_object_get(f0, "location"), "url")), "http://h/\"q\"");
+  /* The score covers container (the finding: 50, weight 3) and misconfig
+   * (recorded as run: 100, weight 2): 6*350*10/5 = 4200, + 2000 + 50 ->
+   * 62, D; the ten others are null and listed as not tested. */
+  json_t *sc = json_object_get(doc, "score");
+  assert_string_equal(json_string_value(json_object_get(sc, "formula")), "warden-score-2");
+  assert_int_equal(json_integer_value(json_object_get(sc, "overall")), 62);
+  assert_string_equal(json_string_value(json_object_get(sc, "grade")), "D");
+  assert_string_equal(json_string_value(json_object_get(sc, "label")),
+                      "D, 2 of 12 categories tested");
+  assert_int_equal(json_integer_value(json_object_get(sc, "tested_count")), 2);
+  json_t *tested = json_object_get(sc, "tested"), *untested = json_object_get(sc, "not_tested");
+  assert_int_equal(json_array_size(tested), 2);
+  assert_string_equal(json_string_value(json_array_get(tested, 0)), "misconfig");
+  assert_string_equal(json_string_value(json_array_get(tested, 1)), "container");
+  assert_int_equal(json_array_size(untested), 10);
+  json_t *cats = json_object_get(sc, "categories");
+  assert_int_equal(json_object_size(cats), 12);
+  assert_int_equal(json_integer_value(json_object_get(cats, "container")), 50);
+  assert_int_equal(json_integer_value(json_object_get(cats, "misconfig")), 100);
+  assert_true(json_is_null(json_object_get(cats, "bola")));
+  assert_true(json_is_null(json_object_get(cats, "ssrf")));
   json_decref(doc);
   free(js);
   report_cleanup(&r);
@@ -166,6 +316,10 @@ int main(void)
     cmocka_unit_test(findings_merge_keeps_smallest_location),
     cmocka_unit_test(score_is_order_independent_and_capped),
     cmocka_unit_test(score_clean_is_100_A),
+    cmocka_unit_test(score_nothing_tested_is_not_graded),
+    cmocka_unit_test(score_untested_categories_carry_no_weight),
+    cmocka_unit_test(score_worked_example_b_5_of_12),
+    cmocka_unit_test(score_info_rule_tests_nothing),
     cmocka_unit_test(score_grade_bands),
     cmocka_unit_test(report_json_is_valid_and_escaped),
     cmocka_unit_test(jw_nesting),
