@@ -1,15 +1,35 @@
 /*
- * check.h - what a check module is.
+ * check.h - what a check module is, and what it may do.
  *
  * A check is one file in src/checks/ whose only non-static symbol is a
  * const struct wd_check, listed once in checks.def. Its rules carry all
  * the metadata (id, severity, category, OWASP, CWE, remediation), which
  * `warden checks` lists and the reports print.
  *
- * A check may: read any probe, queue probes (scan_queue), raise findings
- * (scan_flag), vote for a framework. It may not: send requests other than
- * through scan_queue (which enforces the scope and the method policy),
- * keep pointers to probes past the callback, or write output.
+ * State. Whatever a check remembers during a scan lives in its state:
+ * state_size bytes, allocated zeroed by the scan before the first
+ * callback, handed to every callback as `st`, released by the scan after
+ * `cleanup` (which frees what the state owns). A check keeps nothing in
+ * file-level or function-level mutable statics (tests/lint/statics.py
+ * fails the build's tests if one appears), so two scans in one process
+ * never share anything. Patterns are `static const struct rx`; the scan
+ * compiles them (s->rx).
+ *
+ * Services a check may ask the scan for, and nothing else:
+ *   - HTTP requests: scan_queue / scan_queue_as, which enforce the scope
+ *     and the method policy; the answers come back through judge.
+ *   - Handshake-level TLS probes: scan_tls_probe, which connects only to
+ *     the target's host and port, refuses when --proxy is set (a direct
+ *     connection would go around it), and stops when --max-time is spent.
+ * A check never opens a connection, a file or a process itself.
+ *
+ * Findings are raised only through the scan: scan_flag for a finding on
+ * a probe (a request and its answer), scan_flag_at for one about the
+ * target as a whole or a connection (method "TLS"). Both mask secrets.
+ * Notes for the report go through report_note(&s->rep, ...).
+ *
+ * A check never writes output (only src/cli talks to the user) and never
+ * keeps pointers to probes past the callback that received them.
  */
 #ifndef WD_CHECK_H
 #define WD_CHECK_H
@@ -25,23 +45,34 @@ struct wd_check {
   const char *summary;         /* one line */
   const struct wd_rule *rules; /* the rules it can raise */
   size_t nrules;
+  /* Bytes of per-scan state, zeroed before init; 0 for none (st is
+   * then NULL). */
+  size_t state_size;
+  /* Sets up the state; called once per scan before any other callback.
+   * May be NULL (zeroed memory is then the initial state). */
+  void (*init)(struct scan *s, void *st);
+  /* Frees what the state owns (not the state itself); called once when
+   * the scan is cleaned up, even if the scan stopped early. May be NULL. */
+  void (*cleanup)(void *st);
   /* Queues the check's own probes; called once at the start of phase 2.
    * May be NULL. */
-  void (*plan)(struct scan *s);
+  void (*plan)(struct scan *s, void *st);
   /* Called for every completed probe of phase 2, in registry order (so
    * endpoint signatures claim a body before content checks see it). May
    * queue follow-ups. May be NULL. */
-  void (*judge)(struct scan *s, struct probe *p);
+  void (*judge)(struct scan *s, void *st, struct probe *p);
   /* Called once when phase 2 has drained, to queue probes that depend on
    * its answers (forged tokens against routes known to be protected).
    * Their answers are judged as usual. May be NULL. */
-  void (*plan_late)(struct scan *s);
+  void (*plan_late)(struct scan *s, void *st);
   /* Called once after every probe completed. May be NULL. */
-  void (*finish)(struct scan *s);
+  void (*finish)(struct scan *s, void *st);
 };
 
 /* The registry, in checks.def order; NULL-terminated. */
 extern const struct wd_check *const check_registry[];
+/* Number of checks in the registry. */
+size_t check_count(void);
 /* Finds a rule of any check by id, or NULL. */
 const struct wd_rule *check_find_rule(const char *id);
 

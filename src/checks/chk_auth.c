@@ -180,8 +180,9 @@ static void au_judge_method(struct scan *s, struct probe *p)
   scan_flag(s, p, &au_rules[R_METHOD], -1, title, ev, 0, 0, NULL);
 }
 
-static void au_judge(struct scan *s, struct probe *p)
+static void au_judge(struct scan *s, void *st, struct probe *p)
 {
+  (void)st;
   if(scan_has_cred(s))
     au_echo(s, p);
   if(p->origin == &check_auth && p->tag == AU_METHOD && !(p->flags & PROBE_REDIRECT)) {
@@ -224,8 +225,9 @@ static void au_judge(struct scan *s, struct probe *p)
 }
 
 /* Across the identities of one request. */
-static void au_finish(struct scan *s)
+static void au_finish(struct scan *s, void *st)
 {
+  (void)st;
   if(!scan_has_cred(s))
     return;
   const struct cred *c = &s->opts->cred;

@@ -93,9 +93,9 @@ struct ct_sig {
   struct rx also; /* a second pattern that must match too, or {NULL} */
 };
 
-static struct ct_sig ct_sigs[] = {
+static const struct ct_sig ct_sigs[] = {
   {R_SOCKET, -1, "runtime socket path",
-   RX("(?:/var)?/run/(?:docker|containerd/containerd|crio/crio|podman/podman|k3s/containerd/containerd)\\.sock\\b"), {NULL, 0, NULL}},
+   RX("(?:/var)?/run/(?:docker|containerd/containerd|crio/crio|podman/podman|k3s/containerd/containerd)\\.sock\\b"), {NULL, 0}},
   {R_DOCKERJSON, -1, "Docker /version JSON",
    RX("\"ApiVersion\"\\s*:\\s*\"1\\.\\d+\""), RX("\"(?:MinAPIVersion|KernelVersion|GitCommit)\"")},
   {R_DOCKERJSON, -1, "Docker /info JSON",
@@ -109,27 +109,28 @@ static struct ct_sig ct_sigs[] = {
   {R_HOSTFILE, -1, "/proc/self/environ contents",
    RX("(?:^|\\x00)PATH=/[^\\x00\\n]*\\x00"), RX("\\x00HOSTNAME=")},
   {R_HOSTFILE, -1, "cgroup membership naming the container runtime",
-   RX("(?m)^\\d+:[^:\\n]*:/(?:docker|kubepods|system\\.slice/(?:docker|containerd|crio)-|crio|containerd|libpod)[^\\n]*"), {NULL, 0, NULL}},
+   RX("(?m)^\\d+:[^:\\n]*:/(?:docker|kubepods|system\\.slice/(?:docker|containerd|crio)-|crio|containerd|libpod)[^\\n]*"), {NULL, 0}},
   {R_HOSTFILE, -1, "overlay mount table",
-   RX("overlay\\s+/\\s+overlay\\s+\\S*(?:lowerdir|upperdir)="), {NULL, 0, NULL}},
+   RX("overlay\\s+/\\s+overlay\\s+\\S*(?:lowerdir|upperdir)="), {NULL, 0}},
   {R_HOSTFILE, -1, "Docker overlay2 storage path",
-   RX("/var/lib/docker/overlay2/[A-Za-z0-9]+"), {NULL, 0, NULL}},
+   RX("/var/lib/docker/overlay2/[A-Za-z0-9]+"), {NULL, 0}},
   {R_ENV, WD_SEV_CRITICAL, "cloud credentials in an environment dump",
    RX("(?m)(?:^|[\\s\"{,])(?:AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN|AZURE_CLIENT_SECRET|GOOGLE_APPLICATION_CREDENTIALS)\"?\\s*[=:]"), RX("(?m)(?:^|[\\s\"{,])(?:PATH|HOME|HOSTNAME|KUBERNETES_SERVICE_HOST|AWS_[A-Z_]+)\"?\\s*[=:]")},
   {R_ENV, -1, "Kubernetes service environment",
    RX("(?m)(?:^|[\\s\"{,])KUBERNETES_SERVICE_HOST\"?\\s*[=:]"), RX("(?m)(?:^|[\\s\"{,])(?:KUBERNETES_SERVICE_PORT|KUBERNETES_PORT|HOSTNAME|PATH)\"?\\s*[=:]")},
   {R_CMD, WD_SEV_CRITICAL, "id output: the API runs as root",
-   RX("uid=0\\(root\\)\\s+gid=\\d+\\("), {NULL, 0, NULL}},
+   RX("uid=0\\(root\\)\\s+gid=\\d+\\("), {NULL, 0}},
   {R_CMD, -1, "id output",
-   RX("uid=\\d+\\([a-z_][a-z0-9_-]*\\)\\s+gid=\\d+\\("), {NULL, 0, NULL}},
+   RX("uid=\\d+\\([a-z_][a-z0-9_-]*\\)\\s+gid=\\d+\\("), {NULL, 0}},
   {R_CMD, -1, "docker ps table",
-   RX("CONTAINER ID\\s+IMAGE\\s+COMMAND\\s+CREATED"), {NULL, 0, NULL}},
+   RX("CONTAINER ID\\s+IMAGE\\s+COMMAND\\s+CREATED"), {NULL, 0}},
   {R_CMD, -1, "process table",
-   RX("(?m)^\\s*(?:USER\\s+PID\\s+%CPU\\s+%MEM|PID\\s+TTY\\s+(?:STAT\\s+)?TIME\\s+CMD|PID\\s+USER\\s+TIME\\s+COMMAND)"), {NULL, 0, NULL}},
+   RX("(?m)^\\s*(?:USER\\s+PID\\s+%CPU\\s+%MEM|PID\\s+TTY\\s+(?:STAT\\s+)?TIME\\s+CMD|PID\\s+USER\\s+TIME\\s+COMMAND)"), {NULL, 0}},
 };
 
-static void ct_judge(struct scan *s, struct probe *p)
+static void ct_judge(struct scan *s, void *st, struct probe *p)
 {
+  (void)st;
   if(p->claimed || !http_answered(&p->x) || !p->x.body.len)
     return;
   const char *b = buf_str(&p->x.body);
@@ -138,11 +139,11 @@ static void ct_judge(struct scan *s, struct probe *p)
     scan_ran(s, &ct_rules[i]);
   int done[5] = {0};
   for(size_t i = 0; i < ARRAY_LEN(ct_sigs); i++) {
-    struct ct_sig *g = &ct_sigs[i];
+    const struct ct_sig *g = &ct_sigs[i];
     if(done[g->rule])
       continue;
     size_t mo, ml;
-    if(!rx_search_both(&g->rx, &g->also, b, n, &mo, &ml))
+    if(!rx_search_both(s->rx, &g->rx, &g->also, b, n, &mo, &ml))
       continue;
     done[g->rule] = 1;
     char title[160];

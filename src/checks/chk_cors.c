@@ -41,12 +41,14 @@ static const struct wd_rule cors_rules[] = {
 
 extern const struct wd_check check_cors;
 
-/* Per-scan budget of CORS probes; warden runs one scan per process, and
- * plan() resets it. */
-static int cors_sent;
+/* Per scan: how many routes were asked again from a foreign origin. */
+struct cors_state {
+  int sent;
+};
 
-static void cors_judge(struct scan *s, struct probe *p)
+static void cors_judge(struct scan *s, void *st, struct probe *p)
 {
+  struct cors_state *cs = st;
   if(p->origin == &check_cors) {
     scan_ran(s, &cors_rules[R_REFLECT]);
     char acao[256], acac[32];
@@ -68,17 +70,11 @@ static void cors_judge(struct scan *s, struct probe *p)
   /* Routes that answered: ask them again from a foreign origin. */
   if(strcmp(p->x.method, "GET") || !(p->flags & (PROBE_ROOT | PROBE_SPEC)) ||
      (p->flags & PROBE_ERROR) || p->ident != ID_MAIN || !http_answered(&p->x) ||
-     p->x.status >= 500 || cors_sent >= CORS_MAX_ROUTES)
+     p->x.status >= 500 || cs->sent >= CORS_MAX_ROUTES)
     return;
   if(scan_queue_as(s, "GET", p->base, PROBE_FOLLOWUP, &check_cors, 0, ID_CUSTOM,
                    "Origin: " CORS_ORIGIN, NULL))
-    cors_sent++;
-}
-
-static void cors_plan(struct scan *s)
-{
-  (void)s;
-  cors_sent = 0;
+    cs->sent++;
 }
 
 const struct wd_check check_cors = {
@@ -86,6 +82,6 @@ const struct wd_check check_cors = {
   .summary = "CORS that lets any origin read the API with credentials",
   .rules = cors_rules,
   .nrules = ARRAY_LEN(cors_rules),
-  .plan = cors_plan,
+  .state_size = sizeof(struct cors_state),
   .judge = cors_judge,
 };

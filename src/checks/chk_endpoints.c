@@ -146,7 +146,7 @@ struct ep_sig {
 };
 
 /* (?s) lookaheads: both tokens anywhere, in any order. */
-static struct ep_sig ep_sigs[] = {
+static const struct ep_sig ep_sigs[] = {
   {"/_ping", R_DOCKER, "Docker /_ping with Api-Version header", RX("^OK"), "Api-Version"},
   {"/version", R_DOCKER, "Docker Engine /version", RX("(?s)^(?=.*\"ApiVersion\")(?=.*\"(?:MinAPIVersion|KernelVersion)\")"), NULL},
   {"/info", R_DOCKER, "Docker Engine /info", RX("(?s)^(?=.*\"DockerRootDir\")(?=.*\"Containers\")"), NULL},
@@ -176,16 +176,18 @@ static struct ep_sig ep_sigs[] = {
 
 extern const struct wd_check check_endpoints;
 
-static void ep_plan(struct scan *s)
+static void ep_plan(struct scan *s, void *st)
 {
+  (void)st;
   if(s->opts->no_discovery)
     return;
   for(size_t i = 0; i < ARRAY_LEN(ep_sigs); i++)
     scan_queue(s, "GET", ep_sigs[i].path, PROBE_WELLKNOWN, &check_endpoints, (int)i);
 }
 
-static void ep_judge(struct scan *s, struct probe *p)
+static void ep_judge(struct scan *s, void *st, struct probe *p)
 {
+  (void)st;
   /* An answer to one of the signature paths judges that signature's rule. */
   if(p->origin == &check_endpoints && p->tag >= 0 && (size_t)p->tag < ARRAY_LEN(ep_sigs))
     scan_ran(s, &ep_rules[ep_sigs[p->tag].rule]);
@@ -197,11 +199,11 @@ static void ep_judge(struct scan *s, struct probe *p)
   const char *path = first->path;
   char hv[64];
   for(size_t i = 0; i < ARRAY_LEN(ep_sigs); i++) {
-    struct ep_sig *g = &ep_sigs[i];
+    const struct ep_sig *g = &ep_sigs[i];
     if(strcmp(g->path, path))
       continue;
     size_t mo, ml;
-    if(!rx_search(&g->rx, buf_str(&p->x.body), p->x.body.len, 0, &mo, &ml))
+    if(!rx_search(s->rx, &g->rx, buf_str(&p->x.body), p->x.body.len, 0, &mo, &ml))
       continue;
     if(g->header && !http_header(&p->x, g->header, 0, hv, sizeof(hv)))
       continue;

@@ -73,21 +73,24 @@ static void fp_test(struct scan *s, struct probe *p)
   }
 }
 
-static void fp_plan(struct scan *s)
+static void fp_plan(struct scan *s, void *st)
 {
+  (void)st;
   /* The baseline probes ran in phase 1, before any judge: read them now. */
   for(size_t i = 0; i < s->nprobes; i++)
     if(s->probes[i]->flags & (PROBE_BASELINE | PROBE_ROOT))
       fp_test(s, s->probes[i]);
 }
 
-static void fp_judge(struct scan *s, struct probe *p)
+static void fp_judge(struct scan *s, void *st, struct probe *p)
 {
+  (void)st;
   fp_test(s, p);
 }
 
-static void fp_finish(struct scan *s)
+static void fp_finish(struct scan *s, void *st)
 {
+  (void)st;
   if(!s->fw_votes || !s->root)
     return;
   char ev[96];

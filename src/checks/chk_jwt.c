@@ -160,19 +160,20 @@ extern const struct wd_check check_jwt;
 /* Tags of this check's probes: a jwt_forge kind, or one of these. */
 enum { TAG_QUERY_AT = 100, TAG_QUERY_T, TAG_BFLA };
 
-/* Per scan: the decoded tokens and the cracked secret. */
-static struct {
+/* Per scan: the decoded main token and the cracked secret. */
+struct jt_state {
   int have;                 /* main token decoded */
   struct wd_jwt tok;
   int cracked;
   char secret[JWT_CRACK_MAX_WORD + 1];
-} jw;
+};
 
-static void jt_reset(void)
+static void jt_reset(void *st)
 {
-  if(jw.have)
-    jwt_free(&jw.tok);
-  memset(&jw, 0, sizeof(jw)); /* the cracked secret too */
+  struct jt_state *jw = st;
+  if(jw->have)
+    jwt_free(&jw->tok);
+  memset(jw, 0, sizeof(*jw)); /* the cracked secret too */
 }
 
 /* ---- static findings -------------------------------------------------- */
@@ -295,7 +296,8 @@ static void jt_static(struct scan *s, const struct wd_jwt *t, const char *who)
   }
 }
 
-static void jt_crack(struct scan *s, const struct wd_jwt *t, const char *who)
+static void jt_crack(struct scan *s, struct jt_state *jw, const struct wd_jwt *t,
+                     const char *who)
 {
   if(!jwt_hs_bits(t->alg))
     return;
@@ -318,23 +320,23 @@ static void jt_crack(struct scan *s, const struct wd_jwt *t, const char *who)
   char dd[64];
   snprintf(dd, sizeof(dd), "weak %s", who);
   scan_flag(s, s->root, &jt_rules[R_WEAK], -1, NULL, ev, 0, 0, dd);
-  if(t == &jw.tok) {
-    jw.cracked = 1;
-    snprintf(jw.secret, sizeof(jw.secret), "%s", found);
+  if(t == &jw->tok) {
+    jw->cracked = 1;
+    snprintf(jw->secret, sizeof(jw->secret), "%s", found);
   }
   memset(found, 0, sizeof(found));
 }
 
-static void jt_plan(struct scan *s)
+static void jt_plan(struct scan *s, void *st)
 {
-  jt_reset();
+  struct jt_state *jw = st;
   char err[200];
   const struct cred *c = &s->opts->cred;
   if(c->kind == CRED_BEARER && jwt_looks_like(c->value)) {
-    if(jwt_decode(&jw.tok, c->value, err, sizeof(err)) == 0) {
-      jw.have = 1;
-      jt_static(s, &jw.tok, "--bearer JWT");
-      jt_crack(s, &jw.tok, "--bearer JWT");
+    if(jwt_decode(&jw->tok, c->value, err, sizeof(err)) == 0) {
+      jw->have = 1;
+      jt_static(s, &jw->tok, "--bearer JWT");
+      jt_crack(s, jw, &jw->tok, "--bearer JWT");
     } else {
       report_note(&s->rep, "--bearer: %s", err);
     }
@@ -345,8 +347,8 @@ static void jt_plan(struct scan *s)
      jwt_decode(&t2, c2->value, err, sizeof(err)) == 0) {
     jt_static(s, &t2, "--as2 JWT");
     /* One weak-secret finding when both tokens share the cracked secret. */
-    if(!jw.cracked || !jwt_hs_verify(&t2, jw.secret, strlen(jw.secret)))
-      jt_crack(s, &t2, "--as2 JWT");
+    if(!jw->cracked || !jwt_hs_verify(&t2, jw->secret, strlen(jw->secret)))
+      jt_crack(s, jw, &t2, "--as2 JWT");
     jwt_free(&t2);
   }
 }
@@ -368,9 +370,10 @@ static int jt_is_admin(const char *path)
   return 0;
 }
 
-static void jt_forge_on(struct scan *s, struct probe *w, enum jwt_forge k)
+static void jt_forge_on(struct scan *s, const struct jt_state *jw, struct probe *w,
+                        enum jwt_forge k)
 {
-  char *t = jwt_forge(&jw.tok, k, jw.cracked ? jw.secret : NULL, (long long)time(NULL));
+  char *t = jwt_forge(&jw->tok, k, jw->cracked ? jw->secret : NULL, (long long)time(NULL));
   if(!t)
     return;
   char *h = xasprintf("Authorization: Bearer %s", t);
@@ -379,8 +382,9 @@ static void jt_forge_on(struct scan *s, struct probe *w, enum jwt_forge k)
   free(t);
 }
 
-static void jt_plan_late(struct scan *s)
+static void jt_plan_late(struct scan *s, void *st)
 {
+  struct jt_state *jw = st;
   const struct cred *c = &s->opts->cred;
   size_t it = 0;
   int n = 0;
@@ -388,12 +392,12 @@ static void jt_plan_late(struct scan *s)
   while((w = scan_next_witness(s, &it))) {
     if(c->kind == CRED_BEARER && n < JW_MAX_WITNESS) {
       n++;
-      if(jw.have && strcasecmp(jw.tok.alg, "none")) {
+      if(jw->have && strcasecmp(jw->tok.alg, "none")) {
         for(int k = JWT_FORGE_NONE; k <= JWT_FORGE_TAMPERED; k++)
-          jt_forge_on(s, w, (enum jwt_forge)k);
-        if(jw.cracked)
+          jt_forge_on(s, jw, w, (enum jwt_forge)k);
+        if(jw->cracked)
           for(int k = JWT_FORGE_AUD; k <= JWT_FORGE_RESIGN; k++)
-            jt_forge_on(s, w, (enum jwt_forge)k);
+            jt_forge_on(s, jw, w, (enum jwt_forge)k);
       }
       const char *names[2] = {"access_token", "token"};
       for(int i = 0; i < 2; i++) {
@@ -443,7 +447,7 @@ static void jt_ran(struct scan *s, int tag, const struct probe *w,
     scan_ran(s, &jt_rules[rule]);
 }
 
-static void jt_finish(struct scan *s)
+static void jt_finish(struct scan *s, void *st)
 {
   /* Witnesses where the unchanged re-signed token works: the secret is
    * right, so a refusal of the modified ones is meaningful, and so is an
@@ -510,7 +514,7 @@ static void jt_finish(struct scan *s)
              none, jwt_forge_name((enum jwt_forge)p->tag), p->x.status, w->x.status);
     scan_flag(s, p, r, -1, NULL, ev, 0, 0, dd);
   }
-  jt_reset();
+  jt_reset(st);
 }
 
 const struct wd_check check_jwt = {
@@ -518,6 +522,8 @@ const struct wd_check check_jwt = {
   .summary = "Bearer/JWT: token contents, weak HMAC secret, forged tokens (alg none, stripped signature, aud/iss/exp), token in the query, admin scope not enforced",
   .rules = jt_rules,
   .nrules = ARRAY_LEN(jt_rules),
+  .state_size = sizeof(struct jt_state),
+  .cleanup = jt_reset,
   .plan = jt_plan,
   .plan_late = jt_plan_late,
   .finish = jt_finish,

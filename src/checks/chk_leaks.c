@@ -72,26 +72,27 @@ struct lk_sig {
   struct rx also;
 };
 
-static struct lk_sig lk_sigs[] = {
-  {R_DEBUG, "Werkzeug interactive debugger", RX("(?:Werkzeug Debugger|__debugger__=yes|class=\"debugger\")"), {NULL, 0, NULL}},
-  {R_DEBUG, "Django DEBUG = True page", RX("You're seeing this error because you have <code>DEBUG = True</code>"), {NULL, 0, NULL}},
+static const struct lk_sig lk_sigs[] = {
+  {R_DEBUG, "Werkzeug interactive debugger", RX("(?:Werkzeug Debugger|__debugger__=yes|class=\"debugger\")"), {NULL, 0}},
+  {R_DEBUG, "Django DEBUG = True page", RX("You're seeing this error because you have <code>DEBUG = True</code>"), {NULL, 0}},
   {R_DEBUG, "Buffalo development error page", RX("(?i)gobuffalo/buffalo"), RX("(?:\\.go:\\d+|goroutine \\d+)")},
-  {R_DEBUG, "Rails development exception page", RX("Action Controller: Exception caught"), {NULL, 0, NULL}},
-  {R_DEBUG, "Laravel Whoops page", RX("(?:Whoops, looks like something went wrong|whoops-container)"), {NULL, 0, NULL}},
+  {R_DEBUG, "Rails development exception page", RX("Action Controller: Exception caught"), {NULL, 0}},
+  {R_DEBUG, "Laravel Whoops page", RX("(?:Whoops, looks like something went wrong|whoops-container)"), {NULL, 0}},
   {R_TRACE, "Go panic with goroutine trace", RX("goroutine \\d+ \\[[a-zA-Z ,0-9]+\\]:"), RX("\\.go:\\d+")},
   {R_TRACE, "Go panic", RX("(?m)^panic: .+"), RX("\\n\\s+/[^\\s]+\\.go:\\d+")},
   {R_TRACE, "Python traceback", RX("Traceback \\(most recent call last\\):"), RX("File \"[^\"]+\", line \\d+")},
-  {R_TRACE, "Java stack trace", RX("(?m)^\\s*at [A-Za-z0-9_$.]+\\([A-Za-z0-9_]+\\.java:\\d+\\)"), {NULL, 0, NULL}},
-  {R_TRACE, "Java stack trace in JSON", RX("\"trace\"\\s*:\\s*\"[a-z][a-z0-9_.]*\\.[A-Z][A-Za-z0-9_]*(?:Exception|Error)"), {NULL, 0, NULL}},
+  {R_TRACE, "Java stack trace", RX("(?m)^\\s*at [A-Za-z0-9_$.]+\\([A-Za-z0-9_]+\\.java:\\d+\\)"), {NULL, 0}},
+  {R_TRACE, "Java stack trace in JSON", RX("\"trace\"\\s*:\\s*\"[a-z][a-z0-9_.]*\\.[A-Z][A-Za-z0-9_]*(?:Exception|Error)"), {NULL, 0}},
   {R_TRACE, "Node.js stack trace", RX("(?m)^\\s*at (?:[^\\n(]+ \\()?(?:/|node:|file://)[^\\n)]+:\\d+:\\d+\\)?\\s*$"), RX("(?m)^[A-Za-z]*Error\\b")},
-  {R_TRACE, "Ruby backtrace", RX("(?m)\\.rb:\\d+:in `"), {NULL, 0, NULL}},
-  {R_TRACE, ".NET stack trace", RX("(?m)^\\s*at [A-Za-z0-9_.<>`]+\\([^)]*\\) in [^\\n]+:line \\d+"), {NULL, 0, NULL}},
+  {R_TRACE, "Ruby backtrace", RX("(?m)\\.rb:\\d+:in `"), {NULL, 0}},
+  {R_TRACE, ".NET stack trace", RX("(?m)^\\s*at [A-Za-z0-9_.<>`]+\\([^)]*\\) in [^\\n]+:line \\d+"), {NULL, 0}},
 };
 
-static struct rx ip_rx = RX("(?<![0-9.])(?:10\\.(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)|172\\.(?:1[6-9]|2\\d|3[01])|192\\.168)(?:\\.(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)){2}(?![0-9]|\\.[0-9])");
+static const struct rx ip_rx = RX("(?<![0-9.])(?:10\\.(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)|172\\.(?:1[6-9]|2\\d|3[01])|192\\.168)(?:\\.(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)){2}(?![0-9]|\\.[0-9])");
 
-static void lk_judge(struct scan *s, struct probe *p)
+static void lk_judge(struct scan *s, void *st, struct probe *p)
 {
+  (void)st;
   if(p->claimed || !http_answered(&p->x) || !p->x.body.len)
     return;
   const char *b = buf_str(&p->x.body);
@@ -100,12 +101,12 @@ static void lk_judge(struct scan *s, struct probe *p)
     scan_ran(s, &lk_rules[i]);
   int done[3] = {0};
   for(size_t i = 0; i < ARRAY_LEN(lk_sigs); i++) {
-    struct lk_sig *g = &lk_sigs[i];
+    const struct lk_sig *g = &lk_sigs[i];
     /* A debug page always carries a trace: one finding, the worse one. */
     if(done[g->rule] || (g->rule == R_TRACE && done[R_DEBUG]))
       continue;
     size_t mo, ml;
-    if(!rx_search_both(&g->rx, &g->also, b, n, &mo, &ml))
+    if(!rx_search_both(s->rx, &g->rx, &g->also, b, n, &mo, &ml))
       continue;
     done[g->rule] = 1;
     char title[160];
@@ -117,7 +118,7 @@ static void lk_judge(struct scan *s, struct probe *p)
   if(p->nfindings)
     return;
   size_t mo, ml;
-  if(rx_search(&ip_rx, b, n, 0, &mo, &ml)) {
+  if(rx_search(s->rx, &ip_rx, b, n, 0, &mo, &ml)) {
     char ip[48];
     snprintf(ip, sizeof(ip), "%.*s", (int)(ml < 40 ? ml : 40), b + mo);
     if(strcmp(ip, s->target.host) == 0)

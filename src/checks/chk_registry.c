@@ -23,3 +23,8 @@ const struct wd_rule *check_find_rule(const char *id)
   }
   return NULL;
 }
+
+size_t check_count(void)
+{
+  return ARRAY_LEN(check_registry) - 1;
+}

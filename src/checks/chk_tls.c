@@ -1,14 +1,16 @@
 /*
  * chk_tls.c - handshake-level TLS and mutual-TLS probes (rules mtls.*
- * and tls.*), run with OpenSSL directly (net_tls.h), once, from
- * plan_late, when the target is https.
+ * and tls.*), once, from plan_late, when the target is https, through
+ * the scan's TLS service (scan_tls_probe: OpenSSL handshakes to the
+ * target's host and port only, never around --proxy, within --max-time
+ * and SCAN_TLS_BUDGET_S).
  *
  * Why plan_late: phase 2 has drained, so the routes that the user's own
  * identity opens are known, and the mTLS probes can ask for the most
  * telling one (one that returned host data, else the root, else any
  * 2xx route). The probes run synchronously, to the target's host and
  * port only (the scope), one connection at a time, each step bounded by
- * TLS_STEP_MS, all of them by TLS_TOTAL_S (and --max-time): at most ten
+ * TLS_STEP_MS, all of them by SCAN_TLS_BUDGET_S (and --max-time): at most ten
  * handshakes per scan. With --proxy they are skipped (they would go
  * around it).
  *
@@ -30,8 +32,8 @@
  * Probes 5-7 present the user's certificate if the server asks.
  *
  * Findings that are about the connection, not a route, have method
- * "TLS" and the target URL as location; they are added with
- * findings_add() directly since scan_flag() wants a probe.
+ * "TLS" and the target URL as location; they are raised with
+ * scan_flag_at() since scan_flag() wants a probe.
  *
  * mtls.identity-not-mapped reuses the other checks: with --cert/--key
  * the whole scan runs as that identity, so a route that returns host
@@ -182,48 +184,6 @@ static const struct wd_rule tls_rules[] = {
   },
 };
 
-/* All probes of a scan end by this time (TLS_TOTAL_S after they start,
- * and never past the --max-time budget). File scope: a process runs one
- * scan at a time, and plan_late sets it before any probe. */
-#define TLS_TOTAL_S 20.0
-static double tls_deadline;
-
-/* tls_probe, unless the time for TLS probes is spent (then -1, r empty
- * and not connected). */
-static int tls_run(const struct tls_probe_opts *o, struct tls_result *r,
-                   char *err, size_t errlen)
-{
-  if(http_now() >= tls_deadline) {
-    memset(r, 0, sizeof(*r));
-    r->alert = -1;
-    snprintf(r->error, sizeof(r->error), "time for TLS probes spent");
-    snprintf(err, errlen, "time for TLS probes spent");
-    return -1;
-  }
-  return tls_probe(o, r, err, errlen);
-}
-
-/* A finding about the connection itself (no probe): method "TLS". */
-static void tls_flag(struct scan *s, int rule, int severity, const char *title,
-                     const char *method, const char *url, const char *evidence,
-                     const char *dedupe)
-{
-  char *ev = scan_mask(s, evidence);
-  char *u = scan_mask(s, url);
-  struct wd_finding_spec fs = {
-    .rule = &tls_rules[rule],
-    .severity = severity,
-    .title = title,
-    .evidence = ev,
-    .method = method,
-    .url = u,
-    .dedupe = dedupe,
-  };
-  findings_add(&s->findings, &fs);
-  free(ev);
-  free(u);
-}
-
 static int prefix_is(const char *s, const char *p)
 {
   return s && strncmp(s, p, strlen(p)) == 0;
@@ -263,9 +223,7 @@ static const char *tls_pick_route(struct scan *s, const char **url)
 
 static void tls_opts(struct scan *s, struct tls_probe_opts *o)
 {
-  memset(o, 0, sizeof(*o));
-  o->host = s->target.host;
-  o->port = s->target.port;
+  memset(o, 0, sizeof(*o)); /* host and port: the scan sets the target's */
   o->timeout_ms = TLS_STEP_MS;
   if(s->opts->http.connect_timeout_ms > 0 && s->opts->http.connect_timeout_ms < o->timeout_ms)
     o->timeout_ms = s->opts->http.connect_timeout_ms;
@@ -306,17 +264,17 @@ static void tls_server_cert(struct scan *s, const struct tls_result *r)
   tls_cert_not_after(c, na, sizeof(na));
   if(tls_cert_expired(c)) {
     snprintf(ev, sizeof(ev), "server certificate %s expired on %s", subj, na);
-    tls_flag(s, R_CEXPIRED, -1, NULL, "TLS", s->target_url, ev, NULL);
+    scan_flag_at(s, &tls_rules[R_CEXPIRED], -1, NULL, "TLS", s->target_url, ev, NULL);
   }
   if(tls_cert_self_signed(c, r->verify)) {
     snprintf(ev, sizeof(ev), "server certificate %s is its own issuer and is not trusted%s",
              subj, s->opts->http.cacert ? " by --cacert" : " by the system store");
-    tls_flag(s, R_CSELF, -1, NULL, "TLS", s->target_url, ev, NULL);
+    scan_flag_at(s, &tls_rules[R_CSELF], -1, NULL, "TLS", s->target_url, ev, NULL);
   }
   if(!tls_cert_matches_host(c, s->target.host)) {
     snprintf(ev, sizeof(ev), "server certificate %s does not cover '%s' (subjectAltName/CN)",
              subj, s->target.host);
-    tls_flag(s, R_CNAME, -1, NULL, "TLS", s->target_url, ev, NULL);
+    scan_flag_at(s, &tls_rules[R_CNAME], -1, NULL, "TLS", s->target_url, ev, NULL);
   }
 }
 
@@ -345,7 +303,7 @@ static void tls_forged(struct scan *s, const struct tls_result *none,
     o.path = path;
     struct tls_result r;
     char err[200];
-    int ran = tls_run(&o, &r, err, sizeof(err)) == 0;
+    int ran = scan_tls_probe(s, &o, &r, err, sizeof(err)) == 0;
     if(ran && r.connected)
       scan_ran(s, &tls_rules[f[i].rule]);
     if(ran && tls_data(&r) && r.cert_sent) {
@@ -354,7 +312,7 @@ static void tls_forged(struct scan *s, const struct tls_result *none,
       tls_outcome(&r, after, sizeof(after));
       snprintf(ev, sizeof(ev), "no client certificate -> %s; %s (%s, made by warden) -> %s",
                before, f[i].what, subj, after);
-      tls_flag(s, f[i].rule, -1, NULL, "GET", url, ev, NULL);
+      scan_flag_at(s, &tls_rules[f[i].rule], -1, NULL, "GET", url, ev, NULL);
     }
     tls_result_cleanup(&r);
     tls_identity_cleanup(&id);
@@ -377,7 +335,7 @@ static void tls_protocols(struct scan *s, const struct tls_identity *user, int h
     o.max_version = maxv[i];
     o.ciphers = "DEFAULT:@SECLEVEL=0";
     o.seclevel0 = 1;
-    int ran = tls_run(&o, &r, err, sizeof(err)) == 0;
+    int ran = scan_tls_probe(s, &o, &r, err, sizeof(err)) == 0;
     if(ran && r.connected)
       scan_ran(s, &tls_rules[R_OLDPROTO]);
     if(ran && r.handshake && !r.refused && r.version_num <= TLS1_1_VERSION) {
@@ -400,7 +358,7 @@ static void tls_protocols(struct scan *s, const struct tls_identity *user, int h
     char title[80];
     snprintf(title, sizeof(title), "%s accepted",
              old[0] && old[1] ? "TLS 1.0 and 1.1" : old[0] ? old[0] : "TLS 1.0");
-    tls_flag(s, R_OLDPROTO, -1, title, "TLS", s->target_url, ev, NULL);
+    scan_flag_at(s, &tls_rules[R_OLDPROTO], -1, title, "TLS", s->target_url, ev, NULL);
   }
 
   /* Broken suites: what this library can still offer of them. */
@@ -410,14 +368,14 @@ static void tls_protocols(struct scan *s, const struct tls_identity *user, int h
   o.max_version = TLS1_2_VERSION;
   o.ciphers = "eNULL:aNULL:3DES:RC4:EXP:DES:!PSK:!SRP:@SECLEVEL=0";
   o.seclevel0 = 1;
-  int wran = tls_run(&o, &r, err, sizeof(err)) == 0;
+  int wran = scan_tls_probe(s, &o, &r, err, sizeof(err)) == 0;
   if(wran && r.connected)
     scan_ran(s, &tls_rules[R_WEAK]);
   if(wran && r.handshake && !r.refused) {
     snprintf(ev, sizeof(ev), "%s handshake completed with %s", r.version, r.cipher);
     char title[120];
     snprintf(title, sizeof(title), "Weak TLS cipher suite accepted: %s", r.cipher);
-    tls_flag(s, R_WEAK, WD_SEV_HIGH, title, "TLS", s->target_url, ev, "broken");
+    scan_flag_at(s, &tls_rules[R_WEAK], WD_SEV_HIGH, title, "TLS", s->target_url, ev, "broken");
   }
   tls_result_cleanup(&r);
   if(has13)
@@ -428,7 +386,7 @@ static void tls_protocols(struct scan *s, const struct tls_identity *user, int h
   o.max_version = TLS1_2_VERSION;
   o.ciphers = "ECDHE+AESGCM:ECDHE+CHACHA20:DHE+AESGCM:DHE+CHACHA20:RSA+AESGCM:@SECLEVEL=0";
   o.seclevel0 = 1;
-  int aead = tls_run(&o, &r, err, sizeof(err)) == 0 && r.handshake && !r.refused;
+  int aead = scan_tls_probe(s, &o, &r, err, sizeof(err)) == 0 && r.handshake && !r.refused;
   int tried = r.connected;
   tls_result_cleanup(&r);
   if(aead || !tried)
@@ -439,10 +397,10 @@ static void tls_protocols(struct scan *s, const struct tls_identity *user, int h
   o.max_version = TLS1_2_VERSION;
   o.ciphers = "SHA1:!eNULL:!aNULL:!PSK:!SRP:@SECLEVEL=0";
   o.seclevel0 = 1;
-  if(tls_run(&o, &r, err, sizeof(err)) == 0 && r.handshake && !r.refused) {
+  if(scan_tls_probe(s, &o, &r, err, sizeof(err)) == 0 && r.handshake && !r.refused) {
     snprintf(ev, sizeof(ev), "no AEAD suite accepted in TLS 1.2 and no TLS 1.3; %s handshake completed with %s",
              r.version, r.cipher);
-    tls_flag(s, R_WEAK, WD_SEV_LOW, "Only CBC cipher suites with SHA-1 accepted (no AEAD)",
+    scan_flag_at(s, &tls_rules[R_WEAK], WD_SEV_LOW, "Only CBC cipher suites with SHA-1 accepted (no AEAD)",
              "TLS", s->target_url, ev, "cbc-sha1");
   }
   tls_result_cleanup(&r);
@@ -467,11 +425,12 @@ static void tls_identity_map(struct scan *s)
   snprintf(ev, sizeof(ev), "with the --cert identity, %s %s -> %s%s", first->method,
            first->url, first->rule->id,
            n > 1 ? " (and other host-data findings)" : "");
-  tls_flag(s, R_IDMAP, -1, NULL, first->method, first->url, ev, NULL);
+  scan_flag_at(s, &tls_rules[R_IDMAP], -1, NULL, first->method, first->url, ev, NULL);
 }
 
-static void tls_plan_late(struct scan *s)
+static void tls_plan_late(struct scan *s, void *st)
 {
+  (void)st;
   if(strcmp(s->target.scheme, "https") || http_engine_out_of_budget(s->eng))
     return;
   const struct scan_opts *so = s->opts;
@@ -480,9 +439,6 @@ static void tls_plan_late(struct scan *s)
     report_note(&s->rep, "TLS probes skipped: --proxy is set and they connect directly");
     return;
   }
-  tls_deadline = http_now() + TLS_TOTAL_S;
-  if(so->http.max_seconds > 0 && s->t0 + so->http.max_seconds < tls_deadline)
-    tls_deadline = s->t0 + so->http.max_seconds;
   struct tls_identity user, *up = NULL;
   char err[300];
   memset(&user, 0, sizeof(user));
@@ -500,7 +456,7 @@ static void tls_plan_late(struct scan *s)
   struct tls_result none;
   tls_opts(s, &o);
   o.path = path;
-  tls_run(&o, &none, err, sizeof(err));
+  scan_tls_probe(s, &o, &none, err, sizeof(err));
   if(!none.connected) {
     report_note(&s->rep, "TLS probes skipped: %s", none.error);
     goto out;
@@ -513,7 +469,7 @@ static void tls_plan_late(struct scan *s)
     struct tls_result r;
     o.id = up;
     o.path = NULL;
-    if(tls_run(&o, &r, err, sizeof(err)) == 0)
+    if(scan_tls_probe(s, &o, &r, err, sizeof(err)) == 0)
       tls_server_cert(s, &r);
     tls_result_cleanup(&r);
   }
@@ -525,7 +481,7 @@ static void tls_plan_late(struct scan *s)
       tls_outcome(&none, got, sizeof(got));
       snprintf(ev, sizeof(ev), "CertificateRequest in the handshake, no certificate sent, GET %s -> %s",
                path, got);
-      tls_flag(s, R_OPTIONAL, -1, NULL, "GET", url, ev, NULL);
+      scan_flag_at(s, &tls_rules[R_OPTIONAL], -1, NULL, "GET", url, ev, NULL);
     } else {
       tls_forged(s, &none, up, path, url);
     }

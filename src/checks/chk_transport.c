@@ -114,8 +114,9 @@ static void tr_cookies(struct scan *s, struct probe *p)
   }
 }
 
-static void tr_judge(struct scan *s, struct probe *p)
+static void tr_judge(struct scan *s, void *st, struct probe *p)
 {
+  (void)st;
   scan_ran(s, &tr_rules[R_COOKIE]);
   tr_cookies(s, p);
   if(p->x.status < 200 || p->x.status > 299 || scan_like_baseline(s, p))
@@ -138,8 +139,9 @@ static void tr_judge(struct scan *s, struct probe *p)
   }
 }
 
-static void tr_finish(struct scan *s)
+static void tr_finish(struct scan *s, void *st)
 {
+  (void)st;
   struct probe *r = s->root;
   if(!r || strcmp(s->target.scheme, "http") || !http_answered(&r->x))
     return;

@@ -71,10 +71,10 @@ static int file_route(const char *path)
 }
 
 /* Routes chosen for this scan; a probe's tag is an index here. */
-static struct {
+struct tv_state {
   char *route[TV_MAX_ROUTES];
   int n;
-} tv;
+};
 
 enum { T_PASSWD, T_ENVIRON };
 static const char *const targets[] = {"etc/passwd", "proc/self/environ"};
@@ -95,15 +95,15 @@ static char *tv_payload(int shape, int target)
   return buf_steal(&b);
 }
 
-static int tv_add_route(const char *route)
+static int tv_add_route(struct tv_state *tv, const char *route)
 {
-  for(int i = 0; i < tv.n; i++)
-    if(!strcmp(tv.route[i], route))
+  for(int i = 0; i < tv->n; i++)
+    if(!strcmp(tv->route[i], route))
       return -1;
-  if(tv.n >= TV_MAX_ROUTES)
+  if(tv->n >= TV_MAX_ROUTES)
     return -1;
-  tv.route[tv.n] = xstrdup(route);
-  return tv.n++;
+  tv->route[tv->n] = xstrdup(route);
+  return tv->n++;
 }
 
 static void tv_send(struct scan *s, const char *path, int tag)
@@ -158,8 +158,9 @@ static void tv_plan_query(struct scan *s, const char *path, const char *param, i
     }
 }
 
-static void tv_plan_late(struct scan *s)
+static void tv_plan_late(struct scan *s, void *st)
 {
+  struct tv_state *tv = st;
   memset(&tv, 0, sizeof(tv));
   for(size_t i = 0; s->have_spec && i < s->spec.n; i++) {
     const struct spec_op *op = &s->spec.ops[i];
@@ -168,7 +169,7 @@ static void tv_plan_late(struct scan *s)
     int tag = -1;
     for(size_t q = 0; q < op->nquery; q++)
       if(file_param(op->query[q])) {
-        if(tag < 0 && (tag = tv_add_route(op->path)) < 0)
+        if(tag < 0 && (tag = tv_add_route(tv, op->path)) < 0)
           break;
         char *base = xstrdup(op->path);
         for(char *c = base; *c; c++)
@@ -185,7 +186,7 @@ static void tv_plan_late(struct scan *s)
         snprintf(name, sizeof(name), "%.*s", e ? (int)(e - c - 1) : 0, c + 1);
         any = file_param(name);
       }
-      if(any && (tag = tv_add_route(op->path)) >= 0)
+      if(any && (tag = tv_add_route(tv, op->path)) >= 0)
         tv_plan_spec_path(s, op->path, tag);
     }
   }
@@ -200,15 +201,15 @@ static void tv_plan_late(struct scan *s)
     if(!slash || slash[1] == '\0')
       continue;
     char *route = xasprintf("%.*s/{file}", (int)(slash - p->path), p->path);
-    int tag = tv_add_route(route);
+    int tag = tv_add_route(tv, route);
     if(tag >= 0)
       tv_plan_spec_path(s, route, tag);
     free(route);
   }
 }
 
-static struct rx rx_passwd = RX_M("^root:[^:\\n]*:0:0:[^\\n]*$");
-static struct rx rx_passwd2 = RX_M("^[a-z_][a-z0-9_-]*:[^:\\n]*:\\d+:\\d+:[^\\n]*:/");
+static const struct rx rx_passwd = RX_M("^root:[^:\\n]*:0:0:[^\\n]*$");
+static const struct rx rx_passwd2 = RX_M("^[a-z_][a-z0-9_-]*:[^:\\n]*:\\d+:\\d+:[^\\n]*:/");
 
 /* Counts NAME=value entries of a NUL-separated block; 1 if PATH= is one. */
 static int tv_environ(const char *b, size_t n, int *vars)
@@ -232,16 +233,17 @@ static int tv_environ(const char *b, size_t n, int *vars)
   return path && count >= 2;
 }
 
-static void tv_judge(struct scan *s, struct probe *p)
+static void tv_judge(struct scan *s, void *st, struct probe *p)
 {
-  if(p->origin != &check_traversal || p->tag < 0 || p->tag >= tv.n ||
+  const struct tv_state *tv = st;
+  if(p->origin != &check_traversal || p->tag < 0 || p->tag >= tv->n ||
      !http_answered(&p->x) || p->x.body.len == 0)
     return;
   scan_ran(s, &tv_rules[0]);
   const char *b = buf_str(&p->x.body);
   size_t n = p->x.body.len, mo, ml, mo2, ml2;
   char ev[300];
-  if(rx_search(&rx_passwd, b, n, 0, &mo, &ml) && rx_search(&rx_passwd2, b, n, mo + ml, &mo2, &ml2)) {
+  if(rx_search(s->rx, &rx_passwd, b, n, 0, &mo, &ml) && rx_search(s->rx, &rx_passwd2, b, n, mo + ml, &mo2, &ml2)) {
     char *ex = str_excerpt(b, n, mo, ml < 100 ? ml : 100);
     snprintf(ev, sizeof(ev), "HTTP %ld, /etc/passwd contents: %s", p->x.status, ex);
     free(ex);
@@ -253,17 +255,17 @@ static void tv_judge(struct scan *s, struct probe *p)
     snprintf(ev, sizeof(ev), "HTTP %ld, /proc/self/environ contents: a NUL-separated block of %d variables, PATH= among them",
              p->x.status, vars);
   }
-  char *dd = xasprintf("traversal %s", tv.route[p->tag]);
+  char *dd = xasprintf("traversal %s", tv->route[p->tag]);
   scan_flag(s, p, &tv_rules[0], -1, NULL, ev, 0, 0, dd);
   free(dd);
 }
 
-static void tv_finish(struct scan *s)
+static void tv_cleanup(void *st)
 {
-  (void)s;
-  for(int i = 0; i < tv.n; i++)
-    free(tv.route[i]);
-  memset(&tv, 0, sizeof(tv));
+  struct tv_state *tv = st;
+  for(int i = 0; i < tv->n; i++)
+    free(tv->route[i]);
+  memset(tv, 0, sizeof(*tv));
 }
 
 const struct wd_check check_traversal = {
@@ -271,7 +273,8 @@ const struct wd_check check_traversal = {
   .summary = "Path traversal on file-serving routes (../ plain, encoded, double-encoded), judged by file content",
   .rules = tv_rules,
   .nrules = ARRAY_LEN(tv_rules),
+  .state_size = sizeof(struct tv_state),
+  .cleanup = tv_cleanup,
   .judge = tv_judge,
   .plan_late = tv_plan_late,
-  .finish = tv_finish,
 };

@@ -12,6 +12,7 @@
 #include "../core/core_alloc.h"
 #include "../core/core_str.h"
 #include "../correlate/corr.h"
+#include "../net/net_tls.h"
 #include "scan_rx.h"
 
 #define SCAN_MAX_PROBES 20000
@@ -269,7 +270,7 @@ void scan_add_secret(struct scan *s, const char *value)
 
 /* Secrets found in responses: each pattern's group 0 is masked, keeping
  * the name (KEY=) visible so the reader knows what leaked. */
-static struct rx mask_rx[] = {
+static const struct rx mask_rx[] = {
   RX("AKIA[0-9A-Z]{16}"),
   RX("eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]*"),
   RX_I("bearer\\s+[A-Za-z0-9._~+/-]{8,}=*"),
@@ -298,12 +299,14 @@ static void mask_range(struct buf *out, const char *m, size_t ml)
 
 char *scan_mask(const struct scan *s, const char *text)
 {
+  /* Without a scan (or before its checks begin), a cache for this call. */
+  struct rx_cache *rc = s && s->rx ? s->rx : rx_cache_new();
   char *cur = xstrdup(text);
   for(size_t r = 0; r < ARRAY_LEN(mask_rx); r++) {
     struct buf out;
     buf_init(&out, 0);
     size_t n = strlen(cur), pos = 0, mo, ml;
-    while(pos <= n && rx_search(&mask_rx[r], cur, n, pos, &mo, &ml) && ml) {
+    while(pos <= n && rx_search(rc, &mask_rx[r], cur, n, pos, &mo, &ml) && ml) {
       buf_append(&out, cur + pos, mo - pos);
       mask_range(&out, cur + mo, ml);
       pos = mo + ml;
@@ -312,6 +315,8 @@ char *scan_mask(const struct scan *s, const char *text)
     free(cur);
     cur = buf_steal(&out);
   }
+  if(!(s && s->rx))
+    rx_cache_free(rc);
   for(size_t i = 0; s && i < s->nsecrets; i++) {
     const char *sec = s->secrets[i];
     size_t sl = strlen(sec);
@@ -370,6 +375,28 @@ void scan_flag(struct scan *s, struct probe *p, const struct wd_rule *r,
 void scan_ran(struct scan *s, const struct wd_rule *r)
 {
   report_tested(&s->rep, r);
+}
+
+void scan_flag_at(struct scan *s, const struct wd_rule *r, int severity,
+                  const char *title, const char *method, const char *url,
+                  const char *evidence, const char *dedupe)
+{
+  char *ev = scan_mask(s, evidence);
+  char *u = url ? scan_mask(s, url) : NULL;
+  char *dd = dedupe ? scan_mask(s, dedupe) : NULL;
+  struct wd_finding_spec fs = {
+    .rule = r,
+    .severity = severity,
+    .title = title,
+    .evidence = ev,
+    .method = method,
+    .url = u,
+    .dedupe = dd,
+  };
+  findings_add(&s->findings, &fs);
+  free(ev);
+  free(u);
+  free(dd);
 }
 
 void scan_vote_framework(struct scan *s, const char *name, int strength)
@@ -479,11 +506,100 @@ static void scan_follow(struct scan *s, struct probe *p)
   }
 }
 
-static void scan_judge(struct scan *s, struct probe *p)
+/* ---- the checks ------------------------------------------------------ */
+
+void scan_checks_begin(struct scan *s)
 {
+  if(!s->rx)
+    s->rx = rx_cache_new();
+  if(s->check_state)
+    return;
+  size_t n = check_count();
+  s->check_state = xcalloc(n ? n : 1, sizeof(void *));
+  for(size_t i = 0; i < n; i++) {
+    const struct wd_check *c = check_registry[i];
+    if(c->state_size)
+      s->check_state[i] = xcalloc(1, c->state_size);
+    if(c->init)
+      c->init(s, s->check_state[i]);
+  }
+}
+
+static void scan_checks_end(struct scan *s)
+{
+  if(s->check_state) {
+    for(size_t i = 0; check_registry[i]; i++) {
+      if(check_registry[i]->cleanup)
+        check_registry[i]->cleanup(s->check_state[i]);
+      free(s->check_state[i]);
+    }
+    free(s->check_state);
+    s->check_state = NULL;
+  }
+  rx_cache_free(s->rx);
+  s->rx = NULL;
+}
+
+void scan_checks_plan(struct scan *s)
+{
+  scan_checks_begin(s);
+  for(size_t i = 0; check_registry[i]; i++)
+    if(check_registry[i]->plan)
+      check_registry[i]->plan(s, s->check_state[i]);
+}
+
+void scan_checks_judge(struct scan *s, struct probe *p)
+{
+  scan_checks_begin(s);
   for(size_t i = 0; check_registry[i]; i++)
     if(check_registry[i]->judge)
-      check_registry[i]->judge(s, p);
+      check_registry[i]->judge(s, s->check_state[i], p);
+}
+
+void scan_checks_plan_late(struct scan *s)
+{
+  scan_checks_begin(s);
+  for(size_t i = 0; check_registry[i]; i++)
+    if(check_registry[i]->plan_late)
+      check_registry[i]->plan_late(s, s->check_state[i]);
+}
+
+void scan_checks_finish(struct scan *s)
+{
+  scan_checks_begin(s);
+  for(size_t i = 0; check_registry[i]; i++)
+    if(check_registry[i]->finish)
+      check_registry[i]->finish(s, s->check_state[i]);
+}
+
+int scan_tls_probe(struct scan *s, struct tls_probe_opts *o, struct tls_result *r,
+                   char *err, size_t errlen)
+{
+  const char *why = NULL;
+  const struct http_opts *h = &s->opts->http;
+  if(h->proxy)
+    why = "TLS probes connect directly and --proxy is set";
+  else {
+    /* The first probe opens the window for all of them. */
+    if(s->tls_deadline == 0) {
+      s->tls_deadline = http_now() + SCAN_TLS_BUDGET_S;
+      if(h->max_seconds > 0 && s->t0 + h->max_seconds < s->tls_deadline)
+        s->tls_deadline = s->t0 + h->max_seconds;
+    }
+    if(http_now() >= s->tls_deadline)
+      why = "time for TLS probes spent";
+  }
+  if(why) {
+    memset(r, 0, sizeof(*r));
+    r->alert = -1;
+    snprintf(r->error, sizeof(r->error), "%s", why);
+    snprintf(err, errlen, "%s", why);
+    return -1;
+  }
+  /* The scope of a handshake: the target's own host and port. */
+  o->host = s->target.host;
+  o->port = s->target.port;
+  return tls_probe(o, r, err, errlen);
 }
 
 static void scan_on_done(struct http_exchange *x, void *ctx)
@@ -499,7 +615,7 @@ static void scan_on_done(struct http_exchange *x, void *ctx)
     if(p->flags & PROBE_SPECFIND)
       scan_found_spec(s, p);
     scan_follow(s, p);
-    scan_judge(s, p);
+    scan_checks_judge(s, p);
   }
   scan_progress(s, 0);
 }
@@ -675,6 +791,7 @@ int scan_run(struct scan *s, const struct scan_opts *o, char *err, size_t errlen
 {
   memset(s, 0, sizeof(*s));
   s->opts = o;
+  scan_checks_begin(s);
   findings_init(&s->findings);
   findings_init(&s->side_findings);
   corr_init(&s->corr);
@@ -752,26 +869,20 @@ int scan_run(struct scan *s, const struct scan_opts *o, char *err, size_t errlen
     scan_use_spec(s, &s->spec);
   if(!o->no_discovery && !s->have_spec)
     scan_queue_discovery(s);
-  for(size_t i = 0; check_registry[i]; i++)
-    if(check_registry[i]->plan)
-      check_registry[i]->plan(s);
+  scan_checks_plan(s);
   /* Phase-1 probes are judged now that the baseline is known. */
-  scan_judge(s, s->root);
+  scan_checks_judge(s, s->root);
   scan_follow(s, s->root);
   http_engine_run(s->eng);
 
   /* Phase 2b: what depends on phase 2's answers (forged tokens against
    * routes known to be protected, TLS probes). */
-  for(size_t i = 0; check_registry[i]; i++)
-    if(check_registry[i]->plan_late)
-      check_registry[i]->plan_late(s);
+  scan_checks_plan_late(s);
   http_engine_run(s->eng);
 
   /* Phase 3. */
   s->phase = 3;
-  for(size_t i = 0; check_registry[i]; i++)
-    if(check_registry[i]->finish)
-      check_registry[i]->finish(s);
+  scan_checks_finish(s);
   scan_progress(s, 1);
   scan_correlate(s);
   s->rep.requests = http_engine_sent(s->eng);
@@ -795,6 +906,7 @@ int scan_run(struct scan *s, const struct scan_opts *o, char *err, size_t errlen
 
 void scan_cleanup(struct scan *s)
 {
+  scan_checks_end(s);
   for(size_t i = 0; i < s->nprobes; i++)
     probe_free(s->probes[i]);
   free(s->probes);

@@ -23,6 +23,9 @@
 #include "scan_spec.h"
 
 struct wd_check;
+struct rx_cache;
+struct tls_probe_opts;
+struct tls_result;
 
 enum probe_flag {
   PROBE_BASELINE = 1 << 0,  /* random path: what "not found" looks like */
@@ -132,6 +135,9 @@ struct scan {
   int phase;
   char **secrets;         /* values that must never be printed */
   size_t nsecrets, capsecrets;
+  struct rx_cache *rx;    /* patterns compiled for this scan */
+  double tls_deadline;    /* end of the TLS probes' window, once opened */
+  void **check_state;     /* per check, in registry order (check.h) */
 };
 
 /* Runs a whole scan. Returns 0 when the scan ran (findings or not), 2 for
@@ -166,6 +172,26 @@ int scan_is_hit(const struct scan *s, const struct probe *p);
 /* 1 when p's response looks like the baseline "not found" answer. */
 int scan_like_baseline(const struct scan *s, const struct probe *p);
 
+/* The checks' callbacks, in registry order, each with its own state.
+ * scan_run calls them; they are public for harnesses that drive a scan
+ * by hand. scan_checks_begin allocates the states and the pattern cache
+ * (once; scan_cleanup releases them). */
+void scan_checks_begin(struct scan *s);
+void scan_checks_plan(struct scan *s);
+void scan_checks_judge(struct scan *s, struct probe *p);
+void scan_checks_plan_late(struct scan *s);
+void scan_checks_finish(struct scan *s);
+
+/* The TLS service: one handshake-level probe (net_tls.h) to the target's
+ * own host and port (o->host and o->port are set here, whatever the
+ * caller put there). Refused (-1, err says why, r marked not connected)
+ * when --proxy is set, since a direct connection would go around it, and
+ * once the probes' time is spent: SCAN_TLS_BUDGET_S from the first one,
+ * never past --max-time. Otherwise tls_probe's result. */
+#define SCAN_TLS_BUDGET_S 20.0
+int scan_tls_probe(struct scan *s, struct tls_probe_opts *o, struct tls_result *r,
+                   char *err, size_t errlen);
+
 /* Raises a finding on p. The evidence is the excerpt of the body around
  * [off, off+len), or text if given; either way it is masked. dedupe, if
  * given, merges the same leak seen on many routes into one finding. */
@@ -178,6 +204,11 @@ void scan_flag(struct scan *s, struct probe *p, const struct wd_rule *r,
  * that returns early (no token, no https, no file route) must not call
  * it. */
 void scan_ran(struct scan *s, const struct wd_rule *r);
+/* Raises a finding that belongs to no probe (the target as a whole, or
+ * a connection: method "TLS"). Evidence and URL are masked. */
+void scan_flag_at(struct scan *s, const struct wd_rule *r, int severity,
+                  const char *title, const char *method, const char *url,
+                  const char *evidence, const char *dedupe);
 /* Records a value that must be masked wherever it would be printed. */
 void scan_add_secret(struct scan *s, const char *value);
 /* Masks secrets in a fresh copy of text. */

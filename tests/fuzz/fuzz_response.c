@@ -150,9 +150,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   s.phase = 2;
   for(size_t i = 0; i < sizeof(spec_paths) / sizeof(spec_paths[0]); i++)
     scan_queue(&s, "GET", spec_paths[i], PROBE_SPECFIND, NULL, 0);
-  for(size_t i = 0; check_registry[i]; i++)
-    if(check_registry[i]->plan)
-      check_registry[i]->plan(&s);
+  scan_checks_plan(&s);
   struct probe *p = NULL;
   if(path[0]) {
     for(size_t i = 0; i < s.nprobes && !p; i++)
@@ -168,9 +166,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
   /* Phase 3. */
   s.phase = 3;
-  for(size_t i = 0; check_registry[i]; i++)
-    if(check_registry[i]->finish)
-      check_registry[i]->finish(&s);
+  scan_checks_finish(&s);
   report_finalize(&s.rep);
   char *json = NULL;
   size_t jl = 0;
