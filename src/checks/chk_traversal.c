@@ -161,7 +161,6 @@ static void tv_plan_query(struct scan *s, const char *path, const char *param, i
 static void tv_plan_late(struct scan *s, void *st)
 {
   struct tv_state *tv = st;
-  memset(&tv, 0, sizeof(tv));
   for(size_t i = 0; s->have_spec && i < s->spec.n; i++) {
     const struct spec_op *op = &s->spec.ops[i];
     if(strcmp(op->method, "GET"))
