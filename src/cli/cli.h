@@ -45,12 +45,24 @@ void cli_out_init(struct cli_out *o);
  * a bad value (message printed). */
 int cli_out_option(struct cli_out *o, int opt, const char *arg);
 /* Writes the report(s) and returns the exit code it implies (0 or 1), or
- * 2 if the output file cannot be written. */
+ * 2 if the report cannot be written (to -o or to stdout: full disk,
+ * closed stdout, EPIPE; every write is checked). */
 int cli_emit(const struct report *r, const struct cli_out *o);
+/* Writes the report to -o (and, with summary and without -q, the terminal
+ * summary to stdout) or to stdout. 0, or 2 with a message. */
+int cli_write_report(const struct report *r, const struct cli_out *o, int summary);
+/* Flushes stdout: rc if everything written to it arrived, else 2 and a
+ * message. Every command that prints to stdout ends through it. */
+int cli_stdout_done(int rc);
 /* Prints "warden: <what>" to stderr; for usage and configuration errors. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Parses a whole number in [lo, hi]; -1 and a message on failure. */
 int cli_parse_int(const char *opt, const char *arg, long lo, long hi, long *out);
+
+/* Installs the SIGINT/SIGTERM handler of a scan (cli_sig.c) and returns
+ * the flag it sets to the signal's number. */
+#include <signal.h>
+volatile sig_atomic_t *cli_stop_install(void);
 
 int cli_scan(int argc, char **argv);
 int cli_checks(int argc, char **argv);

@@ -35,5 +35,5 @@ int cli_checks(int argc, char **argv)
   printf("# correlation (scan, scan --iac, scan --inspect-report)\n");
   for(size_t i = 0; i < corr_nrules; i++)
     print_rule(&corr_rules[i]);
-  return EXIT_CLEAN;
+  return cli_stdout_done(EXIT_CLEAN);
 }

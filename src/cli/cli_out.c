@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../core/core_str.h"
@@ -90,25 +91,78 @@ static void cli_write(FILE *f, const struct report *r, const char *format,
     rep_write_term(f, r, color);
 }
 
-int cli_emit(const struct report *r, const struct cli_out *o)
+/* Flushes stdout; a write to it that failed at any point (disk full,
+ * closed, EPIPE) is an error with exit 2, said once. */
+int cli_stdout_done(int rc)
+{
+  int e = ferror(stdout) ? errno : 0; /* the reason of a failed write */
+  errno = 0;
+  int bad = fflush(stdout) != 0;
+  if(bad && errno)
+    e = errno;
+  if(ferror(stdout))
+    bad = 1;
+  if(!bad)
+    return rc;
+  cli_error("standard output: the report cannot be written: %s%s",
+            e ? strerror(e) : "write error",
+            e == EBADF ? " (is standard output closed?)" : "");
+  clearerr(stdout);
+  return EXIT_USAGE;
+}
+
+/* Writes the report to o->outfile; 0, or EXIT_USAGE with a message. A
+ * file left half-written is removed (only a regular file: never a device
+ * such as /dev/full). */
+static int cli_write_file(const struct report *r, const struct cli_out *o)
+{
+  FILE *f = fopen(o->outfile, "w");
+  if(!f) {
+    cli_error("%s: cannot write report: %s", o->outfile, strerror(errno));
+    return EXIT_USAGE;
+  }
+  errno = 0;
+  cli_write(f, r, o->format, 0);
+  int e = ferror(f) ? errno : 0; /* the first failed write's reason */
+  int bad = e != 0 || ferror(f);
+  errno = 0;
+  if(fflush(f) != 0) {
+    bad = 1;
+    if(!e)
+      e = errno;
+  }
+  errno = 0;
+  if(fclose(f) != 0 && !bad) {
+    bad = 1;
+    e = errno;
+  }
+  if(!bad)
+    return 0;
+  struct stat st;
+  int removed = stat(o->outfile, &st) == 0 && S_ISREG(st.st_mode) && unlink(o->outfile) == 0;
+  cli_error("%s: cannot write report: %s%s", o->outfile, e ? strerror(e) : "write error",
+            removed ? " (the partial file was removed)" : "");
+  return EXIT_USAGE;
+}
+
+int cli_write_report(const struct report *r, const struct cli_out *o, int summary)
 {
   if(o->outfile) {
-    FILE *f = fopen(o->outfile, "w");
-    if(!f) {
-      cli_error("%s: cannot write report: %s", o->outfile, strerror(errno));
+    if(cli_write_file(r, o))
       return EXIT_USAGE;
-    }
-    cli_write(f, r, o->format, 0);
-    if(fclose(f)) {
-      cli_error("%s: cannot write report: %s", o->outfile, strerror(errno));
-      return EXIT_USAGE;
-    }
-    if(!o->quiet)
+    if(summary && !o->quiet)
       rep_write_term(stdout, r, o->color);
   } else {
     cli_write(stdout, r, o->format, o->color);
   }
-  fflush(stdout);
+  return cli_stdout_done(0);
+}
+
+int cli_emit(const struct report *r, const struct cli_out *o)
+{
+  /* A report that could not be written is never success, nor a finding. */
+  if(cli_write_report(r, o, 1))
+    return EXIT_USAGE;
   int fail = 0;
   if(o->fail_on <= WD_SEV_CRITICAL &&
      findings_count_at_least(r->findings, (enum wd_severity)o->fail_on) > 0)

@@ -205,12 +205,7 @@ static int scan_fail_json(const struct cli_out *out, const char *url,
   r.requests = 0;
   report_note(&r, "%s", why);
   report_finalize(&r);
-  FILE *o = out->outfile ? fopen(out->outfile, "w") : stdout;
-  if(o) {
-    rep_write_json(o, &r);
-    if(o != stdout)
-      fclose(o);
-  }
+  cli_write_report(&r, out, 0); /* says so if it fails; the code stays */
   report_cleanup(&r);
   findings_cleanup(&f);
   return code;
@@ -409,6 +404,8 @@ int cli_scan(int argc, char **argv)
   so.iac_analyze = iac_analyze_paths;
   so.http.headers = headers;
   so.progress = !out.quiet && isatty(STDERR_FILENO);
+  /* From here on Ctrl-C or SIGTERM stops the scan and still reports. */
+  so.http.stop = cli_stop_install();
 
   struct scan s;
   char err[512] = "";
@@ -420,8 +417,12 @@ int cli_scan(int argc, char **argv)
     if(sr == 3)
       cli_error("%s", err);
     rc = cli_emit(&s.rep, &out);
-    if(sr == 3)
+    if(sr == 3 && rc != EXIT_USAGE)
       rc = EXIT_TARGET;
+    /* An interrupted scan is never a clean one: 128 + the signal, as a
+     * shell reports it, once the partial report is written. */
+    if(s.interrupted && rc != EXIT_USAGE)
+      rc = 128 + s.interrupted;
   }
   scan_cleanup(&s);
 done:

@@ -1,8 +1,12 @@
 /*
  * main.c - warden's entry point: dispatch to a subcommand.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -22,7 +26,35 @@ static const char usage[] =
   "--threshold), 2 usage or configuration error, 3 target could not be scanned.\n"
   "`warden COMMAND --help` for the options of a command.\n";
 
+/* A closed standard stream would hand its number to the next open(): the
+ * report file would then also receive error messages. Each closed one is
+ * reopened on /dev/null - stdout read-only, so that a report written to a
+ * closed stdout still fails (EBADF) and says so rather than vanish. */
+static void reserve_std_fds(void)
+{
+  for(int fd = 0; fd <= 2; fd++) {
+    if(fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+      continue;
+    int n = open("/dev/null", fd == 2 ? O_WRONLY : O_RDONLY);
+    if(n >= 0 && n != fd) {
+      dup2(n, fd);
+      close(n);
+    }
+  }
+}
+
+static int dispatch(int argc, char **argv);
+
 int main(int argc, char **argv)
+{
+  reserve_std_fds();
+  /* A reader that went away is a write error (EPIPE) to report, not a
+   * silent death by SIGPIPE. */
+  signal(SIGPIPE, SIG_IGN);
+  return cli_stdout_done(dispatch(argc, argv));
+}
+
+static int dispatch(int argc, char **argv)
 {
   if(argc < 2) {
     fputs(usage, stderr);

@@ -19,7 +19,8 @@ struct http_engine {
   double started;
   double next_slot;    /* rate limiter: earliest start of the next one */
   long sent;
-  int stopped;         /* budget spent */
+  int stopped;         /* budget spent, or stopped by a signal */
+  int signal;          /* the signal that stopped it, or 0 */
 };
 
 double http_now(void)
@@ -258,8 +259,8 @@ static void http_stop_queue(struct http_engine *e)
     struct http_exchange *x = e->qhead;
     e->qhead = x->next;
     x->outcome = HTTP_BUDGET;
-    snprintf(x->error, sizeof(x->error),
-             "scan budget spent before the request started");
+    snprintf(x->error, sizeof(x->error), "%s before the request started",
+             e->signal ? "scan interrupted" : "scan budget spent");
     x->done(x, x->ctx);
   }
   e->qtail = NULL;
@@ -271,8 +272,10 @@ long http_engine_run(struct http_engine *e)
   struct http_exchange **live = xcalloc((size_t)e->o.concurrency, sizeof(*live));
   while(e->qhead || e->inflight) {
     double now = http_now();
-    if(e->o.max_seconds > 0 && now - e->started >= e->o.max_seconds && !e->stopped) {
+    int sig = e->o.stop ? (int)*e->o.stop : 0;
+    if(((e->o.max_seconds > 0 && now - e->started >= e->o.max_seconds) || sig) && !e->stopped) {
       e->stopped = 1; /* callbacks below must not queue more */
+      e->signal = sig;
       for(int i = 0; i < e->o.concurrency; i++) {
         struct http_exchange *x = live[i];
         if(!x)
@@ -284,7 +287,8 @@ long http_engine_run(struct http_engine *e)
         e->inflight--;
         x->easy = NULL;
         x->outcome = HTTP_BUDGET;
-        snprintf(x->error, sizeof(x->error), "scan budget spent while waiting for the response");
+        snprintf(x->error, sizeof(x->error), "%s while waiting for the response",
+                 sig ? "scan interrupted" : "scan budget spent");
         x->done(x, x->ctx);
       }
       http_stop_queue(e);
@@ -365,6 +369,11 @@ long http_engine_run(struct http_engine *e)
 int http_engine_out_of_budget(const struct http_engine *e)
 {
   return e->stopped;
+}
+
+int http_engine_stop_signal(const struct http_engine *e)
+{
+  return e->signal;
 }
 
 long http_engine_sent(const struct http_engine *e)

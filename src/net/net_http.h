@@ -9,6 +9,7 @@
  */
 #ifndef WD_NET_HTTP_H
 #define WD_NET_HTTP_H
+#include <signal.h>
 #include <stddef.h>
 
 #include "../core/core_buf.h"
@@ -39,6 +40,9 @@ struct http_opts {
   const char *proxy;      /* NULL = none (environment proxies are ignored) */
   const struct curl_slist *headers; /* sent on every request; borrowed */
   const char *user_agent;
+  /* Set (to a signal number) by a signal handler to stop the run the way
+   * the budget does; NULL = none. Read between polls, never written. */
+  const volatile sig_atomic_t *stop;
 };
 
 #define HTTP_HEADERS_CAP (64 * 1024)
@@ -77,6 +81,8 @@ int http_engine_submit(struct http_engine *e, struct http_exchange *x,
  * rest complete with HTTP_BUDGET). Returns the number of requests sent. */
 long http_engine_run(struct http_engine *e);
 int http_engine_out_of_budget(const struct http_engine *e);
+/* The signal that stopped the run (see http_opts.stop), or 0. */
+int http_engine_stop_signal(const struct http_engine *e);
 long http_engine_sent(const struct http_engine *e);
 
 void http_exchange_init(struct http_exchange *x, const char *method,

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../core/core_alloc.h"
+#include "../core/core_str.h"
 
 void report_init(struct report *r, const char *kind, const char *target,
                  struct wd_findings *findings)
@@ -20,6 +21,7 @@ void report_cleanup(struct report *r)
   for(size_t i = 0; i < r->nnotes; i++)
     free(r->notes[i]);
   free(r->notes);
+  free(r->dropped_hashes);
   for(size_t i = 0; i < r->nfacts; i++) {
     free(r->fact_keys[i]);
     free(r->fact_vals[i]);
@@ -47,8 +49,17 @@ void report_note(struct report *r, const char *fmt, ...)
       free(s);
       return;
     }
-  if(r->nnotes >= 50) {
+  if(r->nnotes >= REPORT_MAX_NOTES) {
+    /* Past the cap: counted (once per distinct note) and said by
+     * report_finalize, never dropped silently. */
+    unsigned long long h = str_hash(s, strlen(s));
     free(s);
+    for(size_t i = 0; i < r->notes_dropped; i++)
+      if(r->dropped_hashes[i] == h)
+        return;
+    r->dropped_hashes = xgrow(r->dropped_hashes, &r->capdropped, r->notes_dropped + 1,
+                              sizeof(*r->dropped_hashes));
+    r->dropped_hashes[r->notes_dropped++] = h;
     return;
   }
   r->notes = xgrow(r->notes, &r->capnotes, r->nnotes + 1, sizeof(char *));
@@ -80,6 +91,17 @@ void report_tested_cat(struct report *r, enum wd_category c)
 
 void report_finalize(struct report *r)
 {
+  if(r->notes_dropped) {
+    /* One line past the cap, so the reader knows the list is not all. */
+    char *s = xasprintf("%zu further notes were left out (the report keeps %d)",
+                        r->notes_dropped, REPORT_MAX_NOTES);
+    r->notes = xgrow(r->notes, &r->capnotes, r->nnotes + 1, sizeof(char *));
+    r->notes[r->nnotes++] = s;
+    r->notes_dropped = 0;
+    free(r->dropped_hashes);
+    r->dropped_hashes = NULL;
+    r->capdropped = 0;
+  }
   findings_sort(r->findings);
   for(size_t i = 0; i < r->findings->n; i++) {
     struct wd_finding *x = &r->findings->v[i];

@@ -12,6 +12,7 @@
 #include "../model/model_score.h"
 
 #define WD_REPORT_SCHEMA "warden-report-1"
+#define REPORT_MAX_NOTES 50
 
 enum rep_status {
   REP_COMPLETE = 0, /* everything planned was done */
@@ -33,6 +34,9 @@ struct report {
   unsigned tested;
   char **notes;          /* what went wrong, one line each; owned */
   size_t nnotes, capnotes;
+  size_t notes_dropped;  /* distinct notes past REPORT_MAX_NOTES */
+  unsigned long long *dropped_hashes; /* their hashes, to count each once */
+  size_t capdropped;
   /* Free-form facts ("environment": "docker", ...); owned. */
   char **fact_keys, **fact_vals;
   size_t nfacts, capfacts;

@@ -1,5 +1,6 @@
 #include "scan.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,8 +105,10 @@ struct probe *scan_queue_as(struct scan *s, const char *method, const char *path
 {
   if(!method_allowed(method))
     return NULL;
-  if(s->nprobes >= SCAN_MAX_PROBES)
+  if(s->nprobes >= SCAN_MAX_PROBES) {
+    s->dropped++; /* said in the report: no silent cap */
     return NULL;
+  }
   char *url = url_resolve(s->target_url, path);
   if(!url)
     return NULL;
@@ -611,6 +614,8 @@ static void scan_on_done(struct http_exchange *x, void *ctx)
     scan_note_failure(s, p);
   if(!http_answered(&p->x) && p->x.outcome != HTTP_BUDGET)
     s->unanswered++;
+  if(p->x.outcome == HTTP_TRUNCATED)
+    s->truncated++;
   if(s->phase == 2 && http_answered(&p->x)) {
     if(p->flags & PROBE_SPECFIND)
       scan_found_spec(s, p);
@@ -673,6 +678,12 @@ static void scan_use_spec(struct scan *s, struct spec *sp)
     memset(sp, 0, sizeof(*sp));
   }
   s->have_spec = 1;
+  if(s->spec.skipped) {
+    s->rep.status = REP_PARTIAL;
+    report_note(&s->rep, "the spec has %zu operations; only the first %d are scanned (the "
+                "cap): %zu were not requested and the routes behind them not judged",
+                s->spec.n + s->spec.skipped, SPEC_MAX_OPS, s->spec.skipped);
+  }
   for(size_t i = 0; i < s->spec.n; i++)
     scan_queue_op(s, &s->spec.ops[i]);
 }
@@ -787,6 +798,24 @@ static void scan_correlate(struct scan *s)
   findings_take(&s->findings, &s->side_findings);
 }
 
+/* A SIGINT or SIGTERM (http_opts.stop) ends the scan as the budget does:
+ * status partial, and a note that says why. Returns the signal, or 0. */
+static int scan_note_stop(struct scan *s)
+{
+  int sig = http_engine_stop_signal(s->eng);
+  if(!sig && s->opts->http.stop)
+    sig = (int)*s->opts->http.stop;
+  if(!sig)
+    return 0;
+  if(s->rep.status == REP_COMPLETE)
+    s->rep.status = REP_PARTIAL;
+  s->interrupted = sig;
+  report_note(&s->rep, "interrupted by %s: requests in flight were cancelled and the rest "
+              "never sent; the report covers what was judged until then",
+              sig == SIGINT ? "SIGINT (Ctrl-C)" : sig == SIGTERM ? "SIGTERM" : "a signal");
+  return sig;
+}
+
 int scan_run(struct scan *s, const struct scan_opts *o, char *err, size_t errlen)
 {
   memset(s, 0, sizeof(*s));
@@ -851,6 +880,7 @@ int scan_run(struct scan *s, const struct scan_opts *o, char *err, size_t errlen
     else
       snprintf(err, errlen, "%s: cannot be scanned", s->target_url);
     report_note(&s->rep, "%s", err);
+    scan_note_stop(s);
     s->rep.requests = http_engine_sent(s->eng);
     s->rep.seconds = http_now() - s->t0;
     report_finalize(&s->rep);
@@ -887,13 +917,25 @@ int scan_run(struct scan *s, const struct scan_opts *o, char *err, size_t errlen
   scan_correlate(s);
   s->rep.requests = http_engine_sent(s->eng);
   s->rep.seconds = http_now() - s->t0;
+  if(s->dropped) {
+    s->rep.status = REP_PARTIAL;
+    report_note(&s->rep, "%zu requests were not sent: the scan stops queueing at %d requests "
+                "(the cap), so the routes behind them were not judged",
+                s->dropped, SCAN_MAX_PROBES);
+  }
+  if(s->truncated) {
+    /* What lies past the cap was never seen: a finding may hide there. */
+    s->rep.status = REP_PARTIAL;
+    report_note(&s->rep, "%zu response bodies were cut at the %zu-byte cap (--body-cap): "
+                "what follows the cut was not judged", s->truncated, o->http.body_cap);
+  }
   if(s->unanswered && s->rep.status == REP_COMPLETE) {
     /* Some routes were never judged: say so rather than look clean. */
     s->rep.status = REP_PARTIAL;
     report_note(&s->rep, "%zu of %zu requests got no answer: the routes behind them were not judged",
                 s->unanswered, s->completed);
   }
-  if(http_engine_out_of_budget(s->eng)) {
+  if(scan_note_stop(s) == 0 && http_engine_out_of_budget(s->eng)) {
     s->rep.status = REP_PARTIAL;
     report_note(&s->rep, "the --max-time budget (%.0f s) ran out: the scan is incomplete",
                 o->http.max_seconds);

@@ -131,6 +131,9 @@ struct scan {
   int fw_votes;           /* strength of the framework guess */
   size_t completed;
   size_t unanswered;      /* requests that got no HTTP answer at all */
+  int interrupted;        /* the signal that stopped the scan, or 0 */
+  size_t dropped;         /* requests not queued: SCAN_MAX_PROBES reached */
+  size_t truncated;       /* bodies cut at the body cap */
   double t0, last_progress;
   int phase;
   char **secrets;         /* values that must never be printed */

@@ -136,8 +136,10 @@ static int spec_walk(struct spec *sp, struct fy_node *root, const char *name,
       struct fy_node *op = fy_node_mapping_lookup_by_string(item, spec_methods[m], -1);
       if(!op || !fy_node_is_mapping(op))
         continue;
-      if(sp->n >= SPEC_MAX_OPS)
-        break;
+      if(sp->n >= SPEC_MAX_OPS) {
+        sp->skipped++; /* counted: the scan says so (no silent cap) */
+        continue;
+      }
       sp->ops = xgrow(sp->ops, &sp->cap, sp->n + 1, sizeof(*sp->ops));
       struct spec_op *o = &sp->ops[sp->n++];
       memset(o, 0, sizeof(*o));

@@ -21,6 +21,7 @@ struct spec_op {
 struct spec {
   struct spec_op *ops;
   size_t n, cap;
+  size_t skipped; /* operations past SPEC_MAX_OPS: read, not kept */
   char *title;
 };
 

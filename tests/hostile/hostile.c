@@ -11,6 +11,9 @@
  *   endless      200, chunked body that never ends
  *   drip         200 with a Content-Length, then one body byte a second
  *   drip-head    the status line and headers themselves, one byte a second
+ *   slow         "/" and warden's random baseline paths (/warden-..., /api/warden-...)
+ *                answer at once; every other path drips as "drip" does, so a
+ *                scan is busy in its phase 2 (for the Ctrl-C test)
  *   gzip         Content-Encoding: gzip that inflates to 1 GiB of zeros
  *   loop         302 / -> /loop?1 -> /loop?2 -> ... forever
  *   loop-self    302 to the very URL that was requested
@@ -212,7 +215,14 @@ static void serve(int fd)
     memcpy(chunk + h + 16384, "\r\n", 2);
     while(send_all(fd, chunk, (size_t)h + 16384 + 2) == 0)
       ;
-  } else if(!strcmp(mode, "drip")) {
+  } else if(!strcmp(mode, "slow") && (!strcmp(path, "/") || !strncmp(path, "/warden-", 8) ||
+                                       !strncmp(path, "/api/warden-", 12))) {
+    send_str(fd, !strcmp(path, "/") ?
+                 "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+                 "Content-Length: 2\r\nConnection: close\r\n\r\nok" :
+                 "HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\n"
+                 "Content-Length: 9\r\nConnection: close\r\n\r\nnot found");
+  } else if(!strcmp(mode, "drip") || !strcmp(mode, "slow")) {
     send_str(fd, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
                  "Content-Length: 100000\r\n\r\n");
     while(send_all(fd, "x", 1) == 0)
@@ -355,7 +365,7 @@ static void on_term(int sig)
 }
 
 static const char *const modes[] = {
-  "endless", "drip", "drip-head", "gzip", "loop", "loop-self", "redirect-out",
+  "endless", "drip", "slow", "drip-head", "gzip", "loop", "loop-self", "redirect-out",
   "bad-status", "no-colon", "long-header", "many-headers", "nul-header", "reset",
   "tls-garbage", "biglen", "bad-spec",
 };

@@ -287,6 +287,34 @@ static void report_json_is_valid_and_escaped(void **state)
   findings_cleanup(&f);
 }
 
+/* No silent cap on notes: past REPORT_MAX_NOTES, the distinct notes left
+ * out are counted (repeats once) and said in one last note. */
+static void report_notes_cap_is_said(void **state)
+{
+  (void)state;
+  struct wd_findings f;
+  findings_init(&f);
+  struct report r;
+  report_init(&r, "scan", "http://h/", &f);
+  for(int i = 0; i < REPORT_MAX_NOTES + 7; i++)
+    report_note(&r, "note %d", i);
+  report_note(&r, "note %d", REPORT_MAX_NOTES + 3); /* a repeat past the cap */
+  report_note(&r, "note %d", 0);                    /* a repeat within it */
+  assert_int_equal(r.nnotes, REPORT_MAX_NOTES);
+  report_finalize(&r);
+  assert_int_equal(r.nnotes, REPORT_MAX_NOTES + 1);
+  assert_string_equal(r.notes[REPORT_MAX_NOTES],
+                      "7 further notes were left out (the report keeps 50)");
+  report_cleanup(&r);
+  /* Within the cap: no such note. */
+  report_init(&r, "scan", "http://h/", &f);
+  report_note(&r, "one");
+  report_finalize(&r);
+  assert_int_equal(r.nnotes, 1);
+  report_cleanup(&r);
+  findings_cleanup(&f);
+}
+
 static void jw_nesting(void **state)
 {
   (void)state;
@@ -322,6 +350,7 @@ int main(void)
     cmocka_unit_test(score_info_rule_tests_nothing),
     cmocka_unit_test(score_grade_bands),
     cmocka_unit_test(report_json_is_valid_and_escaped),
+    cmocka_unit_test(report_notes_cap_is_said),
     cmocka_unit_test(jw_nesting),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
