@@ -237,14 +237,16 @@ static void au_finish(struct scan *s, void *st)
     if(m->ident != ID_MAIN || !m->var[ID_NONE])
       continue;
     struct probe *none = m->var[ID_NONE];
-    if(!au_refused(none))
+    /* Refused by status, or (400 JSON, login redirect or form, empty
+     * body) by comparison with the authenticated answer. */
+    if(!au_refused(none) && !(au_ok(s, m) && scan_refused(s, m, none, NULL, 0)))
       continue;
     char ev[240];
     if(m->var[ID_WRONG] && http_answered(&m->var[ID_WRONG]->x))
       scan_ran(s, &au_rules[R_WRONG]);
     if(plain && http_answered(&m->x))
       scan_ran(s, &au_rules[R_HTTP]);
-    if(au_ok(s, m->var[ID_WRONG])) {
+    if(au_ok(s, m->var[ID_WRONG]) && !scan_refused(s, m, m->var[ID_WRONG], NULL, 0)) {
       snprintf(ev, sizeof(ev), "no credential -> %ld, wrong credential -> %ld",
                none->x.status, m->var[ID_WRONG]->x.status);
       scan_flag(s, m->var[ID_WRONG], &au_rules[R_WRONG], -1, NULL, ev, 0, 0, NULL);
@@ -252,7 +254,7 @@ static void au_finish(struct scan *s, void *st)
     struct probe *qk = c->in_query ? m : m->var[ID_QUERYKEY];
     if(qk && http_answered(&qk->x))
       scan_ran(s, &au_rules[R_QUERY]);
-    if(au_ok(s, qk)) {
+    if(au_ok(s, qk) && !scan_refused(s, m, qk, NULL, 0)) {
       snprintf(ev, sizeof(ev), "no key -> %ld, key as ?%s=... -> %ld", none->x.status,
                c->name, qk->x.status);
       scan_flag(s, qk, &au_rules[R_QUERY], -1, NULL, ev, 0, 0, "query");

@@ -413,9 +413,11 @@ static void jt_plan_late(struct scan *s, void *st)
   }
 }
 
+/* A forged variant got in: a hit that is not a refusal judged against the
+ * real token's answer on the witness (scan_accepted). */
 static int jt_accepted(const struct scan *s, const struct probe *p)
 {
-  return http_answered(&p->x) && scan_is_hit(s, p);
+  return p->parent && scan_accepted(s, p->parent, p);
 }
 
 /* The rule that a forged or moved token judges, once its answer is in;

@@ -49,6 +49,8 @@ static const char scan_usage[] =
   "      --as2 KIND:VALUE      a second, low-privilege identity for authorization\n"
   "                            tests: bearer:TOKEN, api-key:VALUE, basic:USER:PASS, cookie:STR\n"
   "      --jwt-wordlist FILE   more secrets to try on an HS256/384/512 token (offline)\n"
+  "  -v, --verbose             debug lines on stderr (why each route was or was not\n"
+  "                            taken as a witness for the forged-credential tests)\n"
   "Correlation (attack chains across the sides of warden)\n"
   "      --iac PATH            also analyse these deployment files (repeatable)\n"
   "      --inspect-report FILE a JSON report of `warden inspect` from the container\n"
@@ -80,6 +82,7 @@ static const struct option scan_opts_long[] = {
   {"jwt-wordlist", required_argument, NULL, 2040},
   {"iac", required_argument, NULL, 2019},
   {"inspect-report", required_argument, NULL, 2020},
+  {"verbose", no_argument, NULL, 'v'},
   {"help", no_argument, NULL, 'h'},
   CLI_OUT_OPTIONS,
   {NULL, 0, NULL, 0},
@@ -231,7 +234,7 @@ int cli_scan(int argc, char **argv)
   char *end;
   int opt;
   optind = 1;
-  while((opt = getopt_long(argc, argv, "c:H:kf:o:qh", scan_opts_long, NULL)) != -1) {
+  while((opt = getopt_long(argc, argv, "c:H:kf:o:qvh", scan_opts_long, NULL)) != -1) {
     int r = cli_out_option(&out, opt, optarg);
     if(r < 0)
       goto done;
@@ -285,6 +288,7 @@ int cli_scan(int argc, char **argv)
       headers = curl_slist_append(headers, optarg);
       break;
     case 'k': so.http.insecure = 1; break;
+    case 'v': so.verbose = 1; break;
     case 2009:
       if(!file_readable("--cacert", optarg))
         goto done;
@@ -410,6 +414,8 @@ int cli_scan(int argc, char **argv)
   struct scan s;
   char err[512] = "";
   int sr = scan_run(&s, &so, err, sizeof(err));
+  for(size_t i = 0; i < s.rep.ndebug; i++)
+    fprintf(stderr, "warden: debug: %s\n", s.rep.debug[i]);
   if(sr == 2) {
     cli_error("%s", err);
     rc = scan_fail_json(&out, so.url, err, EXIT_USAGE);

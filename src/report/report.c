@@ -22,6 +22,9 @@ void report_cleanup(struct report *r)
     free(r->notes[i]);
   free(r->notes);
   free(r->dropped_hashes);
+  for(size_t i = 0; i < r->ndebug; i++)
+    free(r->debug[i]);
+  free(r->debug);
   for(size_t i = 0; i < r->nfacts; i++) {
     free(r->fact_keys[i]);
     free(r->fact_vals[i]);
@@ -64,6 +67,24 @@ void report_note(struct report *r, const char *fmt, ...)
   }
   r->notes = xgrow(r->notes, &r->capnotes, r->nnotes + 1, sizeof(char *));
   r->notes[r->nnotes++] = s;
+}
+
+void report_debug(struct report *r, const char *fmt, ...)
+{
+  if(r->ndebug >= REPORT_MAX_DEBUG)
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  if(n < 0)
+    return;
+  char *s = xmalloc((size_t)n + 1);
+  va_start(ap, fmt);
+  vsnprintf(s, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  r->debug = xgrow(r->debug, &r->capdebug, r->ndebug + 1, sizeof(char *));
+  r->debug[r->ndebug++] = s;
 }
 
 void report_fact(struct report *r, const char *key, const char *val)

@@ -40,6 +40,10 @@ struct report {
   /* Free-form facts ("environment": "docker", ...); owned. */
   char **fact_keys, **fact_vals;
   size_t nfacts, capfacts;
+  /* Debug lines (-v): why a route was judged as it was; owned. Not part
+   * of the written report; the CLI prints them to stderr. */
+  char **debug;
+  size_t ndebug, capdebug;
 };
 
 void report_init(struct report *r, const char *kind, const char *target,
@@ -47,6 +51,10 @@ void report_init(struct report *r, const char *kind, const char *target,
 void report_cleanup(struct report *r);
 void report_note(struct report *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* A debug line; at most REPORT_MAX_DEBUG are kept. */
+void report_debug(struct report *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+#define REPORT_MAX_DEBUG 2000
 void report_fact(struct report *r, const char *key, const char *val);
 /* Records that rule r ran (its probes were judged, its files read): its
  * category counts as tested. An info rule cannot lower a score, so it

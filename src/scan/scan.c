@@ -1,6 +1,7 @@
 #include "scan.h"
 
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,21 +181,6 @@ struct probe *scan_queue(struct scan *s, const char *method, const char *path,
   return scan_queue_as(s, method, path, flags, origin, tag, ID_MAIN, NULL, NULL);
 }
 
-struct probe *scan_next_witness(struct scan *s, size_t *it)
-{
-  while(*it < s->nprobes) {
-    struct probe *p = s->probes[(*it)++];
-    struct probe *none = p->var[ID_NONE];
-    if(p->ident != ID_MAIN || strcmp(p->x.method, "GET") || !none)
-      continue;
-    if(!http_answered(&none->x) || (none->x.status != 401 && none->x.status != 403))
-      continue;
-    if(scan_is_hit(s, p))
-      return p;
-  }
-  return NULL;
-}
-
 /* ---- baseline and soft 404 ------------------------------------------ */
 
 /* Hash of the body with every copy of the request path removed, since
@@ -220,7 +206,7 @@ static unsigned long long body_shape(const struct probe *p, size_t *len_out)
   return h;
 }
 
-static void baseline_record(struct scan *s, struct probe *p, int slot)
+void scan_baseline_record(struct scan *s, struct probe *p, int slot)
 {
   struct baseline *b = &s->base[slot];
   if(!http_answered(&p->x))
@@ -400,6 +386,26 @@ void scan_flag_at(struct scan *s, const struct wd_rule *r, int severity,
   free(ev);
   free(u);
   free(dd);
+}
+
+void scan_debug(struct scan *s, const char *fmt, ...)
+{
+  if(!s->opts->verbose)
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  if(n < 0)
+    return;
+  char *line = xmalloc((size_t)n + 1);
+  va_start(ap, fmt);
+  vsnprintf(line, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  char *m = scan_mask(s, line);
+  report_debug(&s->rep, "%s", m);
+  free(m);
+  free(line);
 }
 
 void scan_vote_framework(struct scan *s, const char *name, int strength)
@@ -887,9 +893,9 @@ int scan_run(struct scan *s, const struct scan_opts *o, char *err, size_t errlen
     return 3;
   }
   if(p1)
-    baseline_record(s, p1, 0);
+    scan_baseline_record(s, p1, 0);
   if(p2)
-    baseline_record(s, p2, 1);
+    scan_baseline_record(s, p2, 1);
 
   /* Phase 2: spec, discovery, checks; judged as they complete. */
   s->phase = 2;
@@ -907,6 +913,7 @@ int scan_run(struct scan *s, const struct scan_opts *o, char *err, size_t errlen
 
   /* Phase 2b: what depends on phase 2's answers (forged tokens against
    * routes known to be protected, TLS probes). */
+  scan_pick_witnesses(s);
   scan_checks_plan_late(s);
   http_engine_run(s->eng);
 

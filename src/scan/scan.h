@@ -73,6 +73,7 @@ struct probe {
   int redirects;
   int nfindings;       /* findings raised on this probe so far */
   int claimed;         /* an endpoint check explained this body */
+  int witness;         /* a witness route (scan_pick_witnesses) */
   enum probe_ident ident;
   struct curl_slist *hdrs;  /* request headers of this probe; owned */
   struct probe *var[ID__COUNT]; /* variants of this request, by identity */
@@ -97,6 +98,7 @@ struct scan_opts {
   struct cred cred;       /* main identity (kind CRED_NONE if none) */
   struct cred as2;        /* second identity for authorization tests */
   const char *jwt_wordlist; /* --jwt-wordlist FILE, or NULL */
+  int verbose;            /* -v: keep debug lines (report.debug) */
   /* Correlation: deployment files to analyse with the scan (--iac), and
    * a JSON report of `warden inspect` run inside the container. The iac
    * analyser is passed in so the scan library does not depend on it. */
@@ -162,11 +164,38 @@ struct probe *scan_queue_as(struct scan *s, const char *method, const char *path
                             unsigned flags, const struct wd_check *origin, int tag,
                             enum probe_ident ident, const char *header,
                             struct probe *of);
-/* Iterates the "witness" routes: GET requests that the main credential
- * opens (2xx, not a soft 404) and that no credential is refused on
- * (401/403). Forged-credential tests send their variants there. Start
- * with *it = 0; returns NULL at the end. Valid from plan_late on. */
+/* How an answer without the right credential refused (scan_refused). */
+enum refusal {
+  REF_NO = 0,         /* not a refusal */
+  REF_STATUS,         /* 400, 401, 403, 404 (and the token statuses) */
+  REF_LOGIN_REDIRECT, /* 3xx to a login page */
+  REF_JSON_ERROR,     /* 2xx with a small JSON error object */
+  REF_LOGIN_FORM,     /* 2xx with an HTML form asking for a password */
+  REF_EMPTY,          /* 2xx with an empty body */
+};
+/* Judges p, the request of authd sent with no (or a wrong, or forged)
+ * credential, against authd, the authenticated answer: a REF_ kind when
+ * p says "no", REF_NO when it does not (the same answer, other data, an
+ * error, or a 2xx that looks like the random-path page: a soft answer is
+ * never a refusal). why (may be NULL) gets a short reason either way. */
+int scan_refused(const struct scan *s, const struct probe *authd, const struct probe *p,
+                 char *why, size_t whylen);
+/* 1 when a forged variant p of the witness authd got in: a hit (2xx, not
+ * a soft 404) that is not a refusal judged against authd. */
+int scan_accepted(const struct scan *s, const struct probe *authd, const struct probe *p);
+/* Marks the witness routes (probe->witness): GET requests the main
+ * credential opens (a hit) where no credential is refused and a wrong
+ * one too (scan_refused). Called once before plan_late; with -v each
+ * candidate gets a debug line saying why it was taken or not. */
+void scan_pick_witnesses(struct scan *s);
+/* Iterates the witness routes. Forged-credential tests send their
+ * variants there. Start with *it = 0; returns NULL at the end. Valid
+ * from plan_late on. */
 struct probe *scan_next_witness(struct scan *s, size_t *it);
+/* A debug line (kept only with -v), masked like evidence. */
+void scan_debug(struct scan *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Records p's answer as the random-path baseline in slot 0 or 1. */
+void scan_baseline_record(struct scan *s, struct probe *p, int slot);
 /* 1 if the user gave a main credential. */
 int scan_has_cred(const struct scan *s);
 /* 1 when p is a real hit: 2xx, and not what the server says for any
