@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/core_alloc.h"
 #include "../core/core_str.h"
 #include "../scan/scan.h"
 #include "check.h"
@@ -101,6 +102,9 @@ extern const struct wd_check check_auth;
 
 /* Tags of this check's own probes: identity variants are 0. */
 #define AU_METHOD 1
+#define AU_QNAME 10 /* + index in au_qnames: the key under a common name */
+#define AU_MAX_QWITNESS 4
+#define AU_QNAMES_MAX 12
 
 static int au_needs_auth(const struct scan *s, const struct probe *p)
 {
@@ -224,6 +228,53 @@ static void au_judge(struct scan *s, void *st, struct probe *p)
   scan_flag(s, p, &au_rules[R_NOAUTH], -1, NULL, ev, 0, 0, NULL);
 }
 
+/* The query names tried for an API key: the common ones, then the
+ * header's own name in lower case (ID_QUERYKEY already tries it as
+ * given). Returns the count. */
+static size_t au_qnames(const struct cred *c, char lower[128], const char *out[AU_QNAMES_MAX])
+{
+  size_t n = 0;
+  for(size_t i = 0; scan_query_cred_names[i] && n < AU_QNAMES_MAX - 1; i++)
+    out[n++] = scan_query_cred_names[i];
+  snprintf(lower, 128, "%s", c->name ? c->name : "");
+  for(char *q = lower; *q; q++)
+    if(*q >= 'A' && *q <= 'Z')
+      *q = (char)(*q - 'A' + 'a');
+  int dup = !lower[0] || strcmp(lower, c->name ? c->name : "") == 0;
+  for(size_t i = 0; i < n && !dup; i++)
+    dup = strcmp(out[i], lower) == 0;
+  if(!dup)
+    out[n++] = lower;
+  return n;
+}
+
+/* On a few witness routes: the API key under common query names, with no
+ * header (a framework's KeyLookup "query:api_key", a legacy shim). */
+static void au_plan_late(struct scan *s)
+{
+  const struct cred *c = &s->opts->cred;
+  if(c->kind != CRED_APIKEY || c->in_query)
+    return;
+  char lower[128];
+  const char *names[AU_QNAMES_MAX];
+  size_t nn = au_qnames(c, lower, names);
+  size_t it = 0;
+  int nw = 0;
+  struct probe *w;
+  while((w = scan_next_witness(s, &it)) && nw < AU_MAX_QWITNESS) {
+    nw++;
+    for(size_t i = 0; i < nn; i++) {
+      char *u = xasprintf("%s%c%s=%s", w->base, strchr(w->base, '?') ? '&' : '?', names[i],
+                          c->value);
+      struct probe *q = scan_queue_as(s, "GET", u, PROBE_FOLLOWUP, &check_auth,
+                                      AU_QNAME + (int)i, ID_CUSTOM, NULL, NULL);
+      if(q)
+        q->parent = w;
+      free(u);
+    }
+  }
+}
+
 /* Across the identities of one request. */
 static void au_finish(struct scan *s, void *st)
 {
@@ -265,6 +316,21 @@ static void au_finish(struct scan *s, void *st)
       scan_flag(s, m, &au_rules[R_HTTP], -1, NULL, ev, 0, 0, "http");
     }
   }
+  /* The key under a common query name: the first name that worked. */
+  char lower[128];
+  const char *names[AU_QNAMES_MAX];
+  size_t nn = au_qnames(c, lower, names);
+  for(size_t i = 0; i < s->nprobes; i++) {
+    struct probe *q = s->probes[i];
+    if(q->origin != &check_auth || q->tag < AU_QNAME || q->tag >= AU_QNAME + (int)nn ||
+       !q->parent || (q->flags & PROBE_REDIRECT) || !scan_accepted(s, q->parent, q))
+      continue;
+    struct probe *none = q->parent->var[ID_NONE];
+    char ev[240];
+    snprintf(ev, sizeof(ev), "no key -> %ld; no header, key as ?%s=... -> %ld",
+             none ? none->x.status : 0, names[q->tag - AU_QNAME], q->x.status);
+    scan_flag(s, q, &au_rules[R_QUERY], -1, NULL, ev, 0, 0, "query");
+  }
 }
 
 const struct wd_check check_auth = {
@@ -273,5 +339,6 @@ const struct wd_check check_auth = {
   .rules = au_rules,
   .nrules = ARRAY_LEN(au_rules),
   .judge = au_judge,
+  .plan_late = au_plan_late,
   .finish = au_finish,
 };

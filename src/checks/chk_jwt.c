@@ -135,7 +135,7 @@ static const struct wd_rule jt_rules[] = {
     .id = "jwt.token-in-query", .severity = WD_SEV_MEDIUM,
     .category = WD_CAT_AUTH, .owasp = "API2:2023", .cwe = 598,
     .title = "Bearer token accepted in the query string",
-    .summary = "The token works as ?access_token= or ?token=, where logs, proxies and browser history keep it",
+    .summary = "The token works as a query parameter (?access_token=, ?token=, ?api_key= ...), where logs, proxies and browser history keep it",
     .remediation = "Read the token only from the Authorization header (echo-jwt: TokenLookup \"header:Authorization:Bearer \").",
   },
   [R_UNSIGNED] = {
@@ -158,7 +158,17 @@ static const struct wd_rule jt_rules[] = {
 extern const struct wd_check check_jwt;
 
 /* Tags of this check's probes: a jwt_forge kind, or one of these. */
-enum { TAG_QUERY_AT = 100, TAG_QUERY_T, TAG_BFLA };
+enum { TAG_BFLA = 90, TAG_QUERY = 100 /* + index in jt_qname */ };
+
+/* The query names the token is tried under: the common ones, then the
+ * header's own name in lower case. */
+static const char *jt_qname(int i)
+{
+  int n = 0;
+  while(scan_query_cred_names[n])
+    n++;
+  return i < n ? scan_query_cred_names[i] : i == n ? "authorization" : NULL;
+}
 
 /* Per scan: the decoded main token and the cracked secret. */
 struct jt_state {
@@ -399,11 +409,11 @@ static void jt_plan_late(struct scan *s, void *st)
           for(int k = JWT_FORGE_AUD; k <= JWT_FORGE_RESIGN; k++)
             jt_forge_on(s, jw, w, (enum jwt_forge)k);
       }
-      const char *names[2] = {"access_token", "token"};
-      for(int i = 0; i < 2; i++) {
-        char *u = xasprintf("%s%c%s=%s", w->base, strchr(w->base, '?') ? '&' : '?', names[i],
+      const char *name;
+      for(int i = 0; (name = jt_qname(i)); i++) {
+        char *u = xasprintf("%s%c%s=%s", w->base, strchr(w->base, '?') ? '&' : '?', name,
                             c->value);
-        scan_queue_as(s, "GET", u, PROBE_FOLLOWUP, &check_jwt, TAG_QUERY_AT + i, ID_CUSTOM,
+        scan_queue_as(s, "GET", u, PROBE_FOLLOWUP, &check_jwt, TAG_QUERY + i, ID_CUSTOM,
                       NULL, w);
         free(u);
       }
@@ -498,18 +508,17 @@ static void jt_finish(struct scan *s, void *st)
       dd = r->id;
       break;
     }
-    case TAG_QUERY_AT:
-    case TAG_QUERY_T:
-      snprintf(ev, sizeof(ev), "no credential -> %ld; no header, token as ?%s=... -> %ld", none,
-               p->tag == TAG_QUERY_AT ? "access_token" : "token", p->x.status);
-      scan_flag(s, p, &jt_rules[R_QUERY], -1, NULL, ev, 0, 0, "query");
-      continue;
     case TAG_BFLA:
       snprintf(ev, sizeof(ev), "admin route: no credential -> %ld, main identity -> %ld, --as2 identity -> %ld",
                none, w->x.status, p->x.status);
       scan_flag(s, p, &jt_rules[R_BFLA], -1, NULL, ev, 0, 0, NULL);
       continue;
     default:
+      if(p->tag >= TAG_QUERY && jt_qname(p->tag - TAG_QUERY)) {
+        snprintf(ev, sizeof(ev), "no credential -> %ld; no header, token as ?%s=... -> %ld", none,
+                 jt_qname(p->tag - TAG_QUERY), p->x.status);
+        scan_flag(s, p, &jt_rules[R_QUERY], -1, NULL, ev, 0, 0, "query");
+      }
       continue;
     }
     snprintf(ev, sizeof(ev), "no credential -> %ld; token forged (%s) -> %ld, as the real token (%ld)",

@@ -183,6 +183,9 @@ int scan_refused(const struct scan *s, const struct probe *authd, const struct p
 /* 1 when a forged variant p of the witness authd got in: a hit (2xx, not
  * a soft 404) that is not a refusal judged against authd. */
 int scan_accepted(const struct scan *s, const struct probe *authd, const struct probe *p);
+/* Query parameter names a key or token is commonly read from
+ * (NULL-terminated); checks add the header's own name in lower case. */
+extern const char *const scan_query_cred_names[];
 /* Marks the witness routes (probe->witness): GET requests the main
  * credential opens (a hit) where no credential is refused and a wrong
  * one too (scan_refused). Called once before plan_late; with -v each

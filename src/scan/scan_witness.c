@@ -157,6 +157,10 @@ int scan_refused(const struct scan *s, const struct probe *authd, const struct p
   return REF_NO;
 }
 
+const char *const scan_query_cred_names[] = {
+  "api_key", "apikey", "api-key", "key", "access_token", "token", "auth", NULL,
+};
+
 int scan_accepted(const struct scan *s, const struct probe *authd, const struct probe *p)
 {
   return p && scan_is_hit(s, p) && !scan_refused(s, authd, p, NULL, 0);

@@ -7,7 +7,7 @@
 #   labctl.sh status   print "<instance> <url>" for each running instance
 #
 # LAB_DIR defaults to <repo>/build/lab. Instances: <svc>-vuln (HTTP), <svc>-hard
-# (HTTPS + plain redirector) for echo chi fiber buffalo infra echojwt, plus echo-vuln-tls.
+# (HTTPS + plain redirector) for echo chi fiber buffalo infra echojwt echomw, plus echo-vuln-tls.
 # Mutual TLS (docs/auth.md): chimtls-vuln, chimtls-hard (HTTPS, client certificates
 # in $LAB_DIR/certs), nginx-mtls-optional, nginx-mtls-on (nginx under $LAB_DIR/nginx).
 set -eu
@@ -24,8 +24,10 @@ PYTHON=${LAB_PYTHON:-/usr/bin/python3}
 GO_SERVICES="echo chi fiber buffalo"
 GO_SERVICES="$GO_SERVICES echojwt"
 GO_SERVICES="$GO_SERVICES chimtls"
+GO_SERVICES="$GO_SERVICES echomw"
 SERVICES="echo chi fiber buffalo infra"
 SERVICES="$SERVICES echojwt"
+SERVICES="$SERVICES echomw"
 START_TIMEOUT=10
 
 die() { echo "labctl: $*" >&2; exit 1; }
@@ -146,6 +148,10 @@ start_instance() {
 	fi
 	if [ "$svc" = echojwt ]; then
 		cmd+=(-token-out "$RUN/$name.token" -token-as2-out "$RUN/$name.token-as2" -root "$RUN/$name-root")
+	fi
+	# echomw (Echo's own JWT and KeyAuth middleware) mints its tokens and key.
+	if [ "$svc" = echomw ]; then
+		cmd+=(-token-out "$RUN/$name.token" -token-as2-out "$RUN/$name.token-as2" -key-out "$RUN/$name.key")
 	fi
 	"${cmd[@]}" </dev/null >"$RUN/$name.log" 2>&1 &
 	echo $! >"$RUN/$name.pid"

@@ -1,0 +1,89 @@
+"""Echo's own authentication middleware (labstack/echo v4 middleware.JWT
+and middleware.KeyAuth, tests/lab/echomw): a request without a credential
+gets 400 {"message":"missing or malformed jwt"}, not 401. Refusal is judged
+by comparison, so those routes are witnesses and the forged-token tests
+run: the vulnerable configuration (alg none through a keyfunc that hands
+out a key for any alg, claims never validated, scope ignored, the API key
+also read from ?api_key=) is flagged with exact rule ids, the hardened
+twin with none. -v says why each route was or was not taken."""
+import os
+
+from harness import LAB, check, done, lab_url, rules, scan_json
+
+RUN = os.path.join(LAB, "run")
+
+
+def read(name):
+    with open(os.path.join(RUN, name)) as f:
+        return f.read().strip()
+
+
+def ran(doc):
+    return doc.get("status") == "complete" and doc.get("requests", 0) > 0
+
+
+# ---- vulnerable: bearer tokens --------------------------------------------
+url = lab_url("echomw-vuln")
+tok = read("echomw-vuln.token")
+tok2 = read("echomw-vuln.token-as2")
+rc, doc, err = scan_json(url, "-v", "--bearer", "@" + os.path.join(RUN, "echomw-vuln.token"),
+                         "--as2", "bearer:@" + os.path.join(RUN, "echomw-vuln.token-as2"))
+# alg none: the KeyAuth validator on /api/v2; aud/iss/exp: both groups
+# (Valid() returns nil on /api/v1, WithoutClaimsValidation on /api/v2), the
+# weak secret "changeme", the admin route without a scope check, the
+# credential taken over plain HTTP; the rest is the plain-HTTP lab.
+want = ["auth.credential-over-http", "bfla.scope-not-enforced", "fingerprint.framework",
+        "jwt.alg-none-accepted", "jwt.aud-not-verified", "jwt.exp-not-verified",
+        "jwt.iss-not-verified", "jwt.weak-secret", "transport.no-https", "transport.no-nosniff"]
+got = rules(doc)
+check("echomw-vuln (Echo middleware.JWT, 400 without a token): exact rule ids",
+      got == sorted(want),
+      "missing %s, unexpected %s" % (sorted(set(want) - set(got)), sorted(set(got) - set(want))))
+check("echomw-vuln: the scan ran", ran(doc), doc.get("status"))
+by = {}
+for f in doc["findings"]:
+    by.setdefault(f["rule"], []).append(f)
+check("alg none accepted on the KeyAuth group only",
+      [f["location"]["url"].endswith("/api/v2/account") for f in by.get("jwt.alg-none-accepted", [])] == [True],
+      [f["location"]["url"] for f in by.get("jwt.alg-none-accepted", [])])
+check("the evidence shows Echo's 400 refusal",
+      all("no credential -> 400" in f["evidence"] for f in by.get("jwt.alg-none-accepted", [])))
+check("-v: the 400 routes are witnesses, with the reason",
+      "witness: %s/api/v1/profile" % url in err and "HTTP 400, JSON error body" in err, err[-600:])
+check("-v: the key route is not a witness for a bearer token, and says why",
+      "witness? %s/api/k/summary: no: the credential gets HTTP 400" % url in err, err[-600:])
+check("tokens never printed", tok not in str(doc) + err and tok2 not in str(doc) + err)
+
+# Without -v, no debug lines.
+rc, doc, err = scan_json(url, "--bearer", tok)
+check("no debug lines without -v", "debug:" not in err and "jwt.alg-none-accepted" in rules(doc),
+      err[-300:])
+
+# ---- vulnerable: API key ---------------------------------------------------
+key = read("echomw-vuln.key")
+rc, doc, err = scan_json(url, "--api-key", "X-API-Key=" + key)
+want = ["auth.credential-over-http", "auth.key-in-query", "fingerprint.framework",
+        "transport.no-https", "transport.no-nosniff"]
+got = rules(doc)
+check("echomw-vuln (Echo middleware.KeyAuth) with the key: exact rule ids", got == sorted(want),
+      "missing %s, unexpected %s" % (sorted(set(want) - set(got)), sorted(set(got) - set(want))))
+kq = [f for f in doc["findings"] if f["rule"] == "auth.key-in-query"]
+check("key-in-query names the parameter that worked (api_key)",
+      kq and "?api_key=..." in kq[0]["evidence"] and "?api_key=" in kq[0]["location"]["url"],
+      [f["evidence"] for f in kq])
+check("the key is masked everywhere", key not in str(doc) and key not in err)
+
+# ---- hardened twin ----------------------------------------------------------
+hurl = lab_url("echomw-hard")
+htok = read("echomw-hard.token")
+rc, doc, err = scan_json(hurl, "-v", "--bearer", "@" + os.path.join(RUN, "echomw-hard.token"),
+                         "--as2", "bearer:@" + os.path.join(RUN, "echomw-hard.token-as2"))
+check("echomw-hard with its tokens: only the fingerprint", rules(doc) == ["fingerprint.framework"],
+      rules(doc))
+check("echomw-hard: the scan ran and the forged tokens were sent",
+      ran(doc) and "witness: %s/api/v2/account" % hurl in err, (doc.get("status"), err[-400:]))
+check("echomw-hard: exit 0", rc == 0, (rc, err[-300:]))
+rc, doc, err = scan_json(hurl, "--api-key", "X-API-Key=" + read("echomw-hard.key"))
+check("echomw-hard with its key: only the fingerprint",
+      rules(doc) == ["fingerprint.framework"] and ran(doc), rules(doc))
+done()

@@ -1,0 +1,248 @@
+// Lab service "echomw": Echo v4's OWN authentication middleware, as a
+// developer configures it, not a look-alike. Echo's middleware refuses a
+// request without a credential with 400 (middleware.JWT: {"message":
+// "missing or malformed jwt"}; middleware.KeyAuth: {"message":"missing key
+// in request header"}), and 401 only for a credential that does not verify.
+//
+// -mode vuln:
+//   - /api/v1 (middleware.JWTWithConfig, Echo's JWT middleware over
+//     dgrijalva/jwt-go): HS256 with the secret "changeme"; the Claims type's
+//     Valid() returns nil, so nothing in the payload is checked (exp, aud,
+//     iss); /api/v1/admin/stats ignores the scope claim.
+//   - /api/v2 (middleware.KeyAuthWithConfig reading "Authorization: Bearer",
+//     the documented way to plug one's own token check into Echo): the
+//     validator parses with golang-jwt v4, no claim validation, and a keyfunc
+//     that returns a key for any alg, the "none" marker included.
+//   - /api/k (middleware.KeyAuthWithConfig on X-API-Key): a Pre middleware
+//     copies ?api_key= into the header "for legacy clients".
+// -mode hard: the same middleware, configured right: a random secret,
+// claims whose Valid() requires exp, aud and iss, scope "admin" on the admin
+// route; the /api/v2 validator pins HS256 and checks the claims; no query
+// shim for keys.
+//
+// Tokens are minted at start (-token-out: scope "read write admin";
+// -token-as2-out: scope "read"), both HS256, an hour long, with aud and iss,
+// so the only offline finding on vuln is the weak secret. The API key is
+// written to -key-out. See docs/auth.md.
+package main
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"log"
+	"net/http"
+	"strings"
+	"time"
+
+	"warden.lab/labkit"
+
+	djwt "github.com/dgrijalva/jwt-go"
+	jwt "github.com/golang-jwt/jwt/v4"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+)
+
+var (
+	tokenOut    = flag.String("token-out", "", "write the main (admin) token here")
+	tokenAs2Out = flag.String("token-as2-out", "", "write the low-privilege token here")
+	keyOut      = flag.String("key-out", "", "write the API key here")
+)
+
+const (
+	vulnSecret = "changeme" // VULNERABLE [jwt.weak-secret]
+	audience   = "warden-lab"
+	issuer     = "https://auth.lab.invalid/"
+)
+
+const openAPI = `{
+  "openapi": "3.0.3",
+  "info": {"title": "warden lab: echomw", "version": "1.0.0"},
+  "paths": {
+    "/api/v1/profile": {"get": {"operationId": "profile", "responses": {"200": {"description": "the caller"}, "400": {"description": "no token"}, "401": {"description": "bad token"}}}},
+    "/api/v1/admin/stats": {"get": {"operationId": "adminStats", "responses": {"200": {"description": "stats"}, "403": {"description": "scope admin required"}}}},
+    "/api/v2/account": {"get": {"operationId": "account", "responses": {"200": {"description": "the account"}, "400": {"description": "no token"}}}},
+    "/api/k/summary": {"get": {"operationId": "summary", "security": [{"apiKey": []}], "responses": {"200": {"description": "summary"}, "400": {"description": "no key"}}}}
+  },
+  "components": {"securitySchemes": {
+    "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+    "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"}}},
+  "security": [{"bearerAuth": []}]
+}`
+
+// labClaims is what the tokens carry, read by Echo's JWT middleware.
+type labClaims struct {
+	djwt.StandardClaims
+	Scope string `json:"scope"`
+}
+
+// laxClaims: VULNERABLE [jwt.exp-not-verified, jwt.aud-not-verified,
+// jwt.iss-not-verified]: a Valid() that checks nothing (a custom claims type
+// written to "silence expiry errors in tests").
+type laxClaims struct{ labClaims }
+
+func (c *laxClaims) Valid() error { return nil }
+
+// strictClaims: exp, aud and iss required.
+type strictClaims struct{ labClaims }
+
+func (c *strictClaims) Valid() error {
+	now := time.Now().Unix()
+	if !c.VerifyExpiresAt(now, true) || !c.VerifyAudience(audience, true) || !c.VerifyIssuer(issuer, true) {
+		return errors.New("invalid claims")
+	}
+	return nil
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		log.Fatal(err)
+	}
+	return hex.EncodeToString(b)
+}
+
+func main() {
+	f := labkit.ParseFlags()
+	secret := []byte(vulnSecret)
+	apiKey := "lab-key-echomw-" + randomHex(8)
+	if f.Hard() {
+		secret = []byte(randomHex(32))
+	}
+	now := time.Now().Unix()
+	for _, t := range []struct {
+		path, sub, scope string
+	}{{*tokenOut, "alice", "read write admin"}, {*tokenAs2Out, "bob", "read"}} {
+		claims := jwt.MapClaims{"sub": t.sub, "scope": t.scope, "aud": audience, "iss": issuer,
+			"iat": now, "exp": now + 3600}
+		s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(secret)
+		if err != nil {
+			log.Fatal(err)
+		}
+		labkit.WriteAtomic(t.path, s+"\n")
+	}
+	labkit.WriteAtomic(*keyOut, apiKey+"\n")
+
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	if !f.Hard() {
+		// VULNERABLE [auth.key-in-query]: the key is also taken from ?api_key=.
+		e.Pre(func(next echo.HandlerFunc) echo.HandlerFunc {
+			return func(c echo.Context) error {
+				if k := c.QueryParam("api_key"); k != "" && c.Request().Header.Get("X-API-Key") == "" {
+					c.Request().Header.Set("X-API-Key", k)
+				}
+				return next(c)
+			}
+		})
+	}
+	e.GET("/openapi.json", func(c echo.Context) error {
+		return c.Blob(http.StatusOK, echo.MIMEApplicationJSONCharsetUTF8, []byte(openAPI))
+	})
+	getHead := []string{http.MethodGet, http.MethodHead}
+
+	// /api/v1: Echo's JWT middleware.
+	var claims djwt.Claims = &laxClaims{}
+	if f.Hard() {
+		claims = &strictClaims{}
+	}
+	v1 := e.Group("/api/v1", middleware.JWTWithConfig(middleware.JWTConfig{
+		SigningKey:    secret,
+		SigningMethod: middleware.AlgorithmHS256,
+		Claims:        claims,
+	}))
+	scopeOf := func(c echo.Context) (string, string) {
+		tok := c.Get("user").(*djwt.Token)
+		switch cl := tok.Claims.(type) {
+		case *laxClaims:
+			return cl.Subject, cl.Scope
+		case *strictClaims:
+			return cl.Subject, cl.Scope
+		}
+		return "", ""
+	}
+	v1.Match(getHead, "/profile", func(c echo.Context) error {
+		sub, scope := scopeOf(c)
+		return c.JSON(http.StatusOK, map[string]string{"sub": sub, "scope": scope, "plan": "gold"})
+	})
+	v1.Match(getHead, "/admin/stats", func(c echo.Context) error {
+		_, scope := scopeOf(c)
+		if f.Hard() && !hasWord(scope, "admin") {
+			return echo.NewHTTPError(http.StatusForbidden, "insufficient scope")
+		}
+		// VULNERABLE [bfla.scope-not-enforced] in vuln mode: no scope check.
+		return c.JSON(http.StatusOK, map[string]interface{}{"users": 3, "containers": 7, "action": "admin stats"})
+	})
+
+	// /api/v2: Echo's KeyAuth middleware with a bearer-token validator.
+	v2 := e.Group("/api/v2", middleware.KeyAuthWithConfig(middleware.KeyAuthConfig{
+		KeyLookup:  "header:" + echo.HeaderAuthorization,
+		AuthScheme: "Bearer",
+		Validator:  tokenValidator(f.Hard(), secret),
+	}))
+	v2.Match(getHead, "/account", func(c echo.Context) error {
+		cl := c.Get("claims").(jwt.MapClaims)
+		return c.JSON(http.StatusOK, map[string]interface{}{"sub": cl["sub"], "balance": 1250, "currency": "EUR"})
+	})
+
+	// /api/k: Echo's KeyAuth middleware on an API key header.
+	k := e.Group("/api/k", middleware.KeyAuthWithConfig(middleware.KeyAuthConfig{
+		KeyLookup: "header:X-API-Key",
+		Validator: func(key string, c echo.Context) (bool, error) {
+			return subtle.ConstantTimeCompare([]byte(key), []byte(apiKey)) == 1, nil
+		},
+	}))
+	k.Match(getHead, "/summary", func(c echo.Context) error {
+		return c.JSON(http.StatusOK, map[string]interface{}{"orders": 17, "revenue": 4200, "period": "2024-Q2"})
+	})
+	labkit.Serve(f, e)
+}
+
+// tokenValidator checks a bearer token for middleware.KeyAuth.
+func tokenValidator(hard bool, secret []byte) middleware.KeyAuthValidator {
+	if !hard {
+		// VULNERABLE [jwt.alg-none-accepted]: a keyfunc that hands out a key
+		// for whatever alg the token names, "none" included; and no claim
+		// validation [jwt.exp-not-verified, jwt.aud-not-verified, jwt.iss-not-verified].
+		parser := jwt.NewParser(jwt.WithoutClaimsValidation())
+		return func(key string, c echo.Context) (bool, error) {
+			tok, err := parser.Parse(key, func(t *jwt.Token) (interface{}, error) {
+				if t.Method == jwt.SigningMethodNone {
+					return jwt.UnsafeAllowNoneSignatureType, nil
+				}
+				return secret, nil
+			})
+			if err != nil || !tok.Valid {
+				return false, nil
+			}
+			c.Set("claims", tok.Claims.(jwt.MapClaims))
+			return true, nil
+		}
+	}
+	parser := jwt.NewParser(jwt.WithValidMethods([]string{"HS256"}))
+	return func(key string, c echo.Context) (bool, error) {
+		cl := jwt.MapClaims{}
+		tok, err := parser.ParseWithClaims(key, cl, func(t *jwt.Token) (interface{}, error) {
+			return secret, nil
+		})
+		now := time.Now().Unix()
+		if err != nil || !tok.Valid || !cl.VerifyAudience(audience, true) ||
+			!cl.VerifyIssuer(issuer, true) || !cl.VerifyExpiresAt(now, true) {
+			return false, nil
+		}
+		c.Set("claims", cl)
+		return true, nil
+	}
+}
+
+func hasWord(s, want string) bool {
+	for _, w := range strings.Fields(s) {
+		if w == want {
+			return true
+		}
+	}
+	return false
+}
