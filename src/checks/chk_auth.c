@@ -323,7 +323,11 @@ static void au_finish(struct scan *s, void *st)
   for(size_t i = 0; i < s->nprobes; i++) {
     struct probe *q = s->probes[i];
     if(q->origin != &check_auth || q->tag < AU_QNAME || q->tag >= AU_QNAME + (int)nn ||
-       !q->parent || (q->flags & PROBE_REDIRECT) || !scan_accepted(s, q->parent, q))
+       !q->parent || (q->flags & PROBE_REDIRECT))
+      continue;
+    if(http_answered(&q->x))
+      scan_ran(s, &au_rules[R_QUERY]);
+    if(!scan_accepted(s, q->parent, q))
       continue;
     struct probe *none = q->parent->var[ID_NONE];
     char ev[240];

@@ -450,10 +450,11 @@ static void jt_ran(struct scan *s, int tag, const struct probe *w,
     if(ok)
       rule = tag == JWT_FORGE_AUD ? R_AUD : tag == JWT_FORGE_ISS ? R_ISS : R_EXP;
     break;
-  case TAG_QUERY_AT:
-  case TAG_QUERY_T: rule = R_QUERY; break;
   case TAG_BFLA: rule = R_BFLA; break;
-  default: break;
+  default:
+    if(tag >= TAG_QUERY && jt_qname(tag - TAG_QUERY))
+      rule = R_QUERY;
+    break;
   }
   if(rule >= 0)
     scan_ran(s, &jt_rules[rule]);
