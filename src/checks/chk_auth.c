@@ -250,8 +250,9 @@ static size_t au_qnames(const struct cred *c, char lower[128], const char *out[A
 
 /* On a few witness routes: the API key under common query names, with no
  * header (a framework's KeyLookup "query:api_key", a legacy shim). */
-static void au_plan_late(struct scan *s)
+static void au_plan_late(struct scan *s, void *st)
 {
+  (void)st;
   const struct cred *c = &s->opts->cred;
   if(c->kind != CRED_APIKEY || c->in_query)
     return;

@@ -18,12 +18,15 @@
  *   1. no client certificate, GET route: did the server send a
  *      CertificateRequest; refused in the handshake, 4xx, or data?
  *      Also gives the server certificate (tls.cert-*).
- *   2-4. only if the server asked for a certificate and refused to give
- *      data without one: a certificate forged on the fly, self-signed
+ *   2-4. whenever the server asked for a certificate (whether or not it
+ *      answers without one): a certificate forged on the fly, self-signed
  *      (the subject copied from the user's --cert, if any, so a
  *      verifier that reads only the subject is fooled as well), then an
  *      expired one, then one whose extendedKeyUsage is serverAuth only.
- *      Each with GET route; 2xx means accepted.
+ *      Each with GET route; 2xx means accepted. What probes 1-2 saw names
+ *      the Go crypto/tls client-auth mode in evidence and remediation:
+ *      RequestClientCert, RequireAnyClientCert (or a VerifyPeerCertificate
+ *      returning nil), VerifyClientCertIfGiven, RequireAndVerifyClientCert.
  *   5. TLS 1.1 and below (security level 0); 6. NULL, anonymous, 3DES,
  *      RC4, EXPORT and single-DES suites in TLS <= 1.2, as far as this
  *      OpenSSL can offer them (Debian's 3.0 has no 3DES, RC4 or EXPORT
@@ -278,11 +281,53 @@ static void tls_server_cert(struct scan *s, const struct tls_result *r)
   }
 }
 
-/* Probes 2-4: forged certificates, only against a server that asked for
- * a certificate and gave nothing without one. */
-static void tls_forged(struct scan *s, const struct tls_result *none,
-                       const struct tls_identity *user, const char *path,
-                       const char *url)
+/* What the server did with a client: refused in the TLS layer (alert,
+ * reset), or completed the handshake (and then answered HTTP). */
+static int tls_layer_ok(const struct tls_result *r)
+{
+  return r->handshake && !r->refused;
+}
+
+/* The Go crypto/tls client-auth mode (or its equivalent elsewhere) that
+ * explains what the server did without a certificate and with a forged
+ * self-signed one, and what to do about it. */
+struct tls_mode {
+  const char *name;
+  const char *fix;
+};
+
+static struct tls_mode tls_client_mode(const struct tls_result *none, int forged_tls_ok)
+{
+  struct tls_mode m;
+  if(!tls_layer_ok(none) && forged_tls_ok) {
+    m.name = "tls.RequireAnyClientCert, or a VerifyPeerCertificate callback that returns nil "
+             "(a certificate is required, none is verified)";
+    m.fix = "use tls.RequireAndVerifyClientCert with ClientCAs set to your CA; a "
+            "VerifyPeerCertificate callback must check verifiedChains, not return nil";
+  } else if(tls_layer_ok(none) && forged_tls_ok) {
+    m.name = "tls.RequestClientCert (a certificate is asked for, neither required nor verified; "
+             "nginx: ssl_verify_client optional_no_ca)";
+    m.fix = "use tls.RequireAndVerifyClientCert with ClientCAs (nginx: ssl_verify_client on "
+            "with ssl_client_certificate)";
+  } else if(tls_layer_ok(none)) {
+    m.name = "tls.VerifyClientCertIfGiven (a certificate is verified when one is sent, but none "
+             "is required; nginx: ssl_verify_client optional)";
+    m.fix = "use tls.RequireAndVerifyClientCert, or refuse requests whose "
+            "r.TLS.VerifiedChains is empty";
+  } else {
+    m.name = "tls.RequireAndVerifyClientCert (a certificate from a trusted CA is required)";
+    m.fix = NULL;
+  }
+  return m;
+}
+
+/* Probes 2-4: forged certificates, whenever the server asked for one
+ * (whether or not it answers without one: a server that takes no
+ * certificate may still take any certificate, and then anyone can claim
+ * any subject). Then the findings, each naming the client-auth mode. */
+static void tls_client_auth(struct scan *s, const struct tls_result *none,
+                            const struct tls_identity *user, const char *path,
+                            const char *url)
 {
   static const struct { enum tls_forge kind; int rule; const char *what; } f[] = {
     {TLS_FORGE_SELF_SIGNED, R_ANY, "self-signed certificate from an unknown CA"},
@@ -291,11 +336,14 @@ static void tls_forged(struct scan *s, const struct tls_result *none,
   };
   char before[200];
   tls_outcome(none, before, sizeof(before));
+  int got[3] = {0, 0, 0}, tls_ok[3] = {0, 0, 0};
+  char after[3][200], subj[3][200];
   for(size_t i = 0; i < ARRAY_LEN(f); i++) {
+    after[i][0] = subj[i][0] = '\0';
     struct tls_identity id;
     if(tls_identity_forge(&id, f[i].kind, user ? user->cert : NULL)) {
       report_note(&s->rep, "TLS probes: could not forge a test certificate");
-      return;
+      break;
     }
     struct tls_probe_opts o;
     tls_opts(s, &o);
@@ -306,16 +354,33 @@ static void tls_forged(struct scan *s, const struct tls_result *none,
     int ran = scan_tls_probe(s, &o, &r, err, sizeof(err)) == 0;
     if(ran && r.connected)
       scan_ran(s, &tls_rules[f[i].rule]);
-    if(ran && tls_data(&r) && r.cert_sent) {
-      char subj[200], after[200], ev[700];
-      tls_name_oneline(X509_get_subject_name(id.cert), subj, sizeof(subj));
-      tls_outcome(&r, after, sizeof(after));
-      snprintf(ev, sizeof(ev), "no client certificate -> %s; %s (%s, made by warden) -> %s",
-               before, f[i].what, subj, after);
-      scan_flag_at(s, &tls_rules[f[i].rule], -1, NULL, "GET", url, ev, NULL);
+    if(ran && r.cert_sent) {
+      tls_ok[i] = tls_layer_ok(&r);
+      got[i] = tls_data(&r);
+      tls_name_oneline(X509_get_subject_name(id.cert), subj[i], sizeof(subj[i]));
+      tls_outcome(&r, after[i], sizeof(after[i]));
     }
     tls_result_cleanup(&r);
     tls_identity_cleanup(&id);
+  }
+  struct tls_mode m = tls_client_mode(none, tls_ok[0]);
+  scan_debug(s, "TLS client authentication: no certificate -> %s; forged self-signed -> %s; "
+             "behaves like Go %s", before, after[0][0] ? after[0] : "not sent", m.name);
+  char ev[900];
+  if(none->handshake)
+    scan_ran(s, &tls_rules[R_OPTIONAL]);
+  if(tls_data(none)) {
+    snprintf(ev, sizeof(ev), "CertificateRequest in the handshake, no certificate sent, GET %s -> %s; "
+             "behaves like Go %s; fix: %s", path, before, m.name, m.fix ? m.fix : "-");
+    scan_flag_at(s, &tls_rules[R_OPTIONAL], -1, NULL, "GET", url, ev, NULL);
+  }
+  for(size_t i = 0; i < ARRAY_LEN(f); i++) {
+    if(!got[i])
+      continue;
+    snprintf(ev, sizeof(ev), "no client certificate -> %s; %s (%s, made by warden) -> %s; "
+             "behaves like Go %s; fix: %s", before, f[i].what, subj[i], after[i], m.name,
+             m.fix ? m.fix : "-");
+    scan_flag_at(s, &tls_rules[f[i].rule], -1, NULL, "GET", url, ev, NULL);
   }
 }
 
@@ -474,17 +539,7 @@ static void tls_plan_late(struct scan *s, void *st)
     tls_result_cleanup(&r);
   }
   if(none.cert_requested) {
-    if(none.handshake)
-      scan_ran(s, &tls_rules[R_OPTIONAL]);
-    if(tls_data(&none)) {
-      char got[200], ev[400];
-      tls_outcome(&none, got, sizeof(got));
-      snprintf(ev, sizeof(ev), "CertificateRequest in the handshake, no certificate sent, GET %s -> %s",
-               path, got);
-      scan_flag_at(s, &tls_rules[R_OPTIONAL], -1, NULL, "GET", url, ev, NULL);
-    } else {
-      tls_forged(s, &none, up, path, url);
-    }
+    tls_client_auth(s, &none, up, path, url);
     if(up) {
       scan_ran(s, &tls_rules[R_IDMAP]);
       tls_identity_map(s);

@@ -31,8 +31,21 @@ EXPECT = {
                      "tls.old-protocol", "tls.weak-cipher"],
     # RequireAndVerifyClientCert + lab CA + subject allowlist, TLS 1.2+, AEAD.
     "chimtls-hard": [],
-    # ssl_verify_client optional_no_ca: data without a certificate.
-    "nginx-mtls-optional": ["mtls.optional-client-cert"],
+    # ssl_verify_client optional_no_ca: data without a certificate, and a
+    # self-signed one from an unknown CA taken (the forged ones are always
+    # sent when the server asks for a certificate); optional_no_ca forgives
+    # only the CA errors, so expiry and key usage still get 400.
+    "nginx-mtls-optional": ["mtls.any-cert-accepted", "mtls.optional-client-cert"],
+    # One Go crypto/tls client-auth mode each, no app-level check (chimtls
+    # -client-auth MODE): what the mode itself lets through.
+    "chimtls-request": ["mtls.any-cert-accepted", "mtls.expired-cert-accepted",
+                        "mtls.no-eku-accepted", "mtls.optional-client-cert"],
+    "chimtls-requireany": ["mtls.any-cert-accepted", "mtls.expired-cert-accepted",
+                           "mtls.no-eku-accepted"],
+    "chimtls-callback": ["mtls.any-cert-accepted", "mtls.expired-cert-accepted",
+                         "mtls.no-eku-accepted"],
+    "chimtls-ifgiven": ["mtls.optional-client-cert"],
+    "chimtls-requireverify": [],
     # ssl_verify_client on: HTTP 400 without a valid certificate.
     "nginx-mtls-on": [],
 }
@@ -45,10 +58,25 @@ for inst, want in EXPECT.items():
           "missing %s, unexpected %s" % (sorted(set(want) - set(got)), sorted(set(got) - set(want))))
     check(inst + ": status complete", doc.get("status") == "complete", (rc, err, doc.get("notes")))
     check(inst + ": exit %d" % (1 if want else 0), rc == (1 if want else 0), "rc=%d %s" % (rc, err))
-    if inst.startswith("chimtls"):
+    if inst in ("chimtls-vuln", "chimtls-hard"):
         host = "container.command-output" in rules(doc)
         check(inst + ": admin route " + ("returns docker ps" if want else "closed to CN=warden-client"),
               host == bool(want), rules(doc))
+
+# Evidence and remediation name the client-auth mode the server behaves like.
+MODES = {"chimtls-request": ("mtls.any-cert-accepted", "tls.RequestClientCert"),
+         "chimtls-requireany": ("mtls.any-cert-accepted", "tls.RequireAnyClientCert"),
+         "chimtls-callback": ("mtls.any-cert-accepted", "VerifyPeerCertificate callback that returns nil"),
+         "chimtls-ifgiven": ("mtls.optional-client-cert", "tls.VerifyClientCertIfGiven"),
+         "nginx-mtls-optional": ("mtls.optional-client-cert", "optional_no_ca")}
+for inst, (rule, mode) in MODES.items():
+    rc, doc, err = scan_json(lab_url(inst), *CLIENT)
+    ev = [f["evidence"] for f in doc.get("findings", []) if f["rule"] == rule]
+    check(inst + ": evidence names " + mode, ev and mode in ev[0] and "fix: " in ev[0], ev)
+rc, doc, err = scan_json(lab_url("chimtls-requireverify"), "-v", *CLIENT)
+check("chimtls-requireverify: -v names RequireAndVerifyClientCert, nothing flagged",
+      "tls.RequireAndVerifyClientCert" in err and tls_rules(doc) == [] and
+      doc.get("status") == "complete", (tls_rules(doc), err[-400:]))
 
 # The critical finding sits on the route that returns host data, and the
 # correlation ties the two together.

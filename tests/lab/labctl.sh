@@ -125,9 +125,10 @@ cmd_stop() {
 	rm -f "$RUN"/*.pid "$RUN"/*.url "$RUN"/*.tmp.*
 }
 
-# start_instance NAME SERVICE MODE TLS(0|1)
+# start_instance NAME SERVICE MODE TLS(0|1) [EXTRA ARGS...]
 start_instance() {
 	local name=$1 svc=$2 mode=$3 tls=$4
+	shift 4
 	local -a cmd
 	if [ "$svc" = infra ]; then
 		cmd=("$PYTHON" "$LAB_SRC/infra/app.py")
@@ -153,6 +154,7 @@ start_instance() {
 	if [ "$svc" = echomw ]; then
 		cmd+=(-token-out "$RUN/$name.token" -token-as2-out "$RUN/$name.token-as2" -key-out "$RUN/$name.key")
 	fi
+	cmd+=("$@")
 	"${cmd[@]}" </dev/null >"$RUN/$name.log" 2>&1 &
 	echo $! >"$RUN/$name.pid"
 }
@@ -243,6 +245,12 @@ cmd_start() {
 	instances="$instances echo-vuln-tls"
 	start_instance chimtls-vuln chimtls vuln 1
 	start_instance chimtls-hard chimtls hard 1
+	# One instance per Go crypto/tls client-auth mode (docs/auth.md).
+	local m
+	for m in request requireany ifgiven requireverify callback; do
+		start_instance "chimtls-$m" chimtls hard 1 -client-auth "$m"
+		instances="$instances chimtls-$m"
+	done
 	start_nginx nginx-mtls-optional "ssl_verify_client optional_no_ca;"
 	start_nginx nginx-mtls-on "ssl_verify_client on; ssl_client_certificate $CERTS/ca.pem; ssl_verify_depth 2;"
 	instances="$instances chimtls-vuln chimtls-hard nginx-mtls-optional nginx-mtls-on"

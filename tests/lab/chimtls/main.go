@@ -19,6 +19,16 @@
 //     (CN=warden-client, CN=warden-admin); TLS 1.2+ with AEAD suites only.
 //   - the admin route answers only CN=warden-admin; others get 403.
 //
+// -client-auth MODE (with -mode hard's TLS versions and suites, no app-level
+// certificate check, the admin route for CN=warden-admin only) serves one Go
+// crypto/tls client-auth mode as it is, so each can be told apart:
+//   request        tls.RequestClientCert: asked for, not required, not verified
+//   requireany     tls.RequireAnyClientCert: required, not verified
+//   ifgiven        tls.VerifyClientCertIfGiven with ClientCAs: verified if sent
+//   requireverify  tls.RequireAndVerifyClientCert with ClientCAs
+//   callback       tls.RequireAndVerifyClientCert's usual "fix" gone wrong:
+//                  RequireAnyClientCert and a VerifyPeerCertificate returning nil
+//
 // Both modes send nosniff and HSTS, so that the findings on the vulnerable
 // instance are the mTLS ones. Flags: the lab's common ones (-addr,
 // -addr-file, -mode, -tls-cert, -tls-key; see ../CONTRACT.md) plus
@@ -105,7 +115,7 @@ func requireCert(next http.Handler) http.Handler {
 	})
 }
 
-func router(hard bool) http.Handler {
+func router(hard, appCheck bool) http.Handler {
 	r := chi.NewRouter()
 	r.Use(func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -114,7 +124,9 @@ func router(hard bool) http.Handler {
 			next.ServeHTTP(w, r)
 		})
 	})
-	r.Use(requireCert)
+	if appCheck {
+		r.Use(requireCert)
+	}
 	r.Get("/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 200, map[string]string{"service": "chimtls", "docs": "/openapi.json"})
 	})
@@ -142,6 +154,18 @@ func router(hard bool) http.Handler {
 	return r
 }
 
+func loadPool(file string) *x509.CertPool {
+	pem, err := os.ReadFile(file)
+	if err != nil {
+		log.Fatalf("-client-ca: %v", err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		log.Fatalf("-client-ca %s: no certificate", file)
+	}
+	return pool
+}
+
 func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "listen address (port 0 = ephemeral)")
 	addrFile := flag.String("addr-file", "", "write the bound URL to this file once listening")
@@ -149,12 +173,14 @@ func main() {
 	certFile := flag.String("tls-cert", "", "server certificate (PEM)")
 	keyFile := flag.String("tls-key", "", "server key (PEM)")
 	clientCA := flag.String("client-ca", "", "CA that signs client certificates (PEM)")
+	clientAuth := flag.String("client-auth", "", "request|requireany|ifgiven|requireverify|callback: one crypto/tls mode as it is")
 	flag.String("redirect-addr-file", "", "ignored (no plain-HTTP listener)")
 	flag.Parse()
 	hard := *mode == "hard"
 	if *mode != "vuln" && !hard {
 		log.Fatalf("-mode must be vuln or hard, got %q", *mode)
 	}
+	appCheck := *clientAuth == "" // the app's own "a certificate came" check
 	if *certFile == "" || *keyFile == "" {
 		log.Fatal("-tls-cert and -tls-key are required")
 	}
@@ -163,7 +189,27 @@ func main() {
 		log.Fatalf("loading TLS key pair: %v", err)
 	}
 	cfg := &tls.Config{Certificates: []tls.Certificate{cert}}
-	if hard {
+	if *clientAuth != "" {
+		hard = true
+		cfg.MinVersion = tls.VersionTLS12
+		switch *clientAuth {
+		case "request":
+			cfg.ClientAuth = tls.RequestClientCert
+		case "requireany":
+			cfg.ClientAuth = tls.RequireAnyClientCert
+		case "ifgiven":
+			cfg.ClientAuth = tls.VerifyClientCertIfGiven
+			cfg.ClientCAs = loadPool(*clientCA)
+		case "requireverify":
+			cfg.ClientAuth = tls.RequireAndVerifyClientCert
+			cfg.ClientCAs = loadPool(*clientCA)
+		case "callback":
+			cfg.ClientAuth = tls.RequireAnyClientCert
+			cfg.VerifyPeerCertificate = verifyClientCert
+		default:
+			log.Fatalf("-client-auth %q: not one of request, requireany, ifgiven, requireverify, callback", *clientAuth)
+		}
+	} else if hard {
 		pem, err := os.ReadFile(*clientCA)
 		if err != nil {
 			log.Fatalf("-client-ca: %v", err)
@@ -207,9 +253,9 @@ func main() {
 			log.Fatal(err)
 		}
 	}
-	srv := &http.Server{Handler: router(hard), TLSConfig: cfg, ReadHeaderTimeout: 10 * time.Second,
+	srv := &http.Server{Handler: router(hard, appCheck), TLSConfig: cfg, ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog: log.New(os.Stderr, "", log.LstdFlags)}
-	if !hard {
+	if *mode == "vuln" && *clientAuth == "" {
 		// HTTP/2 needs an AES-GCM suite, which the CBC-only list lacks.
 		srv.TLSNextProto = map[string]func(*http.Server, *tls.Conn, http.Handler){}
 	}
