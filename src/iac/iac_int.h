@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "../yaml/yaml_tree.h"
 #include "iac.h"
 
 /* Indexes into iac_rules[]; the table uses them as designators. */
@@ -78,65 +79,7 @@ enum iac_rule {
   R__COUNT
 };
 
-/* ---- YAML tree (iac_yaml.c) -------------------------------------------- */
-
-enum ykind { Y_SCALAR, Y_SEQ, Y_MAP, Y_ALIAS };
-
-/* A node of one document. Aliases are kept as links to the anchored node
- * (never copied), so a "billion laughs" file stays as small as its text;
- * whoever walks them pays into the document's budget. An anchor is only
- * registered once its node is complete, so the graph has no cycles. */
-struct ynode {
-  unsigned char kind;
-  unsigned char quoted; /* scalar written in quotes: never a bool/null */
-  int line, col;        /* 1-based */
-  size_t n;             /* scalar length, items, or key/value pairs */
-  union {
-    char *s;                /* scalar, NUL-terminated */
-    struct ynode **items;   /* seq: n items; map: 2n (key, value) */
-    struct ynode *target;   /* alias */
-  } u;
-};
-
-struct ydoc {
-  struct ynode *root;
-  long budget; /* alias and merge steps left; < 0 once exhausted */
-  int exhausted;
-};
-
-/* Streams the documents of a YAML text. Limits: nesting depth, nodes per
- * document; an exceeded limit is an error like a syntax error. */
-struct yloader;
-struct yloader *yl_new(const char *data, size_t len);
-void yl_free(struct yloader *l);
-/* Returns 1 with the next document in doc (valid until the next call), 0
- * at the end of the stream, -1 on error (message "line:col: what" in err). */
-int yl_next(struct yloader *l, struct ydoc *doc, char *err, size_t errlen);
-
-/* Follows aliases (costs budget). NULL stays NULL. */
-const struct ynode *y_deref(struct ydoc *d, const struct ynode *n);
-/* Mapping lookup by key, following aliases and merge keys (<<). */
-const struct ynode *y_get(struct ydoc *d, const struct ynode *map, const char *key);
-/* Walks a path of keys separated by '.'. */
-const struct ynode *y_path(struct ydoc *d, const struct ynode *map, const char *path);
-/* The scalar string, or NULL if n is not a scalar (after deref). */
-const char *y_str(struct ydoc *d, const struct ynode *n);
-/* 1 true, 0 false, -1 absent or not a boolean (YAML 1.1 spellings). */
-int y_bool(struct ydoc *d, const struct ynode *n);
-/* Integer value in *v; returns 0, or -1 if not an integer. */
-int y_int(struct ydoc *d, const struct ynode *n, long long *v);
-/* Sequence length after deref (0 if not a sequence) and item i. */
-size_t y_len(struct ydoc *d, const struct ynode *n);
-const struct ynode *y_item(struct ydoc *d, const struct ynode *seq, size_t i);
-/* The effective pairs of a mapping: its own keys, then the keys merged
- * in with << that it does not override. Returns the count; *out is a
- * heap array the caller frees (NULL when 0). */
-struct ypair {
-  const struct ynode *k, *v;
-};
-size_t y_pairs(struct ydoc *d, const struct ynode *map, struct ypair **out);
-int y_is_map(struct ydoc *d, const struct ynode *n);
-int y_is_seq(struct ydoc *d, const struct ynode *n);
+/* The YAML tree: src/yaml/yaml_tree.h. */
 
 /* ---- run context (iac_run.c) ------------------------------------------- */
 
