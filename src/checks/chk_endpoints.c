@@ -1,229 +1,141 @@
 /*
- * chk_endpoints.c - runtime and debug endpoints answering on the target:
- * the Docker Engine API, kubelet, etcd, the Kubernetes API, Go pprof and
- * expvar, Prometheus metrics, Spring actuator, .env files.
+ * chk_endpoints.c - exposed services and debug endpoints, as described by
+ * the signature catalogue (signatures/NAME.yaml, src/sig): the Docker and
+ * Podman APIs, kubelet, etcd, Prometheus, actuator, .env files, Jupyter,
+ * and the rest.
  *
- * Each signature is a path plus a pattern that only the real thing
- * produces; a hit must also differ from the random-path baseline, so a
- * server that answers 200 to everything is never flagged.
+ * plan requests every signature's paths without credentials (exposure
+ * means "answers to anyone"). judge runs on every answered probe,
+ * whoever queued it (a spec route, a redirect, another check), so a
+ * --spec that lists /metrics never hides the finding. A hit must also
+ * differ from the random-path baseline, so a server that answers 200 to
+ * everything is never flagged. One finding per rule, however many of its
+ * paths answered; the count says how many.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/core_alloc.h"
 #include "../core/core_str.h"
 #include "../scan/scan.h"
-#include "../scan/scan_rx.h"
 #include "check.h"
 
-enum {
-  R_DOCKER, R_KUBELET, R_ETCD, R_K8S, R_PPROF, R_EXPVAR, R_METRICS,
-  R_ACTUATOR, R_DOTENV,
-};
-
-static const struct wd_fix fix_pprof[] = {
-  {"echo", "Do not mount net/http/pprof on the public Echo instance: serve it from a second echo.New() bound to 127.0.0.1, or drop the echo.WrapHandler(pprof...) routes in production builds."},
-  {"chi", "Remove r.Mount(\"/debug\", middleware.Profiler()) from the public router, or mount it on a separate http.Server listening on 127.0.0.1 only."},
-  {"fiber", "Remove app.Use(pprof.New()) from production, or guard it with a Next function that only allows requests from loopback."},
-  {"buffalo", "Do not register net/http/pprof handlers on the Buffalo app; expose profiling on a loopback-only listener."},
-  {NULL, NULL},
-};
-
-static const struct wd_fix fix_expvar[] = {
-  {"echo", "Remove the e.GET(\"/debug/vars\", echo.WrapHandler(expvar.Handler())) route, or serve it from a loopback-only Echo instance."},
-  {"chi", "Do not mount expvar.Handler() (or middleware.Profiler, which includes /debug/vars) on the public chi router."},
-  {NULL, NULL},
-};
-
-static const struct wd_fix fix_docker[] = {
-  {"fiber", "Do not proxy the Docker socket through Fiber (no proxy.Forward to unix:///var/run/docker.sock); remove the socket mount from the container and use a narrow, authenticated service for the few operations you need."},
-  {"echo", "Remove the handlers that talk to the Docker daemon, or put them behind authentication that maps each caller to the operations it may run; never mount /var/run/docker.sock into an internet-facing container."},
-  {NULL, NULL},
-};
-
-static const struct wd_rule ep_rules[] = {
-  [R_DOCKER] = {
-    .id = "endpoint.docker-api",
-    .severity = WD_SEV_CRITICAL,
-    .category = WD_CAT_CONTAINER,
-    .owasp = "API8:2023",
-    .cwe = 306,
-    .title = "Docker Engine API exposed without authentication",
-    .summary = "The Docker Engine API (/_ping, /version, /containers/json ...) answers on the target: root on the host",
-    .remediation = "Never expose the Docker socket or the Engine API: remove -v /var/run/docker.sock mounts and tcp://0.0.0.0:2375 listeners; if remote access is required use TLS client authentication (tlsverify) on a private network.",
-    .fixes = fix_docker,
-  },
-  [R_KUBELET] = {
-    .id = "endpoint.kubelet",
-    .severity = WD_SEV_CRITICAL,
-    .category = WD_CAT_CONTAINER,
-    .owasp = "API8:2023",
-    .cwe = 306,
-    .title = "Kubelet API answers without authentication",
-    .summary = "Kubelet /pods or /runningpods/ readable: pod specs, secrets in env, and often exec on the node",
-    .remediation = "Set the kubelet to --anonymous-auth=false and --authorization-mode=Webhook, and firewall ports 10250/10255 from everything but the control plane.",
-  },
-  [R_ETCD] = {
-    .id = "endpoint.etcd",
-    .severity = WD_SEV_CRITICAL,
-    .category = WD_CAT_CONTAINER,
-    .owasp = "API8:2023",
-    .cwe = 306,
-    .title = "etcd answers without client authentication",
-    .summary = "etcd /version or /v2/keys readable: the cluster's whole state, including Secrets",
-    .remediation = "Run etcd with --client-cert-auth=true and --trusted-ca-file, listen on private addresses only, and enable encryption at rest for Secrets.",
-  },
-  [R_K8S] = {
-    .id = "endpoint.k8s-api",
-    .severity = WD_SEV_HIGH,
-    .category = WD_CAT_CONTAINER,
-    .owasp = "API8:2023",
-    .cwe = 306,
-    .title = "Kubernetes API readable anonymously",
-    .summary = "The Kubernetes API server answers resource lists to anonymous requests",
-    .remediation = "Start the API server with --anonymous-auth=false (or bind system:anonymous to nothing) and review ClusterRoleBindings that name system:unauthenticated.",
-  },
-  [R_PPROF] = {
-    .id = "endpoint.pprof",
-    .severity = WD_SEV_HIGH,
-    .category = WD_CAT_MISCONFIG,
-    .owasp = "API8:2023",
-    .cwe = 215,
-    .title = "Go pprof profiler exposed",
-    .summary = "/debug/pprof/ answers: heap, goroutine stacks, command line; CPU profiles are a denial of service",
-    .remediation = "Serve net/http/pprof only on a loopback or admin-only listener, never on the public router.",
-    .fixes = fix_pprof,
-  },
-  [R_EXPVAR] = {
-    .id = "endpoint.expvar",
-    .severity = WD_SEV_MEDIUM,
-    .category = WD_CAT_MISCONFIG,
-    .owasp = "API8:2023",
-    .cwe = 215,
-    .title = "Go expvar variables exposed",
-    .summary = "/debug/vars answers: command line (often with flags and secrets) and memory statistics",
-    .remediation = "Do not register expvar's handler on the public mux (importing expvar registers /debug/vars on http.DefaultServeMux).",
-    .fixes = fix_expvar,
-  },
-  [R_METRICS] = {
-    .id = "endpoint.metrics",
-    .severity = WD_SEV_LOW,
-    .category = WD_CAT_MISCONFIG,
-    .owasp = "API9:2023",
-    .cwe = 200,
-    .title = "Prometheus metrics exposed",
-    .summary = "/metrics answers publicly: versions, routes, internal names and load",
-    .remediation = "Expose /metrics on a separate port reachable by the scraper only, or require authentication for it.",
-  },
-  [R_ACTUATOR] = {
-    .id = "endpoint.actuator",
-    .severity = WD_SEV_HIGH,
-    .category = WD_CAT_MISCONFIG,
-    .owasp = "API8:2023",
-    .cwe = 215,
-    .title = "Spring Boot actuator exposed",
-    .summary = "/actuator/env or /actuator/heapdump answers: configuration, credentials, memory",
-    .remediation = "Set management.endpoints.web.exposure.include=health,info and move the management port behind authentication (management.server.port on a private interface).",
-  },
-  [R_DOTENV] = {
-    .id = "endpoint.dotenv",
-    .severity = WD_SEV_CRITICAL,
-    .category = WD_CAT_DATA,
-    .owasp = "API8:2023",
-    .cwe = 538,
-    .title = "Environment file served over HTTP",
-    .summary = "A .env file is downloadable: database passwords, signing keys, cloud credentials",
-    .remediation = "Keep .env files out of the web root and the image (add them to .dockerignore), and rotate every secret it held.",
-  },
-};
-
-struct ep_sig {
-  const char *path;
-  int rule;
-  const char *what;  /* evidence label */
-  struct rx rx;      /* must match the body */
-  const char *header; /* or: this header must be present */
-};
-
-/* (?s) lookaheads: both tokens anywhere, in any order. */
-static const struct ep_sig ep_sigs[] = {
-  {"/_ping", R_DOCKER, "Docker /_ping with Api-Version header", RX("^OK"), "Api-Version"},
-  {"/version", R_DOCKER, "Docker Engine /version", RX("(?s)^(?=.*\"ApiVersion\")(?=.*\"(?:MinAPIVersion|KernelVersion)\")"), NULL},
-  {"/info", R_DOCKER, "Docker Engine /info", RX("(?s)^(?=.*\"DockerRootDir\")(?=.*\"Containers\")"), NULL},
-  {"/containers/json", R_DOCKER, "Docker container list", RX("(?s)^\\s*\\[(?=.*\"Id\")(?=.*\"Names\")(?=.*\"Image\")"), NULL},
-  {"/images/json", R_DOCKER, "Docker image list", RX("(?s)^\\s*\\[(?=.*\"RepoTags\")(?=.*\"(?:ParentId|Containers)\")"), NULL},
-  {"/pods", R_KUBELET, "kubelet pod list", RX("(?s)^(?=.*\"PodList\")(?=.*\"items\")"), NULL},
-  {"/runningpods/", R_KUBELET, "kubelet running pods", RX("(?s)^(?=.*\"PodList\")(?=.*\"items\")"), NULL},
-  {"/v2/keys/", R_ETCD, "etcd v2 keys", RX("(?s)^(?=.*\"action\")(?=.*\"node\")"), NULL},
-  {"/version", R_ETCD, "etcd /version", RX("(?s)^(?=.*\"etcdserver\")(?=.*\"etcdcluster\")"), NULL},
-  {"/api", R_K8S, "Kubernetes APIVersions", RX("(?s)^(?=.*\"APIVersions\")(?=.*\"versions\")"), NULL},
-  {"/api/v1/namespaces", R_K8S, "Kubernetes namespace list", RX("(?s)^(?=.*\"NamespaceList\")(?=.*\"items\")"), NULL},
-  {"/api/v1/pods", R_K8S, "Kubernetes pod list", RX("(?s)^(?=.*\"PodList\")(?=.*\"items\")"), NULL},
-  {"/api/v1/secrets", R_K8S, "Kubernetes secret list", RX("(?s)^(?=.*\"SecretList\")(?=.*\"items\")"), NULL},
-  {"/version", R_K8S, "Kubernetes /version", RX("(?s)^(?=.*\"gitVersion\")(?=.*\"platform\")"), NULL},
-  {"/debug/pprof/", R_PPROF, "pprof index", RX("(?:Types of profiles available|Profile Descriptions)"), NULL},
-  {"/debug/pprof/goroutine?debug=1", R_PPROF, "pprof goroutine dump", RX("goroutine profile: total \\d+"), NULL},
-  {"/debug/vars", R_EXPVAR, "expvar", RX("(?s)^\\s*\\{(?=.*\"cmdline\")(?=.*\"memstats\")"), NULL},
-  {"/metrics", R_METRICS, "Prometheus exposition", RX("(?m)^# (?:HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]* "), NULL},
-  {"/actuator/env", R_ACTUATOR, "actuator env", RX("(?s)^(?=.*(?:activeProfiles|applicationConfig))(?=.*(?:propertySources|server\\.port))"), NULL},
-  {"/env", R_ACTUATOR, "actuator env (Boot 1.x)", RX("(?s)^(?=.*(?:activeProfiles|applicationConfig))(?=.*(?:propertySources|server\\.port))"), NULL},
-  {"/actuator/heapdump", R_ACTUATOR, "Java heap dump", RX("^JAVA PROFILE"), NULL},
-  {"/.env", R_DOTENV, ".env file", RX("(?m)^(?:export )?[A-Z][A-Z0-9_]*(?:SECRET|PASSWORD|PASSWD|TOKEN|KEY|DATABASE_URL|DB_[A-Z]+)[A-Z0-9_]*=\\S"), NULL},
-  {"/.env.production", R_DOTENV, ".env file", RX("(?m)^(?:export )?[A-Z][A-Z0-9_]*(?:SECRET|PASSWORD|PASSWD|TOKEN|KEY|DATABASE_URL|DB_[A-Z]+)[A-Z0-9_]*=\\S"), NULL},
-  {"/.env.local", R_DOTENV, ".env file", RX("(?m)^(?:export )?[A-Z][A-Z0-9_]*(?:SECRET|PASSWORD|PASSWD|TOKEN|KEY|DATABASE_URL|DB_[A-Z]+)[A-Z0-9_]*=\\S"), NULL},
-  {"/api/.env", R_DOTENV, ".env file", RX("(?m)^(?:export )?[A-Z][A-Z0-9_]*(?:SECRET|PASSWORD|PASSWD|TOKEN|KEY|DATABASE_URL|DB_[A-Z]+)[A-Z0-9_]*=\\S"), NULL},
-};
+#define EP_MAX_HITS 16
 
 extern const struct wd_check check_endpoints;
+
+/* The directory part of the target's path ("/app" for /app/ or
+ * /app/index.html), or NULL when it is the root. */
+static char *ep_context(const struct scan *s)
+{
+  const char *path = s->target.path;
+  if(!path || !*path)
+    return NULL;
+  const char *slash = strrchr(path, '/');
+  if(!slash || slash == path)
+    return NULL;
+  return xstrndup(path, (size_t)(slash - path));
+}
+
+/* Exposure is judged on requests that carried no credential: with one,
+ * the well-known paths are sent as nobody. */
+static enum probe_ident ep_ident(const struct scan *s)
+{
+  return scan_has_cred(s) ? ID_NONE : ID_MAIN;
+}
 
 static void ep_plan(struct scan *s, void *st)
 {
   (void)st;
   if(s->opts->no_discovery)
     return;
-  for(size_t i = 0; i < ARRAY_LEN(ep_sigs); i++)
-    scan_queue(s, "GET", ep_sigs[i].path, PROBE_WELLKNOWN, &check_endpoints, (int)i);
+  char *ctx = ep_context(s);
+  const struct sig_catalog *c = &s->sigs;
+  for(size_t i = 0; i < c->n; i++) {
+    const struct sig *g = &c->v[i];
+    for(size_t j = 0; j < g->npaths; j++) {
+      scan_queue_as(s, "GET", g->paths[j], PROBE_WELLKNOWN, &check_endpoints,
+                    (int)i, ep_ident(s), NULL, NULL);
+      if(ctx && g->context) {
+        char *p = xasprintf("%s%s", ctx, g->paths[j]);
+        scan_queue_as(s, "GET", p, PROBE_WELLKNOWN, &check_endpoints, (int)i,
+                      ep_ident(s), NULL, NULL);
+        free(p);
+      }
+    }
+  }
+  free(ctx);
+}
+
+/* The path a signature is looked up by: the probe's, and without the
+ * target's context prefix when the signature allows one. */
+static size_t ep_lookup(struct scan *s, const struct probe *p,
+                        const struct sig_resp *r, struct sig_hit *hits)
+{
+  size_t n = sig_judge(&s->sigs, p->path, r, hits, EP_MAX_HITS);
+  char *ctx = ep_context(s);
+  size_t cl = ctx ? strlen(ctx) : 0;
+  if(ctx && strncmp(p->path, ctx, cl) == 0 && p->path[cl] == '/') {
+    struct sig_hit more[EP_MAX_HITS];
+    size_t m = sig_judge(&s->sigs, p->path + cl, r, more, EP_MAX_HITS);
+    for(size_t i = 0; i < m && n < EP_MAX_HITS; i++) {
+      int dup = 0;
+      for(size_t k = 0; k < n; k++)
+        dup |= hits[k].sig == more[i].sig;
+      if(!dup && more[i].sig->context)
+        hits[n++] = more[i];
+    }
+  }
+  free(ctx);
+  return n;
 }
 
 static void ep_judge(struct scan *s, void *st, struct probe *p)
 {
   (void)st;
-  /* An answer to one of the signature paths judges that signature's rule. */
-  if(p->origin == &check_endpoints && p->tag >= 0 && (size_t)p->tag < ARRAY_LEN(ep_sigs))
-    scan_ran(s, &ep_rules[ep_sigs[p->tag].rule]);
-  if(!(p->flags & PROBE_WELLKNOWN) || !scan_is_hit(s, p))
+  /* Sent with a credential (the user's, a wrong or forged one): not
+   * evidence that the service answers to anyone. */
+  if(p->ident != ID_NONE && !(p->ident == ID_MAIN && !scan_has_cred(s)))
     return;
-  const struct probe *first = p;
-  while(first->parent)
-    first = first->parent;
-  const char *path = first->path;
-  char hv[64];
-  for(size_t i = 0; i < ARRAY_LEN(ep_sigs); i++) {
-    const struct ep_sig *g = &ep_sigs[i];
-    if(strcmp(g->path, path))
+  /* An answer to one of a signature's paths judges that signature's rule. */
+  if(p->origin == &check_endpoints && p->tag >= 0 && (size_t)p->tag < s->sigs.n &&
+     s->sigs.v[p->tag].rule && http_answered(&p->x))
+    scan_ran(s, s->sigs.v[p->tag].rule);
+  /* An answer to one of a signature's paths judges that signature's rule. */
+  if(p->origin == &check_endpoints && p->tag >= 0 && (size_t)p->tag < s->sigs.n &&
+     s->sigs.v[p->tag].rule && http_answered(&p->x))
+    scan_ran(s, s->sigs.v[p->tag].rule);
+  if(!scan_is_hit(s, p))
+    return;
+  struct sig_resp r = {
+    .status = p->x.status,
+    .head = buf_str(&p->x.head),
+    .headlen = p->x.head.len,
+    .body = buf_str(&p->x.body),
+    .bodylen = p->x.body.len,
+  };
+  struct sig_hit hits[EP_MAX_HITS];
+  size_t n = ep_lookup(s, p, &r, hits);
+  for(size_t i = 0; i < n; i++) {
+    const struct sig *g = hits[i].sig;
+    if(g->product)
+      scan_note_product(s, g->product);
+    if(!g->rule)
       continue;
-    size_t mo, ml;
-    if(!rx_search(s->rx, &g->rx, buf_str(&p->x.body), p->x.body.len, 0, &mo, &ml))
-      continue;
-    if(g->header && !http_header(&p->x, g->header, 0, hv, sizeof(hv)))
-      continue;
-    char ev[320];
-    char *ex = str_excerpt(buf_str(&p->x.body), p->x.body.len, 0, 160);
-    snprintf(ev, sizeof(ev), "%s: %s", g->what, ex);
+    size_t from = hits[i].len && hits[i].off > 40 ? hits[i].off - 40 : 0;
+    char *ex = str_excerpt(r.body, r.bodylen, from, 160);
+    char *ev = xasprintf("%s: %s", g->what, ex);
     free(ex);
-    /* One finding per exposed service, however many of its paths
-     * answered; the count says how many. */
-    scan_flag(s, p, &ep_rules[g->rule], -1, NULL, ev, 0, 0, ep_rules[g->rule].id);
+    scan_flag(s, p, g->rule, g->severity, g->title, ev, 0, 0, g->rule->id);
+    free(ev);
     p->claimed = 1;
-    return;
   }
 }
 
 const struct wd_check check_endpoints = {
   .name = "endpoints",
-  .summary = "Runtime and debug endpoints on the target: Docker API, kubelet, etcd, Kubernetes API, pprof, expvar, metrics, actuator, .env",
-  .rules = ep_rules,
-  .nrules = ARRAY_LEN(ep_rules),
+  .summary = "Exposed services and debug endpoints from the signature catalogue (signatures/NAME.yaml)",
   .plan = ep_plan,
   .judge = ep_judge,
 };

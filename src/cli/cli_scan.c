@@ -29,6 +29,9 @@ static const char scan_usage[] =
   "      --no-discovery        only the URL and the spec: no well-known paths\n"
   "      --auth-required       every route must need credentials\n"
   "      --scope HOST[:PORT]   also allow this host (repeatable)\n"
+  "      --signatures DIR|FILE more exposure signatures (YAML, docs/signatures.md)\n"
+  "      --templates DIR|FILE  nuclei HTTP templates to run too (the ones warden\n"
+  "                            can honour; the others are skipped with the reason)\n"
   "Engine\n"
   "  -c, --concurrency N       requests in flight (default 32)\n"
   "      --rate N              requests per second (default unlimited)\n"
@@ -83,6 +86,8 @@ static const struct option scan_opts_long[] = {
   {"iac", required_argument, NULL, 2019},
   {"inspect-report", required_argument, NULL, 2020},
   {"verbose", no_argument, NULL, 'v'},
+  {"signatures", required_argument, NULL, 2041},
+  {"templates", required_argument, NULL, 2042},
   {"help", no_argument, NULL, 'h'},
   CLI_OUT_OPTIONS,
   {NULL, 0, NULL, 0},
@@ -243,6 +248,20 @@ int cli_scan(int argc, char **argv)
     switch(opt) {
     case 2001: so.spec = optarg; break;
     case 2002: so.no_discovery = 1; break;
+    case 2041:
+      if(so.nsignatures >= sizeof(so.signatures) / sizeof(so.signatures[0])) {
+        cli_error("--signatures: at most %zu", sizeof(so.signatures) / sizeof(so.signatures[0]));
+        goto done;
+      }
+      so.signatures[so.nsignatures++] = optarg;
+      break;
+    case 2042:
+      if(so.ntemplates >= sizeof(so.templates) / sizeof(so.templates[0])) {
+        cli_error("--templates: at most %zu", sizeof(so.templates) / sizeof(so.templates[0]));
+        goto done;
+      }
+      so.templates[so.ntemplates++] = optarg;
+      break;
     case 2003: so.auth_required = 1; break;
     case 2004:
       if(so.nscope >= SCOPE_MAX - 1) {

@@ -408,6 +408,47 @@ void scan_debug(struct scan *s, const char *fmt, ...)
   free(line);
 }
 
+void scan_note_product(struct scan *s, const char *name)
+{
+  for(size_t i = 0; i < s->nproducts; i++)
+    if(strcmp(s->products[i], name) == 0)
+      return;
+  if(s->nproducts < ARRAY_LEN(s->products))
+    s->products[s->nproducts++] = xstrdup(name);
+}
+
+/* A finding whose rule has a fix for a recognised product gets it: the
+ * product says more than the framework. */
+static void scan_product_remediation(struct scan *s)
+{
+  for(size_t i = 0; i < s->findings.n; i++) {
+    struct wd_finding *x = &s->findings.v[i];
+    for(size_t j = 0; !x->remediation && j < s->nproducts; j++) {
+      const char *t = rule_remediation(x->rule, s->products[j]);
+      if(t && t != x->rule->remediation)
+        x->remediation = xstrdup(t);
+    }
+  }
+}
+
+/* The catalogue: built in, then the user's own signatures and templates.
+ * A bad signature file is a configuration error (exit 2). */
+static int scan_load_catalog(struct scan *s, char *err, size_t errlen)
+{
+  const struct scan_opts *o = s->opts;
+  if(sig_load_builtin(&s->sigs, err, errlen))
+    return -1;
+  for(size_t i = 0; i < o->nsignatures; i++)
+    if(sig_load_path(&s->sigs, o->signatures[i], err, errlen)) {
+      char why[512];
+      snprintf(why, sizeof(why), "--signatures: %s", err);
+      snprintf(err, errlen, "%s", why);
+      return -1;
+    }
+  sig_catalog_index(&s->sigs);
+  return 0;
+}
+
 void scan_vote_framework(struct scan *s, const char *name, int strength)
 {
   if(strength > s->fw_votes) {
@@ -831,6 +872,7 @@ int scan_run(struct scan *s, const struct scan_opts *o, char *err, size_t errlen
   findings_init(&s->side_findings);
   corr_init(&s->corr);
   scope_init(&s->scope);
+  sig_catalog_init(&s->sigs);
   if(url_parse(o->url, &s->target, err + 0, errlen)) {
     char why[256];
     snprintf(why, sizeof(why), "%s", err);
@@ -849,6 +891,8 @@ int scan_run(struct scan *s, const struct scan_opts *o, char *err, size_t errlen
   /* Read it now: a bad file is a configuration error, found before any
    * traffic is sent. */
   if(o->inspect_report && scan_import_inspect(&s->corr, o->inspect_report, err, errlen))
+    return 2;
+  if(scan_load_catalog(s, err, errlen))
     return 2;
   struct spec sp;
   int have_file_spec = 0;
@@ -949,6 +993,15 @@ int scan_run(struct scan *s, const struct scan_opts *o, char *err, size_t errlen
   }
   if(s->fw_votes)
     s->rep.framework = s->framework;
+  scan_product_remediation(s);
+  if(s->nproducts) {
+    struct buf pb;
+    buf_init(&pb, 0);
+    for(size_t i = 0; i < s->nproducts; i++)
+      buf_printf(&pb, "%s%s", i ? ", " : "", s->products[i]);
+    report_fact(&s->rep, "products", buf_str(&pb));
+    buf_cleanup(&pb);
+  }
   report_finalize(&s->rep);
   return 0;
 }
@@ -970,6 +1023,9 @@ void scan_cleanup(struct scan *s)
   findings_cleanup(&s->side_findings);
   corr_cleanup(&s->corr);
   scope_cleanup(&s->scope);
+  sig_catalog_free(&s->sigs);
+  for(size_t i = 0; i < s->nproducts; i++)
+    free(s->products[i]);
   url_parts_cleanup(&s->target);
   free(s->target_url);
   free(s->origin);

@@ -20,6 +20,7 @@
 #include "../net/net_http.h"
 #include "../net/net_url.h"
 #include "../report/report.h"
+#include "../sig/sig.h"
 #include "scan_spec.h"
 
 struct wd_check;
@@ -107,6 +108,12 @@ struct scan_opts {
   int (*iac_analyze)(const char *const *paths, size_t n,
                      struct wd_findings *out, struct report *rep);
   const char *inspect_report;
+  /* --signatures DIR|FILE (added to the built-in catalogue) and
+   * --templates DIR|FILE (nuclei HTTP templates). */
+  const char *signatures[8];
+  size_t nsignatures;
+  const char *templates[8];
+  size_t ntemplates;
   struct http_opts http;
 };
 
@@ -143,6 +150,11 @@ struct scan {
   struct rx_cache *rx;    /* patterns compiled for this scan */
   double tls_deadline;    /* end of the TLS probes' window, once opened */
   void **check_state;     /* per check, in registry order (check.h) */
+  /* The exposure catalogue (built in, --signatures, --templates) and the
+   * products its signatures recognised, in the order first seen. */
+  struct sig_catalog sigs;
+  char *products[16];
+  size_t nproducts;
 };
 
 /* Runs a whole scan. Returns 0 when the scan ran (findings or not), 2 for
@@ -248,6 +260,8 @@ void scan_flag_at(struct scan *s, const struct wd_rule *r, int severity,
 void scan_add_secret(struct scan *s, const char *value);
 /* Masks secrets in a fresh copy of text. */
 char *scan_mask(const struct scan *s, const char *text);
+/* Records a recognised product ("prometheus"); repeats are ignored. */
+void scan_note_product(struct scan *s, const char *name);
 /* Votes for a framework; the strongest vote wins. */
 void scan_vote_framework(struct scan *s, const char *name, int strength);
 
