@@ -55,6 +55,17 @@ static int check_keys(struct ld *l, const struct ynode *map, const char *const *
                k ? k : "(not a string)");
       return -1;
     }
+    /* libyaml keeps both copies of a repeated key; the second would be
+     * silently ignored. */
+    for(size_t j = 0; j < i; j++) {
+      const char *k2 = y_str(l->d, pv[j].k);
+      if(k2 && strcmp(k, k2) == 0) {
+        int line = pv[i].k->line;
+        free(pv);
+        snprintf(l->err, l->errlen, "%s:%d: key '%s' given twice", l->name, line, k);
+        return -1;
+      }
+    }
   }
   free(pv);
   return 0;

@@ -117,6 +117,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   findings_init(&s.side_findings);
   scope_init(&s.scope);
   char err[256];
+  sig_catalog_init(&s.sigs);
+  if(sig_load_builtin(&s.sigs, err, sizeof(err)))
+    abort();
+  sig_catalog_index(&s.sigs);
   if(url_parse(TARGET, &s.target, err, sizeof(err)))
     abort();
   s.target_url = url_resolve(TARGET, TARGET);
