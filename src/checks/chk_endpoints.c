@@ -50,6 +50,13 @@ static void ep_plan(struct scan *s, void *st)
   (void)st;
   if(s->opts->no_discovery)
     return;
+  if(s->opts->http.cert) {
+    /* Every request carries the client certificate: no answer could show
+     * that a service answers to anyone. */
+    report_note(&s->rep, "--cert: every request carries the client certificate, so the "
+                "exposure signatures (answers without credentials) were not judged");
+    return;
+  }
   char *ctx = ep_context(s);
   const struct sig_catalog *c = &s->sigs;
   for(size_t i = 0; i < c->n; i++) {
@@ -97,6 +104,8 @@ static void ep_judge(struct scan *s, void *st, struct probe *p)
   /* Sent with a credential (the user's, a wrong or forged one): not
    * evidence that the service answers to anyone. */
   if(p->ident != ID_NONE && !(p->ident == ID_MAIN && !scan_has_cred(s)))
+    return;
+  if(s->opts->http.cert)
     return;
   /* An answer to one of a signature's paths judges that signature's rule. */
   if(p->origin == &check_endpoints && p->tag >= 0 && (size_t)p->tag < s->sigs.n &&

@@ -10,6 +10,8 @@
 # (HTTPS + plain redirector) for echo chi fiber buffalo infra echojwt echomw, plus echo-vuln-tls.
 # Mutual TLS (docs/auth.md): chimtls-vuln, chimtls-hard (HTTPS, client certificates
 # in $LAB_DIR/certs), nginx-mtls-optional, nginx-mtls-on (nginx under $LAB_DIR/nginx).
+# Real services from Debian: tests/lab/realctl.sh (<svc>-vuln and <svc>-hard for
+# prometheus etcd caddy nats influxdb jupyter).
 set -eu
 
 LAB_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -105,6 +107,7 @@ is_ours() {
 
 cmd_stop() {
 	[ -d "$RUN" ] || return 0
+	LAB_DIR=$LAB_DIR bash "$LAB_SRC/realctl.sh" stop
 	local pidfile pid pids="" i
 	for pidfile in "$RUN"/*.pid; do
 		[ -e "$pidfile" ] || continue
@@ -271,6 +274,9 @@ cmd_start() {
 		fi
 		sleep 0.2
 	done
+	# Real services from Debian (prometheus, etcd, caddy, nats, influxdb,
+	# jupyter): one that cannot start is skipped with its reason, visibly.
+	LAB_DIR=$LAB_DIR bash "$LAB_SRC/realctl.sh" start
 	cmd_status
 }
 
