@@ -134,7 +134,10 @@ static void ep_judge(struct scan *s, void *st, struct probe *p)
       continue;
     size_t from = hits[i].len && hits[i].off > 40 ? hits[i].off - 40 : 0;
     char *ex = str_excerpt(r.body, r.bodylen, from, 160);
-    char *ev = xasprintf("%s: %s", g->what, ex);
+    char xv[128];
+    sig_extract(&s->sigs, g, &r, xv, sizeof(xv));
+    char *ev = xv[0] ? xasprintf("%s (extracted: %s): %s", g->what, xv, ex)
+                     : xasprintf("%s: %s", g->what, ex);
     free(ex);
     scan_flag(s, p, g->rule, g->severity, g->title, ev, 0, 0, g->rule->id);
     free(ev);

@@ -431,6 +431,12 @@ static void scan_product_remediation(struct scan *s)
   }
 }
 
+static void scan_template_note(void *ctx, const char *msg)
+{
+  struct scan *s = ctx;
+  report_note(&s->rep, "--templates %s", msg);
+}
+
 /* The catalogue: built in, then the user's own signatures and templates.
  * A bad signature file is a configuration error (exit 2). */
 static int scan_load_catalog(struct scan *s, char *err, size_t errlen)
@@ -445,6 +451,28 @@ static int scan_load_catalog(struct scan *s, char *err, size_t errlen)
       snprintf(err, errlen, "%s", why);
       return -1;
     }
+  /* Templates: each one warden cannot honour is skipped with its reason
+   * (a report note); only "none at all" is a configuration error. */
+  for(size_t i = 0; i < o->ntemplates; i++) {
+    char first[512] = "";
+    size_t nnotes = s->rep.nnotes;
+    int n = sig_load_templates(&s->sigs, o->templates[i], scan_template_note, s, err, errlen);
+    if(n < 0) {
+      char why[512];
+      snprintf(why, sizeof(why), "--templates: %s", err);
+      snprintf(err, errlen, "%s", why);
+      return -1;
+    }
+    if(n == 0) {
+      if(s->rep.nnotes > nnotes)
+        snprintf(first, sizeof(first), " (%s)", s->rep.notes[nnotes]);
+      snprintf(err, errlen, "--templates %s: no template warden can run%s", o->templates[i], first);
+      return -1;
+    }
+    char msg[64];
+    snprintf(msg, sizeof(msg), "%d", n);
+    report_fact(&s->rep, "templates", msg);
+  }
   sig_catalog_index(&s->sigs);
   return 0;
 }

@@ -43,42 +43,56 @@ static void free_rxv(void **v, size_t n)
   free(v);
 }
 
+static void sig_free_one(struct sig *g)
+{
+  free(g->id);
+  free(g->title);
+  free(g->what);
+  free(g->product);
+  free_strv(g->paths, g->npaths);
+  free_rxv(g->routes, g->nroutes);
+  for(size_t j = 0; j < g->nm; j++) {
+    struct sig_matcher *m = &g->m[j];
+    free_strv(m->words, m->kind == SIG_M_STATUS || m->kind == SIG_M_SIZE ? 0 : m->n);
+    free_rxv(m->rx, m->kind == SIG_M_REGEX ? m->n : 0);
+    free(m->nums);
+  }
+  free(g->m);
+  free(g->file);
+  if(g->xrx)
+    pcre2_code_free(g->xrx);
+  free(g->xkval);
+}
+
+static void rule_free_one(struct wd_rule *r)
+{
+  free((char *)r->id);
+  free((char *)r->owasp);
+  free((char *)r->title);
+  free((char *)r->summary);
+  free((char *)r->remediation);
+  if(r->fixes) {
+    for(const struct wd_fix *f = r->fixes; f->framework; f++) {
+      free((char *)f->framework);
+      free((char *)f->text);
+    }
+    free((void *)r->fixes);
+  }
+  free(r);
+}
+
+void sig_catalog_truncate(struct sig_catalog *c, size_t nrules, size_t nsigs)
+{
+  while(c->n > nsigs)
+    sig_free_one(&c->v[--c->n]);
+  while(c->nrules > nrules)
+    rule_free_one(c->rules[--c->nrules]);
+}
+
 void sig_catalog_free(struct sig_catalog *c)
 {
-  for(size_t i = 0; i < c->n; i++) {
-    struct sig *g = &c->v[i];
-    free(g->id);
-    free(g->title);
-    free(g->what);
-    free(g->product);
-    free_strv(g->paths, g->npaths);
-    free_rxv(g->routes, g->nroutes);
-    for(size_t j = 0; j < g->nm; j++) {
-      struct sig_matcher *m = &g->m[j];
-      free_strv(m->words, m->kind == SIG_M_STATUS || m->kind == SIG_M_SIZE ? 0 : m->n);
-      free_rxv(m->rx, m->kind == SIG_M_REGEX ? m->n : 0);
-      free(m->nums);
-    }
-    free(g->m);
-    free(g->file);
-  }
+  sig_catalog_truncate(c, 0, 0);
   free(c->v);
-  for(size_t i = 0; i < c->nrules; i++) {
-    struct wd_rule *r = c->rules[i];
-    free((char *)r->id);
-    free((char *)r->owasp);
-    free((char *)r->title);
-    free((char *)r->summary);
-    free((char *)r->remediation);
-    if(r->fixes) {
-      for(const struct wd_fix *f = r->fixes; f->framework; f++) {
-        free((char *)f->framework);
-        free((char *)f->text);
-      }
-      free((void *)r->fixes);
-    }
-    free(r);
-  }
   free(c->rules);
   free(c->slots);
   free(c->refs);
@@ -354,4 +368,57 @@ size_t sig_judge(const struct sig_catalog *c, const char *path,
     }
   }
   return nh;
+}
+
+void sig_extract(const struct sig_catalog *c, const struct sig *sg,
+                 const struct sig_resp *r, char *out, size_t outlen)
+{
+  out[0] = '\0';
+  if(sg->xkval) {
+    /* header "name: value" (kval names use _ for -) */
+    size_t kl = strlen(sg->xkval);
+    for(size_t i = 0; i < r->headlen;) {
+      size_t e = i;
+      while(e < r->headlen && r->head[e] != '\n')
+        e++;
+      int same = e - i > kl && r->head[i + kl] == ':';
+      for(size_t k = 0; same && k < kl; k++) {
+        char a = r->head[i + k], b = sg->xkval[k];
+        a = a == '-' ? '_' : (char)(a | 0x20);
+        b = b == '-' ? '_' : (char)(b | 0x20);
+        same = a == b;
+      }
+      if(same) {
+        size_t a = i + kl + 1, b = e;
+        while(a < b && r->head[a] == ' ')
+          a++;
+        while(b > a && (r->head[b - 1] == '\r' || r->head[b - 1] == ' '))
+          b--;
+        snprintf(out, outlen, "%.*s", (int)(b - a < 120 ? b - a : 120), r->head + a);
+        return;
+      }
+      i = e + 1;
+    }
+    return;
+  }
+  if(!sg->xrx)
+    return;
+  for(int part = 0; part < 2 && !out[0]; part++) {
+    int body = part == 1;
+    if(body ? sg->xpart == SIG_HEADER : sg->xpart == SIG_BODY)
+      continue;
+    const char *s = body ? r->body : r->head;
+    size_t n = body ? r->bodylen : r->headlen;
+    if(!s)
+      continue;
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(sg->xrx, NULL);
+    int rc = pcre2_match(sg->xrx, (PCRE2_SPTR)s, n, 0, 0, md, c->mctx);
+    if(rc > sg->xgroup) {
+      PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+      size_t a = ov[2 * sg->xgroup], b = ov[2 * sg->xgroup + 1];
+      if(a != PCRE2_UNSET && b >= a)
+        snprintf(out, outlen, "%.*s", (int)(b - a < 120 ? b - a : 120), s + a);
+    }
+    pcre2_match_data_free(md);
+  }
 }

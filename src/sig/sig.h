@@ -54,6 +54,12 @@ struct sig {
   struct sig_matcher *m;
   size_t nm;
   int context;      /* also request under the target's own path */
+  /* A template's extractor, shown with the evidence: a regex (group) or
+   * a header's value (kval). */
+  void *xrx;
+  int xgroup;
+  enum sig_part xpart;
+  char *xkval;
   char *file;       /* where it was declared */
   int line;
 };
@@ -108,6 +114,19 @@ int sig_load_builtin(struct sig_catalog *c, char *err, size_t errlen);
 /* Every *.yaml / *.yml file of dir (sorted), or one file. */
 int sig_load_path(struct sig_catalog *c, const char *path, char *err, size_t errlen);
 
+/* One nuclei HTTP template (docs/signatures.md): 0 when it was added,
+ * 1 when it is skipped (the reason, with a line where there is one, in
+ * why; nothing of it stays in the catalogue). */
+int sig_load_template(struct sig_catalog *c, const char *file, const char *data,
+                      size_t len, char *why, size_t whylen);
+/* Every template file of path (a file, or *.yaml / *.yml under a
+ * directory, recursively, in name order). Each skipped one is reported
+ * through note(ctx, "file: reason"). Returns how many were added, or -1
+ * with err set when path cannot be read. */
+int sig_load_templates(struct sig_catalog *c, const char *path,
+                       void (*note)(void *ctx, const char *msg), void *ctx,
+                       char *err, size_t errlen);
+
 /* Builds the index; call once after loading. */
 void sig_catalog_index(struct sig_catalog *c);
 
@@ -119,11 +138,17 @@ size_t sig_judge(const struct sig_catalog *c, const char *path,
 int sig_match(const struct sig_catalog *c, const struct sig *sg,
               const struct sig_resp *r, size_t *off, size_t *len);
 
+/* The extractor's value on r into out (empty when none or no match). */
+void sig_extract(const struct sig_catalog *c, const struct sig *sg,
+                 const struct sig_resp *r, char *out, size_t outlen);
+
 /* Looks a rule up by id. */
 const struct wd_rule *sig_find_rule(const struct sig_catalog *c, const char *id);
 
 /* ---- building a catalogue (the YAML and the template loaders) ---------- */
 struct wd_rule *sig_add_rule(struct sig_catalog *c);
+/* Frees every rule and signature past the first nrules and nsigs. */
+void sig_catalog_truncate(struct sig_catalog *c, size_t nrules, size_t nsigs);
 struct sig *sig_add(struct sig_catalog *c);
 /* Compiles a pattern with the catalogue's options; NULL with PCRE2's
  * reason in err. */

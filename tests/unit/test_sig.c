@@ -29,6 +29,7 @@
 #include "../../src/sig/sig.h"
 
 static const char *fixtures_dir;
+static const char *templates_dir;
 
 struct fixture {
   char *name;
@@ -325,13 +326,72 @@ static void loader_accepts_and_matches(void **state)
   sig_catalog_free(&c);
 }
 
+static void collect_note(void *ctx, const char *msg)
+{
+  char *all = ctx;
+  size_t l = strlen(all);
+  snprintf(all + l, 4096 - l, "%s\n", msg);
+}
+
+/* Nuclei templates written for these tests: the ones warden can honour
+ * load and match; each other one is skipped with its reason. */
+static void templates(void **state)
+{
+  (void)state;
+  struct sig_catalog c;
+  sig_catalog_init(&c);
+  char err[512], notes[4096] = "";
+  int n = sig_load_templates(&c, templates_dir, collect_note, notes, err, sizeof(err));
+  print_message("%s", notes);
+  assert_int_equal(n, 3); /* actuator-env, catch-all-admin, kubelet-pods */
+  static const char *const want[] = {
+    "skip-dns.yaml: skipped: line 7: protocol 'dns' is not supported",
+    "skip-dsl.yaml: skipped: line 11: matcher type 'dsl' is not supported",
+    "skip-malformed.yaml: skipped: not YAML",
+    "skip-payloads.yaml: skipped: line 10: payloads are not supported",
+    "skip-post.yaml: skipped: line 7: method POST is not supported",
+    "skip-raw.yaml: skipped: line 7: raw requests are not supported",
+  };
+  for(size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+    if(!strstr(notes, want[i]))
+      fail_msg("no note '%s' in:\n%s", want[i], notes);
+  sig_catalog_index(&c);
+  const struct wd_rule *r = sig_find_rule(&c, "warden-test-actuator-env");
+  assert_non_null(r);
+  assert_int_equal(r->severity, WD_SEV_HIGH);
+  assert_int_equal(r->cwe, 215);
+  const char *head = "HTTP/1.1 200 OK\r\nContent-Type: application/vnd.spring-boot.actuator.v3+json\r\n\r\n";
+  const char *body = "{\"activeProfiles\":[\"prod\"],\"propertySources\":[]}";
+  struct sig_resp rs = {200, head, strlen(head), body, strlen(body)};
+  struct sig_hit h[4];
+  size_t k = sig_judge(&c, "/actuator/env", &rs, h, 4);
+  assert_int_equal(k, 1);
+  assert_string_equal(h[0].sig->rule->id, "warden-test-actuator-env");
+  char xv[64];
+  sig_extract(&c, h[0].sig, &rs, xv, sizeof(xv));
+  assert_string_equal(xv, "prod");
+  rs.status = 404; /* matchers-condition: and */
+  assert_int_equal(sig_judge(&c, "/actuator/env", &rs, h, 4), 0);
+  /* negative matcher */
+  const char *pods = "{\"kind\":\"PodList\",\"items\":[]}";
+  struct sig_resp rp = {200, head, strlen(head), pods, strlen(pods)};
+  assert_int_equal(sig_judge(&c, "/pods", &rp, h, 4), 1);
+  pods = "{\"kind\":\"PodList\"} Unauthorized";
+  rp.body = pods;
+  rp.bodylen = strlen(pods);
+  assert_int_equal(sig_judge(&c, "/pods", &rp, h, 4), 0);
+  sig_catalog_free(&c);
+}
+
 int main(int argc, char **argv)
 {
   fixtures_dir = argc > 1 ? argv[1] : "tests/fixtures/signatures";
+  templates_dir = argc > 2 ? argv[2] : "tests/fixtures/templates";
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(catalogue_fixtures),
     cmocka_unit_test(loader_errors),
     cmocka_unit_test(loader_accepts_and_matches),
+    cmocka_unit_test(templates),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
