@@ -43,8 +43,9 @@ static const struct fp_sig fp_sigs[] = {
   {"fiber", 3, NULL, "Cannot GET /", 404, "text/plain"},
   {"express", 3, NULL, "<pre>Cannot GET /", 404, "text/html"},
   {"flask", 3, NULL, "The requested URL was not found on the server", 404, "text/html"},
-  /* Go's net/http default; chi, gorilla and gin say it the same way. */
-  {"chi", 2, NULL, "404 page not found", 404, "text/plain"},
+  /* Go's net/http default (http.NotFound): chi, gorilla and plain
+   * ServeMux all say it, so it names only net/http. */
+  {"net/http", 2, NULL, "404 page not found", 404, "text/plain"},
 };
 
 static void fp_test(struct scan *s, struct probe *p)
@@ -71,6 +72,12 @@ static void fp_test(struct scan *s, struct probe *p)
     }
     scan_vote_framework(s, g->framework, g->strength);
   }
+  /* On top of Go's stock 404, chi's own 405 (methodNotAllowedHandler: the
+   * status and an empty body; net/http's ServeMux has no 405 of its own)
+   * tells chi apart. */
+  if(p->x.status == 405 && p->x.body.len == 0 && !strcmp(s->framework, "net/http") &&
+     s->fw_votes < 3)
+    scan_vote_framework(s, "chi", 3);
 }
 
 static void fp_plan(struct scan *s, void *st)
@@ -82,10 +89,24 @@ static void fp_plan(struct scan *s, void *st)
       fp_test(s, s->probes[i]);
 }
 
+struct fp_state {
+  int asked; /* the OPTIONS probe that tells chi from net/http was queued */
+};
+
+extern const struct wd_check check_fingerprint;
+
 static void fp_judge(struct scan *s, void *st, struct probe *p)
 {
-  (void)st;
+  struct fp_state *fs = st;
   fp_test(s, p);
+  /* Only Go's stock 404 is known: ask a route that answers GET with
+   * OPTIONS (read-only). chi answers 405 with an empty body, a plain
+   * ServeMux hands it to the same handler. */
+  if(!fs->asked && !strcmp(s->framework, "net/http") && !strcmp(p->x.method, "GET") &&
+     p->ident == ID_MAIN && scan_is_hit(s, p)) {
+    fs->asked = 1;
+    scan_queue(s, "OPTIONS", p->path, PROBE_FOLLOWUP, &check_fingerprint, 0);
+  }
 }
 
 static void fp_finish(struct scan *s, void *st)
@@ -94,8 +115,8 @@ static void fp_finish(struct scan *s, void *st)
   if(!s->fw_votes || !s->root)
     return;
   char ev[96];
-  snprintf(ev, sizeof(ev), "framework: %s (confidence %d/5)", s->framework,
-           s->fw_votes);
+  snprintf(ev, sizeof(ev), "framework: %s%s (confidence %d/5)", s->framework,
+           strcmp(s->framework, "net/http") ? "" : " (Go; the router is not known)", s->fw_votes);
   scan_flag(s, s->root, &fp_rules[0], -1, NULL, ev, 0, 0, "framework");
 }
 
@@ -104,6 +125,7 @@ const struct wd_check check_fingerprint = {
   .summary = "Framework identification from headers and default error pages",
   .rules = fp_rules,
   .nrules = ARRAY_LEN(fp_rules),
+  .state_size = sizeof(struct fp_state),
   .plan = fp_plan,
   .judge = fp_judge,
   .finish = fp_finish,
