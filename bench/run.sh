@@ -66,7 +66,7 @@ done
 /usr/bin/python3 -c "import statistics,sys; v=sorted(map(float,sys.argv[1:])); print('full scan wall time: median %.3f s, min %.3f s, max %.3f s (target < 2 s)' % (statistics.median(v), v[0], v[-1]))" $times
 LAB_DIR="$top/$REL/lab" bash tests/lab/labctl.sh stop >/dev/null
 
-for b in bench/iac/run.sh bench/inspect/run.sh bench/auth/run.sh; do
+for b in bench/iac/run.sh bench/inspect/run.sh bench/auth/run.sh bench/catalogue/run.sh; do
   if [ -f "$b" ]; then
     echo "== $b"
     bash "$b" "$REL"
