@@ -4,8 +4,11 @@
  * internal IP addresses in responses.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "../core/core_alloc.h"
 #include "../scan/scan.h"
 #include "../scan/scan_rx.h"
 #include "check.h"
@@ -74,26 +77,81 @@ struct lk_sig {
 
 static const struct lk_sig lk_sigs[] = {
   {R_DEBUG, "Werkzeug interactive debugger", RX("(?:Werkzeug Debugger|__debugger__=yes|class=\"debugger\")"), {NULL, 0}},
-  {R_DEBUG, "Django DEBUG = True page", RX("You're seeing this error because you have <code>DEBUG = True</code>"), {NULL, 0}},
+  /* Django 4+ writes a typographic apostrophe (You’re), older ones ' */
+  {R_DEBUG, "Django DEBUG = True page", RX("You(?:'|\xe2\x80\x99|&#x27;|&#39;|&rsquo;)re seeing this error because you have <code>DEBUG = True</code>"), {NULL, 0}},
   {R_DEBUG, "Buffalo development error page", RX("(?i)gobuffalo/buffalo"), RX("(?:\\.go:\\d+|goroutine \\d+)")},
   {R_DEBUG, "Rails development exception page", RX("Action Controller: Exception caught"), {NULL, 0}},
-  {R_DEBUG, "Laravel Whoops page", RX("(?:Whoops, looks like something went wrong|whoops-container)"), {NULL, 0}},
+  /* Laravel's debug pages (Ignition, or Whoops on older versions); its
+   * production page, "Whoops, looks like something went wrong.", says
+   * nothing and is not one. */
+  {R_DEBUG, "Laravel Ignition debug page", RX("(?:window\\.ignite\\s*\\(|spatie/laravel-ignition|facade/ignition|<title>[^<]*Ignition</title>)"), {NULL, 0}},
+  {R_DEBUG, "Laravel Whoops debug page", RX("(?:class=\"Whoops container\"|class=\"frames-container)"), RX("(?:\\.php|frame-file)")},
+  {R_DEBUG, "Struts Problem Report (devMode)", RX("(?:<title>Struts Problem Report</title>|Struts has detected an unhandled exception)"), {NULL, 0}},
+  {R_DEBUG, ".NET error page with details (customErrors Off)", RX("Server Error in '[^'<]*' Application\\."), RX("(?:Stack Trace:|Exception Details:|Source Error:)")},
   {R_TRACE, "Go panic with goroutine trace", RX("goroutine \\d+ \\[[a-zA-Z ,0-9]+\\]:"), RX("\\.go:\\d+")},
   {R_TRACE, "Go panic", RX("(?m)^panic: .+"), RX("\\n\\s+/[^\\s]+\\.go:\\d+")},
   {R_TRACE, "Python traceback", RX("Traceback \\(most recent call last\\):"), RX("File \"[^\"]+\", line \\d+")},
   {R_TRACE, "Java stack trace", RX("(?m)^\\s*at [A-Za-z0-9_$.]+\\([A-Za-z0-9_]+\\.java:\\d+\\)"), {NULL, 0}},
+  /* Tomcat's error report and Struts print frames tab-indented, without "at" */
+  {R_TRACE, "Java stack trace (Tomcat/Struts frames)", RX("(?m)^\\t[a-z][A-Za-z0-9_$]*(?:\\.[A-Za-z0-9_$]+)+\\.[A-Za-z0-9_$<>]+\\([A-Za-z0-9_$]+\\.java:\\d+\\)"), {NULL, 0}},
   {R_TRACE, "Java stack trace in JSON", RX("\"trace\"\\s*:\\s*\"[a-z][a-z0-9_.]*\\.[A-Z][A-Za-z0-9_]*(?:Exception|Error)"), {NULL, 0}},
-  {R_TRACE, "Node.js stack trace", RX("(?m)^\\s*at (?:[^\\n(]+ \\()?(?:/|node:|file://)[^\\n)]+:\\d+:\\d+\\)?\\s*$"), RX("(?m)^[A-Za-z]*Error\\b")},
+  /* express-generator's error page: <pre>NotFoundError: ... then frames */
+  {R_TRACE, "Node.js stack trace", RX("(?m)^\\s*at (?:[^\\n(]+ \\()?(?:/|node:|file://)[^\\n)]+:\\d+:\\d+\\)?\\s*$"), RX("(?m)(?:^|<pre>)[A-Za-z]*Error\\b")},
+  /* Express's finalhandler (not production): one line, <br> &nbsp; &nbsp;at */
+  {R_TRACE, "Node.js stack trace (Express finalhandler)", RX("<br> ?(?:&nbsp; ?)+at (?:[^<(]+ \\()?(?:/|node:)[^<)]+:\\d+:\\d+\\)?"), RX("<pre>[A-Za-z]*Error\\b")},
   {R_TRACE, "Ruby backtrace", RX("(?m)\\.rb:\\d+:in `"), {NULL, 0}},
   {R_TRACE, ".NET stack trace", RX("(?m)^\\s*at [A-Za-z0-9_.<>`]+\\([^)]*\\) in [^\\n]+:line \\d+"), {NULL, 0}},
+  {R_TRACE, "PHP error with a source path", RX("(?:Fatal error|Parse error|Uncaught [A-Za-z\\\\]+)(?:</b>)?:\\s[^\\n]{0,300}? in (?:<b>)?/[^\\s<]+\\.php(?:</b>)?(?: on line (?:<b>)?\\d+|:\\d+)"), {NULL, 0}},
 };
 
 static const struct rx ip_rx = RX("(?<![0-9.])(?:10\\.(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)|172\\.(?:1[6-9]|2\\d|3[01])|192\\.168)(?:\\.(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)){2}(?![0-9]|\\.[0-9])");
 
+/* Internal addresses in the headers that carry one: Location,
+ * Content-Location, Set-Cookie's Domain, Via. */
+static int lk_header_ip(struct scan *s, struct probe *p)
+{
+  static const char *const names[] = {"Location", "Content-Location", "Set-Cookie", "Via"};
+  char v[1024];
+  for(size_t i = 0; i < ARRAY_LEN(names); i++)
+    for(int k = 0; k < 8 && http_header(&p->x, names[i], k, v, sizeof(v)); k++) {
+      const char *from = v;
+      if(i == 2) { /* the Domain attribute only: the value is the app's */
+        from = NULL;
+        for(const char *c = v; (c = strchr(c, ';')); c++) {
+          const char *a = c + 1;
+          while(*a == ' ')
+            a++;
+          if(!strncasecmp(a, "domain=", 7)) {
+            from = a + 7;
+            break;
+          }
+        }
+        if(!from)
+          continue;
+      }
+      size_t mo, ml;
+      if(!rx_search(s->rx, &ip_rx, from, strlen(from), 0, &mo, &ml))
+        continue;
+      char ip[48];
+      snprintf(ip, sizeof(ip), "%.*s", (int)(ml < 40 ? ml : 40), from + mo);
+      if(strcmp(ip, s->target.host) == 0)
+        continue;
+      char ev[1200];
+      snprintf(ev, sizeof(ev), "%s: %s", names[i], v);
+      scan_flag(s, p, &lk_rules[R_IP], -1, NULL, ev, 0, 0, ip);
+      return 1;
+    }
+  return 0;
+}
+
 static void lk_judge(struct scan *s, void *st, struct probe *p)
 {
   (void)st;
-  if(p->claimed || !http_answered(&p->x) || !p->x.body.len)
+  if(p->claimed || !http_answered(&p->x))
+    return;
+  if(lk_header_ip(s, p))
+    scan_ran(s, &lk_rules[R_IP]);
+  if(!p->x.body.len)
     return;
   const char *b = buf_str(&p->x.body);
   size_t n = p->x.body.len;
@@ -111,7 +169,9 @@ static void lk_judge(struct scan *s, void *st, struct probe *p)
     done[g->rule] = 1;
     char title[160];
     snprintf(title, sizeof(title), "%s: %s", lk_rules[g->rule].title, g->what);
-    scan_flag(s, p, &lk_rules[g->rule], -1, title, NULL, mo, ml, NULL);
+    /* One finding per kind of page, however many routes serve it: a
+     * debug page on every path is one finding with its count. */
+    scan_flag(s, p, &lk_rules[g->rule], -1, title, NULL, mo, ml, g->what);
   }
   /* Internal addresses: only when nothing graver was said of this body
    * (an environment dump is full of them and is already reported). */
@@ -127,10 +187,32 @@ static void lk_judge(struct scan *s, void *st, struct probe *p)
   }
 }
 
+extern const struct wd_check check_leaks;
+
+/* Requests that make frameworks show how they fail, all read-only: an
+ * invalid percent-encoding in the query, a request target holding '[',
+ * and an Accept the route does not serve. */
+static void lk_plan(struct scan *s, void *st)
+{
+  (void)st;
+  if(s->opts->no_discovery)
+    return;
+  const char *path = s->target.path && *s->target.path ? s->target.path : "/";
+  char *q = xasprintf("%s%swarden=%%E0%%A4%%", path, s->target.query ? "?" : "?");
+  scan_queue(s, "GET", q, PROBE_ERROR, &check_leaks, 0);
+  free(q);
+  char *b = xasprintf("%s%swarden[", path, path[strlen(path) - 1] == '/' ? "" : "/");
+  scan_queue(s, "GET", b, PROBE_ERROR, &check_leaks, 0);
+  free(b);
+  scan_queue_as(s, "GET", path, PROBE_ERROR, &check_leaks, 1, ID_CUSTOM,
+                "Accept: application/x-warden-none", NULL);
+}
+
 const struct wd_check check_leaks = {
   .name = "leaks",
   .summary = "Stack traces, framework debug pages and internal addresses in responses",
   .rules = lk_rules,
   .nrules = ARRAY_LEN(lk_rules),
+  .plan = lk_plan,
   .judge = lk_judge,
 };
