@@ -65,10 +65,19 @@ enum insp_rule {
 enum { INSP_NO = 0, INSP_YES = 1, INSP_UNKNOWN = -1 };
 
 #define INSP_MAX_DEVS 256
+
+/* The namespaces read from /proc/self/ns, and the fixed inodes of the
+ * initial ones (include/linux/proc_ns.h; net and mnt fixed since 6.18:
+ * 0 here means "numbered like any other" on older kernels). */
+enum { NS_PID, NS_IPC, NS_UTS, NS_USER, NS_CGROUP, NS_NET, NS_MNT, INSP_NS_COUNT };
+#define INSP_NET_INIT_INO 0xEFFFFFF9ULL
+#define INSP_MNT_INIT_INO 0xEFFFFFF8ULL
 #define INSP_MAX_SOCKS 16
 
 struct insp_sock {
   char path[256];
+  int kind;             /* index into the runtime socket table, -1 unknown */
+  char how[64];         /* how it was found */
   int answered;         /* INSP_YES/NO/UNKNOWN (not probed) */
   char version[96];     /* what GET /version said, if it answered */
 };
@@ -109,6 +118,14 @@ struct insp {
   struct insp_sock socks[INSP_MAX_SOCKS];
   size_t nsocks;
   int pid_host, net_host, ipc_host; /* INSP_YES/NO/UNKNOWN */
+  /* Namespace inodes (0 = unreadable), in insp_ns_names order. */
+  unsigned long long ns[INSP_NS_COUNT];
+  int uts_private;      /* INSP_YES/NO/UNKNOWN */
+  char proc_dev[24];    /* device of the procfs at /proc ("" unknown) */
+  int cgroup_v1;        /* a cgroup v1 hierarchy is in use */
+  int lsm_confined;     /* AppArmor or SELinux confines: YES/NO/UNKNOWN */
+  int modules;          /* the kernel loads modules: YES/NO/UNKNOWN */
+  char modules_why[96];
 
   /* The environment, NUL-separated entries. */
   struct buf env;
@@ -167,6 +184,19 @@ int insp_sock_version(const char *path, int timeout_ms, char *version,
 /* Kernel CVE matching, exposed for tests: 1 if version v falls in the
  * vulnerable range of the CVE rule r, else 0. */
 int insp_kernel_vulnerable(enum insp_rule r, const int v[3]);
+
+/* Reads the namespace links into in->ns (run before insp_where). */
+void insp_ns_read(struct insp *in);
+/* INSP_YES if the namespace is the initial one, INSP_NO if it is its
+ * own, INSP_UNKNOWN if that cannot be told (unreadable, or a net/mnt
+ * inode on a kernel older than the fixed numbering). */
+int insp_ns_initial(const struct insp *in, int ns);
+/* INSP_YES if this process writes as the host's root (euid 0 mapped to
+ * host uid 0), INSP_NO if not, INSP_UNKNOWN if it cannot be told. */
+int insp_global_root(const struct insp *in);
+/* The mount that holds path (the last, topmost, of the longest
+ * matching mount point), or NULL. */
+const struct insp_mount *insp_mount_of(const struct insp *in, const char *path);
 
 /* Capability names by number; NULL past the table. */
 const char *insp_cap_name(int cap);

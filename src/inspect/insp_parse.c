@@ -268,6 +268,8 @@ size_t insp_parse_mountinfo(const char *data, size_t n, struct insp_mounts *m)
       m->bad++;
       continue;
     }
+    if(fl[2] < sizeof(x.dev))
+      memcpy(x.dev, f[2], fl[2]);
     x.root = parse_field_unescape(f[3], fl[3]);
     x.mountpoint = parse_field_unescape(f[4], fl[4]);
     x.ro = parse_opt_has(f[5], fl[5], "ro");

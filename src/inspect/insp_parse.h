@@ -47,6 +47,7 @@ int insp_parse_status(const char *data, size_t n, struct insp_status *st);
 
 struct insp_mount {
   int id, parent;
+  char dev[24];      /* "major:minor" of the filesystem ("" if too long) */
   char *root;        /* path inside the mounted filesystem */
   char *mountpoint;  /* where it is mounted, as this process sees it */
   char *fstype;

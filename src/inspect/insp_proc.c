@@ -103,6 +103,23 @@ static void proc_set_runtime(struct insp *in, const char *rt, struct buf *why,
   buf_printf(why, "%s%s", why->len ? "," : "", signal);
 }
 
+/* 1 if what the process sees is a host's: the initial PID, mount, net,
+ * UTS, IPC and user namespaces, and a disk filesystem at /. */
+static int proc_host_evidence(struct insp *in)
+{
+  static const int all[] = {NS_PID, NS_MNT, NS_NET, NS_UTS, NS_IPC, NS_USER};
+  for(size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+    if(insp_ns_initial(in, all[i]) != INSP_YES)
+      return 0;
+  static const char *const disk[] = {"ext2", "ext3", "ext4", "xfs", "btrfs", "zfs",
+                                     "f2fs", "jfs", "reiserfs", "virtiofs", "9p", NULL};
+  const struct insp_mount *root = in->mounts_ok ? insp_mount_of(in, "/") : NULL;
+  for(size_t i = 0; root && disk[i]; i++)
+    if(strcmp(root->fstype, disk[i]) == 0 && strcmp(root->root, "/") == 0)
+      return 1;
+  return 0;
+}
+
 void insp_where(struct insp *in)
 {
   struct buf why, b;
@@ -158,6 +175,15 @@ void insp_where(struct insp *in)
   }
   if(in->kubernetes && !in->runtime[0])
     snprintf(in->runtime, sizeof(in->runtime), "kubernetes");
+  /* /.dockerenv is a file anyone can create (and images carry it): alone,
+   * against every namespace being the initial one and / being a disk
+   * filesystem, it says nothing. Then this is a host. */
+  if(strcmp(why.len ? buf_str(&why) : "", "/.dockerenv") == 0 && proc_host_evidence(in)) {
+    in->runtime[0] = '\0';
+    buf_reset(&why);
+    buf_appendz(&why, "/.dockerenv (contradicted: initial namespaces, disk filesystem at /)");
+    report_note(in->rep, "/.dockerenv exists, but every namespace is the initial one and / is a disk filesystem: judged as a host");
+  }
   if(in->runtime[0])
     in->in_container = INSP_YES;
   else if(!in->mounts_ok && !in->cgroups_ok)
@@ -259,7 +285,10 @@ void insp_creds(struct insp *in)
    * out: only a container's capabilities are judged. */
   if((st->known & INSP_ST_CAPEFF) && in->in_container != INSP_NO) {
     for(size_t i = 0; i < sizeof(proc_caps) / sizeof(proc_caps[0]); i++) {
-      if(!(st->cap_eff >> proc_caps[i].cap & 1))
+      /* SYS_ADMIN and SYS_MODULE are judged once the mounts, the LSMs
+       * and the kernel are known (insp_privileged). */
+      if(!(st->cap_eff >> proc_caps[i].cap & 1) || proc_caps[i].cap == 21 ||
+         proc_caps[i].cap == 16)
         continue;
       char title[96], ev[192];
       snprintf(title, sizeof(title), "CAP_%s in the effective set",
@@ -379,6 +408,7 @@ void insp_lsm(struct insp *in)
     selinux = cur;
   else if(c == 1 && !apparmor)
     apparmor = cur;
+  in->lsm_confined = INSP_UNKNOWN;
   if(a < 0 && c < 0) {
     report_note(in->rep, "/proc/self/attr: cannot read: AppArmor and SELinux state unknown");
     in->unknowns++;
@@ -387,6 +417,9 @@ void insp_lsm(struct insp *in)
   }
   report_fact(in->rep, "apparmor", apparmor ? apparmor : "none");
   report_fact(in->rep, "selinux", selinux ? selinux : "none");
+  int aa_on = apparmor && strncmp(apparmor, "unconfined", 10) != 0;
+  int se_on = selinux && !strstr(selinux, ":spc_t") && !strstr(selinux, ":unconfined_t");
+  in->lsm_confined = aa_on || se_on ? INSP_YES : a < 0 || c < 0 ? INSP_UNKNOWN : INSP_NO;
   if(in->in_container == INSP_NO)
     return;
   if(apparmor && strncmp(apparmor, "unconfined", 10) == 0)
@@ -395,14 +428,56 @@ void insp_lsm(struct insp *in)
     insp_add(in, R_SELINUX_UNCONFINED, -1, NULL, selinux, "/proc/self/attr/current", NULL);
 }
 
-/* The initial namespaces' inodes are fixed (include/linux/proc_ns.h). */
+/* The namespaces, and the initial ones' inodes (include/linux/proc_ns.h).
+ * net and mnt got fixed inodes in 6.18; before that they were numbered
+ * like any other namespace. */
 static const struct {
   const char *name;
   unsigned long long init;
-} proc_ns[] = {
-  {"pid", 4026531836ULL}, {"ipc", 4026531839ULL}, {"uts", 4026531838ULL},
-  {"user", 4026531837ULL}, {"cgroup", 4026531835ULL}, {"net", 0}, {"mnt", 0},
+} proc_ns[INSP_NS_COUNT] = {
+  [NS_PID] = {"pid", 0xEFFFFFFCULL}, [NS_IPC] = {"ipc", 0xEFFFFFFFULL},
+  [NS_UTS] = {"uts", 0xEFFFFFFEULL}, [NS_USER] = {"user", 0xEFFFFFFDULL},
+  [NS_CGROUP] = {"cgroup", 0xEFFFFFFBULL}, [NS_NET] = {"net", INSP_NET_INIT_INO},
+  [NS_MNT] = {"mnt", INSP_MNT_INIT_INO},
 };
+
+void insp_ns_read(struct insp *in)
+{
+  char link[128];
+  for(int i = 0; i < INSP_NS_COUNT; i++) {
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/self/ns/%s", proc_ns[i].name);
+    long n = insp_readlink(in, path, link, sizeof(link));
+    in->ns[i] = n > 0 ? insp_parse_nslink(link, (size_t)n) : 0;
+  }
+}
+
+/* 1 if this kernel numbers the initial net and mnt namespaces with fixed
+ * inodes: one of them has its fixed inode, or the kernel is 6.18 or later. */
+static int proc_fixed_netmnt(const struct insp *in)
+{
+  if(in->ns[NS_NET] == INSP_NET_INIT_INO || in->ns[NS_MNT] == INSP_MNT_INIT_INO)
+    return 1;
+  struct buf b;
+  buf_init(&b, 0);
+  int v[3], fixed = 0;
+  if(insp_read((struct insp *)in, "/proc/sys/kernel/osrelease", &b, 256) == 0 &&
+     insp_parse_kver(b.data, b.len, v) == 0)
+    fixed = v[0] > 6 || (v[0] == 6 && v[1] >= 18);
+  buf_cleanup(&b);
+  return fixed;
+}
+
+int insp_ns_initial(const struct insp *in, int ns)
+{
+  if(ns < 0 || ns >= INSP_NS_COUNT || !in->ns[ns])
+    return INSP_UNKNOWN;
+  if(in->ns[ns] == proc_ns[ns].init)
+    return INSP_YES;
+  if((ns == NS_NET || ns == NS_MNT) && !proc_fixed_netmnt(in))
+    return INSP_UNKNOWN;
+  return INSP_NO;
+}
 
 /* Host-only network interfaces: they exist in the host's network
  * namespace and never in a container's own. */
@@ -410,12 +485,50 @@ static const char *const host_ifaces[] = {"docker0", "cni0", "cbr0", "flannel",
   "cali", "veth", "virbr", "kube-bridge", "kube-ipvs0", "weave", "vxlan",
   "tunl0", "br-", "lxcbr0", "lxdbr0", "podman", "cilium_", NULL};
 
-static int proc_host_net(struct insp *in, struct buf *ev)
+/* The listening unix sockets of /proc/net/unix (the network namespace's):
+ * abstract ones (@name) are reachable from any mount namespace, path ones
+ * where their path is visible. Writes up to 8 names into ev; returns how
+ * many there are. */
+static size_t proc_unix_services(const char *u, struct buf *ev)
+{
+  size_t n = 0, shown = 0;
+  while(*u) {
+    const char *e = strchr(u, '\n');
+    size_t l = e ? (size_t)(e - u) : strlen(u);
+    /* Num RefCount Protocol Flags Type St Inode Path */
+    char line[512];
+    snprintf(line, sizeof(line), "%.*s", (int)(l < 511 ? l : 511), u);
+    u += l + (e ? 1 : 0);
+    char flags[16], path[400];
+    unsigned st;
+    if(sscanf(line, "%*s %*s %*s %15s %*s %x %*s %399s", flags, &st, path) != 3)
+      continue;
+    /* __SO_ACCEPTCON (0x10000): a listening socket. */
+    if(strtoul(flags, NULL, 16) != 0x10000 || (path[0] != '/' && path[0] != '@'))
+      continue;
+    if(n++ < 8 && ev) {
+      buf_printf(ev, "%s%s", shown ? ", " : "", path);
+      shown++;
+    }
+  }
+  if(ev && n > shown)
+    buf_printf(ev, " and %zu more", n - shown);
+  return n;
+}
+
+/* The network namespace: the inode is proof where the kernel fixes the
+ * initial one; host interfaces and host unix sockets are the heuristic
+ * otherwise. ev gets the evidence; *proof says which it was. */
+static int proc_host_net(struct insp *in, struct buf *ev, int *proof)
 {
   struct buf b;
   buf_init(&b, 0);
-  int verdict = INSP_UNKNOWN;
-  if(insp_read(in, "/proc/net/dev", &b, 256 * 1024) == 0) {
+  int verdict = insp_ns_initial(in, NS_NET);
+  *proof = verdict != INSP_UNKNOWN;
+  if(verdict == INSP_YES)
+    buf_printf(ev, "/proc/self/ns/net is net:[%llu], the initial network namespace",
+               in->ns[NS_NET]);
+  if(!*proof && insp_read(in, "/proc/net/dev", &b, 256 * 1024) == 0) {
     verdict = INSP_NO;
     const char *s = buf_str(&b);
     while(*s) {
@@ -441,10 +554,19 @@ static int proc_host_net(struct insp *in, struct buf *ev)
     if(verdict == INSP_UNKNOWN)
       verdict = INSP_NO;
     const char *u = buf_str(&b);
-    if(strstr(u, "/run/systemd/") || strstr(u, "/run/user/")) {
+    if(!*proof && (strstr(u, "/run/systemd/") || strstr(u, "/run/user/"))) {
       buf_printf(ev, "%shost unix sockets (/run/systemd, /run/user) in /proc/net/unix",
                  ev->len ? "; " : "");
       verdict = INSP_YES;
+    }
+    if(verdict == INSP_YES) {
+      struct buf svc;
+      buf_init(&svc, 1024);
+      size_t n = proc_unix_services(u, &svc);
+      if(n)
+        buf_printf(ev, "; %zu listening unix socket(s) of the host's network namespace: %s",
+                   n, buf_str(&svc));
+      buf_cleanup(&svc);
     }
     if(strstr(u, "@/containerd-shim/") && in->in_container != INSP_NO)
       insp_add(in, R_SHIM_SOCKET, -1, NULL,
@@ -457,31 +579,28 @@ static int proc_host_net(struct insp *in, struct buf *ev)
 
 void insp_namespaces(struct insp *in)
 {
-  char link[128], v[160];
-  unsigned long long ino[sizeof(proc_ns) / sizeof(proc_ns[0])];
-  for(size_t i = 0; i < sizeof(proc_ns) / sizeof(proc_ns[0]); i++) {
-    char path[64];
-    snprintf(path, sizeof(path), "/proc/self/ns/%s", proc_ns[i].name);
-    long n = insp_readlink(in, path, link, sizeof(link));
-    ino[i] = n > 0 ? insp_parse_nslink(link, (size_t)n) : 0;
+  char v[160];
+  const unsigned long long *ino = in->ns;
+  for(int i = 0; i < INSP_NS_COUNT; i++) {
     char key[32];
     snprintf(key, sizeof(key), "ns_%s", proc_ns[i].name);
     if(!ino[i]) {
       report_fact(in->rep, key, "unknown");
       continue;
     }
-    snprintf(v, sizeof(v), "%llu%s", ino[i],
-             proc_ns[i].init == 0 ? "" : ino[i] == proc_ns[i].init ? " (initial)" : " (own)");
+    int init = insp_ns_initial(in, i);
+    snprintf(v, sizeof(v), "%llu%s", ino[i], init == INSP_YES ? " (initial)"
+             : init == INSP_NO ? " (own)" : "");
     report_fact(in->rep, key, v);
   }
   int container = in->in_container != INSP_NO;
 
   /* PID: the inode is proof; PID 1 being a host init is a heuristic for
    * when the links are hidden. */
-  in->pid_host = ino[0] ? (ino[0] == proc_ns[0].init ? INSP_YES : INSP_NO) : INSP_UNKNOWN;
+  in->pid_host = insp_ns_initial(in, NS_PID);
   char ev[256] = "";
   if(in->pid_host == INSP_YES)
-    snprintf(ev, sizeof(ev), "/proc/self/ns/pid is pid:[%llu], the initial PID namespace", ino[0]);
+    snprintf(ev, sizeof(ev), "/proc/self/ns/pid is pid:[%llu], the initial PID namespace", ino[NS_PID]);
   struct buf b;
   buf_init(&b, 0);
   if(in->pid_host == INSP_UNKNOWN && insp_read(in, "/proc/1/comm", &b, 256) == 0) {
@@ -502,48 +621,144 @@ void insp_namespaces(struct insp *in)
     insp_add(in, R_HOST_PID, ptrace ? WD_SEV_CRITICAL : -1, NULL, ev,
              "/proc/self/ns/pid", NULL);
   }
-  in->ipc_host = ino[1] ? (ino[1] == proc_ns[1].init ? INSP_YES : INSP_NO) : INSP_UNKNOWN;
+  in->ipc_host = insp_ns_initial(in, NS_IPC);
   if(in->ipc_host == INSP_YES && container) {
-    snprintf(ev, sizeof(ev), "/proc/self/ns/ipc is ipc:[%llu], the initial IPC namespace", ino[1]);
+    snprintf(ev, sizeof(ev), "/proc/self/ns/ipc is ipc:[%llu], the initial IPC namespace", ino[NS_IPC]);
     insp_add(in, R_HOST_IPC, -1, NULL, ev, "/proc/self/ns/ipc", NULL);
   }
   struct buf nev;
   buf_init(&nev, 512);
-  in->net_host = proc_host_net(in, &nev);
-  report_fact(in->rep, "net_ns", in->net_host == INSP_YES ? "host (heuristic)"
-                       : in->net_host == INSP_NO ? "own (heuristic)" : "unknown");
+  int proof = 0;
+  in->net_host = proc_host_net(in, &nev, &proof);
+  report_fact(in->rep, "net_ns", in->net_host == INSP_YES ? proof ? "host" : "host (heuristic)"
+                       : in->net_host == INSP_NO ? proof ? "own" : "own (heuristic)" : "unknown");
   if(in->net_host == INSP_YES && container)
-    insp_add(in, R_HOST_NET, -1, NULL, buf_str(&nev), "/proc/net/dev", NULL);
+    insp_add(in, R_HOST_NET, -1,
+             proof ? "Host network namespace" : NULL, buf_str(&nev),
+             proof ? "/proc/self/ns/net" : "/proc/net/dev", NULL);
+  int mnt = insp_ns_initial(in, NS_MNT);
+  report_fact(in->rep, "mnt_ns", mnt == INSP_YES ? "host" : mnt == INSP_NO ? "own" : "unknown");
   buf_cleanup(&nev);
   buf_cleanup(&b);
 }
 
+/* 1 if word is one of the blank-separated words of s. */
+static int proc_word(const char *s, const char *word)
+{
+  size_t wl = strlen(word);
+  while(*s) {
+    size_t l = strcspn(s, " \t\n");
+    if(l == wl && memcmp(s, word, wl) == 0)
+      return 1;
+    s += l;
+    s += strspn(s, " \t\n");
+  }
+  return 0;
+}
+
+/* Whether the kernel loads modules: no /proc/modules on a live system
+ * (built without module support), modules_disabled set, or "nomodule" on
+ * the command line. */
+static void proc_modules(struct insp *in)
+{
+  struct buf b;
+  buf_init(&b, 0);
+  in->modules = INSP_UNKNOWN;
+  if(insp_read(in, "/proc/sys/kernel/modules_disabled", &b, 64) == 0 &&
+     buf_str(&b)[0] == '1') {
+    in->modules = INSP_NO;
+    snprintf(in->modules_why, sizeof(in->modules_why), "kernel.modules_disabled is 1");
+  } else if(insp_read(in, "/proc/cmdline", &b, 64 * 1024) == 0 &&
+            proc_word(buf_str(&b), "nomodule")) {
+    in->modules = INSP_NO;
+    snprintf(in->modules_why, sizeof(in->modules_why), "nomodule on the kernel command line");
+  } else if(insp_exists(in, "/proc/modules")) {
+    in->modules = INSP_YES;
+  } else if(!in->root[0]) {
+    in->modules = INSP_NO;
+    snprintf(in->modules_why, sizeof(in->modules_why),
+             "no /proc/modules: the kernel is built without module support");
+  }
+  report_fact(in->rep, "modules", in->modules == INSP_YES ? "loadable"
+              : in->modules == INSP_NO ? "not loadable" : "unknown");
+  buf_cleanup(&b);
+}
+
+/* CAP_SYS_ADMIN and CAP_SYS_MODULE, judged with what makes them an open
+ * escape or a dead one. */
+static void proc_admin_caps(struct insp *in)
+{
+  const struct insp_status *st = &in->st;
+  proc_modules(in);
+  if(in->in_container == INSP_NO || !(st->known & INSP_ST_CAPEFF))
+    return;
+  char ev[512];
+  if(st->cap_eff >> 21 & 1) {
+    /* With cgroup v1 in use, the initial user namespace and no LSM to
+     * refuse mount, CAP_SYS_ADMIN mounts a v1 hierarchy and writes its
+     * release_agent: the kernel runs that program as host root. */
+    int open = in->cgroup_v1 && insp_ns_initial(in, NS_USER) == INSP_YES &&
+               in->lsm_confined == INSP_NO;
+    int n = snprintf(ev, sizeof(ev), "CapEff %016llx has CAP_SYS_ADMIN: %s", st->cap_eff,
+                     open ? "cgroup v1 in use, the initial user namespace and no AppArmor or SELinux confinement: mount a v1 hierarchy, write its release_agent, and the host runs it as root"
+                          : "mount a cgroup or the host disk, set release_agent");
+    if(!open && n > 0 && (size_t)n < sizeof(ev))
+      snprintf(ev + n, sizeof(ev) - (size_t)n, " (%s)",
+               !in->cgroup_v1 ? "no cgroup v1 hierarchy seen"
+               : insp_ns_initial(in, NS_USER) != INSP_YES ? "not the initial user namespace"
+               : in->lsm_confined == INSP_YES ? "an LSM confines the process"
+                                              : "LSM state unknown");
+    insp_add(in, R_CAP_SYS_ADMIN, open ? WD_SEV_CRITICAL : -1,
+             open ? "CAP_SYS_ADMIN with cgroup v1 and no LSM: release_agent escape" : NULL,
+             ev, "/proc/self/status", "SYS_ADMIN");
+  }
+  if(st->cap_eff >> 16 & 1) {
+    if(in->modules == INSP_NO)
+      snprintf(ev, sizeof(ev), "CapEff %016llx has CAP_SYS_MODULE, but no module can be loaded: %s",
+               st->cap_eff, in->modules_why);
+    else
+      snprintf(ev, sizeof(ev), "CapEff %016llx has CAP_SYS_MODULE: insmod a module into the host kernel",
+               st->cap_eff);
+    insp_add(in, R_CAP_SYS_MODULE, in->modules == INSP_NO ? WD_SEV_LOW : -1,
+             in->modules == INSP_NO ? "CAP_SYS_MODULE in the effective set (the kernel loads no modules)"
+                                    : NULL,
+             ev, "/proc/self/status", "SYS_MODULE");
+  }
+}
+
+/* Privileged is judged on what it means, not on "every capability up to
+ * cap_last_cap" (a runtime older than the kernel, or a narrower bounding
+ * set, never grants all): CAP_SYS_ADMIN, access to the host's devices,
+ * no seccomp filter and a read-write /sys. */
 void insp_privileged(struct insp *in)
 {
-  if(in->in_container == INSP_NO || !(in->st.known & INSP_ST_CAPEFF) || in->cap_last < 0)
+  proc_admin_caps(in);
+  if(in->in_container == INSP_NO || !(in->st.known & INSP_ST_CAPEFF))
     return;
-  if((in->st.cap_eff & in->cap_full) != in->cap_full)
+  const struct insp_status *st = &in->st;
+  if(!(st->cap_eff >> 21 & 1) || !(st->known & INSP_ST_SECCOMP) || st->seccomp != 0 ||
+     !in->sys_rw)
     return;
-  /* Full capabilities alone happen with --cap-add=ALL; privileged also
-   * lifts the device cgroup and shows the host's devices. */
-  char ev[512];
-  int n = snprintf(ev, sizeof(ev), "CapEff %016llx is every capability up to %d (cap_last_cap)",
-                   in->st.cap_eff, in->cap_last);
+  struct buf ev;
+  buf_init(&ev, 1024);
+  buf_printf(&ev, "CapEff %016llx has CAP_SYS_ADMIN", st->cap_eff);
+  if(in->cap_last >= 0 && (st->cap_eff & in->cap_full) == in->cap_full)
+    buf_printf(&ev, " (every capability up to %d)", in->cap_last);
   int dev = 0;
+  if(in->devices_cgroup_all) {
+    buf_appendz(&ev, "; devices cgroup allows a *:* rwm");
+    dev = 1;
+  }
   if(in->nblock) {
-    n += snprintf(ev + n, sizeof(ev) - (size_t)n, "; %zu host block device(s) in /dev", in->nblock);
+    buf_printf(&ev, "; %zu host block device(s) in /dev", in->nblock);
     dev = 1;
   }
-  if(in->devices_cgroup_all && n < (int)sizeof(ev)) {
-    n += snprintf(ev + n, sizeof(ev) - (size_t)n, "; devices cgroup allows a *:* rwm");
+  if(in->nchar > 50) {
+    buf_printf(&ev, "; %zu character devices in /dev", in->nchar);
     dev = 1;
   }
-  if(in->nchar > 50 && n < (int)sizeof(ev)) {
-    n += snprintf(ev + n, sizeof(ev) - (size_t)n, "; %zu character devices in /dev", in->nchar);
-    dev = 1;
-  }
-  if(in->sys_rw && n < (int)sizeof(ev))
-    snprintf(ev + n, sizeof(ev) - (size_t)n, "; /sys mounted read-write");
+  buf_appendz(&ev, "; Seccomp: 0; sysfs mounted read-write at /sys");
   if(dev)
-    insp_add(in, R_PRIVILEGED, -1, NULL, ev, "/proc/self/status", NULL);
+    insp_add(in, R_PRIVILEGED, -1, NULL, buf_str(&ev), "/proc/self/status", NULL);
+  buf_cleanup(&ev);
 }

@@ -41,6 +41,7 @@ static void run_gather(struct insp *in)
     in->st_ok = 1;
     insp_parse_status(b.data, b.len, &in->st);
   }
+  insp_ns_read(in);
   if(insp_read_or_note(in, "/proc/self/mountinfo", &b, 8 * 1024 * 1024,
                        "mounts (host directories, sockets, cgroups)") == 0) {
     insp_parse_mountinfo(b.data, b.len, &in->mounts);

@@ -95,6 +95,102 @@ static void privileged(void **state)
   run_cleanup(&x);
 }
 
+/* The severity of the (single) finding of rule id; -1 if absent. */
+static int sev_of(const struct run *x, const char *id)
+{
+  for(size_t i = 0; i < x->f.n; i++)
+    if(strcmp(x->f.v[i].rule->id, id) == 0)
+      return (int)x->f.v[i].severity;
+  return -1;
+}
+
+static int evidence_has(const struct run *x, const char *id, const char *needle)
+{
+  for(size_t i = 0; i < x->f.n; i++)
+    if(strcmp(x->f.v[i].rule->id, id) == 0 && x->f.v[i].evidence &&
+       strstr(x->f.v[i].evidence, needle))
+      return 1;
+  return 0;
+}
+
+/* CAP_SYS_ADMIN + cgroup v1 + initial userns + no LSM: critical; the same
+ * under AppArmor: high. CAP_SYS_MODULE with nomodule: low; with modules:
+ * critical. hostname in a private UTS namespace is no host knob. */
+static void sysadmin(void **state)
+{
+  (void)state;
+  static const char *const ids[] = {"inspect.cap-sys-admin", "inspect.cap-sys-module",
+    "inspect.apparmor-unconfined", "inspect.root-user", "inspect.cap-dangerous", NULL};
+  struct run x;
+  run_fixture(&x, "sysadmin-v1");
+  expect_rules(&x, ids);
+  assert_int_equal(sev_of(&x, "inspect.cap-sys-admin"), WD_SEV_CRITICAL);
+  assert_int_equal(sev_of(&x, "inspect.cap-sys-module"), WD_SEV_LOW);
+  assert_true(evidence_has(&x, "inspect.cap-sys-module", "nomodule"));
+  assert_string_equal(fact(&x, "modules"), "not loadable");
+  run_cleanup(&x);
+  static const char *const ids2[] = {"inspect.cap-sys-admin", "inspect.cap-sys-module",
+    "inspect.root-user", "inspect.cap-dangerous", NULL};
+  run_fixture(&x, "sysadmin-apparmor");
+  expect_rules(&x, ids2);
+  assert_int_equal(sev_of(&x, "inspect.cap-sys-admin"), WD_SEV_HIGH);
+  assert_int_equal(sev_of(&x, "inspect.cap-sys-module"), WD_SEV_CRITICAL);
+  run_cleanup(&x);
+}
+
+/* -v /:/host: the host's core_pattern through /host/proc; release_agent
+ * that access(2) allowed is refused by the kernel without CAP_SYS_ADMIN;
+ * the container's own procfs through the bind is not a second one. */
+static void host_root(void **state)
+{
+  (void)state;
+  static const char *const ids[] = {"inspect.host-root-mount", "inspect.host-dir-mount",
+    "inspect.core-pattern-writable", "inspect.root-user", "inspect.cap-dangerous", NULL};
+  struct run x;
+  run_fixture(&x, "host-root");
+  expect_rules(&x, ids);
+  assert_true(evidence_has(&x, "inspect.core-pattern-writable", "/host/proc/sys/kernel/core_pattern"));
+  size_t procs = 0;
+  for(size_t i = 0; i < x.f.n; i++)
+    if(strcmp(x.f.v[i].rule->id, "inspect.host-dir-mount") == 0) {
+      procs++;
+      assert_non_null(strstr(x.f.v[i].evidence, "at /host/proc "));
+    }
+  assert_int_equal(procs, 1);
+  run_cleanup(&x);
+}
+
+/* The initial network namespace by its fixed inode; a Docker socket
+ * under another name; userns-remap plumbing; a stray /.dockerenv. */
+static void namespaces_sockets(void **state)
+{
+  (void)state;
+  struct run x;
+  static const char *const net[] = {"inspect.host-net-ns", "inspect.containerd-shim-socket",
+    "inspect.root-user", "inspect.cap-dangerous", NULL};
+  run_fixture(&x, "hostnet");
+  expect_rules(&x, net);
+  assert_string_equal(fact(&x, "net_ns"), "host");
+  assert_true(evidence_has(&x, "inspect.host-net-ns", "/run/dbus/system_bus_socket"));
+  run_cleanup(&x);
+  /* Its negative: an own namespace on the same kernel is proven own. */
+  run_fixture(&x, "sysadmin-v1");
+  assert_string_equal(fact(&x, "net_ns"), "own");
+  run_cleanup(&x);
+  static const char *const remap[] = {"inspect.docker-socket", "inspect.containerd-socket",
+    "inspect.root-user", "inspect.cap-dangerous", NULL};
+  run_fixture(&x, "userns-remap");
+  expect_rules(&x, remap);
+  assert_true(evidence_has(&x, "inspect.docker-socket", "/run/api.sock"));
+  assert_int_equal(sev_of(&x, "inspect.root-user"), WD_SEV_MEDIUM);
+  run_cleanup(&x);
+  static const char *const none[] = {NULL};
+  run_fixture(&x, "dockerenv-vm");
+  expect_rules(&x, none);
+  assert_string_equal(fact(&x, "runtime"), "host");
+  run_cleanup(&x);
+}
+
 static void docker_socket(void **state)
 {
   (void)state;
@@ -217,6 +313,9 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(privileged),
     cmocka_unit_test(docker_socket),
+    cmocka_unit_test(sysadmin),
+    cmocka_unit_test(host_root),
+    cmocka_unit_test(namespaces_sockets),
     cmocka_unit_test(hostpid),
     cmocka_unit_test(k8s_default),
     cmocka_unit_test(hardened),

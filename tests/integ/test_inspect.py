@@ -115,7 +115,19 @@ check("live: kernel matches uname", f.get("kernel") == os.uname().release, f.get
 host_pid = os.readlink("/proc/self/ns/pid") == INIT_PID_NS
 check("live: PID namespace verdict matches the ns inode",
       f.get("pid_ns") == ("host" if host_pid else "own"), f.get("pid_ns"))
-in_docker = os.path.exists("/.dockerenv")
+# A /.dockerenv left in a VM or host image says nothing against every
+# namespace being the initial one and / being a disk filesystem.
+INIT = {"pid": 0xEFFFFFFC, "mnt": 0xEFFFFFF8, "net": 0xEFFFFFF9, "uts": 0xEFFFFFFE,
+        "ipc": 0xEFFFFFFF, "user": 0xEFFFFFFD}
+all_initial = all(os.readlink("/proc/self/ns/" + k) == "%s:[%d]" % (k, v) for k, v in INIT.items())
+with open("/proc/self/mountinfo") as mi:
+    root_disk = any(l.split()[4] == "/" and l.split()[3] == "/" and
+                    l.split(" - ")[1].split()[0] in ("ext2", "ext3", "ext4", "xfs", "btrfs", "zfs", "f2fs", "virtiofs", "9p")
+                    for l in mi if " - " in l)
+in_docker = os.path.exists("/.dockerenv") and not (all_initial and root_disk)
+if os.path.exists("/.dockerenv") and not in_docker:
+    check("live: a stray /.dockerenv on a host (initial namespaces, disk /) -> runtime host",
+          f.get("runtime") == "host" and "contradicted" in f.get("runtime_signals", ""), f.get("runtime_signals"))
 if in_docker:
     check("live: /.dockerenv -> runtime docker", f.get("runtime") == "docker", f.get("runtime"))
     check("live: host PID namespace reported iff it is the initial one",
