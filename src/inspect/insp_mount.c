@@ -476,9 +476,12 @@ static void mnt_sock_try(struct insp *in, const char *path, int kind, const char
   int sock = insp_is_socket(in, path);
   if(!sock && !(by_mount && in->root[0] && kind >= 0 && mnt_sock_known_path(path)))
     return;
+  size_t pl = strlen(path);
+  if(pl >= sizeof(in->socks[0].path))
+    return; /* no unix socket path is that long */
   struct insp_sock *s = &in->socks[in->nsocks++];
   memset(s, 0, sizeof(*s));
-  snprintf(s->path, sizeof(s->path), "%s", path);
+  memcpy(s->path, path, pl + 1);
   snprintf(s->how, sizeof(s->how), "%s", how);
   s->kind = kind;
   s->answered = INSP_UNKNOWN;
