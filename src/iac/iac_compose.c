@@ -283,9 +283,12 @@ static void cp_service(struct iac_ctx *c, const char *file, struct ydoc *d,
     ss.ptrace_line = pl;
   const struct ynode *drop = y_get(d, svc, "cap_drop");
   int dropall = iac_drops_all(d, drop);
-  if(!dropall && !ss.priv_line)
+  if(!dropall && !ss.priv_line) {
+    char left[300];
+    iac_caps_remaining(d, drop, left, sizeof(left));
     iac_emit(c, R_CAP_DROP_ALL, -1, file, drop ? drop->line : sline, subj, NULL,
-             "%s: no cap_drop: [ALL]", subj);
+             "%s: no cap_drop: [ALL]; default capabilities that stay: %s", subj, left);
+  }
 
   /* Host namespaces. */
   static const struct {

@@ -284,6 +284,10 @@ static void df_parse(struct iac_ctx *c, const char *file, const char *data,
     if(more)
       continue;
     open = 0;
+    /* Every instruction takes an argument: docker build refuses a bare
+     * one, so say it rather than read nothing from it. */
+    if(strspn(buf_str(&b), " \t\r") == b.len && df_known(cur.kw))
+      df_err(c, file, df, cur.line, cur.col, "instruction %s has no argument", cur.kw);
     /* Heredocs follow the instruction's line. */
     if(!strcmp(cur.kw, "RUN") || !strcmp(cur.kw, "COPY") || !strcmp(cur.kw, "ADD")) {
       struct df_heredoc hd[8];

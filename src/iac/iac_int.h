@@ -51,8 +51,11 @@ enum iac_rule {
   R_RUN_AS_ROOT,
   R_RUN_AS_ROOT_DEFAULT,
   R_SECCOMP,
+  R_SECCOMP_UNSET,
   R_APPARMOR,
+  R_APPARMOR_CUSTOM,
   R_SELINUX,
+  R_SELINUX_CUSTOM,
   R_PROC_UNMASKED,
   R_ROOTFS_WRITABLE,
   R_SYSCTL,
@@ -197,6 +200,9 @@ int iac_judge_cap_add(struct iac_ctx *c, struct ydoc *d, const struct ynode *add
                       const char *file, const char *subj, const char *field);
 /* 1 if a capability drop list names ALL. */
 int iac_drops_all(struct ydoc *d, const struct ynode *drop);
+/* The runtime's default capabilities that drop leaves in place, named
+ * ("NET_RAW, DAC_OVERRIDE, ..."), into out. */
+void iac_caps_remaining(struct ydoc *d, const struct ynode *drop, char *out, size_t n);
 /* 1 if the name looks like it holds a secret (PASSWORD, API_KEY, ...). */
 int iac_secret_name(const char *name);
 /* 1 if the value looks like a literal secret rather than a reference or

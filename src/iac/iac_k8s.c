@@ -90,9 +90,13 @@ static void k8s_container(struct iac_ctx *c, struct ydoc *d, struct pod_state *p
     ps->ptrace_line = pl;
   const struct ynode *drop = y_path(d, csc, "capabilities.drop");
   int dropall = iac_drops_all(d, drop);
-  if(!dropall && !priv)
+  if(!dropall && !priv) {
+    char left[300];
+    iac_caps_remaining(d, drop, left, sizeof(left));
     iac_emit(c, R_CAP_DROP_ALL, -1, file, drop ? drop->line : scline, subj, NULL,
-             "%s: capabilities.drop does not contain ALL", subj);
+             "%s: capabilities.drop does not contain ALL; default capabilities that stay: %s",
+             subj, left);
+  }
 
   /* Root: the container's runAsUser/runAsNonRoot win over the pod's. */
   const struct ynode *uid = eff(d, csc, psc, "runAsUser");
@@ -132,17 +136,40 @@ static void k8s_container(struct iac_ctx *c, struct ydoc *d, struct pod_state *p
     sp = annotation(d, ann, "seccomp.security.alpha.kubernetes.io/pod", NULL);
   if(y_str(d, sp) && !strcasecmp(y_str(d, sp), "unconfined"))
     iac_emit(c, R_SECCOMP, -1, file, sp->line, subj, NULL, "%s: seccomp %s", subj, y_str(d, sp));
+  else if(!y_str(d, sp) && !priv)
+    /* Kubernetes, unlike Docker, runs a container without seccomp unless
+     * a profile is asked for (a privileged one has none anyway). */
+    iac_emit(c, R_SECCOMP_UNSET, -1, file, scline, subj, NULL,
+             "%s: no seccompProfile at container or pod level (nor annotation): runs Unconfined", subj);
   const struct ynode *aa = y_path(d, csc, "appArmorProfile.type");
   if(!aa)
     aa = annotation(d, ann, "container.apparmor.security.beta.kubernetes.io/", cname);
   if(!aa)
     aa = y_path(d, psc, "appArmorProfile.type");
-  if(y_str(d, aa) && !strcasecmp(y_str(d, aa), "unconfined"))
-    iac_emit(c, R_APPARMOR, -1, file, aa->line, subj, NULL, "%s: AppArmor %s", subj, y_str(d, aa));
+  const char *aav = y_str(d, aa);
+  if(aav && !strcasecmp(aav, "unconfined"))
+    iac_emit(c, R_APPARMOR, -1, file, aa->line, subj, NULL, "%s: AppArmor %s", subj, aav);
+  else if(aav && strcasecmp(aav, "RuntimeDefault") && strcasecmp(aav, "Localhost") &&
+          strcmp(aav, "runtime/default") && strncmp(aav, "localhost/", 10))
+    iac_emit(c, R_APPARMOR_CUSTOM, -1, file, aa->line, subj, NULL,
+             "%s: AppArmor profile %s (baseline allows RuntimeDefault/runtime/default and Localhost/localhost/*)",
+             subj, aav);
   const struct ynode *se = eff(d, csc, psc, "seLinuxOptions.type");
-  if(y_str(d, se) && (strstr(y_str(d, se), "spc_t") || strstr(y_str(d, se), "unconfined_t")))
-    iac_emit(c, R_SELINUX, -1, file, se->line, subj, NULL, "%s: seLinuxOptions.type %s", subj,
-             y_str(d, se));
+  const char *sev = y_str(d, se);
+  if(sev && (strstr(sev, "spc_t") || strstr(sev, "unconfined_t")))
+    iac_emit(c, R_SELINUX, -1, file, se->line, subj, NULL, "%s: seLinuxOptions.type %s", subj, sev);
+  else if(sev && *sev && strcmp(sev, "container_t") && strcmp(sev, "container_init_t") &&
+          strcmp(sev, "container_kvm_t"))
+    iac_emit(c, R_SELINUX_CUSTOM, -1, file, se->line, subj, NULL,
+             "%s: seLinuxOptions.type %s (baseline allows container_t, container_init_t, container_kvm_t)",
+             subj, sev);
+  static const char *const se_ur[] = {"seLinuxOptions.user", "seLinuxOptions.role"};
+  for(size_t k = 0; k < 2; k++) {
+    const struct ynode *u = eff(d, csc, psc, se_ur[k]);
+    if(y_str(d, u) && *y_str(d, u))
+      iac_emit(c, R_SELINUX_CUSTOM, -1, file, u->line, subj, NULL,
+               "%s: %s %s (baseline forbids setting it)", subj, se_ur[k], y_str(d, u));
+  }
   const struct ynode *hp = eff(d, csc, psc, "windowsOptions.hostProcess");
   if(y_bool(d, hp) == 1)
     iac_emit(c, R_HOST_PROCESS, -1, file, hp->line, subj, NULL, "%s: hostProcess: true", subj);
@@ -210,10 +237,12 @@ static void k8s_pod(struct iac_ctx *c, const char *file, struct ydoc *d,
   for(size_t i = 0; i < y_len(d, vols) && ps.nhv < K8S_MAX_HOSTVOLS; i++) {
     const struct ynode *v = y_item(d, vols, i);
     const struct ynode *p = y_path(d, v, "hostPath.path");
-    if(!y_str(d, p) || !y_str(d, y_get(d, v, "name")))
+    if(!y_str(d, p))
       continue;
     struct hostvol *hv = &ps.hv[ps.nhv++];
     hv->name = y_str(d, y_get(d, v, "name"));
+    if(!hv->name)
+      hv->name = "?";
     hv->path = y_str(d, p);
     hv->type = y_str(d, y_path(d, v, "hostPath.type"));
     hv->line = p->line;
@@ -264,7 +293,10 @@ static void k8s_pod(struct iac_ctx *c, const char *file, struct ydoc *d,
   const char *socket_path = NULL;
   for(size_t h = 0; h < ps.nhv; h++) {
     struct hostvol *hv = &ps.hv[h];
-    int ro = !hv->rw;
+    /* The pod spec is the policy: a declared hostPath is a finding
+     * whether or not a container mounts it (an ephemeral container added
+     * later may, writable), so an unmounted one counts as writable. */
+    int ro = hv->mounted && !hv->rw;
     char subj2[400];
     snprintf(subj2, sizeof(subj2), "%s volume %s", subject, hv->name);
     char norm[4096];
@@ -280,7 +312,8 @@ static void k8s_pod(struct iac_ctx *c, const char *file, struct ydoc *d,
       continue;
     }
     char how[300];
-    snprintf(how, sizeof(how), "hostPath (mounted by %.200s)", hv->mounted ? hv->mounters : "no container");
+    snprintf(how, sizeof(how), "hostPath (%s%.200s)", hv->mounted ? "mounted by " : "declared, ",
+             hv->mounted ? hv->mounters : "mounted by no container yet");
     enum iac_rule r = iac_mount_emit(c, file, hv->line, subj2, hv->path, ro, how);
     if((r == R_DOCKER_SOCKET || r == R_RUNTIME_SOCKET) && hv->mounted && !socket_line) {
       socket_line = hv->line;
@@ -386,7 +419,7 @@ static void k8s_role(struct iac_ctx *c, const char *file, struct ydoc *d,
     set_load(d, y_get(d, r, "resources"), &rs);
     set_load(d, y_get(d, r, "verbs"), &v);
     char subj[300];
-    snprintf(subj, sizeof(subj), "%s rule %zu", subject, i + 1);
+    snprintf(subj, sizeof(subj), "%.270s rule %zu", subject, i + 1);
     const struct ynode *w = set_has(&v, "*");
     if(!w)
       w = set_has(&rs, "*");
@@ -473,6 +506,16 @@ static void k8s_binding(struct iac_ctx *c, const char *file, struct ydoc *d,
 
 /* ---- objects ------------------------------------------------------------ */
 
+/* A field whose YAML type is not what Kubernetes requires: a note naming
+ * file:line:col (the report becomes partial). */
+static void k8s_bad(struct iac_ctx *c, const char *file, const struct ynode *n,
+                    const char *subject, const char *field, const char *want)
+{
+  const char *is = n->kind == Y_SEQ ? "a sequence" : n->kind == Y_MAP ? "a mapping" : "a scalar";
+  iac_problem(c, "%s:%d:%d: %s: %s is %s, not %s: not analysed", file, n->line, n->col,
+              subject, field, is, want);
+}
+
 int iac_k8s_doc(struct iac_ctx *c, const char *file, struct ydoc *d,
                 const struct ynode *obj, int depth)
 {
@@ -534,8 +577,35 @@ int iac_k8s_doc(struct iac_ctx *c, const char *file, struct ydoc *d,
     pod = y_path(d, spec, "template.spec");
     ann = y_path(d, spec, "template.metadata.annotations");
   }
+  /* A structure Kubernetes would refuse is said, never skipped quietly. */
+  const struct ynode *spec_d = y_deref(d, spec);
+  if(spec_d && !y_is_map(d, spec_d)) {
+    k8s_bad(c, file, spec_d, subject, "spec", "a mapping");
+    return 1;
+  }
+  const struct ynode *pod_d = y_deref(d, pod);
+  if(pod_d && !y_is_map(d, pod_d)) {
+    k8s_bad(c, file, pod_d, subject, "the pod template's spec", "a mapping");
+    return 1;
+  }
   if(!y_is_map(d, pod))
     return 1;
+  static const char *const lists[] = {"containers", "initContainers", "ephemeralContainers"};
+  for(size_t l = 0; l < 3; l++) {
+    const struct ynode *cs = y_deref(d, y_get(d, pod, lists[l]));
+    if(cs && !y_is_seq(d, cs)) {
+      k8s_bad(c, file, cs, subject, lists[l], "a sequence");
+      continue;
+    }
+    for(size_t i = 0; i < y_len(d, cs); i++) {
+      const struct ynode *ctr = y_deref(d, y_item(d, cs, i));
+      if(ctr && !y_is_map(d, ctr)) {
+        char what[64];
+        snprintf(what, sizeof(what), "item %zu of %s", i + 1, lists[l]);
+        k8s_bad(c, file, ctr, subject, what, "a mapping");
+      }
+    }
+  }
   if(!y_get(d, pod, "containers") && !y_get(d, pod, "initContainers"))
     return 1;
   iac_tested(c, WD_CAT_BIT(WD_CAT_CONTAINER) | WD_CAT_BIT(WD_CAT_DATA));

@@ -130,6 +130,15 @@ const struct wd_rule iac_rules[R__COUNT] = {
   [R_SECCOMP] = {"iac.seccomp-unconfined", H, CT, OW, 693, "Seccomp unconfined",
     "seccomp is off: mount, unshare, keyctl, bpf and every other syscall are reachable",
     "Use seccompProfile: {type: RuntimeDefault}; drop seccomp:unconfined and the unconfined annotations.", NULL},
+  [R_SECCOMP_UNSET] = {"iac.seccomp-unset", M, CT, OW, 693, "Seccomp not set (Kubernetes runs it unconfined)",
+    "no seccompProfile at pod or container level: unlike Docker, Kubernetes runs the container without seccomp (Pod Security Standards \"restricted\")",
+    "Set securityContext.seccompProfile: {type: RuntimeDefault} on the pod (or Localhost with a profile).", NULL},
+  [R_APPARMOR_CUSTOM] = {"iac.apparmor-profile", M, CT, OW, 693, "AppArmor profile outside the baseline",
+    "an AppArmor profile that is neither runtime/default nor localhost/* (Pod Security Standards \"baseline\")",
+    "Use appArmorProfile: {type: RuntimeDefault} (annotation runtime/default) or a Localhost profile.", NULL},
+  [R_SELINUX_CUSTOM] = {"iac.selinux-options", M, CT, OW, 693, "SELinux options outside the baseline",
+    "seLinuxOptions with a type other than container_t, container_init_t, container_kvm_t, or a user or role (Pod Security Standards \"baseline\")",
+    "Leave seLinuxOptions unset, or set only level and a container_t type.", NULL},
   [R_APPARMOR] = {"iac.apparmor-unconfined", H, CT, OW, 693, "AppArmor unconfined",
     "AppArmor is off: mount and /proc/sys writes are no longer blocked",
     "Use the runtime/default AppArmor profile; drop apparmor:unconfined.", NULL},
@@ -480,6 +489,33 @@ int iac_judge_cap_add(struct iac_ctx *c, struct ydoc *d, const struct ynode *add
       ptrace_line = it->line;
   }
   return ptrace_line;
+}
+
+void iac_caps_remaining(struct ydoc *d, const struct ynode *drop, char *out, size_t n)
+{
+  /* The default set of Docker, containerd and CRI-O, riskiest first. */
+  static const char *const defaults[] = {"NET_RAW", "DAC_OVERRIDE", "SETUID", "SETGID",
+    "FOWNER", "CHOWN", "FSETID", "KILL", "MKNOD", "SETFCAP", "SETPCAP",
+    "NET_BIND_SERVICE", "SYS_CHROOT", "AUDIT_WRITE"};
+  size_t o = 0, kept = 0;
+  out[0] = '\0';
+  for(size_t k = 0; k < sizeof(defaults) / sizeof(defaults[0]); k++) {
+    int dropped = 0;
+    for(size_t i = 0; i < y_len(d, drop) && !dropped; i++) {
+      const char *cap = y_str(d, y_item(d, drop, i));
+      if(cap && !strncasecmp(cap, "CAP_", 4))
+        cap += 4;
+      dropped = cap && !strcasecmp(cap, defaults[k]);
+    }
+    if(dropped)
+      continue;
+    int w = snprintf(out + o, n - o, "%s%s", kept++ ? ", " : "", defaults[k]);
+    if(w < 0 || (size_t)w >= n - o)
+      break;
+    o += (size_t)w;
+  }
+  if(!kept)
+    snprintf(out, n, "none of the defaults (all dropped one by one)");
 }
 
 int iac_drops_all(struct ydoc *d, const struct ynode *drop)

@@ -106,6 +106,7 @@ ANCHORS = [
 WORKLOADS = [
     ("iac.sa-token-automount", "k8s/workloads.yaml", 16),
     ("iac.run-as-root", "k8s/workloads.yaml", 23),
+    ("iac.seccomp-unset", "k8s/workloads.yaml", 23),
     ("iac.chain-docker-socket-root", "k8s/workloads.yaml", 35),
     ("iac.docker-socket-mount", "k8s/workloads.yaml", 35),
     ("iac.apparmor-unconfined", "k8s/workloads.yaml", 47),
@@ -135,6 +136,10 @@ WORKLOADS = [
     ("iac.run-as-root", "k8s/workloads.yaml", 121),
     ("iac.chain-ptrace-host-pid", "k8s/workloads.yaml", 139),
     ("iac.host-pid", "k8s/workloads.yaml", 139),
+    ("iac.seccomp-unset", "k8s/workloads.yaml", 148),
+    ("iac.seccomp-unset", "k8s/workloads.yaml", 155),
+    ("iac.seccomp-unset", "k8s/workloads.yaml", 178),
+    ("iac.seccomp-unset", "k8s/workloads.yaml", 200),
     ("iac.cap-sys-ptrace", "k8s/workloads.yaml", 158),
     ("iac.host-process", "k8s/workloads.yaml", 193),
     ("iac.privilege-escalation", "k8s/workloads.yaml", 200),
@@ -155,7 +160,19 @@ RBAC = [
     ("iac.rbac-anonymous-binding", "k8s/rbac.yaml", 67),
 ]
 
+# Pod Security Standards: seccomp unset (restricted), AppArmor profile and
+# SELinux options outside the baseline, a declared but unmounted hostPath;
+# the hardened twin pod in the same file raises nothing.
+BASELINE = [
+    ("iac.seccomp-unset", "k8s/baseline.yaml", 17),
+    ("iac.apparmor-profile", "k8s/baseline.yaml", 26),
+    ("iac.selinux-options", "k8s/baseline.yaml", 34),
+    ("iac.selinux-options", "k8s/baseline.yaml", 51),
+    ("iac.host-sensitive-mount", "k8s/baseline.yaml", 54),
+]
+
 CAPS = [
+    ("iac.seccomp-unset", "k8s/caps.yaml", 15),
     ("iac.cap-dac-read-search", "k8s/caps.yaml", 20),
     ("iac.cap-dac-override", "k8s/caps.yaml", 21),
     ("iac.cap-net-raw", "k8s/caps.yaml", 22),
@@ -175,6 +192,7 @@ POSITIVE = [
     ("Kubernetes workloads", [os.path.join(FIX, "k8s", "workloads.yaml")], WORKLOADS),
     ("Kubernetes RBAC", [os.path.join(FIX, "k8s", "rbac.yaml")], RBAC),
     ("capabilities", [os.path.join(FIX, "k8s", "caps.yaml")], CAPS),
+    ("Kubernetes Pod Security Standards baseline", [os.path.join(FIX, "k8s", "baseline.yaml")], BASELINE),
 ]
 
 for name, paths, want in POSITIVE:
@@ -247,6 +265,10 @@ want_notes = {
     "bad/undefined-alias.yaml:3:9:": "no anchor",
     "bad/chart/templates/deployment.yaml:9:11:": "Helm template",
     "bad/bomb.yaml:": "budget",
+    "bad/structure.yaml:7:3:": "Pod p: spec is a sequence, not a mapping",
+    "bad/structure.yaml:16:9:": "Deployment d: containers is a mapping, not a sequence",
+    "bad/structure.yaml:24:7:": "Pod q: item 1 of containers is a scalar, not a mapping",
+    "bad/Dockerfile.noarg:2:1:": "instruction USER has no argument",
 }
 for where, what in want_notes.items():
     check("note names %s %s" % (where, what),
@@ -258,6 +280,13 @@ check("documents before a syntax error are analysed",
       ("iac.host-network", "bad/partial.yaml", 6) in got, got)
 check("bad files do not stop the good ones: exit 1 on findings", rc == 1, (rc, err[-300:]))
 check("status partial", doc.get("status") == "partial", doc.get("status"))
+
+# A wrong structure alone still makes the run partial, never a quiet
+# "nothing found".
+for name in ("structure.yaml", "Dockerfile.noarg"):
+    rc, doc, err = run(os.path.join(FIX, "bad", name))
+    check("%s alone: status partial with a note" % name,
+          doc.get("status") == "partial" and len(doc.get("notes", [])) >= 1, (doc.get("status"), doc.get("notes")))
 
 rc, doc, err = run(os.path.join(FIX, "bad", "broken.yaml"))
 check("nothing readable: exit 2", rc == 2, rc)
