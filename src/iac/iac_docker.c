@@ -883,11 +883,8 @@ int iac_docker_analyze(struct iac_ctx *c, const char *file, const char *data,
   int ok = a.nst > 0;
   if(ok) /* escape vectors, and secrets in ENV/ARG */
     iac_tested(c, WD_CAT_BIT(WD_CAT_CONTAINER) | WD_CAT_BIT(WD_CAT_DATA));
-  if(ok && !iac_df_lookup(c, file)) {
-    c->dfs = xgrow(c->dfs, &c->capdfs, c->ndfs + 1, sizeof(*c->dfs));
-    info.path = xstrdup(file);
-    c->dfs[c->ndfs++] = info;
-  }
+  if(ok && !iac_df_lookup(c, file))
+    iac_df_add(c, file, &info);
   for(size_t i = 0; i < a.nst; i++) {
     free(a.st[i].name);
     free(a.st[i].image);

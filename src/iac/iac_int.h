@@ -115,6 +115,8 @@ struct iac_ctx {
   size_t nread, nfailed;
   struct iac_dfinfo *dfs;
   size_t ndfs, capdfs;
+  size_t *dfhash;  /* open addressing over dfs by path: index + 1, 0 empty */
+  size_t dfhcap;   /* a power of two, or 0 */
   struct iac_sa *sas;
   size_t nsas, capsas;
   struct iac_pending_sa *pend;
@@ -145,8 +147,11 @@ void iac_emit(struct iac_ctx *c, enum iac_rule r, int sev, const char *file,
               int line, const char *subject, const char *title,
               const char *evfmt, ...) __attribute__((format(printf, 8, 9)));
 
-/* Dockerfile facts by normalised path; NULL if not analysed (yet). */
+/* Dockerfile facts by normalised path; NULL if not analysed (yet). A
+ * hash look-up: compose files name Dockerfiles by the thousand. */
 const struct iac_dfinfo *iac_df_lookup(struct iac_ctx *c, const char *path);
+/* Records a Dockerfile's facts under path (copied; info->path is set). */
+void iac_df_add(struct iac_ctx *c, const char *path, struct iac_dfinfo *info);
 /* Reads and analyses a Dockerfile not given on the command line (a
  * compose build context). Returns its facts or NULL. */
 const struct iac_dfinfo *iac_df_load(struct iac_ctx *c, const char *path);

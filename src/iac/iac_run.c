@@ -54,6 +54,7 @@ void iac_ctx_cleanup(struct iac_ctx *c)
   for(size_t i = 0; i < c->ndfs; i++)
     free(c->dfs[i].path);
   free(c->dfs);
+  free(c->dfhash);
   for(size_t i = 0; i < c->nsas; i++) {
     free(c->sas[i].ns);
     free(c->sas[i].name);
@@ -69,16 +70,53 @@ void iac_ctx_cleanup(struct iac_ctx *c)
   memset(c, 0, sizeof(*c));
 }
 
+/* Service accounts ordered by namespace, name, then the order they were
+ * read (the last one read wins, as before the index). */
+static int sa_cmp(const void *a, const void *b, void *arg)
+{
+  const struct iac_sa *v = arg;
+  size_t x = *(const size_t *)a, y = *(const size_t *)b;
+  int r = strcmp(v[x].ns, v[y].ns);
+  if(!r)
+    r = strcmp(v[x].name, v[y].name);
+  return r ? r : x < y ? -1 : x > y;
+}
+
+/* The automount setting of the last ServiceAccount ns/name read, or -2
+ * when none was: a binary search over the sorted index. */
+static int sa_find(const struct iac_ctx *c, const size_t *ix, const char *ns, const char *name)
+{
+  size_t lo = 0, hi = c->nsas;
+  while(lo < hi) { /* the first entry > (ns, name) */
+    size_t mid = lo + (hi - lo) / 2;
+    const struct iac_sa *s = &c->sas[ix[mid]];
+    int r = strcmp(s->ns, ns);
+    if(!r)
+      r = strcmp(s->name, name);
+    if(r <= 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if(lo == 0)
+    return -2;
+  const struct iac_sa *s = &c->sas[ix[lo - 1]];
+  return !strcmp(s->ns, ns) && !strcmp(s->name, name) ? s->automount : -2;
+}
+
 void iac_ctx_finish(struct iac_ctx *c)
 {
   /* A pod that says nothing about its token inherits its service
-   * account's setting, which may sit in any file of the run. */
+   * account's setting, which may sit in any file of the run. Indexed:
+   * workloads x service accounts would be quadratic. */
+  size_t *ix = c->nsas ? xmalloc(c->nsas * sizeof(*ix)) : NULL;
+  for(size_t j = 0; j < c->nsas; j++)
+    ix[j] = j;
+  if(c->nsas > 1)
+    qsort_r(ix, c->nsas, sizeof(*ix), sa_cmp, c->sas);
   for(size_t i = 0; i < c->npend; i++) {
     const struct iac_pending_sa *p = &c->pend[i];
-    int seen = -2;
-    for(size_t j = 0; j < c->nsas; j++)
-      if(!strcmp(c->sas[j].ns, p->ns) && !strcmp(c->sas[j].name, p->name))
-        seen = c->sas[j].automount;
+    int seen = sa_find(c, ix, p->ns, p->name);
     if(seen == 0)
       continue;
     iac_emit(c, R_SA_AUTOMOUNT, -1, p->file, p->line, p->subject, NULL,
@@ -87,6 +125,7 @@ void iac_ctx_finish(struct iac_ctx *c)
              seen == -2 ? "not among the files (default: token mounted)"
                         : seen == 1 ? "sets it true" : "does not set it false");
   }
+  free(ix);
   iac_ctx_flush(c);
 }
 
@@ -123,12 +162,48 @@ void iac_emit(struct iac_ctx *c, enum iac_rule r, int sev, const char *file,
   free(ex);
 }
 
+static size_t df_hash(const char *s)
+{
+  size_t h = 14695981039346656037ULL & (size_t)-1; /* FNV-1a */
+  for(; *s; s++)
+    h = (h ^ (unsigned char)*s) * (size_t)1099511628211ULL;
+  return h;
+}
+
+static void df_index(struct iac_ctx *c, size_t i)
+{
+  size_t m = c->dfhcap - 1, h = df_hash(c->dfs[i].path) & m;
+  while(c->dfhash[h])
+    h = (h + 1) & m;
+  c->dfhash[h] = i + 1;
+}
+
 const struct iac_dfinfo *iac_df_lookup(struct iac_ctx *c, const char *path)
 {
-  for(size_t i = 0; i < c->ndfs; i++)
-    if(strcmp(c->dfs[i].path, path) == 0)
-      return &c->dfs[i];
+  if(!c->dfhcap)
+    return NULL;
+  size_t m = c->dfhcap - 1;
+  for(size_t h = df_hash(path) & m; c->dfhash[h]; h = (h + 1) & m)
+    if(strcmp(c->dfs[c->dfhash[h] - 1].path, path) == 0)
+      return &c->dfs[c->dfhash[h] - 1];
   return NULL;
+}
+
+void iac_df_add(struct iac_ctx *c, const char *path, struct iac_dfinfo *info)
+{
+  c->dfs = xgrow(c->dfs, &c->capdfs, c->ndfs + 1, sizeof(*c->dfs));
+  info->path = xstrdup(path);
+  c->dfs[c->ndfs++] = *info;
+  /* Kept at most half full; grown by rehashing everything. */
+  if(c->ndfs * 2 > c->dfhcap) {
+    free(c->dfhash);
+    c->dfhcap = c->dfhcap ? c->dfhcap * 2 : 64;
+    c->dfhash = xcalloc(c->dfhcap, sizeof(*c->dfhash));
+    for(size_t i = 0; i < c->ndfs; i++)
+      df_index(c, i);
+  } else {
+    df_index(c, c->ndfs - 1);
+  }
 }
 
 /* ---- reading ------------------------------------------------------------ */
