@@ -180,6 +180,12 @@ void insp_kernel(struct insp *in);
  * (err says why). Never sends anything else. */
 int insp_sock_version(const char *path, int timeout_ms, char *version,
                       size_t vsz, char *err, size_t esz);
+/* Reads the runtime's reply (got bytes, any bytes, NUL-terminated by the
+ * caller): 1 and version ("HTTP 200, Version 24.0.7, ApiVersion 1.43" or
+ * "HTTP 200") when it is HTTP/1.x, else 0 and err. Fuzzed by
+ * tests/inspect/fuzz_sockreply.c. */
+int insp_sock_reply(const char *resp, size_t got, char *version, size_t vsz,
+                    char *err, size_t esz);
 
 /* Kernel CVE matching, exposed for tests: 1 if version v falls in the
  * vulnerable range of the CVE rule r, else 0. */

@@ -706,3 +706,13 @@ out:
   free(json);
   return rc;
 }
+
+int insp_parse_net_unix(const char *data, size_t n)
+{
+  int r = 0;
+  if(memmem(data, n, "/run/systemd/", 13) || memmem(data, n, "/run/user/", 10))
+    r |= INSP_UNIX_HOST;
+  if(memmem(data, n, "@/containerd-shim/", 18))
+    r |= INSP_UNIX_SHIM;
+  return r;
+}

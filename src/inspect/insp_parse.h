@@ -123,6 +123,14 @@ long insp_b64url_decode(const char *in, size_t n, unsigned char *out,
 int insp_json_get(const char *js, size_t n, const char *key, char *out,
                   size_t outsz);
 
+/* What /proc/net/unix lists (any bytes, NUL or not): INSP_UNIX_HOST when
+ * the host's sockets are visible (a path under /run/systemd/ or
+ * /run/user/: the host network namespace), INSP_UNIX_SHIM for an abstract
+ * @/containerd-shim/ socket. */
+#define INSP_UNIX_HOST 1
+#define INSP_UNIX_SHIM 2
+int insp_parse_net_unix(const char *data, size_t n);
+
 struct insp_jwt {
   char iss[128];
   char sub[256];

@@ -554,7 +554,8 @@ static int proc_host_net(struct insp *in, struct buf *ev, int *proof)
     if(verdict == INSP_UNKNOWN)
       verdict = INSP_NO;
     const char *u = buf_str(&b);
-    if(!*proof && (strstr(u, "/run/systemd/") || strstr(u, "/run/user/"))) {
+    int uf = insp_parse_net_unix(u, b.len);
+    if(!*proof && (uf & INSP_UNIX_HOST)) {
       buf_printf(ev, "%shost unix sockets (/run/systemd, /run/user) in /proc/net/unix",
                  ev->len ? "; " : "");
       verdict = INSP_YES;
@@ -568,7 +569,7 @@ static int proc_host_net(struct insp *in, struct buf *ev, int *proof)
                    n, buf_str(&svc));
       buf_cleanup(&svc);
     }
-    if(strstr(u, "@/containerd-shim/") && in->in_container != INSP_NO)
+    if((uf & INSP_UNIX_SHIM) && in->in_container != INSP_NO)
       insp_add(in, R_SHIM_SOCKET, -1, NULL,
                "abstract @/containerd-shim/*.sock listed in /proc/net/unix",
                "/proc/net/unix", NULL);

@@ -38,6 +38,36 @@ static int sock_wait(int fd, short events, long deadline)
   }
 }
 
+int insp_sock_reply(const char *resp, size_t got, char *version, size_t vsz,
+                    char *err, size_t esz)
+{
+  if(vsz)
+    version[0] = '\0';
+  if(got < 12 || memcmp(resp, "HTTP/1.", 7)) {
+    snprintf(err, esz, got ? "not an HTTP answer" : "no answer before the timeout");
+    return 0;
+  }
+  /* The body: after the first blank line, NUL bytes or not; its JSON is
+   * read from the first brace, within the bytes received. */
+  const char *body = memmem(resp, got, "\r\n\r\n", 4);
+  const char *brace = body ? memchr(body, '{', got - (size_t)(body - resp)) : NULL;
+  char ver[64] = "", api[32] = "";
+  if(brace) {
+    size_t bl = got - (size_t)(brace - resp);
+    insp_json_get(brace, bl, "Version", ver, sizeof(ver));
+    insp_json_get(brace, bl, "ApiVersion", api, sizeof(api));
+  }
+  int status = 0;
+  for(int i = 9; i < 12 && resp[i] >= '0' && resp[i] <= '9'; i++)
+    status = status * 10 + (resp[i] - '0');
+  if(ver[0])
+    snprintf(version, vsz, "HTTP %d, Version %s%s%s", status, ver,
+             api[0] ? ", ApiVersion " : "", api);
+  else
+    snprintf(version, vsz, "HTTP %d", status);
+  return 1;
+}
+
 int insp_sock_version(const char *path, int timeout_ms, char *version,
                       size_t vsz, char *err, size_t esz)
 {
@@ -98,27 +128,7 @@ int insp_sock_version(const char *path, int timeout_ms, char *version,
     got += (size_t)r;
   }
   resp[got] = '\0';
-  if(got < 12 || strncmp(resp, "HTTP/1.", 7)) {
-    snprintf(err, esz, got ? "not an HTTP answer" : "no answer before the timeout");
-    goto out;
-  }
-  answered = 1;
-  const char *body = strstr(resp, "\r\n\r\n");
-  const char *brace = body ? strchr(body, '{') : NULL;
-  char ver[64] = "", api[32] = "";
-  if(brace) {
-    size_t bl = got - (size_t)(brace - resp);
-    insp_json_get(brace, bl, "Version", ver, sizeof(ver));
-    insp_json_get(brace, bl, "ApiVersion", api, sizeof(api));
-  }
-  int status = 0;
-  for(int i = 9; i < 12 && resp[i] >= '0' && resp[i] <= '9'; i++)
-    status = status * 10 + (resp[i] - '0');
-  if(ver[0])
-    snprintf(version, vsz, "HTTP %d, Version %s%s%s", status, ver,
-             api[0] ? ", ApiVersion " : "", api);
-  else
-    snprintf(version, vsz, "HTTP %d", status);
+  answered = insp_sock_reply(resp, got, version, vsz, err, esz);
 out:
   close(fd);
   return answered;

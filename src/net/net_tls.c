@@ -500,15 +500,28 @@ static void describe_failure(SSL *ssl, struct tls_result *r, int sslerr,
   ERR_clear_error();
 }
 
+long tls_parse_response(const char *resp, size_t len, size_t *body_off)
+{
+  *body_off = len;
+  if(len < 12 || memcmp(resp, "HTTP/1.", 7))
+    return 0;
+  /* "HTTP/1.x NNN": three digits, 100-599, then a space or the line end. */
+  const char *sp = memchr(resp, ' ', len);
+  long status = 0;
+  if(sp && (size_t)(sp - resp) + 4 <= len && sp[1] >= '1' && sp[1] <= '5' &&
+     sp[2] >= '0' && sp[2] <= '9' && sp[3] >= '0' && sp[3] <= '9' &&
+     ((size_t)(sp - resp) + 4 == len || sp[4] == ' ' || sp[4] == '\r' || sp[4] == '\n'))
+    status = (sp[1] - '0') * 100 + (sp[2] - '0') * 10 + (sp[3] - '0');
+  /* The body starts after the first blank line, NUL bytes or not. */
+  const char *b = memmem(resp, len, "\r\n\r\n", 4);
+  if(b)
+    *body_off = (size_t)(b + 4 - resp);
+  return status;
+}
+
 static void parse_response(struct tls_result *r)
 {
-  if(r->resp_len < 12 || strncmp(r->resp, "HTTP/1.", 7))
-    return;
-  const char *sp = strchr(r->resp, ' ');
-  if(sp && sp[1] >= '1' && sp[1] <= '5')
-    r->status = strtol(sp + 1, NULL, 10);
-  const char *b = strstr(r->resp, "\r\n\r\n");
-  r->body_off = b ? (size_t)(b + 4 - r->resp) : r->resp_len;
+  r->status = tls_parse_response(r->resp, r->resp_len, &r->body_off);
 }
 
 static void do_request(SSL *ssl, int fd, const struct tls_probe_opts *o,

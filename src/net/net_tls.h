@@ -107,6 +107,11 @@ struct tls_result {
 int tls_probe(const struct tls_probe_opts *o, struct tls_result *r,
               char *err, size_t errlen);
 void tls_result_cleanup(struct tls_result *r);
+/* Reads what a server answered over the probe's connection (at most
+ * TLS_RESP_CAP bytes, any bytes): the HTTP status (100-599, or 0 when it
+ * is not an HTTP/1.x status line) and where the body starts (len when
+ * there is no blank line). tests/fuzz/fuzz_tls_response.c. */
+long tls_parse_response(const char *resp, size_t len, size_t *body_off);
 
 /* Facts about a server certificate, for the checks. host may be an IP
  * literal. cacert_trusts: the chain verified against the CA file the

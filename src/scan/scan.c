@@ -1,5 +1,6 @@
 #include "scan.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -823,20 +824,21 @@ static void scan_found_spec(struct scan *s, struct probe *p)
   }
 }
 
-/* Reads the rule ids and locations of an `inspect` JSON report. */
-static int scan_import_inspect(struct corr_set *cs, const char *path, char *err,
-                               size_t errlen)
+/* Reads the rule ids and locations of an `inspect` JSON report held in
+ * text (name for messages). */
+int scan_inspect_report_parse(struct corr_set *cs, const char *text, size_t len,
+                              const char *name, char *err, size_t errlen)
 {
   json_error_t je;
-  json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+  json_t *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
   if(!doc) {
-    snprintf(err, errlen, "--inspect-report %s:%d:%d: %s", path, je.line, je.column, je.text);
+    snprintf(err, errlen, "--inspect-report %s:%d:%d: %s", name, je.line, je.column, je.text);
     return -1;
   }
   json_t *fs = json_object_get(doc, "findings");
   const char *kind = json_string_value(json_object_get(doc, "kind"));
   if(!json_is_array(fs) || !kind || strcmp(kind, "inspect")) {
-    snprintf(err, errlen, "--inspect-report %s: not a JSON report of `warden inspect`", path);
+    snprintf(err, errlen, "--inspect-report %s: not a JSON report of `warden inspect`", name);
     json_decref(doc);
     return -1;
   }
@@ -854,6 +856,42 @@ static int scan_import_inspect(struct corr_set *cs, const char *path, char *err,
   }
   json_decref(doc);
   return 0;
+}
+
+/* The file, read whole up to SCAN_MAX_INSPECT_REPORT bytes (a report is
+ * a few KiB; anything far larger is not one, and memory stays bounded). */
+#define SCAN_MAX_INSPECT_REPORT (64u << 20)
+static int scan_import_inspect(struct corr_set *cs, const char *path, char *err,
+                               size_t errlen)
+{
+  FILE *fp = fopen(path, "rb");
+  if(!fp) {
+    snprintf(err, errlen, "--inspect-report %s: %s", path, strerror(errno));
+    return -1;
+  }
+  struct buf b;
+  buf_init(&b, 0);
+  char chunk[65536];
+  size_t n;
+  int rc = 0;
+  while((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+    if(b.len + n > SCAN_MAX_INSPECT_REPORT) {
+      snprintf(err, errlen, "--inspect-report %s: larger than %u MiB: not a report of "
+               "`warden inspect`", path, SCAN_MAX_INSPECT_REPORT >> 20);
+      rc = -1;
+      break;
+    }
+    buf_append(&b, chunk, n);
+  }
+  if(rc == 0 && ferror(fp)) {
+    snprintf(err, errlen, "--inspect-report %s: %s", path, strerror(errno));
+    rc = -1;
+  }
+  fclose(fp);
+  if(rc == 0)
+    rc = scan_inspect_report_parse(cs, buf_str(&b), b.len, path, err, errlen);
+  buf_cleanup(&b);
+  return rc;
 }
 
 /* Phase 4: the other sides' findings, and the chains across them. The

@@ -256,6 +256,11 @@ void scan_ran(struct scan *s, const struct wd_rule *r);
 void scan_flag_at(struct scan *s, const struct wd_rule *r, int severity,
                   const char *title, const char *method, const char *url,
                   const char *evidence, const char *dedupe);
+/* Reads a JSON report of `warden inspect` (--inspect-report) from text:
+ * each finding's rule and file join cs. Returns 0, or -1 with the reason
+ * (name:line:col for bad JSON) in err. tests/fuzz/fuzz_inspect_report.c. */
+int scan_inspect_report_parse(struct corr_set *cs, const char *text, size_t len,
+                              const char *name, char *err, size_t errlen);
 /* Records a value that must be masked wherever it would be printed. */
 void scan_add_secret(struct scan *s, const char *value);
 /* Masks secrets in a fresh copy of text. */
