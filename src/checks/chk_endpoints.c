@@ -111,10 +111,6 @@ static void ep_judge(struct scan *s, void *st, struct probe *p)
   if(p->origin == &check_endpoints && p->tag >= 0 && (size_t)p->tag < s->sigs.n &&
      s->sigs.v[p->tag].rule && http_answered(&p->x))
     scan_ran(s, s->sigs.v[p->tag].rule);
-  /* An answer to one of a signature's paths judges that signature's rule. */
-  if(p->origin == &check_endpoints && p->tag >= 0 && (size_t)p->tag < s->sigs.n &&
-     s->sigs.v[p->tag].rule && http_answered(&p->x))
-    scan_ran(s, s->sigs.v[p->tag].rule);
   if(!scan_is_hit(s, p))
     return;
   struct sig_resp r = {
