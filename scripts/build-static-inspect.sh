@@ -17,6 +17,7 @@ mkdir -p "$out/obj"
 srcs="src/core/core_alloc.c src/core/core_buf.c src/core/core_str.c src/core/core_jw.c
 src/model/model_finding.c src/model/model_score.c
 src/report/report.c src/report/rep_json.c src/report/rep_term.c
+$(ls src/report/rep_*.c | grep -v -e rep_json.c -e rep_term.c)
 src/cli/cli_out.c
 $(ls src/inspect/*.c)"
 objs=""

@@ -12,13 +12,28 @@
 
 enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2, EXIT_TARGET = 3 };
 
+#define CLI_MAX_REPORTS 16
+
+struct cli_report {
+  const char *format; /* one of the names in cli_formats */
+  const char *path;
+};
+
 struct cli_out {
-  const char *format;  /* "term" or "json" */
+  const char *format;  /* term|json|jsonl|sarif|html|md|junit */
   const char *outfile; /* -o, or NULL */
   int fail_on;         /* severity; findings at or above it fail */
+  int fail_new_only;   /* --fail-on-new: only findings new since --baseline */
   int threshold;       /* score under it fails; -1 = off */
   int color;
   int quiet;
+  struct cli_report reports[CLI_MAX_REPORTS]; /* --report FORMAT:FILE */
+  size_t nreports;
+  const char *sarif_base; /* --sarif-base DIR, or NULL (working directory) */
+  const char *baseline;   /* --baseline OLD.json, or NULL */
+  const char *ignore;     /* --ignore FILE, or NULL (.wardenignore.yml if present) */
+  int ignore_given;       /* 1 when --ignore was given (a missing file is an error) */
+  char *cmdline;          /* the command line, secrets masked; owned */
 };
 
 /* Long options every reporting subcommand accepts; see cli_out_option. */
@@ -28,32 +43,55 @@ struct cli_out {
   {"fail-on", required_argument, NULL, 1001},            \
   {"threshold", required_argument, NULL, 1002},          \
   {"no-color", no_argument, NULL, 1003},                 \
+  {"report", required_argument, NULL, 1004},             \
+  {"sarif-base", required_argument, NULL, 1005},         \
+  {"fail-on-new", required_argument, NULL, 1006},        \
+  {"baseline", required_argument, NULL, 1007},           \
+  {"ignore", required_argument, NULL, 1008},             \
   {"quiet", no_argument, NULL, 'q'}
 
 #define CLI_OUT_HELP                                                          \
-  "  -f, --format term|json    report format (default term)\n"               \
+  "  -f, --format FORMAT       term|json|jsonl|sarif|html|md|junit (default term)\n" \
   "  -o, --output FILE         write the report there (terminal summary\n"   \
   "                            still goes to stdout unless -q)\n"            \
+  "      --report FORMAT:FILE  also write FORMAT to FILE (repeatable)\n"     \
+  "      --sarif-base DIR      SARIF file paths relative to DIR (default .)\n" \
   "      --fail-on SEVERITY    exit 1 on findings at or above it\n"          \
   "                            (critical|high|medium|low|info|none; default low)\n" \
+  "      --baseline OLD.json   mark findings new or unchanged against an\n"  \
+  "                            earlier JSON report; list the fixed ones\n"   \
+  "      --fail-on-new SEV     like --fail-on, counting new findings only\n" \
+  "      --ignore FILE         suppressions (default .wardenignore.yml)\n"   \
   "      --threshold N         exit 1 when the score is below N (0-100)\n"   \
   "      --no-color            no ANSI colours (NO_COLOR is honoured too)\n" \
   "  -q, --quiet               no progress, no terminal summary with -o\n"
 
 void cli_out_init(struct cli_out *o);
+/* Records the command line (secrets masked) for the reports. argv[0] is
+ * the subcommand. */
+void cli_out_args(struct cli_out *o, int argc, char **argv);
+void cli_out_cleanup(struct cli_out *o);
+/* 1 if name is a report format. */
+int cli_format_known(const char *name);
 /* Handles one of CLI_OUT_OPTIONS. Returns 1 if it was one, 0 if not, -1 on
  * a bad value (message printed). */
 int cli_out_option(struct cli_out *o, int opt, const char *arg);
 /* Writes the report(s) and returns the exit code it implies (0 or 1), or
- * 2 if the report cannot be written (to -o or to stdout: full disk,
- * closed stdout, EPIPE; every write is checked). */
-int cli_emit(const struct report *r, const struct cli_out *o);
+ * 2 if a report cannot be written (a file, or stdout: full disk, closed
+ * stdout, EPIPE; every write is checked). Applies --ignore and --baseline
+ * first. */
+int cli_emit(struct report *r, const struct cli_out *o);
 /* Writes the report to -o (and, with summary and without -q, the terminal
- * summary to stdout) or to stdout. 0, or 2 with a message. */
+ * summary to stdout) or to stdout, not to the --report files: for a run
+ * that failed before it started (exit 2). 0, or 2 with a message. */
 int cli_write_report(const struct report *r, const struct cli_out *o, int summary);
 /* Flushes stdout: rc if everything written to it arrived, else 2 and a
  * message. Every command that prints to stdout ends through it. */
 int cli_stdout_done(int rc);
+/* Applies --ignore and --baseline to the report (marks findings, scores
+ * again); 0, or -1 with a message naming the file and line. Defined in
+ * cli_policy.c, which the static warden-inspect leaves out. */
+int cli_policy_apply(struct report *r, const struct cli_out *o);
 /* Prints "warden: <what>" to stderr; for usage and configuration errors. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Parses a whole number in [lo, hi]; -1 and a message on failure. */

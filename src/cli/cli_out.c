@@ -32,6 +32,48 @@ int cli_parse_int(const char *opt, const char *arg, long lo, long hi, long *out)
   return 0;
 }
 
+static const char *const cli_formats[] = {"term", "json", "jsonl", "sarif",
+                                          "html", "md", "junit", NULL};
+
+int cli_format_known(const char *name)
+{
+  for(size_t i = 0; cli_formats[i]; i++)
+    if(strcmp(cli_formats[i], name) == 0)
+      return 1;
+  return 0;
+}
+
+static int bad_format(const char *opt, const char *arg)
+{
+  cli_error("%s: '%s' is not one of term, json, jsonl, sarif, html, md, junit", opt, arg);
+  return -1;
+}
+
+/* A report path must be a file in an existing, writable directory: a
+ * mistake is reported before the scan, not after it. */
+static int path_writable(const char *opt, const char *path)
+{
+  if(!*path) {
+    cli_error("%s: empty file name", opt);
+    return -1;
+  }
+  struct stat st;
+  if(stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+    cli_error("%s %s: is a directory", opt, path);
+    return -1;
+  }
+  const char *slash = strrchr(path, '/');
+  char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+  if(!dir)
+    abort();
+  int ok = access(dir, W_OK | X_OK) == 0;
+  int e = errno;
+  if(!ok)
+    cli_error("%s %s: cannot write there: %s", opt, path, strerror(e));
+  free(dir);
+  return ok ? 0 : -1;
+}
+
 void cli_out_init(struct cli_out *o)
 {
   memset(o, 0, sizeof(*o));
@@ -42,30 +84,129 @@ void cli_out_init(struct cli_out *o)
   o->color = isatty(STDOUT_FILENO) && !(nc && *nc);
 }
 
+void cli_out_cleanup(struct cli_out *o)
+{
+  free(o->cmdline);
+  o->cmdline = NULL;
+}
+
+/* Options whose value is a secret. "@FILE" and "env:NAME" name where the
+ * secret is and are kept; any other value is replaced. */
+static int secret_option(const char *name)
+{
+  static const char *const opts[] = {"--bearer", "--api-key", "--basic",
+                                     "--cookie", "--as2", "--header", "-H",
+                                     "--proxy", NULL};
+  for(size_t i = 0; opts[i]; i++)
+    if(strcmp(name, opts[i]) == 0)
+      return 1;
+  return 0;
+}
+
+static void cmd_append(char **s, size_t *len, size_t *cap, const char *piece)
+{
+  size_t n = strlen(piece);
+  if(*len + n + 2 > *cap) {
+    *cap = (*len + n + 2) * 2;
+    *s = realloc(*s, *cap);
+    if(!*s)
+      abort();
+  }
+  memcpy(*s + *len, piece, n);
+  *len += n;
+  (*s)[*len] = '\0';
+}
+
+static void cmd_value(char **s, size_t *len, size_t *cap, const char *opt,
+                      const char *v)
+{
+  if(v[0] == '@' || strncmp(v, "env:", 4) == 0) {
+    cmd_append(s, len, cap, v);
+    return;
+  }
+  /* Keep what says which kind of credential it is, never the value. */
+  if(strcmp(opt, "--as2") == 0 || strcmp(opt, "-H") == 0 ||
+     strcmp(opt, "--header") == 0 || strcmp(opt, "--api-key") == 0) {
+    const char *sep = strcmp(opt, "--api-key") == 0 ? "=" : ":";
+    const char *p = strstr(v, sep);
+    if(p) {
+      char *head = strndup(v, (size_t)(p - v) + 1);
+      if(!head)
+        abort();
+      cmd_append(s, len, cap, head);
+      free(head);
+      const char *rest = p + 1;
+      if(rest[0] == '@' || strncmp(rest, "env:", 4) == 0)
+        cmd_append(s, len, cap, rest);
+      else
+        cmd_append(s, len, cap, "****");
+      return;
+    }
+  }
+  cmd_append(s, len, cap, "****");
+}
+
+void cli_out_args(struct cli_out *o, int argc, char **argv)
+{
+  char *s = NULL;
+  size_t len = 0, cap = 0;
+  cmd_append(&s, &len, &cap, "warden");
+  for(int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    cmd_append(&s, &len, &cap, " ");
+    const char *eq = strncmp(a, "--", 2) == 0 ? strchr(a, '=') : NULL;
+    if(eq) {
+      char *name = strndup(a, (size_t)(eq - a));
+      if(!name)
+        abort();
+      cmd_append(&s, &len, &cap, name);
+      cmd_append(&s, &len, &cap, "=");
+      if(secret_option(name))
+        cmd_value(&s, &len, &cap, name, eq + 1);
+      else
+        cmd_append(&s, &len, &cap, eq + 1);
+      free(name);
+      continue;
+    }
+    cmd_append(&s, &len, &cap, a);
+    if(secret_option(a) && i + 1 < argc) {
+      cmd_append(&s, &len, &cap, " ");
+      cmd_value(&s, &len, &cap, a, argv[++i]);
+    }
+  }
+  free(o->cmdline);
+  o->cmdline = s;
+}
+
 int cli_out_option(struct cli_out *o, int opt, const char *arg)
 {
   long v;
   switch(opt) {
   case 'f':
-    if(strcmp(arg, "term") && strcmp(arg, "json")) {
-      cli_error("--format: '%s' is not one of term, json", arg);
-      return -1;
-    }
+    if(!cli_format_known(arg))
+      return bad_format("--format", arg);
     o->format = arg;
     return 1;
   case 'o':
+    if(path_writable("--output", arg))
+      return -1;
     o->outfile = arg;
     return 1;
   case 1001:
+  case 1006: {
+    const char *on = opt == 1001 ? "--fail-on" : "--fail-on-new";
     if(strcmp(arg, "none") == 0) {
       o->fail_on = 99;
+      o->fail_new_only = opt == 1006;
       return 1;
     }
     if((o->fail_on = sev_parse(arg)) < 0) {
-      cli_error("--fail-on: '%s' is not one of critical, high, medium, low, info, none", arg);
+      cli_error("%s: '%s' is not one of critical, high, medium, low, info, none", on, arg);
       return -1;
     }
+    o->fail_new_only = opt == 1006;
     return 1;
+  }
   case 1002:
     if(cli_parse_int("--threshold", arg, 0, 100, &v))
       return -1;
@@ -73,6 +214,59 @@ int cli_out_option(struct cli_out *o, int opt, const char *arg)
     return 1;
   case 1003:
     o->color = 0;
+    return 1;
+  case 1004: {
+    const char *colon = strchr(arg, ':');
+    if(!colon) {
+      cli_error("--report: '%s' is not FORMAT:FILE (e.g. sarif:warden.sarif)", arg);
+      return -1;
+    }
+    char fmt[16];
+    size_t fl = (size_t)(colon - arg);
+    if(fl >= sizeof(fmt)) {
+      cli_error("--report: '%.*s' is not one of term, json, jsonl, sarif, html, md, junit",
+                (int)(fl > 40 ? 40 : fl), arg);
+      return -1;
+    }
+    memcpy(fmt, arg, fl);
+    fmt[fl] = '\0';
+    size_t k;
+    for(k = 0; cli_formats[k]; k++)
+      if(strcmp(cli_formats[k], fmt) == 0)
+        break;
+    if(!cli_formats[k])
+      return bad_format("--report", fmt);
+    if(o->nreports >= CLI_MAX_REPORTS) {
+      cli_error("--report: at most %d reports", CLI_MAX_REPORTS);
+      return -1;
+    }
+    if(path_writable("--report", colon + 1))
+      return -1;
+    for(size_t i = 0; i < o->nreports; i++)
+      if(strcmp(o->reports[i].path, colon + 1) == 0) {
+        cli_error("--report: %s is named twice", colon + 1);
+        return -1;
+      }
+    o->reports[o->nreports].format = cli_formats[k];
+    o->reports[o->nreports].path = colon + 1;
+    o->nreports++;
+    return 1;
+  }
+  case 1005: {
+    struct stat st;
+    if(stat(arg, &st) || !S_ISDIR(st.st_mode)) {
+      cli_error("--sarif-base %s: not a directory", arg);
+      return -1;
+    }
+    o->sarif_base = arg;
+    return 1;
+  }
+  case 1007:
+    o->baseline = arg;
+    return 1;
+  case 1008:
+    o->ignore = arg;
+    o->ignore_given = 1;
     return 1;
   case 'q':
     o->quiet = 1;
@@ -83,10 +277,20 @@ int cli_out_option(struct cli_out *o, int opt, const char *arg)
 }
 
 static void cli_write(FILE *f, const struct report *r, const char *format,
-                      int color)
+                      int color, const struct rep_opts *ro)
 {
   if(strcmp(format, "json") == 0)
     rep_write_json(f, r);
+  else if(strcmp(format, "jsonl") == 0)
+    rep_write_jsonl(f, r, ro);
+  else if(strcmp(format, "sarif") == 0)
+    rep_write_sarif(f, r, ro);
+  else if(strcmp(format, "html") == 0)
+    rep_write_html(f, r, ro);
+  else if(strcmp(format, "md") == 0)
+    rep_write_md(f, r, ro);
+  else if(strcmp(format, "junit") == 0)
+    rep_write_junit(f, r, ro);
   else
     rep_write_term(f, r, color);
 }
@@ -111,63 +315,145 @@ int cli_stdout_done(int rc)
   return EXIT_USAGE;
 }
 
-/* Writes the report to o->outfile; 0, or EXIT_USAGE with a message. A
- * file left half-written is removed (only a regular file: never a device
- * such as /dev/full). */
-static int cli_write_file(const struct report *r, const struct cli_out *o)
+/* Writes f to the end and closes it; 0, or the errno of the first failure
+ * (-1 when none was recorded). */
+static int cli_finish_file(FILE *f, const struct report *r, const char *format,
+                           const struct rep_opts *ro)
 {
-  FILE *f = fopen(o->outfile, "w");
-  if(!f) {
-    cli_error("%s: cannot write report: %s", o->outfile, strerror(errno));
+  errno = 0;
+  cli_write(f, r, format, 0, ro);
+  int e = ferror(f) ? (errno ? errno : -1) : 0; /* the first failed write's reason */
+  errno = 0;
+  if(fflush(f) != 0 && !e)
+    e = errno ? errno : -1;
+  if(ferror(f) && !e)
+    e = -1;
+  errno = 0;
+  if(fclose(f) != 0 && !e)
+    e = errno ? errno : -1;
+  return e;
+}
+
+/* Writes a report file whole or not at all: a regular file is written to
+ * a temporary file beside it and renamed over it once every byte is
+ * written; a device or pipe (/dev/stdout, /dev/full, a FIFO) is written
+ * in place. 0, or EXIT_USAGE with a message. */
+static int cli_write_file(const char *path, const struct report *r,
+                          const char *format, const struct rep_opts *ro)
+{
+  struct stat st;
+  if(stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+    FILE *f = fopen(path, "w");
+    if(!f) {
+      cli_error("%s: cannot write report: %s", path, strerror(errno));
+      return EXIT_USAGE;
+    }
+    int e = cli_finish_file(f, r, format, ro);
+    if(!e)
+      return 0;
+    cli_error("%s: cannot write report: %s", path, e > 0 ? strerror(e) : "write error");
     return EXIT_USAGE;
   }
-  errno = 0;
-  cli_write(f, r, o->format, 0);
-  int e = ferror(f) ? errno : 0; /* the first failed write's reason */
-  int bad = e != 0 || ferror(f);
-  errno = 0;
-  if(fflush(f) != 0) {
-    bad = 1;
-    if(!e)
-      e = errno;
+  size_t n = strlen(path);
+  char *tmp = malloc(n + 16);
+  if(!tmp)
+    abort();
+  memcpy(tmp, path, n);
+  memcpy(tmp + n, ".tmp-XXXXXX", 12);
+  int fd = mkstemp(tmp);
+  if(fd < 0) {
+    cli_error("%s: cannot write report: %s", path, strerror(errno));
+    free(tmp);
+    return EXIT_USAGE;
   }
-  errno = 0;
-  if(fclose(f) != 0 && !bad) {
-    bad = 1;
-    e = errno;
+  mode_t um = umask(0);
+  umask(um);
+  if(fchmod(fd, 0666 & ~um)) {
+    /* mkstemp's 0600 stays: stricter, never wider. */
   }
-  if(!bad)
-    return 0;
-  struct stat st;
-  int removed = stat(o->outfile, &st) == 0 && S_ISREG(st.st_mode) && unlink(o->outfile) == 0;
-  cli_error("%s: cannot write report: %s%s", o->outfile, e ? strerror(e) : "write error",
-            removed ? " (the partial file was removed)" : "");
-  return EXIT_USAGE;
+  FILE *f = fdopen(fd, "w");
+  if(!f) {
+    cli_error("%s: cannot write report: %s", path, strerror(errno));
+    close(fd);
+    unlink(tmp);
+    free(tmp);
+    return EXIT_USAGE;
+  }
+  int e = cli_finish_file(f, r, format, ro);
+  if(!e && rename(tmp, path))
+    e = errno ? errno : -1;
+  if(e) {
+    unlink(tmp);
+    cli_error("%s: cannot write report: %s (nothing written; the partial file was removed)",
+              path, e > 0 ? strerror(e) : "write error");
+  }
+  free(tmp);
+  return e ? EXIT_USAGE : 0;
+}
+
+static int cli_write_all(const struct report *r, const struct cli_out *o,
+                         int summary, const struct rep_opts *ro)
+{
+  int bad = 0;
+  for(size_t i = 0; i < o->nreports; i++)
+    if(cli_write_file(o->reports[i].path, r, o->reports[i].format, ro))
+      bad = 1;
+  if(o->outfile) {
+    if(cli_write_file(o->outfile, r, o->format, ro))
+      bad = 1;
+    else if(summary && !o->quiet)
+      rep_write_term(stdout, r, o->color);
+  } else if(o->nreports && o->quiet && strcmp(o->format, "term") == 0) {
+    /* -q with only report files: nothing on stdout. */
+  } else {
+    cli_write(stdout, r, o->format, o->color, ro);
+  }
+  int rc = cli_stdout_done(0);
+  return bad || rc ? EXIT_USAGE : 0;
 }
 
 int cli_write_report(const struct report *r, const struct cli_out *o, int summary)
 {
-  if(o->outfile) {
-    if(cli_write_file(r, o))
-      return EXIT_USAGE;
-    if(summary && !o->quiet)
-      rep_write_term(stdout, r, o->color);
-  } else {
-    cli_write(stdout, r, o->format, o->color);
-  }
-  return cli_stdout_done(0);
+  struct rep_opts ro = {
+    .cmdline = o->cmdline,
+    .exit_code = EXIT_USAGE,
+    .fail_on = o->fail_on,
+    .fail_new_only = o->fail_new_only,
+    .sarif_base = o->sarif_base,
+  };
+  /* Only the main output: the --report files are for runs that ran. */
+  struct cli_out main_only = *o;
+  main_only.nreports = 0;
+  return cli_write_all(r, &main_only, summary, &ro);
 }
 
-int cli_emit(const struct report *r, const struct cli_out *o)
+/* Suppressions and baselines need YAML and JSON parsers, which the
+ * static warden-inspect does not link: there these are absent. */
+__attribute__((weak)) int cli_policy_apply(struct report *r, const struct cli_out *o);
+
+int cli_emit(struct report *r, const struct cli_out *o)
 {
-  /* A report that could not be written is never success, nor a finding. */
-  if(cli_write_report(r, o, 1))
+  if(cli_policy_apply) {
+    if(cli_policy_apply(r, o))
+      return EXIT_USAGE;
+  } else if(o->baseline || o->ignore_given) {
+    cli_error("--baseline and --ignore are not available in this build");
     return EXIT_USAGE;
+  }
   int fail = 0;
-  if(o->fail_on <= WD_SEV_CRITICAL &&
-     findings_count_at_least(r->findings, (enum wd_severity)o->fail_on) > 0)
+  if(report_count_failing(r, o->fail_on, o->fail_new_only) > 0)
     fail = 1;
   if(o->threshold >= 0 && r->score.overall < o->threshold)
     fail = 1;
-  return fail ? EXIT_FINDINGS : EXIT_CLEAN;
+  struct rep_opts ro = {
+    .cmdline = o->cmdline,
+    .exit_code = fail ? EXIT_FINDINGS : EXIT_CLEAN,
+    .fail_on = o->fail_on,
+    .fail_new_only = o->fail_new_only,
+    .sarif_base = o->sarif_base,
+  };
+  /* A report that could not be written is never success, nor a finding. */
+  if(cli_write_all(r, o, 1, &ro))
+    return EXIT_USAGE;
+  return ro.exit_code;
 }

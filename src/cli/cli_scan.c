@@ -12,6 +12,8 @@
 
 #include "../core/core_alloc.h"
 #include "../net/net_tls.h"
+#include "../checks/check.h"
+#include "../correlate/corr.h"
 #include "../iac/iac.h"
 #include "../scan/scan.h"
 #include "../scan/scan_jwt.h"
@@ -231,6 +233,7 @@ int cli_scan(int argc, char **argv)
   so.http.user_agent = "warden/" WARDEN_VERSION;
   struct cli_out out;
   cli_out_init(&out);
+  cli_out_args(&out, argc, argv);
   struct curl_slist *headers = NULL;
   int rc = EXIT_USAGE;
   int key_in_query = 0;
@@ -441,6 +444,12 @@ int cli_scan(int argc, char **argv)
   } else {
     if(sr == 3)
       cli_error("%s", err);
+    for(size_t i = 0; check_registry[i]; i++)
+      report_rules_add(&s.rep, "scan", check_registry[i]->rules,
+                       check_registry[i]->nrules);
+    if(so.niac)
+      report_rules_add(&s.rep, "iac", iac_rules, iac_nrules);
+    report_rules_add(&s.rep, "correlation", corr_rules, corr_nrules);
     rc = cli_emit(&s.rep, &out);
     if(sr == 3 && rc != EXIT_USAGE)
       rc = EXIT_TARGET;
@@ -454,5 +463,6 @@ done:
   cred_free(&so.cred);
   cred_free(&so.as2);
   curl_slist_free_all(headers);
+  cli_out_cleanup(&out);
   return rc;
 }

@@ -45,31 +45,38 @@ int cli_iac(int argc, char **argv)
 {
   struct cli_out out;
   cli_out_init(&out);
+  cli_out_args(&out, argc, argv);
   optind = 1;
   int opt;
   while((opt = getopt_long(argc, argv, "hf:o:q", iac_opts_long, NULL)) != -1) {
     int r = cli_out_option(&out, opt, optarg);
-    if(r < 0)
+    if(r < 0) {
+      cli_out_cleanup(&out);
       return EXIT_USAGE;
+    }
     if(r > 0)
       continue;
     switch(opt) {
     case 'h':
       fputs(iac_usage, stdout);
+      cli_out_cleanup(&out);
       return EXIT_CLEAN;
     case 3001:
       for(size_t i = 0; i < iac_nrules; i++)
         printf("%-34s %-8s %s\n", iac_rules[i].id, sev_name(iac_rules[i].severity),
                iac_rules[i].summary);
+      cli_out_cleanup(&out);
       return EXIT_CLEAN;
     default:
       fputs(iac_usage, stderr);
+      cli_out_cleanup(&out);
       return EXIT_USAGE;
     }
   }
   if(optind >= argc) {
     cli_error("iac: no PATH given");
     fputs(iac_usage, stderr);
+    cli_out_cleanup(&out);
     return EXIT_USAGE;
   }
   const char *const *paths = (const char *const *)(argv + optind);
@@ -94,6 +101,7 @@ int cli_iac(int argc, char **argv)
   rep.seconds = now_s() - t0;
   rep.status = nread == 0 ? REP_FAILED : rep.nnotes ? REP_PARTIAL : REP_COMPLETE;
   report_finalize(&rep);
+  report_rules_add(&rep, "iac", iac_rules, iac_nrules);
   int rc = cli_emit(&rep, &out);
   if(nread == 0) {
     cli_error("iac: no file could be read");
@@ -102,5 +110,6 @@ int cli_iac(int argc, char **argv)
   report_cleanup(&rep);
   findings_cleanup(&f);
   free(target);
+  cli_out_cleanup(&out);
   return rc;
 }

@@ -47,6 +47,7 @@ int cli_inspect(int argc, char **argv)
 {
   struct cli_out out;
   cli_out_init(&out);
+  cli_out_args(&out, argc, argv);
   struct inspect_opts io = {NULL, 1, 0};
   long v;
   int opt;
@@ -54,7 +55,7 @@ int cli_inspect(int argc, char **argv)
   while((opt = getopt_long(argc, argv, "f:o:qh", inspect_opts_long, NULL)) != -1) {
     int r = cli_out_option(&out, opt, optarg);
     if(r < 0)
-      return EXIT_USAGE;
+      { cli_out_cleanup(&out); return EXIT_USAGE; }
     if(r > 0)
       continue;
     switch(opt) {
@@ -66,20 +67,21 @@ int cli_inspect(int argc, char **argv)
       break;
     case 3003:
       if(cli_parse_int("--probe-timeout", optarg, 1, 5000, &v))
-        return EXIT_USAGE;
+        { cli_out_cleanup(&out); return EXIT_USAGE; }
       io.probe_timeout_ms = (int)v;
       break;
     case 'h':
       fputs(inspect_usage, stdout);
+      cli_out_cleanup(&out);
       return EXIT_CLEAN;
     default:
       fputs(inspect_usage, stderr);
-      return EXIT_USAGE;
+      { cli_out_cleanup(&out); return EXIT_USAGE; }
     }
   }
   if(optind != argc) {
     cli_error("inspect: unexpected argument '%s' (a captured tree goes after --root)", argv[optind]);
-    return EXIT_USAGE;
+    { cli_out_cleanup(&out); return EXIT_USAGE; }
   }
   /* A captured tree is never probed: its sockets are not ours to call. */
   if(io.root)
@@ -90,6 +92,7 @@ int cli_inspect(int argc, char **argv)
   report_init(&r, "inspect", io.root ? io.root : "live", &f);
   int rr = inspect_run_opts(&io, &f, &r);
   report_finalize(&r);
+  report_rules_add(&r, "inspect", inspect_rules, inspect_nrules);
   int rc = cli_emit(&r, &out);
   if(rr < 0) {
     cli_error("inspect: %s", r.nnotes ? r.notes[0] : "nothing could be read");
@@ -97,5 +100,6 @@ int cli_inspect(int argc, char **argv)
   }
   report_cleanup(&r);
   findings_cleanup(&f);
+  cli_out_cleanup(&out);
   return rc;
 }

@@ -69,6 +69,11 @@ struct wd_finding {
   char *remediation; /* chosen at the end (framework); NULL = rule's */
   char *key;         /* dedupe key */
   unsigned count;    /* occurrences merged into this one */
+  /* Set by the report (src/report), not by the checks: */
+  char *fingerprint; /* stable across runs: rule + location, no line, no port */
+  int suppressed;    /* 1: matched a suppression (out of score and exit code) */
+  char *suppress_reason; /* the suppression's reason, when suppressed */
+  int baseline;      /* 0 no baseline given, 1 new, 2 unchanged */
 };
 
 struct wd_findings {

@@ -70,6 +70,8 @@ static void finding_cleanup(struct wd_finding *x)
   free(x->file);
   free(x->remediation);
   free(x->key);
+  free(x->fingerprint);
+  free(x->suppress_reason);
 }
 
 void findings_cleanup(struct wd_findings *f)

@@ -8,7 +8,8 @@
 
 static const char *const status_names[] = {"complete", "partial", "failed"};
 
-static void rep_json_finding(struct jw *w, const struct wd_finding *x)
+static void rep_json_finding(struct jw *w, const struct wd_finding *x,
+                             int has_baseline)
 {
   const struct wd_rule *r = x->rule;
   jw_obj_open(w);
@@ -35,6 +36,13 @@ static void rep_json_finding(struct jw *w, const struct wd_finding *x)
   jw_kstr(w, "evidence", x->evidence);
   jw_kint(w, "count", x->count);
   jw_kstr(w, "remediation", x->remediation ? x->remediation : r->remediation);
+  jw_kstr(w, "fingerprint", x->fingerprint);
+  if(x->suppressed) {
+    jw_kbool(w, "suppressed", 1);
+    jw_kstr(w, "suppression", x->suppress_reason);
+  }
+  if(has_baseline)
+    jw_kstr(w, "baseline", x->baseline == 1 ? "new" : "unchanged");
   jw_obj_close(w);
 }
 
@@ -93,11 +101,11 @@ void rep_write_json(FILE *out, const struct report *r)
   jw_obj_close(&w);
   jw_key(&w, "summary");
   jw_obj_open(&w);
-  int counts[5] = {0};
-  for(size_t i = 0; i < r->findings->n; i++)
-    counts[r->findings->v[i].severity]++;
+  int counts[5];
+  report_counts(r, counts);
   for(int s = WD_SEV_CRITICAL; s >= WD_SEV_INFO; s--)
     jw_kint(&w, sev_name((enum wd_severity)s), counts[s]);
+  jw_kint(&w, "suppressed", (long long)r->nsuppressed);
   jw_obj_close(&w);
   if(r->nfacts) {
     jw_key(&w, "facts");
@@ -109,8 +117,24 @@ void rep_write_json(FILE *out, const struct report *r)
   jw_key(&w, "findings");
   jw_arr_open(&w);
   for(size_t i = 0; i < r->findings->n; i++)
-    rep_json_finding(&w, &r->findings->v[i]);
+    rep_json_finding(&w, &r->findings->v[i], r->has_baseline);
   jw_arr_close(&w);
+  if(r->has_baseline) {
+    /* What the baseline had and this run no longer finds. */
+    jw_key(&w, "fixed");
+    jw_arr_open(&w);
+    for(size_t i = 0; i < r->nfixed; i++) {
+      const struct rep_fixed *x = &r->fixed[i];
+      jw_obj_open(&w);
+      jw_kstr(&w, "rule", x->rule);
+      jw_kstr(&w, "severity", x->severity);
+      jw_kstr(&w, "title", x->title);
+      jw_kstr(&w, "location", x->location);
+      jw_kstr(&w, "fingerprint", x->fingerprint);
+      jw_obj_close(&w);
+    }
+    jw_arr_close(&w);
+  }
   jw_key(&w, "notes");
   jw_arr_open(&w);
   for(size_t i = 0; i < r->nnotes; i++)

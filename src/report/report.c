@@ -31,6 +31,16 @@ void report_cleanup(struct report *r)
   }
   free(r->fact_keys);
   free(r->fact_vals);
+  free(r->rules);
+  for(size_t i = 0; i < r->nfixed; i++) {
+    struct rep_fixed *x = &r->fixed[i];
+    free(x->rule);
+    free(x->severity);
+    free(x->title);
+    free(x->location);
+    free(x->fingerprint);
+  }
+  free(r->fixed);
   memset(r, 0, sizeof(*r));
 }
 
@@ -110,6 +120,63 @@ void report_tested_cat(struct report *r, enum wd_category c)
   r->tested |= WD_CAT_BIT(c);
 }
 
+/* The path of a URL without scheme, host and port: a scan of the same
+ * service on another port (or host name) gives the same fingerprints. */
+static const char *url_path_part(const char *url)
+{
+  const char *p = strstr(url, "://");
+  if(!p)
+    return url;
+  p = strchr(p + 3, '/');
+  return p ? p : "/";
+}
+
+/* Stable fingerprints: the rule, the location without line number or
+ * port, and for files the matched text, so an edit above a finding does
+ * not make it a new one. Equal ones are told apart by their order
+ * (findings are sorted, so the order is stable too). */
+struct fp_ent {
+  unsigned long long h;
+  size_t i;
+};
+
+static int fp_cmp(const void *pa, const void *pb)
+{
+  const struct fp_ent *a = pa, *b = pb;
+  if(a->h != b->h)
+    return a->h < b->h ? -1 : 1;
+  return a->i < b->i ? -1 : a->i > b->i;
+}
+
+static void report_fingerprints(struct report *r)
+{
+  struct wd_findings *f = r->findings;
+  struct fp_ent *e = xcalloc(f->n ? f->n : 1, sizeof(*e));
+  for(size_t i = 0; i < f->n; i++) {
+    struct wd_finding *x = &f->v[i];
+    char *k;
+    if(x->url)
+      k = xasprintf("%s|%s %s", x->rule->id, x->method ? x->method : "",
+                    url_path_part(x->url));
+    else if(x->file)
+      k = xasprintf("%s|%s|%s", x->rule->id, x->file,
+                    x->evidence ? x->evidence : x->title ? x->title : "");
+    else
+      k = xasprintf("%s|%s", x->rule->id, x->title ? x->title : "");
+    e[i] = (struct fp_ent){str_hash(k, strlen(k)), i};
+    free(k);
+  }
+  qsort(e, f->n, sizeof(*e), fp_cmp);
+  unsigned nth = 0;
+  for(size_t j = 0; j < f->n; j++) {
+    nth = j && e[j].h == e[j - 1].h ? nth + 1 : 1;
+    struct wd_finding *x = &f->v[e[j].i];
+    free(x->fingerprint);
+    x->fingerprint = xasprintf("%016llx:%u", e[j].h, nth);
+  }
+  free(e);
+}
+
 void report_finalize(struct report *r)
 {
   if(r->notes_dropped) {
@@ -129,5 +196,80 @@ void report_finalize(struct report *r)
     if(!x->remediation)
       x->remediation = xstrdup(rule_remediation(x->rule, r->framework));
   }
+  report_fingerprints(r);
   score_compute(r->findings, r->tested, &r->score);
+}
+
+void report_rescore(struct report *r)
+{
+  struct wd_findings live;
+  findings_init(&live);
+  live.v = xcalloc(r->findings->n ? r->findings->n : 1, sizeof(*live.v));
+  for(size_t i = 0; i < r->findings->n; i++)
+    if(!r->findings->v[i].suppressed)
+      live.v[live.n++] = r->findings->v[i];
+  score_compute(&live, r->tested, &r->score);
+  free(live.v); /* the entries are shallow copies: nothing else to free */
+}
+
+size_t report_count_failing(const struct report *r, int min, int new_only)
+{
+  size_t n = 0;
+  if(min > WD_SEV_CRITICAL)
+    return 0;
+  for(size_t i = 0; i < r->findings->n; i++) {
+    const struct wd_finding *x = &r->findings->v[i];
+    if(x->suppressed || (int)x->severity < min)
+      continue;
+    if(new_only && r->has_baseline && x->baseline != 1)
+      continue;
+    n++;
+  }
+  return n;
+}
+
+void report_counts(const struct report *r, int counts[5])
+{
+  for(int i = 0; i < 5; i++)
+    counts[i] = 0;
+  for(size_t i = 0; i < r->findings->n; i++)
+    if(!r->findings->v[i].suppressed && (unsigned)r->findings->v[i].severity < 5)
+      counts[r->findings->v[i].severity]++;
+}
+
+void report_rules_add(struct report *r, const char *side,
+                      const struct wd_rule *rules, size_t n)
+{
+  r->rules = xgrow(r->rules, &r->caprules, r->nrules + n, sizeof(*r->rules));
+  for(size_t i = 0; i < n; i++)
+    r->rules[r->nrules++] = (struct rep_rule){side, &rules[i]};
+}
+
+const char *report_rule_side(const struct report *r, const struct wd_rule *rule)
+{
+  for(size_t i = 0; i < r->nrules; i++)
+    if(r->rules[i].rule == rule || strcmp(r->rules[i].rule->id, rule->id) == 0)
+      return r->rules[i].side;
+  return r->kind;
+}
+
+void report_add_fixed(struct report *r, const char *rule, const char *severity,
+                      const char *title, const char *location,
+                      const char *fingerprint)
+{
+  r->fixed = xgrow(r->fixed, &r->capfixed, r->nfixed + 1, sizeof(*r->fixed));
+  r->fixed[r->nfixed++] = (struct rep_fixed){
+    xstrdup(rule ? rule : ""), xstrdup(severity ? severity : ""),
+    xstrdup(title ? title : ""), xstrdup(location ? location : ""),
+    xstrdup(fingerprint ? fingerprint : "")};
+}
+
+char *rep_location(const struct wd_finding *x)
+{
+  if(x->url)
+    return xasprintf("%s%s%s", x->method ? x->method : "", x->method ? " " : "",
+                     x->url);
+  if(x->file)
+    return x->line > 0 ? xasprintf("%s:%d", x->file, x->line) : xstrdup(x->file);
+  return xstrdup("");
 }

@@ -44,6 +44,37 @@ struct report {
    * of the written report; the CLI prints them to stderr. */
   char **debug;
   size_t ndebug, capdebug;
+  /* The rules that ran, with the side that ran them ("scan", "iac",
+   * "inspect", "correlation"); the array is owned, the rules are static. */
+  struct rep_rule *rules;
+  size_t nrules, caprules;
+  /* --baseline: 1 if one was given; the old findings that are gone. */
+  int has_baseline;
+  struct rep_fixed *fixed;
+  size_t nfixed, capfixed;
+  /* Suppressions: how many matched, how many had expired. */
+  size_t nsuppressed, nexpired;
+};
+
+struct rep_rule {
+  const char *side;
+  const struct wd_rule *rule;
+};
+
+/* A finding of the baseline that this run no longer has; owned. */
+struct rep_fixed {
+  char *rule, *severity, *title, *location, *fingerprint;
+};
+
+/* What the writers need besides the report: how the run was invoked and
+ * how it ends. */
+struct rep_opts {
+  const char *cmdline;    /* masked command line, or NULL */
+  int exit_code;          /* the code warden exits with */
+  int fail_on;            /* severity that fails (>WD_SEV_CRITICAL: none) */
+  int fail_new_only;      /* --fail-on-new: only new findings fail */
+  const char *sarif_base; /* directory SARIF file URIs are relative to */
+  size_t md_limit;        /* Markdown size cap; 0 = 65536 */
 };
 
 void report_init(struct report *r, const char *kind, const char *target,
@@ -65,7 +96,35 @@ void report_tested_cat(struct report *r, enum wd_category c);
  * computes the score. Call once, before writing. */
 void report_finalize(struct report *r);
 
+/* Registers rules that ran (for SARIF's rule table and JUnit's test
+ * cases); side names the run they belong to. */
+void report_rules_add(struct report *r, const char *side,
+                      const struct wd_rule *rules, size_t n);
+/* The side a finding's rule belongs to (r->kind when not registered). */
+const char *report_rule_side(const struct report *r, const struct wd_rule *rule);
+/* Score again, leaving suppressed findings out (after suppressions). */
+void report_rescore(struct report *r);
+/* Findings that count for the exit code: not suppressed, at or above
+ * min, and new when new_only (with a baseline). */
+size_t report_count_failing(const struct report *r, int min, int new_only);
+void report_add_fixed(struct report *r, const char *rule, const char *severity,
+                      const char *title, const char *location,
+                      const char *fingerprint);
+/* Finding counts by severity, suppressed ones left out; counts[5]. */
+void report_counts(const struct report *r, int counts[5]);
+
 void rep_write_json(FILE *out, const struct report *r);
+void rep_write_sarif(FILE *out, const struct report *r, const struct rep_opts *o);
+void rep_write_html(FILE *out, const struct report *r, const struct rep_opts *o);
+void rep_write_md(FILE *out, const struct report *r, const struct rep_opts *o);
+void rep_write_junit(FILE *out, const struct report *r, const struct rep_opts *o);
+/* JSON Lines: one line per finding, then one summary line. The finding
+ * line alone is used to stream findings while a scan runs. */
+void rep_write_jsonl(FILE *out, const struct report *r, const struct rep_opts *o);
+void rep_jsonl_finding(FILE *out, const char *kind, const char *target,
+                       const struct wd_finding *x);
+/* A one-line location: "GET url", "file:line" or "". Fresh string. */
+char *rep_location(const struct wd_finding *x);
 /* color: 1 to use ANSI colours. */
 void rep_write_term(FILE *out, const struct report *r, int color);
 

@@ -1,0 +1,130 @@
+/*
+ * rep_junit.c - JUnit XML: one test suite per side, one test case per
+ * rule that ran, failed where findings at or above --fail-on exist (new
+ * ones only with --fail-on-new); suppressed findings never fail.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rep_text.h"
+#include "report.h"
+
+struct junit_case {
+  const struct wd_rule *rule;
+  size_t failing, total;
+  int worst; /* highest severity among the failing findings */
+};
+
+static int finding_fails(const struct report *r, const struct rep_opts *o,
+                         const struct wd_finding *x)
+{
+  if(x->suppressed || o->fail_on > WD_SEV_CRITICAL || (int)x->severity < o->fail_on)
+    return 0;
+  if(o->fail_new_only && r->has_baseline && x->baseline != 1)
+    return 0;
+  return 1;
+}
+
+static void junit_suite(FILE *out, const struct report *r, const struct rep_opts *o,
+                        const char *side)
+{
+  /* The side's rules, in table order, each once. */
+  size_t n = 0;
+  struct junit_case *c = calloc(r->nrules + r->findings->n + 1, sizeof(*c));
+  if(!c)
+    abort();
+  for(size_t i = 0; i < r->nrules; i++) {
+    if(strcmp(r->rules[i].side, side))
+      continue;
+    size_t k;
+    for(k = 0; k < n; k++)
+      if(strcmp(c[k].rule->id, r->rules[i].rule->id) == 0)
+        break;
+    if(k == n)
+      c[n++].rule = r->rules[i].rule;
+  }
+  for(size_t i = 0; i < r->findings->n; i++) {
+    const struct wd_finding *x = &r->findings->v[i];
+    if(strcmp(report_rule_side(r, x->rule), side))
+      continue;
+    size_t k;
+    for(k = 0; k < n; k++)
+      if(strcmp(c[k].rule->id, x->rule->id) == 0)
+        break;
+    if(k == n)
+      c[n++].rule = x->rule;
+    c[k].total++;
+    if(finding_fails(r, o, x)) {
+      c[k].failing++;
+      if((int)x->severity > c[k].worst)
+        c[k].worst = (int)x->severity;
+    }
+  }
+  size_t failures = 0;
+  for(size_t k = 0; k < n; k++)
+    failures += c[k].failing > 0;
+  fprintf(out, "  <testsuite name=\"warden %s\" tests=\"%zu\" failures=\"%zu\" errors=\"%d\" skipped=\"0\" time=\"%.3f\">\n",
+          side, n, failures, r->status == REP_FAILED ? 1 : 0, r->seconds);
+  fputs("    <properties>\n      <property name=\"target\" value=\"", out);
+  rep_esc_xml(out, r->target);
+  char label[96];
+  score_label(&r->score, label, sizeof(label));
+  fputs("\"/>\n", out);
+  if(r->score.overall >= 0)
+    fprintf(out, "      <property name=\"score\" value=\"%d\"/>\n", r->score.overall);
+  fprintf(out, "      <property name=\"grade\" value=\"%s\"/>\n    </properties>\n", label);
+  for(size_t k = 0; k < n; k++) {
+    fprintf(out, "    <testcase classname=\"warden.%s\" name=\"", side);
+    rep_esc_xml(out, c[k].rule->id);
+    if(!c[k].total) {
+      fputs("\"/>\n", out);
+      continue;
+    }
+    fputs("\">\n", out);
+    FILE *detail = out;
+    if(c[k].failing) {
+      fprintf(out, "      <failure type=\"%s\" message=\"%zu finding%s at or above %s: ",
+              sev_name((enum wd_severity)c[k].worst), c[k].failing, c[k].failing == 1 ? "" : "s",
+              sev_name((enum wd_severity)o->fail_on));
+      rep_esc_xml(out, c[k].rule->title);
+      fputs("\">", out);
+    } else {
+      fputs("      <system-out>", out);
+    }
+    for(size_t i = 0; i < r->findings->n; i++) {
+      const struct wd_finding *x = &r->findings->v[i];
+      if(strcmp(x->rule->id, c[k].rule->id))
+        continue;
+      char *loc = rep_location(x);
+      fprintf(detail, "%s%s: ", sev_name(x->severity), x->suppressed ? " (suppressed)" : "");
+      rep_esc_xml(detail, x->title ? x->title : x->rule->title);
+      fputs(" at ", detail);
+      rep_esc_xml(detail, loc);
+      if(x->evidence) {
+        fputs("\nEvidence: ", detail);
+        rep_esc_xml(detail, x->evidence);
+      }
+      fputs("\nFix: ", detail);
+      rep_esc_xml(detail, x->remediation ? x->remediation : x->rule->remediation);
+      fputs("\n", detail);
+      free(loc);
+    }
+    fputs(c[k].failing ? "</failure>\n" : "</system-out>\n", out);
+    fputs("    </testcase>\n", out);
+  }
+  fputs("  </testsuite>\n", out);
+  free(c);
+}
+
+void rep_write_junit(FILE *out, const struct report *r, const struct rep_opts *o)
+{
+  const char *sides[8];
+  size_t nsides = rep_sides(r, sides, 8);
+  fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
+  fputs("<testsuites name=\"warden ", out);
+  rep_esc_xml(out, r->kind);
+  fputs("\">\n", out);
+  for(size_t s = 0; s < nsides; s++)
+    junit_suite(out, r, o, sides[s]);
+  fputs("</testsuites>\n", out);
+}
