@@ -7,7 +7,7 @@ SAN_ARGS    = -Db_sanitize=address,undefined -Db_lundef=false \
               -Dc_args=-fno-sanitize-recover=undefined
 FUZZ_SECONDS ?= 10
 
-.PHONY: all deps build release test unit integ demo fuzz bench static-inspect lab-start lab-stop clean
+.PHONY: all deps build release install test unit integ demo fuzz bench static-inspect lab-start lab-stop clean
 
 all: build
 
@@ -22,6 +22,12 @@ build: deps
 release: deps
 	@test -f $(REL)/build.ninja || meson setup $(REL) --buildtype=release >/dev/null
 	@ninja -C $(REL) >/dev/null
+
+# The release binary, its man page and bash/zsh completions (meson's
+# prefix, /usr/local unless the build dir was set up otherwise; DESTDIR
+# is honoured).
+install: release
+	@meson install -C $(REL) --no-rebuild
 
 # The release build is compiled too (not run): -O3 finds warnings the
 # sanitizer build does not, and make demo and make bench use it.

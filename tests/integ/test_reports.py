@@ -340,5 +340,97 @@ rc, out, err = run_in(REP, "iac", "--report", "json:%s/ok.json" % tmp, "--report
 check("bad input: no temporary file left after a failed write",
       rc == 2 and not [n for n in os.listdir(tmp) if ".tmp-" in n], (rc, err, os.listdir(tmp)))
 
+# ------------------------------------------------------ suppressions, baseline
+pol = os.path.join(tmp, "policy")
+os.makedirs(pol)
+shutil.copy(os.path.join(REP, "fixture", "docker-compose.yml"), pol)
+
+
+def pjson(*args, cwd=pol):
+    rc, out, err = run_in(cwd, "iac", "-f", "json", *args, "docker-compose.yml")
+    try:
+        return rc, json.loads(out), err
+    except ValueError:
+        return rc, {}, err
+
+
+def write(name, text):
+    path = os.path.join(pol, name)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+rc0, plain, _ = pjson()
+ign = write("ignore.yml", "suppressions:\n"
+            "  - rule: iac.host-pid\n    location: \"docker-compose.yml:*\"\n"
+            "    reason: the monitoring agent needs the host PID namespace\n    expires: 2099-12-31\n"
+            "  - rule: iac.cap-*\n    reason: capabilities reviewed\n    expires: 2000-01-01\n")
+rc, doc, err = pjson("--ignore", ign)
+sup = {f["rule"]: f.get("suppressed", False) for f in doc.get("findings", [])}
+check("suppression: the matched finding stays in JSON, marked suppressed with its reason",
+      sup == {"iac.privileged": False, "iac.host-pid": True, "iac.cap-drop-all-missing": False} and
+      [f.get("suppression") for f in doc["findings"] if f["rule"] == "iac.host-pid"] ==
+      ["the monitoring agent needs the host PID namespace"], sup)
+check("suppression: out of the counts and the score", doc.get("summary", {}).get("high") == 0 and
+      doc["summary"].get("suppressed") == 1 and doc["score"]["overall"] > plain["score"]["overall"],
+      (doc.get("summary"), doc.get("score", {}).get("overall"), plain["score"]["overall"]))
+check("suppression: an expired one is reported and does not apply",
+      any("expired on 2000-01-01" in n and "ignore.yml:6" in n for n in doc.get("notes", [])), doc.get("notes"))
+rc, out, err = run_in(pol, "iac", "-f", "sarif", "--ignore", ign, "docker-compose.yml")
+res = [r for run in json.loads(out)["runs"] for r in run["results"]]
+check("suppression: SARIF suppressions on the suppressed result only",
+      [r["ruleId"] for r in res if r.get("suppressions")] == ["iac.host-pid"] and
+      [r["suppressions"][0]["justification"] for r in res if r.get("suppressions")] ==
+      ["the monitoring agent needs the host PID namespace"])
+write("all.yml", "suppressions:\n  - rule: \"iac.*\"\n    reason: r\n    expires: 2099-01-01\n")
+rc, doc, err = pjson("--ignore", os.path.join(pol, "all.yml"))
+check("suppression: everything suppressed -> exit 0 (not in the exit code)",
+      rc == 0 and rc0 == 1 and len(doc.get("findings", [])) == 3, (rc, rc0))
+write(".wardenignore.yml", "suppressions:\n  - rule: iac.privileged\n    reason: r\n    expires: 2099-01-01\n")
+rc, doc, err = pjson()
+check("suppression: .wardenignore.yml in the working directory is read by default",
+      [f["rule"] for f in doc.get("findings", []) if f.get("suppressed")] == ["iac.privileged"])
+os.unlink(os.path.join(pol, ".wardenignore.yml"))
+for text, want in (("suppressions:\n  - rule: iac.privileged\n    reason: r\n    expires: 2099-01-01\n    owner: me\n",
+                    "bad.yml:5: unknown key 'owner'"),
+                   ("suppressions:\n  - rule: iac.privileged\n    expires: 2099-01-01\n", "bad.yml:2: suppression without 'reason'"),
+                   ("suppressions:\n  - rule: iac.privileged\n    reason: r\n    expires: 31/12/2099\n",
+                    "bad.yml:4: expires: '31/12/2099' is not a date"),
+                   ("suppressions: [\n", "bad.yml:2:")):
+    write("bad.yml", text)
+    before = set(os.listdir(pol))
+    rc, out, err = run_in(pol, "iac", "--ignore", "bad.yml", "--report", "json:r.json", "docker-compose.yml")
+    check("bad ignore file -> exit 2, '%s', no report" % want,
+          rc == 2 and want in err and len(err.strip().splitlines()) == 1 and set(os.listdir(pol)) == before,
+          (rc, err))
+
+# Baseline: the fixture as it was, then with pid: host replaced by ipc: host.
+rc, out, err = run_in(pol, "iac", "-q", "--report", "json:base.json", "docker-compose.yml")
+rc, doc, err = pjson("--baseline", "base.json")
+check("baseline: the same input is all unchanged, nothing fixed",
+      [f.get("baseline") for f in doc.get("findings", [])] == ["unchanged"] * 3 and doc.get("fixed") == [], doc.get("fixed"))
+with open(os.path.join(pol, "docker-compose.yml")) as f:
+    text = f.read()
+write("docker-compose.yml", text.replace("    pid: host\n", "    ipc: host\n"))
+rc, doc, err = pjson("--baseline", "base.json")
+state = {f["rule"]: f.get("baseline") for f in doc.get("findings", [])}
+check("baseline: new, unchanged and fixed by fingerprint",
+      state == {"iac.privileged": "unchanged", "iac.host-ipc": "new", "iac.cap-drop-all-missing": "unchanged"} and
+      [x["rule"] for x in doc.get("fixed", [])] == ["iac.host-pid"], (state, doc.get("fixed")))
+rc, out, err = run_in(pol, "iac", "-q", "--baseline", "base.json", "--fail-on-new", "high", "docker-compose.yml")
+rc2, out, err = run_in(pol, "iac", "-q", "--baseline", "base.json", "--fail-on-new", "critical", "docker-compose.yml")
+check("baseline: --fail-on-new high fails on the new high finding, critical does not (the old critical is not new)",
+      rc == 1 and rc2 == 0, (rc, rc2))
+rc, out, err = run_in(pol, "iac", "-f", "sarif", "--baseline", "base.json", "docker-compose.yml")
+states = sorted((r["ruleId"], r.get("baselineState")) for run in json.loads(out)["runs"] for r in run["results"])
+check("baseline: SARIF baselineState", states == [("iac.cap-drop-all-missing", "unchanged"),
+      ("iac.host-ipc", "new"), ("iac.privileged", "unchanged")], states)
+write("notjson.json", "{\n  \"schema\": \"warden-report-1\",\n  \"findings\": [,]\n}\n")
+for name, want in (("notjson.json", "notjson.json:3:"), ("ignore.yml", "ignore.yml:1:"),
+                   ("missing.json", "missing.json: cannot")):
+    rc, out, err = run_in(pol, "iac", "--baseline", name, "docker-compose.yml")
+    check("bad baseline %s -> exit 2 naming file and line" % name, rc == 2 and want in err, (rc, err))
+
 shutil.rmtree(tmp, ignore_errors=True)
 done()

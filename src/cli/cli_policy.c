@@ -1,0 +1,349 @@
+/*
+ * cli_policy.c - what the user decided about findings before this run:
+ * suppressions (--ignore FILE, default .wardenignore.yml) and a baseline
+ * (--baseline OLD.json). Both only mark findings; the report keeps them.
+ * Not in the static warden-inspect (it links neither libyaml nor jansson).
+ */
+#include <errno.h>
+#include <fnmatch.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <yaml.h>
+
+#include "../core/core_alloc.h"
+#include "cli.h"
+
+#define POLICY_MAX_BYTES (4 * 1024 * 1024)
+
+struct suppression {
+  char *rule;     /* rule id or fnmatch pattern */
+  char *location; /* fnmatch pattern on the location, or NULL */
+  char *reason;
+  char expires[11]; /* YYYY-MM-DD */
+  int line;
+  int expired;
+  size_t matched;
+};
+
+static void supp_free(struct suppression *v, size_t n)
+{
+  for(size_t i = 0; i < n; i++) {
+    free(v[i].rule);
+    free(v[i].location);
+    free(v[i].reason);
+  }
+  free(v);
+}
+
+static int valid_date(const char *s)
+{
+  int y, m, d;
+  char extra;
+  if(strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3)
+    return 0;
+  static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return y >= 1970 && m >= 1 && m <= 12 && d >= 1 && d <= mdays[m - 1] &&
+         !(m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+}
+
+static int file_too_big(const char *path)
+{
+  struct stat st;
+  if(stat(path, &st) == 0 && st.st_size > POLICY_MAX_BYTES) {
+    cli_error("%s: larger than %d bytes", path, POLICY_MAX_BYTES);
+    return 1;
+  }
+  return 0;
+}
+
+/* Reads the suppressions file:
+ *   suppressions:
+ *     - rule: iac.host-pid          (an id, or a pattern like iac.cap-*)
+ *       location: a shell pattern (optional) on "file:line" or "METHOD URL"
+ *       reason: why it is accepted
+ *       expires: 2027-01-31
+ * Every error names the file and line. */
+static int load_suppressions(const char *path, struct suppression **out, size_t *nout)
+{
+  *out = NULL;
+  *nout = 0;
+  if(file_too_big(path))
+    return -1;
+  FILE *f = fopen(path, "rb");
+  if(!f) {
+    cli_error("%s: cannot read: %s", path, strerror(errno));
+    return -1;
+  }
+  yaml_parser_t p;
+  yaml_document_t doc;
+  yaml_parser_initialize(&p);
+  yaml_parser_set_input_file(&p, f);
+  if(!yaml_parser_load(&p, &doc)) {
+    cli_error("%s:%zu: %s", path, p.problem_mark.line + 1,
+              p.problem ? p.problem : "invalid YAML");
+    yaml_parser_delete(&p);
+    fclose(f);
+    return -1;
+  }
+  int rc = -1;
+  size_t cap = 0;
+  struct suppression *v = NULL;
+  size_t n = 0;
+  yaml_node_t *root = yaml_document_get_root_node(&doc);
+  if(!root) {
+    rc = 0; /* an empty file suppresses nothing */
+    goto out;
+  }
+  if(root->type != YAML_MAPPING_NODE) {
+    cli_error("%s:%zu: expected a mapping with the key 'suppressions'", path,
+              root->start_mark.line + 1);
+    goto out;
+  }
+  yaml_node_t *list = NULL;
+  for(yaml_node_pair_t *pr = root->data.mapping.pairs.start;
+      pr < root->data.mapping.pairs.top; pr++) {
+    yaml_node_t *k = yaml_document_get_node(&doc, pr->key);
+    yaml_node_t *val = yaml_document_get_node(&doc, pr->value);
+    if(!k || k->type != YAML_SCALAR_NODE ||
+       strcmp((char *)k->data.scalar.value, "suppressions")) {
+      cli_error("%s:%zu: unknown key '%s' (expected 'suppressions')", path,
+                (k ? k->start_mark.line : 0) + 1,
+                k && k->type == YAML_SCALAR_NODE ? (char *)k->data.scalar.value : "?");
+      goto out;
+    }
+    list = val;
+  }
+  if(!list || (list->type == YAML_SCALAR_NODE && list->data.scalar.length == 0)) {
+    rc = 0;
+    goto out;
+  }
+  if(list->type != YAML_SEQUENCE_NODE) {
+    cli_error("%s:%zu: 'suppressions' must be a list", path, list->start_mark.line + 1);
+    goto out;
+  }
+  for(yaml_node_item_t *it = list->data.sequence.items.start;
+      it < list->data.sequence.items.top; it++) {
+    yaml_node_t *e = yaml_document_get_node(&doc, *it);
+    if(!e || e->type != YAML_MAPPING_NODE) {
+      cli_error("%s:%zu: each suppression is a mapping (rule, location, reason, expires)",
+                path, (e ? e->start_mark.line : 0) + 1);
+      goto out;
+    }
+    v = xgrow(v, &cap, n + 1, sizeof(*v));
+    struct suppression *s = &v[n++];
+    memset(s, 0, sizeof(*s));
+    s->line = (int)e->start_mark.line + 1;
+    for(yaml_node_pair_t *pr = e->data.mapping.pairs.start;
+        pr < e->data.mapping.pairs.top; pr++) {
+      yaml_node_t *k = yaml_document_get_node(&doc, pr->key);
+      yaml_node_t *val = yaml_document_get_node(&doc, pr->value);
+      int kl = (int)(k ? k->start_mark.line : 0) + 1;
+      if(!k || k->type != YAML_SCALAR_NODE) {
+        cli_error("%s:%d: keys are plain words", path, kl);
+        goto out;
+      }
+      const char *key = (const char *)k->data.scalar.value;
+      if(!val || val->type != YAML_SCALAR_NODE) {
+        cli_error("%s:%d: '%s' must be a single value", path, kl, key);
+        goto out;
+      }
+      const char *sv = (const char *)val->data.scalar.value;
+      if(strlen(sv) != val->data.scalar.length) {
+        cli_error("%s:%d: '%s' holds a NUL byte", path, kl, key);
+        goto out;
+      }
+      char **dst = !strcmp(key, "rule") ? &s->rule : !strcmp(key, "location") ? &s->location
+                 : !strcmp(key, "reason") ? &s->reason : NULL;
+      if(dst) {
+        if(*dst) {
+          cli_error("%s:%d: '%s' given twice", path, kl, key);
+          goto out;
+        }
+        *dst = xstrdup(sv);
+      } else if(!strcmp(key, "expires")) {
+        if(!valid_date(sv)) {
+          cli_error("%s:%d: expires: '%s' is not a date YYYY-MM-DD", path, kl, sv);
+          goto out;
+        }
+        memcpy(s->expires, sv, 11);
+      } else {
+        cli_error("%s:%d: unknown key '%s' (rule, location, reason, expires)", path, kl, key);
+        goto out;
+      }
+    }
+    const char *missing = !s->rule || !*s->rule ? "rule"
+                        : !s->reason || !*s->reason ? "reason"
+                        : !s->expires[0] ? "expires" : NULL;
+    if(missing) {
+      cli_error("%s:%d: suppression without '%s' (rule, reason and expires are required)",
+                path, s->line, missing);
+      goto out;
+    }
+  }
+  rc = 0;
+out:
+  yaml_document_delete(&doc);
+  yaml_parser_delete(&p);
+  fclose(f);
+  if(rc) {
+    supp_free(v, n);
+    return -1;
+  }
+  *out = v;
+  *nout = n;
+  return 0;
+}
+
+static int supp_matches(const struct suppression *s, const struct wd_finding *x)
+{
+  if(fnmatch(s->rule, x->rule->id, 0) != 0)
+    return 0;
+  if(!s->location)
+    return 1;
+  char *loc = rep_location(x);
+  int m = fnmatch(s->location, loc, 0) == 0 ||
+          (x->file && fnmatch(s->location, x->file, 0) == 0) ||
+          (x->url && fnmatch(s->location, x->url, 0) == 0);
+  free(loc);
+  return m;
+}
+
+static int apply_suppressions(struct report *r, const char *path)
+{
+  struct suppression *v;
+  size_t n;
+  if(load_suppressions(path, &v, &n))
+    return -1;
+  char today[11];
+  time_t now = time(NULL);
+  struct tm tm;
+  gmtime_r(&now, &tm);
+  strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+  for(size_t i = 0; i < n; i++)
+    v[i].expired = strcmp(v[i].expires, today) < 0;
+  for(size_t j = 0; j < r->findings->n; j++) {
+    struct wd_finding *x = &r->findings->v[j];
+    for(size_t i = 0; i < n; i++) {
+      if(!supp_matches(&v[i], x))
+        continue;
+      v[i].matched++;
+      if(v[i].expired)
+        continue; /* it counts again; reported below */
+      x->suppressed = 1;
+      free(x->suppress_reason);
+      x->suppress_reason = xstrdup(v[i].reason);
+      r->nsuppressed++;
+      break;
+    }
+  }
+  for(size_t i = 0; i < n; i++)
+    if(v[i].expired) {
+      r->nexpired++;
+      report_note(r, "%s:%d: the suppression of %s expired on %s%s", path, v[i].line,
+                  v[i].rule, v[i].expires,
+                  v[i].matched ? ": its findings count again" : "");
+    }
+  supp_free(v, n);
+  return 0;
+}
+
+static int apply_baseline(struct report *r, const char *path)
+{
+  if(file_too_big(path))
+    return -1;
+  FILE *probe = fopen(path, "rb");
+  if(!probe) {
+    cli_error("%s: cannot read: %s", path, strerror(errno));
+    return -1;
+  }
+  fclose(probe);
+  json_error_t je;
+  json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+  if(!doc) {
+    cli_error("%s:%d: %s", path, je.line, je.text);
+    return -1;
+  }
+  int rc = -1;
+  json_t *kind = json_object_get(doc, "kind");
+  json_t *findings = json_object_get(doc, "findings");
+  if(!json_is_object(doc) || !json_is_string(json_object_get(doc, "schema")) ||
+     !json_is_array(findings)) {
+    cli_error("%s: not a warden JSON report (no schema or findings)", path);
+    goto out;
+  }
+  if(!json_is_string(kind) || strcmp(json_string_value(kind), r->kind)) {
+    cli_error("%s: a baseline of kind '%s' cannot be compared with a %s report", path,
+              json_is_string(kind) ? json_string_value(kind) : "?", r->kind);
+    goto out;
+  }
+  size_t nold = json_array_size(findings);
+  const char **oldfp = xcalloc(nold ? nold : 1, sizeof(*oldfp));
+  for(size_t i = 0; i < nold; i++) {
+    json_t *fp = json_object_get(json_array_get(findings, i), "fingerprint");
+    if(!json_is_string(fp)) {
+      cli_error("%s: finding %zu has no fingerprint (written by an older warden: "
+                "write the baseline again)", path, i + 1);
+      free(oldfp);
+      goto out;
+    }
+    oldfp[i] = json_string_value(fp);
+  }
+  char *seen = xcalloc(nold ? nold : 1, 1);
+  for(size_t j = 0; j < r->findings->n; j++) {
+    struct wd_finding *x = &r->findings->v[j];
+    x->baseline = 1;
+    for(size_t i = 0; i < nold; i++)
+      if(!seen[i] && strcmp(oldfp[i], x->fingerprint ? x->fingerprint : "") == 0) {
+        seen[i] = 1;
+        x->baseline = 2;
+        break;
+      }
+  }
+  for(size_t i = 0; i < nold; i++) {
+    if(seen[i])
+      continue;
+    json_t *o = json_array_get(findings, i);
+    json_t *loc = json_object_get(o, "location");
+    char *where;
+    json_t *url = json_object_get(loc, "url"), *file = json_object_get(loc, "file");
+    if(json_is_string(url))
+      where = xasprintf("%s %s", json_string_value(json_object_get(loc, "method")) ?
+                        json_string_value(json_object_get(loc, "method")) : "",
+                        json_string_value(url));
+    else if(json_is_string(file))
+      where = xasprintf("%s:%lld", json_string_value(file),
+                        (long long)json_integer_value(json_object_get(loc, "line")));
+    else
+      where = xstrdup("");
+    report_add_fixed(r, json_string_value(json_object_get(o, "rule")),
+                     json_string_value(json_object_get(o, "severity")),
+                     json_string_value(json_object_get(o, "title")), where, oldfp[i]);
+    free(where);
+  }
+  r->has_baseline = 1;
+  free(seen);
+  free(oldfp);
+  rc = 0;
+out:
+  json_decref(doc);
+  return rc;
+}
+
+int cli_policy_apply(struct report *r, const struct cli_out *o)
+{
+  const char *ignore = o->ignore;
+  struct stat st;
+  if(!ignore && stat(".wardenignore.yml", &st) == 0)
+    ignore = ".wardenignore.yml";
+  if(ignore && apply_suppressions(r, ignore))
+    return -1;
+  if(o->baseline && apply_baseline(r, o->baseline))
+    return -1;
+  if(r->nsuppressed)
+    report_rescore(r);
+  return 0;
+}
