@@ -1,6 +1,7 @@
 #include "core_jw.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 void jw_init(struct jw *w, FILE *out, int pretty)
@@ -10,13 +11,45 @@ void jw_init(struct jw *w, FILE *out, int pretty)
   w->pretty = pretty;
 }
 
+void jw_flush(struct jw *w)
+{
+  if(w->len)
+    fwrite(w->buf, 1, w->len, w->out);
+  w->len = 0;
+}
+
+static void jw_write(struct jw *w, const char *p, size_t n)
+{
+  if(w->len + n > sizeof(w->buf)) {
+    jw_flush(w);
+    if(n > sizeof(w->buf)) {
+      fwrite(p, 1, n, w->out);
+      return;
+    }
+  }
+  memcpy(w->buf + w->len, p, n);
+  w->len += n;
+}
+
+static void jw_putc(struct jw *w, char c)
+{
+  if(w->len == sizeof(w->buf))
+    jw_flush(w);
+  w->buf[w->len++] = c;
+}
+
+static void jw_puts(struct jw *w, const char *s)
+{
+  jw_write(w, s, strlen(s));
+}
+
 static void jw_indent(struct jw *w)
 {
   if(!w->pretty)
     return;
-  fputc('\n', w->out);
+  jw_putc(w, '\n');
   for(int i = 0; i < w->depth; i++)
-    fputs("  ", w->out);
+    jw_write(w, "  ", 2);
 }
 
 /* Called before every value or key: writes the comma and indentation. */
@@ -28,7 +61,7 @@ static void jw_sep(struct jw *w)
   }
   if(w->depth > 0) {
     if(w->count[w->depth - 1]++)
-      fputc(',', w->out);
+      jw_putc(w, ',');
     jw_indent(w);
   }
 }
@@ -36,7 +69,7 @@ static void jw_sep(struct jw *w)
 static void jw_open(struct jw *w, int c)
 {
   jw_sep(w);
-  fputc(c, w->out);
+  jw_putc(w, (char)c);
   if(w->depth < JW_MAX_DEPTH) {
     w->count[w->depth] = 0;
     w->depth++;
@@ -51,7 +84,7 @@ static void jw_close(struct jw *w, int c)
     if(had)
       jw_indent(w);
   }
-  fputc(c, w->out);
+  jw_putc(w, (char)c);
 }
 
 void jw_obj_open(struct jw *w) { jw_open(w, '{'); }
@@ -88,47 +121,58 @@ static size_t jw_utf8_len(const unsigned char *s, size_t n)
   return len;
 }
 
-static void jw_write_string(FILE *out, const char *str)
+static void jw_write_string(struct jw *w, const char *str)
 {
   const unsigned char *s = (const unsigned char *)str;
   size_t n = strlen(str);
-  fputc('"', out);
+  jw_putc(w, '"');
   for(size_t i = 0; i < n;) {
+    /* A run of characters that need no escape is copied at once. */
+    size_t run = i;
+    while(run < n && s[run] >= 0x20 && s[run] < 0x7f && s[run] != '"' && s[run] != '\\')
+      run++;
+    if(run > i) {
+      jw_write(w, (const char *)s + i, run - i);
+      i = run;
+      continue;
+    }
     unsigned char c = s[i];
     if(c == '"' || c == '\\') {
-      fputc('\\', out);
-      fputc(c, out);
+      jw_putc(w, '\\');
+      jw_putc(w, (char)c);
       i++;
     } else if(c == '\n') {
-      fputs("\\n", out); i++;
+      jw_write(w, "\\n", 2); i++;
     } else if(c == '\t') {
-      fputs("\\t", out); i++;
+      jw_write(w, "\\t", 2); i++;
     } else if(c == '\r') {
-      fputs("\\r", out); i++;
+      jw_write(w, "\\r", 2); i++;
     } else if(c < 0x20 || c == 0x7f) {
-      fprintf(out, "\\u%04x", c);
+      char u[8];
+      snprintf(u, sizeof(u), "\\u%04x", c);
+      jw_puts(w, u);
       i++;
     } else {
       size_t l = jw_utf8_len(s + i, n - i);
       if(l == 0) {
-        fputs("\\ufffd", out);
+        jw_write(w, "\\ufffd", 6);
         i++;
       } else {
-        fwrite(s + i, 1, l, out);
+        jw_write(w, (const char *)s + i, l);
         i += l;
       }
     }
   }
-  fputc('"', out);
+  jw_putc(w, '"');
 }
 
 void jw_key(struct jw *w, const char *k)
 {
   jw_sep(w);
-  jw_write_string(w->out, k);
-  fputc(':', w->out);
+  jw_write_string(w, k);
+  jw_putc(w, ':');
   if(w->pretty)
-    fputc(' ', w->out);
+    jw_putc(w, ' ');
   w->after_key = 1;
 }
 
@@ -139,34 +183,38 @@ void jw_str(struct jw *w, const char *s)
     return;
   }
   jw_sep(w);
-  jw_write_string(w->out, s);
+  jw_write_string(w, s);
 }
 
 void jw_int(struct jw *w, long long v)
 {
+  char t[32];
   jw_sep(w);
-  fprintf(w->out, "%lld", v);
+  snprintf(t, sizeof(t), "%lld", v);
+  jw_puts(w, t);
 }
 
 void jw_num(struct jw *w, double v)
 {
+  char t[64];
   jw_sep(w);
   if(isfinite(v))
-    fprintf(w->out, "%.6g", v);
+    snprintf(t, sizeof(t), "%.6g", v);
   else
-    fputs("null", w->out);
+    snprintf(t, sizeof(t), "null");
+  jw_puts(w, t);
 }
 
 void jw_bool(struct jw *w, int v)
 {
   jw_sep(w);
-  fputs(v ? "true" : "false", w->out);
+  jw_puts(w, v ? "true" : "false");
 }
 
 void jw_null(struct jw *w)
 {
   jw_sep(w);
-  fputs("null", w->out);
+  jw_puts(w, "null");
 }
 
 void jw_kstr(struct jw *w, const char *k, const char *s) { jw_key(w, k); jw_str(w, s); }
@@ -176,6 +224,7 @@ void jw_kbool(struct jw *w, const char *k, int v) { jw_key(w, k); jw_bool(w, v);
 
 void jw_end(struct jw *w)
 {
-  fputc('\n', w->out);
+  jw_putc(w, '\n');
+  jw_flush(w);
   fflush(w->out);
 }

@@ -12,8 +12,14 @@
 
 #define JW_MAX_DEPTH 32
 
+#define JW_BUF 8192
+
+/* Output is gathered in buf and written with one fwrite per JW_BUF bytes
+ * (and by jw_end), not one stdio call per character. */
 struct jw {
   FILE *out;
+  char buf[JW_BUF];
+  size_t len;
   int depth;
   int count[JW_MAX_DEPTH]; /* items written at each level */
   int after_key;           /* a key was written, its value comes next */
@@ -37,6 +43,9 @@ void jw_kint(struct jw *w, const char *k, long long v);
 void jw_knum(struct jw *w, const char *k, double v);
 void jw_kbool(struct jw *w, const char *k, int v);
 /* Ends the document with a newline. */
+/* Writes what is buffered (jw_end does it too, after a newline). Until
+ * then the output may not have reached the FILE. */
+void jw_flush(struct jw *w);
 void jw_end(struct jw *w);
 
 #endif

@@ -333,9 +333,28 @@ static void jw_nesting(void **state)
   jw_arr_close(&w);
   jw_kbool(&w, "b", 1);
   jw_obj_close(&w);
+  jw_flush(&w); /* the writer buffers */
   fclose(f);
   assert_string_equal(mem, "{\"a\":[1,null,{}],\"b\":true}");
   free(mem);
+  /* Strings longer than the buffer, escapes across its boundary. */
+  char *big = malloc(20001);
+  for(size_t i = 0; i < 20000; i++)
+    big[i] = i % 5000 == 4999 ? '"' : 'a';
+  big[20000] = '\0';
+  f = open_memstream(&mem, &len);
+  jw_init(&w, f, 0);
+  jw_arr_open(&w);
+  for(int k = 0; k < 3; k++)
+    jw_str(&w, big);
+  jw_arr_close(&w);
+  jw_end(&w);
+  fclose(f);
+  assert_int_equal(len, 1 + 3 * (20000 + 4 + 2) + 2 + 1 + 1); /* [ strings , , ] \n */
+  assert_int_equal(mem[4999 + 2], '\\');
+  assert_int_equal(mem[len - 1], '\n');
+  free(mem);
+  free(big);
 }
 
 int main(void)
