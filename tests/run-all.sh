@@ -1,7 +1,18 @@
 #!/usr/bin/env bash
-# Runs every test: the cmocka unit tests and corpus replays (under ASan and
-# UBSan, through meson), then the integration suites in tests/integ against
-# the real lab services on 127.0.0.1. Ends with "N passed, N failed".
+# Runs every test: the cmocka unit tests and seed-corpus replays (under ASan
+# and UBSan, through meson), then the integration suites in tests/integ
+# against the real lab services on 127.0.0.1.
+#
+# Counting (fail closed):
+# - behavioural tests: cmocka tests and TAP checks ("ok"/"not ok");
+# - skips ("ok - ... # SKIP why", cmocka skip(), meson exit 77) are counted
+#   apart, never as passes;
+# - seed-corpus replays are counted apart (targets and inputs), a replay
+#   that fails counts as one failure;
+# - a suite that exits non-zero without a "not ok", or whose plan line
+#   ("1..N", printed by harness.done()) is missing or does not match the
+#   lines it printed, counts as one failure.
+# Ends with "N passed, N failed, N skipped".
 set -u
 BUILD=${1:-build}
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -13,24 +24,56 @@ export LAB_DIR=${LAB_DIR:-$top/$BUILD/lab}
 export NO_COLOR=1
 passed=0
 failed=0
+skipped=0
 log=$(mktemp)
 trap 'rm -f "$log"; bash tests/lab/labctl.sh stop >/dev/null 2>&1 || true' EXIT
 
+count() { # count PASSED FAILED SKIPPED
+  passed=$((passed + $1)); failed=$((failed + $2)); skipped=$((skipped + $3))
+}
+
 echo "== unit tests and corpus replays"
 meson test -C "$BUILD" -v --no-rebuild >"$log" 2>&1
-grep -E '^\[ *(OK|PASSED|FAILED|ERROR|RUN) *\]|^[0-9]+/[0-9]+ ' "$log" | grep -vE '^\[ RUN' || true
+grep -E '^\[ *(OK|PASSED|FAILED|ERROR|SKIPPED|REPLAYED) *\]|^ *[0-9]+/[0-9]+ ' "$log" || true
 p=$(grep -E '^\[  PASSED  \] [0-9]+ test' "$log" | awk '{s+=$4} END {print s+0}')
 f=$(grep -E '^\[  FAILED  \] [0-9]+ test' "$log" | awk '{s+=$4} END {print s+0}')
-# A test binary that crashed or failed without printing cmocka's totals
+s=$(grep -E '^\[  SKIPPED \] [0-9]+ test' "$log" | awk '{s+=$4} END {print s+0}')
+s=$((s + $(grep -cE '^ *[0-9]+/[0-9]+ .* SKIP ' "$log" || true)))
+# A unit test binary that crashed or failed without printing cmocka's totals
 # still counts as one failure.
-crashed=$(grep -cE '^ *[0-9]+/[0-9]+ .*(FAIL|TIMEOUT|ERROR)' "$log" || true)
+crashed=$(grep -E '^ *[0-9]+/[0-9]+ .*(FAIL|TIMEOUT|ERROR)' "$log" | grep -vc '_replay' || true)
 if [ "$crashed" -gt "$f" ]; then f=$crashed; fi
-if [ "$f" -gt 0 ]; then
+rt=$(grep -cE '^ *[0-9]+/[0-9]+ .*_replay ' "$log" || true)
+rf=$(grep -E '^ *[0-9]+/[0-9]+ .*_replay .*(FAIL|TIMEOUT|ERROR)' "$log" | wc -l)
+ri=$(grep -E '^\[ REPLAYED \] [0-9]+ input' "$log" | awk '{s+=$4} END {print s+0}')
+if [ "$f" -gt 0 ] || [ "$rf" -gt 0 ]; then
   echo "--- meson test log (failures) ---"
   grep -B5 -A40 -E 'FAILED|ERROR|runtime error|AddressSanitizer|LeakSanitizer' "$log" | head -200
 fi
-passed=$((passed + p)); failed=$((failed + f))
-echo "unit: $p passed, $f failed"
+count "$p" "$f" "$s"
+echo "unit: $p passed, $f failed, $s skipped"
+echo "seed-corpus replays: $rt targets, $ri inputs, $rf targets failed"
+failed=$((failed + rf))
+
+# run_suite FILE [ENV=VALUE...]: one integration suite, counted.
+run_suite() {
+  local t=$1
+  shift
+  echo "-- $t${*:+ ($*)}"
+  env "$@" /usr/bin/python3 "$t" >"$log" 2>&1
+  local rc=$? p f s plan n
+  cat "$log"
+  s=$(grep -cE '^ok .*# SKIP' "$log" || true)
+  p=$(( $(grep -c '^ok ' "$log" || true) - s ))
+  f=$(grep -c '^not ok ' "$log" || true)
+  plan=$(grep -E '^1\.\.[0-9]+$' "$log" | tail -n 1 | cut -d. -f3)
+  n=$((p + f + s))
+  if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then f=1; echo "not ok - $t exited $rc"; fi
+  if [ -z "$plan" ] || [ "$plan" -ne "$n" ]; then
+    f=$((f + 1)); echo "not ok - $t: plan '1..${plan:-?}' but $n checks printed (stopped early?)"
+  fi
+  count "$p" "$f" "$s"
+}
 
 echo "== integration tests (lab on 127.0.0.1)"
 if ! bash tests/lab/labctl.sh start >"$log" 2>&1; then
@@ -40,14 +83,7 @@ if ! bash tests/lab/labctl.sh start >"$log" 2>&1; then
 else
   for t in tests/integ/test_*.py; do
     [ -f "$t" ] || continue
-    echo "-- $t"
-    /usr/bin/python3 "$t" >"$log" 2>&1
-    rc=$?
-    cat "$log"
-    p=$(grep -c '^ok ' "$log" || true)
-    f=$(grep -c '^not ok ' "$log" || true)
-    if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then f=1; echo "not ok - $t exited $rc"; fi
-    passed=$((passed + p)); failed=$((failed + f))
+    run_suite "$t"
   done
 fi
 
@@ -63,5 +99,5 @@ if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then f=1; echo "not ok - tests/live/test_liv
 passed=$((passed + p)); failed=$((failed + f))
 
 echo
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

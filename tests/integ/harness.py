@@ -1,7 +1,18 @@
 """Tiny test harness for warden's integration suites.
 
-Every check prints "ok - name" or "not ok - name: detail"; tests/run-all.sh
-counts those lines. Traffic goes only to the lab on 127.0.0.1.
+Every check prints "ok - name", "not ok - name: detail" or
+"ok - name # SKIP reason" (TAP); tests/run-all.sh counts those lines and
+the plan line "1..N" that done() prints last. Traffic goes only to the lab
+on 127.0.0.1.
+
+The suites fail closed:
+- report() / scan_json() turn stdout that is not a warden JSON report into
+  a failed check (named after the command) and a report whose rules() is
+  ["(unreadable report)"], so no "exact rule ids" or "nothing found"
+  assertion can pass on it;
+- every "nothing found" assertion also asserts ran(doc): the run happened
+  (status complete, and requests > 0 for scan, files read > 0 for iac,
+  facts present for inspect). clean() does both.
 """
 import json
 import os
@@ -10,18 +21,33 @@ import sys
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 WARDEN = os.environ.get("WARDEN", os.path.join(TOP, "build", "warden"))
+# The build directory holding the test helpers (tests/hostile/hostile):
+# the directory of WARDEN unless WARDEN is a wrapper (tests/mutants.sh).
+BUILD = os.environ.get("WARDEN_BUILD", os.path.dirname(os.path.abspath(WARDEN)))
 LAB = os.environ.get("LAB_DIR", os.path.join(TOP, "build", "lab"))
 CA = os.path.join(LAB, "certs", "ca.pem")
+UNREADABLE = "(unreadable report)"
 failures = 0
+checks = 0
 
 
 def check(name, cond, detail=""):
-    global failures
+    global failures, checks
+    checks += 1
     if cond:
         print("ok - " + name)
     else:
         failures += 1
         print("not ok - " + name + (": " + str(detail) if detail else ""))
+    sys.stdout.flush()
+    return bool(cond)
+
+
+def skip(name, reason):
+    """A check that could not run here: counted apart, never as a pass."""
+    global checks
+    checks += 1
+    print("ok - %s # SKIP %s" % (name, reason))
     sys.stdout.flush()
 
 
@@ -39,18 +65,79 @@ def warden(*args, timeout=120, stdin=None):
     return p.returncode, p.stdout, p.stderr
 
 
-def scan_json(url, *extra):
-    rc, out, err = warden("scan", "-q", "-f", "json", "--cacert", CA, *extra, url)
+def report(out, what, err=""):
+    """Parses a JSON report. Output that is not one (empty, cut, not JSON,
+    no kind/status/findings) is a failed check named `what`, and the
+    returned stand-in fails every rule-id and ran() assertion."""
+    problem = None
     try:
         doc = json.loads(out)
+        if not isinstance(doc, dict):
+            problem = "not a JSON object"
+        else:
+            missing = [k for k in ("schema", "kind", "status", "findings", "notes")
+                       if k not in doc]
+            if missing:
+                problem = "no %s in the report" % ", ".join(missing)
     except ValueError as e:
-        doc = {"findings": [], "_error": "stdout is not JSON: %s: %r" % (e, out[:300])}
-    return rc, doc, err
+        problem = "stdout is not JSON: %s" % e
+    if problem:
+        check(what + ": JSON report readable", False,
+              "%s: %r %r" % (problem, out[:300], err[-300:]))
+        return {"findings": [], "notes": [], "facts": {}, "_error": problem}
+    return doc
+
+
+def scan_json(url, *extra):
+    rc, out, err = warden("scan", "-q", "-f", "json", "--cacert", CA, *extra, url)
+    return rc, report(out, "scan %s %s" % (" ".join(extra), url), err), err
 
 
 def rules(doc):
+    if "_error" in doc:
+        return [UNREADABLE]
     return sorted({f["rule"] for f in doc.get("findings", [])})
 
 
+def ran(doc):
+    """True when the report shows the run happened: readable, status
+    complete, and something was examined (requests for scan, files read for
+    iac, facts for inspect)."""
+    if "_error" in doc or doc.get("status") != "complete":
+        return False
+    kind = doc.get("kind")
+    facts = doc.get("facts") or {}
+    if kind == "scan":
+        return isinstance(doc.get("requests"), int) and doc["requests"] > 0
+    if kind == "iac":
+        try:
+            return int(facts.get("iac_files_read", "0")) > 0
+        except ValueError:
+            return False
+    if kind == "inspect":
+        return len(facts) > 0
+    return False
+
+
+def how(doc):
+    """What ran() looked at, for a failed check's detail."""
+    if "_error" in doc:
+        return doc["_error"]
+    return {"kind": doc.get("kind"), "status": doc.get("status"),
+            "requests": doc.get("requests"),
+            "files": (doc.get("facts") or {}).get("iac_files_read"),
+            "facts": len(doc.get("facts") or {}), "notes": doc.get("notes", [])[:3]}
+
+
+def clean(name, doc, got, want=()):
+    """A "nothing found" check: `got` (a list of rule ids or triples) must
+    equal `want` (default: empty) AND the run must have happened."""
+    ok = ran(doc)
+    return check(name, ok and list(got) == list(want),
+                 got if ok else ("the run did not happen", how(doc), got))
+
+
 def done():
+    print("1..%d" % checks)
+    sys.stdout.flush()
     sys.exit(1 if failures else 0)

@@ -10,21 +10,26 @@ import shutil
 import tempfile
 import time
 
-from harness import TOP, check, done, warden
+from harness import TOP, check, clean, done, how, ran, report, warden
 
 FIX = os.path.join(TOP, "tests", "fixtures", "iac")
 
 
 def run(*args, stdin=None):
     rc, out, err = warden("iac", "-q", "-f", "json", *args, stdin=stdin, timeout=60)
+    return rc, report(out, "iac " + " ".join(a.replace(FIX + "/", "") for a in args), err), err
+
+
+def files_read(doc):
     try:
-        doc = json.loads(out)
-    except ValueError as e:
-        doc = {"findings": [], "notes": [], "_error": "%s: %r" % (e, out[:300])}
-    return rc, doc, err
+        return int((doc.get("facts") or {}).get("iac_files_read", "-1"))
+    except ValueError:
+        return -1
 
 
 def triples(doc):
+    if "_error" in doc:
+        return [("(unreadable report)", "", 0)]
     got = []
     for f in doc.get("findings", []):
         loc = f.get("location", {})
@@ -211,9 +216,9 @@ check("every rule has a positive fixture", set(ids) <= covered, sorted(set(ids) 
 # ---- negative fixtures: hardened files raise nothing ----------------------
 for name in ("dockerfile/good.dockerfile", "compose/good", "k8s/good.yaml"):
     rc, doc, err = run(os.path.join(FIX, name))
-    check("hardened %s: no findings" % name, triples(doc) == [], triples(doc))
-    check("hardened %s: exit 0, no notes" % name, rc == 0 and doc.get("notes") == [],
-          (rc, doc.get("notes")))
+    clean("hardened %s: no findings" % name, doc, triples(doc))
+    check("hardened %s: exit 0, no notes" % name, ran(doc) and rc == 0 and doc.get("notes") == [],
+          (rc, doc.get("notes"), how(doc)))
 
 # ---- specifics ------------------------------------------------------------
 rc, doc, err = run(os.path.join(FIX, "compose", "vuln"))
@@ -225,8 +230,10 @@ ev = chain.get("evidence", "")
 check("socket chain names the socket, the root source and the Docker client",
       "docker-compose.yml:6" in ev and "app/Dockerfile:1" in ev and "app/Dockerfile:2" in ev, ev)
 check("socket chain reported once", len(by.get("iac.chain-docker-socket-root", [])) == 1)
+sock = by.get("iac.docker-socket-mount", [])
 check("read-only socket mount stays critical",
-      all(f["severity"] == "critical" for f in by.get("iac.docker-socket-mount", [])))
+      any(f["location"]["line"] == 6 for f in sock)  # /var/run/docker.sock:...:ro
+      and all(f["severity"] == "critical" for f in sock), [(f["location"], f["severity"]) for f in sock])
 root = [f for f in by.get("iac.host-root-mount", [])]
 check("read-only host / rated lower than writable (high)", root and root[0]["severity"] == "high",
       [f["severity"] for f in root])
@@ -234,10 +241,22 @@ paths = [f.get("evidence", "") for f in by.get("iac.host-path", [])]
 check("/variable is not /var (plain host path, low)",
       any("/variable/data" in p for p in paths) and
       not any("/variable" in f.get("evidence", "") for f in by.get("iac.host-sensitive-mount", [])), paths)
-check("secret values are masked", "glrt-2bX9kQ7vLmN4pR8sT1uW" not in json.dumps(doc))
+
+def fixture_holds(rel, secret):
+    with open(os.path.join(FIX, rel)) as f:
+        return secret in f.read()
+
+
+check("secret values are masked: the fixture holds the secret, the report does not",
+      fixture_holds("compose/vuln/docker-compose.yml", "glrt-2bX9kQ7vLmN4pR8sT1uW")
+      and by.get("iac.secret-in-env") and "glrt-2bX9kQ7vLmN4pR8sT1uW" not in json.dumps(doc),
+      by.get("iac.secret-in-env"))
 
 rc, doc, err = run(os.path.join(FIX, "dockerfile", "vuln.dockerfile"))
-check("Dockerfile secret value masked", "hunter2-prod-secret" not in json.dumps(doc))
+check("Dockerfile secret value masked: in the fixture, not in the report",
+      fixture_holds("dockerfile/vuln.dockerfile", "hunter2-prod-secret")
+      and ("iac.secret-in-env", "dockerfile/vuln.dockerfile", 9) in triples(doc)
+      and "hunter2-prod-secret" not in json.dumps(doc), triples(doc))
 
 # Standard input (helm template ... | warden iac -).
 with open(os.path.join(FIX, "k8s", "workloads.yaml")) as f:
@@ -274,7 +293,7 @@ for where, what in want_notes.items():
     check("note names %s %s" % (where, what),
           any(where in n and what in n for n in notes), notes)
     check("stderr names %s" % where, where in err, err[-500:])
-check("hostile inputs analysed quickly (%.2fs)" % elapsed, elapsed < 10)
+check("hostile inputs analysed quickly (%.2fs)" % elapsed, elapsed < 10 and notes, notes)
 got = triples(doc)
 check("documents before a syntax error are analysed",
       ("iac.host-network", "bad/partial.yaml", 6) in got, got)
@@ -297,13 +316,15 @@ check("malformed Dockerfile: notes with line:column",
       any("Dockerfile.malformed:2:1: unknown instruction 'RUNN'" in n for n in doc.get("notes", [])) and
       any("Dockerfile.malformed:4:1: heredoc <<EOT is never closed" in n for n in doc.get("notes", [])),
       doc.get("notes"))
-check("malformed Dockerfile: still analysed (exit 0, USER nobody)", rc == 0, (rc, triples(doc)))
+check("malformed Dockerfile: still analysed (exit 0, USER nobody)",
+      rc == 0 and files_read(doc) == 1 and triples(doc) == [], (rc, triples(doc), how(doc)))
 rc, doc, err = run("/nonexistent/warden-iac")
 check("missing path: exit 2", rc == 2 and "/nonexistent/warden-iac" in err, (rc, err))
 rc, out, err = warden("iac")
 check("no PATH: usage error, exit 2", rc == 2 and "no PATH" in err, (rc, err))
 rc, doc, err = run("--fail-on", "none", os.path.join(FIX, "k8s", "rbac.yaml"))
-check("--fail-on none: exit 0", rc == 0, rc)
+check("--fail-on none: exit 0 with findings", rc == 0 and len(triples(doc)) == len(RBAC),
+      (rc, triples(doc)))
 rc, doc, err = run("--fail-on", "critical", os.path.join(FIX, "k8s", "caps.yaml"))
 check("--fail-on critical with a critical finding: exit 1", rc == 1, rc)
 
@@ -317,7 +338,8 @@ rc, doc, err = run(big, os.path.join(FIX, "k8s", "good.yaml"))
 os.unlink(big)
 check("huge file refused with a note", any("larger than" in n for n in doc.get("notes", [])),
       doc.get("notes"))
-check("huge file does not stop the others: exit 0", rc == 0, rc)
+check("huge file does not stop the others: exit 0, the other file read",
+      rc == 0 and files_read(doc) == 1, (rc, how(doc)))
 
 # Vendored trees are skipped (.git is made here: git will not store one).
 tmp = tempfile.mkdtemp()

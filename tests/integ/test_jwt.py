@@ -7,7 +7,7 @@ with its own valid tokens, must have none of those. Tokens are never
 printed in full."""
 import os
 
-from harness import CA, LAB, check, done, lab_url, rules, scan_json, warden
+from harness import LAB, check, clean, done, how, lab_url, ran, rules, scan_json, warden
 
 RUN = os.path.join(LAB, "run")
 
@@ -56,14 +56,16 @@ check("scope not enforced on the admin route",
 check("traversal found on both file routes",
       any("/api/v1/files/" in u for u in urls("traversal.path")) and
       any("/api/v1/download?" in u for u in urls("traversal.path")), urls("traversal.path"))
+token_urls = [u for r in ("jwt.no-exp", "jwt.weak-secret", "jwt.sensitive-claims") for u in urls(r)]
 check("token findings sit at the target URL",
-      all(u.rstrip("/") == url for r in ("jwt.no-exp", "jwt.weak-secret", "jwt.sensitive-claims")
-          for u in urls(r)))
+      len(token_urls) >= 3 and all(u.rstrip("/") == url for u in token_urls), token_urls)
 check("one weak-secret finding for two tokens signed with one secret",
       len(by_rule.get("jwt.weak-secret", [])) == 1)
-check("the cracked secret is not printed", "changeme" not in str(doc))
-check("no claim value printed", "s3cr3t-pass" not in str(doc) and "alice@example.com" not in str(doc))
-check("the tokens are never printed in full (JSON)", tok not in str(doc) and tok2 not in str(doc))
+check("the cracked secret is not printed", ran(doc) and "changeme" not in str(doc), how(doc))
+check("no claim value printed",
+      ran(doc) and "s3cr3t-pass" not in str(doc) and "alice@example.com" not in str(doc), how(doc))
+check("the tokens are never printed in full (JSON)",
+      ran(doc) and tok not in str(doc) and tok2 not in str(doc), how(doc))
 check("the token in the query is masked in the finding URL",
       all(tok not in u for u in urls("jwt.token-in-query")) and urls("jwt.token-in-query"))
 
@@ -73,7 +75,7 @@ rc, out, err = warden("scan", "--no-color", "--bearer", "@" + token_file("echojw
 check("terminal scan names the forged-token rules",
       rc == 1 and "jwt.alg-none-accepted" in out and "traversal.path" in out, rc)
 check("the tokens are never printed in full (terminal)",
-      tok not in out and tok not in err and tok2 not in out and tok2 not in err)
+      "jwt.weak-secret" in out and tok not in out and tok not in err and tok2 not in out and tok2 not in err)
 
 # Token from the environment; no --as2: no bfla finding.
 os.environ["WARDEN_TEST_JWT"] = tok
@@ -96,23 +98,23 @@ htok = read_token(token_file("echojwt-hard"))
 rc, doc, err = scan_json(hurl, "--bearer", "@" + token_file("echojwt-hard"),
                          "--as2", "bearer:@" + token_file("echojwt-hard", True))
 got = rules(doc)
-check("echojwt-hard with its tokens: none of the jwt/traversal/bfla rules",
-      not [r for r in got if r.startswith(OURS)], got)
-check("echojwt-hard with its tokens: only the fingerprint", got == ["fingerprint.framework"], got)
+clean("echojwt-hard with its tokens: none of the jwt/traversal/bfla rules", doc,
+      [r for r in got if r.startswith(OURS)])
+clean("echojwt-hard with its tokens: only the fingerprint", doc, got, ["fingerprint.framework"])
 check("echojwt-hard: exit 0", rc == 0, (rc, err))
 # --as2 on a witness admin route: the scope rule ran and passed, so bfla
 # is tested (100) although nothing was found.
 check("echojwt-hard with --as2: bfla tested, 100",
       "bfla" in doc.get("score", {}).get("tested", []) and
-      doc["score"]["categories"].get("bfla") == 100, doc.get("score"))
-check("echojwt-hard: the token is not printed", htok not in str(doc))
+      doc.get("score", {}).get("categories", {}).get("bfla") == 100, doc.get("score"))
+check("echojwt-hard: the token is not printed", ran(doc) and htok not in str(doc), how(doc))
 # A wordlist that does not hold the random secret changes nothing.
 words = os.path.join(RUN, "echojwt-words.txt")
 with open(words, "w") as f:
     f.write("notit\nalso-not-it\n" + "x" * 1000 + "\n")
 rc, doc, err = scan_json(hurl, "--bearer", htok, "--jwt-wordlist", words)
-check("echojwt-hard with --jwt-wordlist: no weak secret", "jwt.weak-secret" not in rules(doc),
-      rules(doc))
+check("echojwt-hard with --jwt-wordlist: no weak secret",
+      ran(doc) and "jwt.weak-secret" not in rules(doc), (rules(doc), how(doc)))
 
 # ---- malformed tokens: exit 2, one clear line, token not echoed -----------
 bad = [("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln!!", "signature"),
@@ -130,6 +132,7 @@ check("malformed --as2 bearer: exit 2 naming --as2", rc == 2 and "--as2" in err,
 # An opaque (non-JWT) bearer token is not an error.
 rc, doc, err = scan_json(url, "--bearer", "opaque-token-value-1234")
 check("opaque bearer token: scans, no jwt token findings",
-      rc in (0, 1) and not [r for r in rules(doc) if r in ("jwt.no-exp", "jwt.weak-secret")],
-      (rc, rules(doc)))
+      rc in (0, 1) and ran(doc)
+      and not [r for r in rules(doc) if r in ("jwt.no-exp", "jwt.weak-secret")],
+      (rc, rules(doc), how(doc)))
 done()

@@ -4,7 +4,7 @@ host-level output behind the key. The hardened twin, scanned with its valid
 key, must be clean. The key is never printed in full."""
 import os
 
-from harness import CA, LAB, check, done, lab_url, rules, scan_json, warden
+from harness import LAB, check, clean, done, lab_url, ran, rules, scan_json, warden
 
 KEY = "lab-key-buffalo-123456"
 
@@ -25,7 +25,7 @@ check("wrong key accepted on /api/v1/orders",
 check("docker ps output behind the key is flagged",
       any("/api/v1/admin/containers" in f["location"]["url"]
           for f in by_rule.get("container.command-output", [])))
-check("the key is never printed in full (JSON)", KEY not in str(doc))
+check("the key is never printed in full (JSON)", ran(doc) and KEY not in str(doc), ran(doc))
 
 # Terminal report, key from a file and from the environment.
 keyfile = os.path.join(LAB, "run", "buffalo.key")
@@ -33,14 +33,14 @@ with open(keyfile, "w") as f:
     f.write("X-API-Key=" + KEY + "\n")
 rc, out, err = warden("scan", "-q", "--no-color", "--api-key", "@" + keyfile, lab_url("buffalo-vuln"))
 check("--api-key @file works", rc == 1 and "auth.invalid-credential-accepted" in out, rc)
-check("the key is never printed in full (terminal)", KEY not in out and KEY not in err)
+check("the key is never printed in full (terminal)",
+      "auth.invalid-credential-accepted" in out and KEY not in out and KEY not in err, rc)
 os.environ["WARDEN_TEST_KEY"] = "X-API-Key=" + KEY
 rc, out, err = warden("scan", "-q", "--api-key", "env:WARDEN_TEST_KEY", lab_url("buffalo-vuln"))
 check("--api-key env:NAME works", rc == 1 and "auth.key-in-query" in out, rc)
 
 rc, doc, err = scan_json(lab_url("buffalo-hard"), "--api-key", "X-API-Key=" + KEY)
-check("buffalo-hard with key: only the fingerprint", rules(doc) == ["fingerprint.framework"],
-      rules(doc))
+clean("buffalo-hard with key: only the fingerprint", doc, rules(doc), ["fingerprint.framework"])
 check("buffalo-hard with key: exit 0", rc == 0, rc)
 
 # Bad credential options: exit 2, one line naming the problem.

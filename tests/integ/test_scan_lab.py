@@ -1,6 +1,6 @@
 """warden scan against the lab: the exact rule ids on each vulnerable
 service, and nothing but the framework fingerprint on its hardened twin."""
-from harness import CA, check, done, lab_url, rules, scan_json, warden
+from harness import CA, check, clean, done, lab_url, ran, rules, scan_json, warden
 
 EXPECT_VULN = {
     "echo-vuln": ["chain.unauthenticated-host-data", "auth.no-auth", "container.docker-api-response", "endpoint.expvar",
@@ -41,12 +41,12 @@ for svc in ["echo", "chi", "fiber", "buffalo", "infra"]:
     inst = svc + "-hard"
     rc, doc, err = scan_json(lab_url(inst))
     got = rules(doc)
-    check(inst + ": only the fingerprint", got == ["fingerprint.framework"], got)
+    clean(inst + ": only the fingerprint", doc, got, ["fingerprint.framework"])
     check(inst + ": exit 0", rc == 0, "rc=%d %s" % (rc, err))
     check(inst + ": grade A", doc.get("score", {}).get("grade") == "A", doc.get("score"))
     rc, doc, err = scan_json(lab_url(inst + "-redirect"))
-    check(inst + "-redirect: plain HTTP that redirects to HTTPS is clean",
-          rules(doc) == [] and rc == 0, rules(doc))
+    clean(inst + "-redirect: plain HTTP that redirects to HTTPS is clean", doc,
+          rules(doc) if rc == 0 else ["exit %d" % rc])
 
 # A score that means what it says (docs/scoring.md, warden-score-2). Six
 # categories have no scan rule at all (bola, property, resource, flows,
@@ -82,7 +82,9 @@ check("terminal: grade with its coverage and the untested list",
 
 # The critical findings cap the grade (docs/scoring.md).
 rc, doc, err = scan_json(lab_url("fiber-vuln"))
-check("critical caps the score at 64", doc["score"]["overall"] <= 64, doc["score"])
+check("critical caps the score at 64",
+      "critical" in [f["severity"] for f in doc["findings"]]
+      and doc.get("score", {}).get("overall", 101) <= 64, doc.get("score"))
 # Correlation input errors are configuration errors: exit 2, named.
 from harness import warden
 import os, tempfile
