@@ -34,17 +34,17 @@ count() { # count PASSED FAILED SKIPPED
 
 echo "== unit tests and corpus replays"
 meson test -C "$BUILD" -v --no-rebuild >"$log" 2>&1
-grep -E '^\[ *(OK|PASSED|FAILED|ERROR|SKIPPED|REPLAYED) *\]|^ *[0-9]+/[0-9]+ ' "$log" || true
+grep -E '^\[ *(OK|PASSED|FAILED|ERROR|SKIPPED|REPLAYED) *\]|^ *[0-9]+/[0-9]+ ' "$log" | grep -v ' RUNNING' || true
 p=$(grep -E '^\[  PASSED  \] [0-9]+ test' "$log" | awk '{s+=$4} END {print s+0}')
 f=$(grep -E '^\[  FAILED  \] [0-9]+ test' "$log" | awk '{s+=$4} END {print s+0}')
 s=$(grep -E '^\[  SKIPPED \] [0-9]+ test' "$log" | awk '{s+=$4} END {print s+0}')
-s=$((s + $(grep -cE '^ *[0-9]+/[0-9]+ .* SKIP ' "$log" || true)))
+s=$((s + $(grep -cE '^ *[0-9]+/[0-9]+ +[^ ]+ +SKIP' "$log" || true)))
 # A unit test binary that crashed or failed without printing cmocka's totals
 # still counts as one failure.
-crashed=$(grep -E '^ *[0-9]+/[0-9]+ .*(FAIL|TIMEOUT|ERROR)' "$log" | grep -vc '_replay' || true)
+crashed=$(grep -E '^ *[0-9]+/[0-9]+ +[^ ]+ +(FAIL|TIMEOUT|ERROR)' "$log" | grep -vc '_replay ' || true)
 if [ "$crashed" -gt "$f" ]; then f=$crashed; fi
-rt=$(grep -cE '^ *[0-9]+/[0-9]+ .*_replay ' "$log" || true)
-rf=$(grep -E '^ *[0-9]+/[0-9]+ .*_replay .*(FAIL|TIMEOUT|ERROR)' "$log" | wc -l)
+rt=$(grep -E '^ *[0-9]+/[0-9]+ +[^ ]+_replay +[A-Z]' "$log" | grep -vc RUNNING || true)
+rf=$(grep -cE '^ *[0-9]+/[0-9]+ +[^ ]+_replay +(FAIL|TIMEOUT|ERROR)' "$log" || true)
 ri=$(grep -E '^\[ REPLAYED \] [0-9]+ input' "$log" | awk '{s+=$4} END {print s+0}')
 if [ "$f" -gt 0 ] || [ "$rf" -gt 0 ]; then
   echo "--- meson test log (failures) ---"

@@ -185,7 +185,12 @@ static void jwt_claims(void **state)
 static void rules_table(void **state)
 {
   (void)state;
-  assert_int_equal(inspect_nrules, R__COUNT);
+  /* (inspect_nrules is defined as R__COUNT: comparing the two proves
+   * nothing. What can go wrong is an enum slot left without an entry, a
+   * wrong prefix or a duplicate id, checked below; that every rule is
+   * raised by some test is checked by tests/integ/test_inspect.py.) */
+  assert_true(inspect_nrules > 0);
+  assert_null(inspect_rule_find("inspect.no-such-rule"));
   for(size_t i = 0; i < inspect_nrules; i++) {
     const struct wd_rule *r = &inspect_rules[i];
     assert_non_null(r->id);

@@ -10,7 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
+#include <dirent.h>
+#include <unistd.h>
 #include "../../src/inspect/inspect.h"
 
 /* Fixtures are found from this file's path (meson compiles it by a path
@@ -299,13 +300,30 @@ static void missing_root(void **state)
 static void empty_root(void **state)
 {
   (void)state;
-  /* A directory holding nothing: every source unknown, no crash, no
-   * guessed finding. */
+  /* A directory holding nothing (made here, and checked empty): every
+   * source unknown, no crash, no guessed finding, status failed. */
+  char dir[] = "/tmp/warden-inspect-empty-XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  DIR *d = opendir(dir);
+  assert_non_null(d);
+  int entries = 0;
+  for(struct dirent *e; (e = readdir(d));)
+    entries += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+  closedir(d);
+  assert_int_equal(entries, 0);
   struct run x;
-  run_fixture(&x, "../inspect");
+  findings_init(&x.f);
+  report_init(&x.r, "inspect", dir, &x.f);
+  x.rc = inspect_run(dir, &x.f, &x.r);
+  report_finalize(&x.r);
   assert_int_equal(x.rc, -1);
   assert_int_equal(x.f.n, 0);
+  assert_int_equal(x.r.status, REP_FAILED);
+  assert_string_equal(fact(&x, "caps_effective"), "unknown");
+  assert_string_equal(fact(&x, "kernel"), "unknown");
+  assert_true(x.r.nnotes >= 7);
   run_cleanup(&x);
+  assert_int_equal(rmdir(dir), 0);
 }
 
 int main(void)

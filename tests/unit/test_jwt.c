@@ -153,22 +153,46 @@ static void sign_and_crack(void **state)
     free(h);
     free(p);
   }
-  /* A secret only in the file; over-long lines are skipped whole. */
+  /* A secret only in the file is found through it (and not without it);
+   * an over-long line is skipped whole: its tail, which fgets would hand
+   * back as a line of its own, is exactly another token's secret. */
   struct wd_jwt j;
   char err[200], out[300];
+  /* In the built-in list: found without a file. */
+  assert_int_equal(jwt_decode(&j, ex_tok, err, sizeof(err)), 0);
+  assert_int_equal(jwt_crack(&j, NULL, out, sizeof(out), err, sizeof(err)), 1);
+  assert_string_equal(out, "your-256-bit-secret");
+  jwt_free(&j);
+  static const char only_file[] = "only-in-the-wordlist-7f3a";
+  static const char in_tail[] = "tail-of-a-long-line-91c2";
   char path[] = "/tmp/warden-jwt-words-XXXXXX";
   int fd = mkstemp(path);
   assert_true(fd >= 0);
   FILE *f = fdopen(fd, "w");
-  for(int i = 0; i < 400; i++)
+  for(int i = 0; i < 2 * (JWT_CRACK_MAX_WORD + 1); i++)
     fputc('x', f);
-  fputs("your-256-bit-secreX\nnope\n", f);
+  fprintf(f, "%s\nnope\n%s\n", in_tail, only_file);
   fclose(f);
-  assert_int_equal(jwt_decode(&j, ex_tok, err, sizeof(err)), 0);
-  /* In the built-in list: found without a file. */
-  assert_int_equal(jwt_crack(&j, NULL, out, sizeof(out), err, sizeof(err)), 1);
-  assert_string_equal(out, "your-256-bit-secret");
-  jwt_free(&j);
+  char *h = jwt_b64url_encode("{\"alg\":\"HS256\"}", 15);
+  char *p = jwt_b64url_encode("{\"sub\":\"x\"}", 11);
+  char input[256], tok[512];
+  snprintf(input, sizeof(input), "%s.%s", h, p);
+  const char *secrets[] = {only_file, in_tail};
+  for(int k = 0; k < 2; k++) {
+    char *sig = jwt_hs_sign_b64("HS256", input, secrets[k], strlen(secrets[k]));
+    assert_non_null(sig);
+    snprintf(tok, sizeof(tok), "%s.%s", input, sig);
+    free(sig);
+    assert_int_equal(jwt_decode(&j, tok, err, sizeof(err)), 0);
+    assert_int_equal(jwt_crack(&j, NULL, out, sizeof(out), err, sizeof(err)), 0);
+    out[0] = '\0';
+    assert_int_equal(jwt_crack(&j, path, out, sizeof(out), err, sizeof(err)), k == 0 ? 1 : 0);
+    if(k == 0)
+      assert_string_equal(out, only_file);
+    jwt_free(&j);
+  }
+  free(h);
+  free(p);
   char *t = mk("{\"alg\":\"HS256\"}", "{}", "AAAA");
   assert_int_equal(jwt_decode(&j, t, err, sizeof(err)), 0);
   assert_int_equal(jwt_crack(&j, path, out, sizeof(out), err, sizeof(err)), 0);
