@@ -55,12 +55,12 @@ echo "unit: $p passed, $f failed, $s skipped"
 echo "seed-corpus replays: $rt targets, $ri inputs, $rf targets failed"
 failed=$((failed + rf))
 
-# run_suite FILE [ENV=VALUE...]: one integration suite, counted.
-run_suite() {
+# run_tap LABEL COMMAND...: one TAP-printing suite, counted.
+run_tap() {
   local t=$1
   shift
-  echo "-- $t${*:+ ($*)}"
-  env "$@" /usr/bin/python3 "$t" >"$log" 2>&1
+  echo "-- $t"
+  "$@" >"$log" 2>&1
   local rc=$? p f s plan n
   cat "$log"
   s=$(grep -cE '^ok .*# SKIP' "$log" || true)
@@ -83,8 +83,10 @@ if ! bash tests/lab/labctl.sh start >"$log" 2>&1; then
 else
   for t in tests/integ/test_*.py; do
     [ -f "$t" ] || continue
-    run_suite "$t"
+    run_tap "$t" /usr/bin/python3 "$t"
   done
+  echo "== mutants: the suites must fail on broken binaries (tests/mutants.sh)"
+  run_tap tests/mutants.sh bash tests/mutants.sh "$BUILD"
 fi
 
 # Real containers: the suite starts its own dockerd on a private socket

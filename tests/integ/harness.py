@@ -27,6 +27,8 @@ BUILD = os.environ.get("WARDEN_BUILD", os.path.dirname(os.path.abspath(WARDEN)))
 LAB = os.environ.get("LAB_DIR", os.path.join(TOP, "build", "lab"))
 CA = os.path.join(LAB, "certs", "ca.pem")
 UNREADABLE = "(unreadable report)"
+# WARDEN_FAIL_FAST=1 (tests/mutants.sh): stop at the first failed check.
+FAIL_FAST = os.environ.get("WARDEN_FAIL_FAST") == "1"
 failures = 0
 checks = 0
 
@@ -39,6 +41,10 @@ def check(name, cond, detail=""):
     else:
         failures += 1
         print("not ok - " + name + (": " + str(detail) if detail else ""))
+        if FAIL_FAST:
+            print("# stopped at the first failure (WARDEN_FAIL_FAST=1)")
+            sys.stdout.flush()
+            sys.exit(1)
     sys.stdout.flush()
     return bool(cond)
 
