@@ -113,30 +113,43 @@ static const char *const scan_open[] = {"auth.no-auth", "auth.method-bypass",
   "auth.invalid-credential-accepted", "jwt.alg-none-accepted",
   "jwt.signature-not-verified", "mtls.any-cert-accepted",
   "mtls.optional-client-cert", NULL};
-static const char *const iac_socket[] = {"iac.docker-socket", "iac.runtime-socket",
-  "iac.socket-mount", "iac.host-socket", NULL};
+static const char *const iac_socket[] = {"iac.docker-socket-mount",
+  "iac.runtime-socket-mount", NULL};
 static const char *const iac_host[] = {"iac.privileged", "iac.host-pid",
-  "iac.cap-sys-admin", "iac.docker-socket", "iac.runtime-socket",
-  "iac.socket-mount", "iac.host-root-mount", NULL};
+  "iac.cap-sys-admin", "iac.docker-socket-mount", "iac.runtime-socket-mount",
+  "iac.host-root-mount", NULL};
 static const char *const inspect_socket[] = {"inspect.docker-socket",
   "inspect.runtime-socket", "inspect.containerd-socket", "inspect.crio-socket", NULL};
 static const char *const inspect_host[] = {"inspect.privileged",
-  "inspect.host-pid", "inspect.cap-sys-admin", "inspect.docker-socket",
+  "inspect.host-pid-ns", "inspect.cap-sys-admin", "inspect.docker-socket",
   "inspect.runtime-socket", "inspect.cgroup-release-agent", NULL};
+
+/* Every list above with its side: tests/unit/test_corr.c checks that each
+ * name matches a rule that side registers. */
+const struct corr_names corr_named[] = {
+  {"scan", scan_docker}, {"scan", scan_cmd}, {"scan", scan_hostdata},
+  {"scan", scan_open}, {"iac", iac_socket}, {"iac", iac_host},
+  {"inspect", inspect_socket}, {"inspect", inspect_host}, {NULL, NULL},
+};
+
+int corr_name_matches(const char *name, const char *rule)
+{
+  size_t l = strlen(name);
+  if(l == 0)
+    return 0;
+  int family = name[l - 1] == '.' || name[l - 1] == '-';
+  return family ? strncmp(rule, name, l) == 0
+                : strcmp(rule, name) == 0 || (strncmp(rule, name, l) == 0 && rule[l] == '-');
+}
 
 static int corr_match(const struct corr_item *it, const char *side,
                       const char *const *ids)
 {
   if(strcmp(it->side, side))
     return 0;
-  for(size_t i = 0; ids[i]; i++) {
-    size_t l = strlen(ids[i]);
-    int family = ids[i][l - 1] == '.' || ids[i][l - 1] == '-';
-    if(family ? strncmp(it->rule, ids[i], l) == 0
-              : strcmp(it->rule, ids[i]) == 0 ||
-                    (strncmp(it->rule, ids[i], l) == 0 && it->rule[l] == '-'))
+  for(size_t i = 0; ids[i]; i++)
+    if(corr_name_matches(ids[i], it->rule))
       return 1;
-  }
   return 0;
 }
 

@@ -42,4 +42,14 @@ size_t corr_chains(const struct corr_set *c, struct wd_findings *out);
 extern const struct wd_rule corr_rules[];
 extern const size_t corr_nrules;
 
+/* The rule ids correlation looks for, by side ({NULL, NULL} ends it). A
+ * name ending in '.' or '-' is a family prefix; any other matches that id
+ * or the ids it starts followed by '-' (corr_name_matches). */
+struct corr_names {
+  const char *side;
+  const char *const *names; /* NULL-terminated */
+};
+extern const struct corr_names corr_named[];
+int corr_name_matches(const char *name, const char *rule);
+
 #endif
