@@ -6,8 +6,11 @@ FUZZ       ?= build-fuzz
 SAN_ARGS    = -Db_sanitize=address,undefined -Db_lundef=false \
               -Dc_args=-fno-sanitize-recover=undefined
 FUZZ_SECONDS ?= 10
+# make test runs each fuzz target this long (a crash in a parser fails it).
+FUZZ_TEST_SECONDS ?= 3
+STATIC_INSPECT = build-static/warden-inspect
 
-.PHONY: all deps build release install test unit integ demo fuzz bench static-inspect lab-start lab-stop clean
+.PHONY: all deps build release install test unit integ demo fuzz fuzz-build bench static-inspect lab-start lab-stop clean
 
 all: build
 
@@ -29,18 +32,23 @@ release: deps
 install: release
 	@meson install -C $(REL) --no-rebuild
 
-# The release build is compiled too (not run): -O3 finds warnings the
-# sanitizer build does not, and make demo and make bench use it.
-test: build release
-	@bash tests/run-all.sh $(BUILD)
+# Everything tests/run-all.sh runs: the sanitizer build (unit tests, corpus
+# replays, integration suites, tests/mutants.sh), the release build (the
+# integration suites again), the static warden-inspect (the inspect suite)
+# and the libFuzzer build (each target FUZZ_TEST_SECONDS).
+test: build release static-inspect fuzz-build
+	@REL=$(REL) STATIC_INSPECT=$(STATIC_INSPECT) FUZZ_BUILD=$(FUZZ) \
+	  FUZZ_TEST_SECONDS=$(FUZZ_TEST_SECONDS) bash tests/run-all.sh $(BUILD)
 
 demo: release
 	@bash scripts/demo.sh $(REL)
 
-fuzz: deps
+fuzz-build: deps
 	@test -f $(FUZZ)/build.ninja || CC=clang meson setup $(FUZZ) -Dfuzz=true \
 	  -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
 	@ninja -C $(FUZZ) >/dev/null
+
+fuzz: fuzz-build
 	@bash scripts/fuzz.sh $(FUZZ) $(FUZZ_SECONDS)
 
 bench: release

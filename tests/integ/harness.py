@@ -27,17 +27,23 @@ BUILD = os.environ.get("WARDEN_BUILD", os.path.dirname(os.path.abspath(WARDEN)))
 LAB = os.environ.get("LAB_DIR", os.path.join(TOP, "build", "lab"))
 CA = os.path.join(LAB, "certs", "ca.pem")
 UNREADABLE = "(unreadable report)"
+# WARDEN_RULES_RAISED=FILE (tests/run-all.sh): passing positive checks
+# append the rule ids they proved raised; tests/integ/coverage.py then
+# requires every rule of `warden checks` to be in it.
 # WARDEN_FAIL_FAST=1 (tests/mutants.sh): stop at the first failed check.
 FAIL_FAST = os.environ.get("WARDEN_FAIL_FAST") == "1"
 failures = 0
 checks = 0
 
 
-def check(name, cond, detail=""):
+def check(name, cond, detail="", raises=()):
+    """One TAP line. `raises`: the rule ids this check proves raised when it
+    passes (a positive test); recorded for tests/integ/coverage.py."""
     global failures, checks
     checks += 1
     if cond:
         print("ok - " + name)
+        _record(raises)
     else:
         failures += 1
         print("not ok - " + name + (": " + str(detail) if detail else ""))
@@ -47,6 +53,14 @@ def check(name, cond, detail=""):
             sys.exit(1)
     sys.stdout.flush()
     return bool(cond)
+
+
+def _record(ids):
+    path = os.environ.get("WARDEN_RULES_RAISED")
+    if path and ids:
+        with open(path, "a") as f:
+            for r in ids:
+                f.write("%s %s\n" % (r, os.path.basename(sys.argv[0])))
 
 
 def skip(name, reason):

@@ -57,7 +57,8 @@ def own_status():
 
 # 1. Captured trees: exact rule ids and the facts each case states.
 cases = sorted(n[:-len(".expected.json")] for n in os.listdir(FIX) if n.endswith(".expected.json"))
-check("fixture cases present", len(cases) >= 7, cases)
+check("fixture cases present", len(cases) >= 9, cases)
+raised = set()
 for case in cases:
     with open(os.path.join(FIX, case + ".expected.json")) as f:
         want = json.load(f)
@@ -65,12 +66,22 @@ for case in cases:
     got = rules(doc)
     check("fixture %s: exact rule ids" % case, got == want["rules"] and (got or ran(doc)),
           "extra %s missing %s %s" % (sorted(set(got) - set(want["rules"])),
-                                      sorted(set(want["rules"]) - set(got)), how(doc)))
+                                      sorted(set(want["rules"]) - set(got)), how(doc)),
+          raises=want["rules"])
+    if got == want["rules"]:
+        raised.update(got)
     bad = {k: (facts(doc).get(k), v) for k, v in want["facts"].items() if facts(doc).get(k) != v}
     check("fixture %s: facts" % case, not bad, bad)
     check("fixture %s: exit code" % case, rc == (1 if want["rules"] else 0), "rc=%d %s" % (rc, err))
     check("fixture %s: kind inspect, no request" % case,
           doc.get("kind") == "inspect" and doc.get("requests") == 0, doc.get("requests"))
+
+# Every inspect rule `warden checks` lists is raised by some fixture whose
+# exact rule ids matched (a positive test for each).
+rc, out, _ = warden("checks")
+ids = {l.split()[0] for l in out.splitlines() if l.startswith("inspect.")}
+check("every inspect rule is raised by a fixture", rc == 0 and len(ids) >= 30 and ids <= raised,
+      (rc, len(ids), sorted(ids - raised)))
 
 rc, doc, _ = inspect_json("--root", os.path.join(FIX, "k8s-default"))
 text = json.dumps(doc)

@@ -5,7 +5,10 @@ expired), the token in the query, the low-privilege token on the admin
 route, and path traversal on the file routes. The hardened twin, scanned
 with its own valid tokens, must have none of those. Tokens are never
 printed in full."""
+import base64
+import json
 import os
+import time
 
 from harness import LAB, check, clean, done, how, lab_url, ran, rules, scan_json, warden
 
@@ -36,7 +39,8 @@ rc, doc, err = scan_json(url, "--bearer", "@" + token_file("echojwt-vuln"),
                          "--as2", "bearer:@" + token_file("echojwt-vuln", True))
 got = rules(doc)
 check("echojwt-vuln with tokens: exact rule ids", got == sorted(want),
-      "missing %s, unexpected %s" % (sorted(set(want) - set(got)), sorted(set(got) - set(want))))
+      "missing %s, unexpected %s" % (sorted(set(want) - set(got)), sorted(set(got) - set(want))),
+      raises=want)
 check("echojwt-vuln: exit 1", rc == 1, (rc, err))
 by_rule = {}
 for f in doc["findings"]:
@@ -86,6 +90,18 @@ check("--bearer env:NAME works, no bfla without --as2",
 check("no --as2 and no --cert: bfla is not tested (null, listed)",
       "bfla" in doc.get("score", {}).get("not_tested", []) and
       doc["score"]["categories"].get("bfla", 0) is None, doc.get("score"))
+
+# An unsigned token (alg none, empty signature) in use: the issuer does not
+# sign. Decoded offline, so the finding does not depend on the server.
+def b64(d):
+    return base64.urlsafe_b64encode(json.dumps(d).encode()).rstrip(b"=").decode()
+
+
+none_tok = b64({"alg": "none", "typ": "JWT"}) + "." + b64({"sub": "alice", "exp": int(time.time()) + 600}) + "."
+rc, doc, err = scan_json(url, "--bearer", none_tok)
+check("unsigned (alg none) bearer token: jwt.unsigned-token",
+      "jwt.unsigned-token" in rules(doc), rules(doc), raises=["jwt.unsigned-token"])
+check("unsigned bearer token: not printed in full", ran(doc) and none_tok not in str(doc), how(doc))
 
 # --jwt-wordlist: an unreadable file is a usage error.
 rc, out, err = warden("scan", "--bearer", tok, "--jwt-wordlist", "/nonexistent/words", url)

@@ -56,7 +56,7 @@ for inst, want in EXPECT.items():
     got = tls_rules(doc)
     check(inst + ": exact mtls/tls rule ids", ran(doc) and got == sorted(want),
           "missing %s, unexpected %s %s" % (sorted(set(want) - set(got)), sorted(set(got) - set(want)),
-                                            "" if ran(doc) else how(doc)))
+                                            "" if ran(doc) else how(doc)), raises=want)
     check(inst + ": status complete", doc.get("status") == "complete", (rc, err, doc.get("notes")))
     check(inst + ": exit %d" % (1 if want else 0), rc == (1 if want else 0), "rc=%d %s" % (rc, err))
     if inst in ("chimtls-vuln", "chimtls-hard"):
@@ -87,7 +87,8 @@ check("chimtls-vuln: any-cert-accepted is critical on the admin route",
       anyc and anyc[0]["severity"] == "critical" and
       anyc[0]["location"]["url"].endswith("/api/v1/admin/containers"), anyc)
 check("chimtls-vuln: chain.unauthenticated-host-data from the forged certificate",
-      "chain.unauthenticated-host-data" in rules(doc), rules(doc))
+      "chain.unauthenticated-host-data" in rules(doc), rules(doc),
+      raises=["chain.unauthenticated-host-data"])
 check("chimtls-vuln: evidence names the refusal without a certificate",
       anyc and "no client certificate -> HTTP 401" in anyc[0].get("evidence", ""), anyc)
 
@@ -181,7 +182,7 @@ for cert, extra, want in [
         rc, out, err = warden("scan", "-q", "-f", "json", "-k", "--no-discovery", *extra, surl)
         got = tls_rules(report(out, "scan " + surl, err))
         check("s_server %s %s: %s" % (cert, "pinned" if extra else "", ", ".join(want)),
-              got == want, got)
+              got == want, got, raises=want)
     finally:
         proc.terminate()
         proc.wait(timeout=5)

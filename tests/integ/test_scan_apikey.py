@@ -15,7 +15,8 @@ want = ["chain.unauthenticated-host-data", "auth.credential-echoed", "auth.crede
 rc, doc, err = scan_json(lab_url("buffalo-vuln"), "--api-key", "X-API-Key=" + KEY)
 got = rules(doc)
 check("buffalo-vuln with key: exact rule ids", got == sorted(want),
-      "missing %s, unexpected %s" % (sorted(set(want) - set(got)), sorted(set(got) - set(want))))
+      "missing %s, unexpected %s" % (sorted(set(want) - set(got)), sorted(set(got) - set(want))),
+      raises=want)
 by_rule = {}
 for f in doc["findings"]:
     by_rule.setdefault(f["rule"], []).append(f)

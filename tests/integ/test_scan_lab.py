@@ -30,7 +30,7 @@ for inst, want in EXPECT_VULN.items():
     got = rules(doc)
     check(inst + ": exact rule ids", got == sorted(want),
           "missing %s, unexpected %s" % (sorted(set(want) - set(got)),
-                                        sorted(set(got) - set(want))))
+                                        sorted(set(got) - set(want))), raises=want)
     check(inst + ": exit 1 on findings", rc == 1, "rc=%d %s" % (rc, err))
     svc = inst.split("-")[0]
     check(inst + ": framework " + FRAMEWORK[svc], doc.get("framework") == FRAMEWORK[svc],
