@@ -13,7 +13,7 @@ sides = {}
 side = None
 for line in out.splitlines():
     if line.startswith("# "):
-        side = line[2:].strip()
+        side = line[2:].split()[0]  # "# correlation (scan, ...)" -> correlation
     elif side and line and not line.startswith("RULE") and "." in line.split()[0]:
         sides.setdefault(side, set()).add(line.split()[0])
 check("`warden checks` lists the rules of scan, correlation, iac and inspect",
