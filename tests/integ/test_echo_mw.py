@@ -8,7 +8,7 @@ also read from ?api_key=) is flagged with exact rule ids, the hardened
 twin with none. -v says why each route was or was not taken."""
 import os
 
-from harness import LAB, check, done, lab_url, rules, scan_json
+from harness import LAB, check, clean, done, how, lab_url, ran, rules, scan_json
 
 RUN = os.path.join(LAB, "run")
 
@@ -16,10 +16,6 @@ RUN = os.path.join(LAB, "run")
 def read(name):
     with open(os.path.join(RUN, name)) as f:
         return f.read().strip()
-
-
-def ran(doc):
-    return doc.get("status") == "complete" and doc.get("requests", 0) > 0
 
 
 # ---- vulnerable: bearer tokens --------------------------------------------
@@ -38,7 +34,8 @@ want = ["auth.credential-over-http", "bfla.scope-not-enforced", "fingerprint.fra
 got = rules(doc)
 check("echomw-vuln (Echo middleware.JWT, 400 without a token): exact rule ids",
       got == sorted(want),
-      "missing %s, unexpected %s" % (sorted(set(want) - set(got)), sorted(set(got) - set(want))))
+      "missing %s, unexpected %s" % (sorted(set(want) - set(got)), sorted(set(got) - set(want))),
+      raises=want)
 check("echomw-vuln: the scan ran", ran(doc), doc.get("status"))
 by = {}
 for f in doc["findings"]:
@@ -52,7 +49,8 @@ check("-v: the 400 routes are witnesses, with the reason",
       "witness: %s/api/v1/profile" % url in err and "HTTP 400, JSON error body" in err, err[-600:])
 check("-v: the key route is not a witness for a bearer token, and says why",
       "witness? %s/api/k/summary: no: the credential gets HTTP 400" % url in err, err[-600:])
-check("tokens never printed", tok not in str(doc) + err and tok2 not in str(doc) + err)
+check("tokens never printed",
+      ran(doc) and tok not in str(doc) + err and tok2 not in str(doc) + err, how(doc))
 
 # Without -v, no debug lines.
 rc, doc, err = scan_json(url, "--bearer", tok)
@@ -66,24 +64,23 @@ want = ["auth.credential-over-http", "auth.key-in-query", "fingerprint.framework
         "transport.no-https", "transport.no-nosniff"]
 got = rules(doc)
 check("echomw-vuln (Echo middleware.KeyAuth) with the key: exact rule ids", got == sorted(want),
-      "missing %s, unexpected %s" % (sorted(set(want) - set(got)), sorted(set(got) - set(want))))
+      "missing %s, unexpected %s" % (sorted(set(want) - set(got)), sorted(set(got) - set(want))),
+      raises=want)
 kq = [f for f in doc["findings"] if f["rule"] == "auth.key-in-query"]
 check("key-in-query names the parameter that worked (api_key)",
       kq and "?api_key=..." in kq[0]["evidence"] and "?api_key=" in kq[0]["location"]["url"],
       [f["evidence"] for f in kq])
-check("the key is masked everywhere", key not in str(doc) and key not in err)
+check("the key is masked everywhere", ran(doc) and key not in str(doc) and key not in err, how(doc))
 
 # ---- hardened twin ----------------------------------------------------------
 hurl = lab_url("echomw-hard")
 htok = read("echomw-hard.token")
 rc, doc, err = scan_json(hurl, "-v", "--bearer", "@" + os.path.join(RUN, "echomw-hard.token"),
                          "--as2", "bearer:@" + os.path.join(RUN, "echomw-hard.token-as2"))
-check("echomw-hard with its tokens: only the fingerprint", rules(doc) == ["fingerprint.framework"],
-      rules(doc))
+clean("echomw-hard with its tokens: only the fingerprint", doc, rules(doc), ["fingerprint.framework"])
 check("echomw-hard: the scan ran and the forged tokens were sent",
       ran(doc) and "witness: %s/api/v2/account" % hurl in err, (doc.get("status"), err[-400:]))
 check("echomw-hard: exit 0", rc == 0, (rc, err[-300:]))
 rc, doc, err = scan_json(hurl, "--api-key", "X-API-Key=" + read("echomw-hard.key"))
-check("echomw-hard with its key: only the fingerprint",
-      rules(doc) == ["fingerprint.framework"] and ran(doc), rules(doc))
+clean("echomw-hard with its key: only the fingerprint", doc, rules(doc), ["fingerprint.framework"])
 done()

@@ -15,9 +15,9 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import CA, WARDEN, check, done, lab_url  # noqa: E402
+from harness import BUILD, CA, WARDEN, check, done, lab_url  # noqa: E402
 
-HOSTILE = os.path.join(os.path.dirname(os.path.abspath(WARDEN)), "tests", "hostile", "hostile")
+HOSTILE = os.path.join(BUILD, "tests", "hostile", "hostile")
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "iac")
 tmp = tempfile.mkdtemp(prefix="warden-failures-")
 url = lab_url("echo-hard")
