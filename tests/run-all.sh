@@ -60,6 +60,7 @@ run_tap() {
   local t=$1
   shift
   echo "-- $t"
+  local t0=$SECONDS
   "$@" >"$log" 2>&1
   local rc=$? p f s plan n
   cat "$log"
@@ -72,6 +73,7 @@ run_tap() {
   if [ -z "$plan" ] || [ "$plan" -ne "$n" ]; then
     f=$((f + 1)); echo "not ok - $t: plan '1..${plan:-?}' but $n checks printed (stopped early?)"
   fi
+  echo "# $t: $p passed, $f failed, $s skipped in $((SECONDS - t0)) s"
   count "$p" "$f" "$s"
 }
 
@@ -148,5 +150,6 @@ else
 fi
 
 echo
+echo "# run-all: $SECONDS s"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
