@@ -102,7 +102,30 @@ int cli_parse_int(const char *opt, const char *arg, long lo, long hi, long *out)
 #include <signal.h>
 volatile sig_atomic_t *cli_stop_install(void);
 
+/* Each command's long options (getopt_long tables): the config file
+ * (cli_config.c) accepts exactly these names. */
+#include <getopt.h>
+extern const struct option scan_opts_long[];
+extern const struct option iac_opts_long[];
+extern const struct option inspect_opts_long[];
+
+/* Config file (.warden.yml, or --config FILE anywhere in args): returns
+ * a fresh argv (*nargv, owned by the caller with cli_config_free) holding
+ * args[0], the file's options for that command, then args[1..]. 0, or -1
+ * with a message naming the file and line. */
+int cli_config_args(int argc, char **argv, const struct option *opts,
+                    int *nargc, char ***nargv);
+void cli_config_free(int argc, char **argv);
+/* `warden config print [COMMAND] [options]`. */
+int cli_config(int argc, char **argv);
+/* Prints a command's arguments as YAML (option: value, repeated ones as
+ * lists in order, positional ones under args), secret values masked
+ * (cli_out.c). */
+void cli_print_options_yaml(FILE *out, int argc, char **argv,
+                            const struct option *opts);
+
 int cli_scan(int argc, char **argv);
+int cli_mcp(int argc, char **argv);
 int cli_checks(int argc, char **argv);
 int cli_iac(int argc, char **argv);
 int cli_inspect(int argc, char **argv);

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -176,6 +177,101 @@ void cli_out_args(struct cli_out *o, int argc, char **argv)
   }
   free(o->cmdline);
   o->cmdline = s;
+}
+
+static void yaml_str(FILE *out, const char *s)
+{
+  /* A double-quoted YAML scalar: JSON's escapes are YAML's too. */
+  fputc('"', out);
+  for(const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    if(*p == '"' || *p == '\\')
+      fprintf(out, "\\%c", *p);
+    else if(*p < 0x20)
+      fprintf(out, "\\x%02x", *p);
+    else
+      fputc(*p, out);
+  }
+  fputc('"', out);
+}
+
+void cli_print_options_yaml(FILE *out, int argc, char **argv,
+                            const struct option *opts)
+{
+  struct kv { const char *name; char *val; } *v = calloc((size_t)argc + 1, sizeof(*v));
+  if(!v)
+    abort();
+  size_t n = 0;
+  int rest = 0;
+  for(int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    const struct option *o = NULL;
+    const char *val = NULL;
+    char shortname[2] = {0, 0};
+    if(!rest && strcmp(a, "--") == 0) {
+      rest = 1;
+      continue;
+    }
+    if(!rest && strncmp(a, "--", 2) == 0) {
+      const char *eq = strchr(a, '=');
+      size_t nl = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+      for(size_t k = 0; opts[k].name; k++)
+        if(strlen(opts[k].name) == nl && strncmp(opts[k].name, a + 2, nl) == 0)
+          o = &opts[k];
+      if(eq)
+        val = eq + 1;
+    } else if(!rest && a[0] == '-' && a[1]) {
+      shortname[0] = a[1];
+      for(size_t k = 0; opts[k].name; k++)
+        if(opts[k].val == a[1])
+          o = &opts[k];
+      if(a[2])
+        val = a + 2;
+    }
+    if(!o && (shortname[0] || (!rest && strncmp(a, "--", 2) == 0))) {
+      v[n++] = (struct kv){"unknown-option", strdup(a)};
+      continue;
+    }
+    if(!o) {
+      v[n++] = (struct kv){"args", strdup(a)};
+      continue;
+    }
+    if(o->has_arg == no_argument) {
+      v[n++] = (struct kv){o->name, strdup("true")};
+      continue;
+    }
+    if(!val && i + 1 < argc)
+      val = argv[++i];
+    char *shown = NULL;
+    size_t len = 0, cap = 0;
+    char opt[64];
+    snprintf(opt, sizeof(opt), "--%s", o->name);
+    if(secret_option(opt) || (o->val == 'H' && secret_option("-H")))
+      cmd_value(&shown, &len, &cap, opt, val ? val : "");
+    else
+      cmd_append(&shown, &len, &cap, val ? val : "");
+    v[n++] = (struct kv){o->name, shown};
+  }
+  /* Each name once, its values in order: one value as a scalar, several
+   * as a list. */
+  for(size_t i = 0; i < n; i++) {
+    if(!v[i].name)
+      continue;
+    size_t count = 0;
+    for(size_t j = i; j < n; j++)
+      count += v[j].name && strcmp(v[j].name, v[i].name) == 0;
+    fprintf(out, "%s:", v[i].name);
+    const char *name = v[i].name;
+    for(size_t j = i; j < n; j++) {
+      if(!v[j].name || strcmp(v[j].name, name))
+        continue;
+      fputs(count > 1 || !strcmp(name, "args") ? "\n  - " : " ", out);
+      yaml_str(out, v[j].val ? v[j].val : "");
+      free(v[j].val);
+      v[j].name = NULL;
+    }
+    fputc('\n', out);
+  }
+  free(v);
 }
 
 int cli_out_option(struct cli_out *o, int opt, const char *arg)

@@ -62,7 +62,7 @@ static const char scan_usage[] =
   "Report\n"
   CLI_OUT_HELP;
 
-static const struct option scan_opts_long[] = {
+const struct option scan_opts_long[] = {
   {"spec", required_argument, NULL, 2001},
   {"no-discovery", no_argument, NULL, 2002},
   {"auth-required", no_argument, NULL, 2003},

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <getopt.h>
+
 #include "cli.h"
 
 static const char usage[] =
@@ -20,6 +22,8 @@ static const char usage[] =
   "  iac PATH...     Dockerfiles, compose files and Kubernetes manifests\n"
   "  inspect         run inside a container: every way out it can see\n"
   "  checks          list every rule with its id and severity\n"
+  "  config print    the options a command runs with (.warden.yml, --config)\n"
+  "  mcp             Model Context Protocol server on stdio (AI assistants)\n"
   "  version         print the version\n"
   "\n"
   "Exit codes: 0 clean, 1 findings at or above --fail-on (or score below\n"
@@ -61,12 +65,24 @@ static int dispatch(int argc, char **argv)
     return EXIT_USAGE;
   }
   const char *cmd = argv[1];
-  if(!strcmp(cmd, "scan"))
-    return cli_scan(argc - 1, argv + 1);
-  if(!strcmp(cmd, "iac"))
-    return cli_iac(argc - 1, argv + 1);
-  if(!strcmp(cmd, "inspect"))
-    return cli_inspect(argc - 1, argv + 1);
+  int (*run)(int, char **) = !strcmp(cmd, "scan") ? cli_scan
+                           : !strcmp(cmd, "iac") ? cli_iac
+                           : !strcmp(cmd, "inspect") ? cli_inspect : NULL;
+  if(run) {
+    const struct option *opts = run == cli_scan ? scan_opts_long
+                              : run == cli_iac ? iac_opts_long : inspect_opts_long;
+    int nargc;
+    char **nargv;
+    if(cli_config_args(argc - 1, argv + 1, opts, &nargc, &nargv))
+      return EXIT_USAGE;
+    int rc = run(nargc, nargv);
+    cli_config_free(nargc, nargv);
+    return rc;
+  }
+  if(!strcmp(cmd, "config"))
+    return cli_config(argc - 1, argv + 1);
+  if(!strcmp(cmd, "mcp"))
+    return cli_mcp(argc - 1, argv + 1);
   if(!strcmp(cmd, "checks"))
     return cli_checks(argc - 1, argv + 1);
   if(!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {

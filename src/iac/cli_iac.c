@@ -27,7 +27,7 @@ static const char iac_usage[] =
   "Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage error or\n"
   "no file could be read.\n";
 
-static const struct option iac_opts_long[] = {
+const struct option iac_opts_long[] = {
   {"help", no_argument, NULL, 'h'},
   {"list-rules", no_argument, NULL, 3001},
   CLI_OUT_OPTIONS,

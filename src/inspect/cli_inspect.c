@@ -34,7 +34,7 @@ static const char inspect_usage[] =
   "Report\n"
   CLI_OUT_HELP;
 
-static const struct option inspect_opts_long[] = {
+const struct option inspect_opts_long[] = {
   {"root", required_argument, NULL, 3001},
   {"no-probe", no_argument, NULL, 3002},
   {"probe-timeout", required_argument, NULL, 3003},
