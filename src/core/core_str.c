@@ -9,6 +9,7 @@
 
 #include "core_alloc.h"
 #include "core_buf.h"
+#include "core_mask.h"
 
 const char *str_find_ci(const char *hay, size_t n, const char *needle)
 {
@@ -60,20 +61,7 @@ int str_ieq(const char *a, const char *b)
 
 char *str_mask_secret(const char *s, size_t n)
 {
-  /* Short secrets show nothing at all; longer ones keep 4 characters so
-   * the reader can tell which key it was. The length of the mask is
-   * capped so that it does not leak the exact length of long values. */
-  size_t keep = n >= 12 ? 4 : 0;
-  size_t stars = n - keep;
-  if(stars > 16)
-    stars = 16;
-  if(stars < 4)
-    stars = 4;
-  char *out = xmalloc(keep + stars + 1);
-  memcpy(out, s, keep);
-  memset(out + keep, '*', stars);
-  out[keep + stars] = '\0';
-  return out;
+  return mask_value(s, n);
 }
 
 char *str_excerpt(const char *s, size_t n, size_t off, size_t max)

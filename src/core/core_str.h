@@ -12,9 +12,9 @@ const char *str_find_ci(const char *hay, size_t n, const char *needle);
 const char *str_find(const char *hay, size_t n, const char *needle);
 int str_starts_with(const char *s, const char *prefix);
 int str_ieq(const char *a, const char *b);
-/* Masks a secret for display: keeps a short prefix so a human can tell
- * which secret it was, never the rest. "AKIAIOSFODNN7EXAMPLE" becomes
- * "AKIA****************". Returns a fresh heap string. */
+/* Masks one known secret value for display: mask_value() of
+ * core_mask.h ("AKIAIOSFODNN7EXAMPLE" becomes "AKIA****", a password
+ * "****"). Returns a fresh heap string. */
 char *str_mask_secret(const char *s, size_t n);
 /* Copies at most max bytes of s[off..] into a fresh printable one-line
  * string: control bytes become spaces or \xNN, runs of whitespace fold,

@@ -11,6 +11,8 @@
 #define WD_MODEL_H
 #include <stddef.h>
 
+#include "../core/core_mask.h"
+
 enum wd_severity {
   WD_SEV_INFO = 0,
   WD_SEV_LOW,
@@ -83,6 +85,9 @@ struct wd_findings {
    * empty. Rebuilt when it fills up or after a sort; private. */
   size_t *slots;
   size_t nslots;
+  /* Values the owner registered as secrets; NULL = detected secrets
+   * only. Every string a finding keeps goes through it (findings_add). */
+  const struct wd_mask *mask;
 };
 
 const char *sev_name(enum wd_severity s);
@@ -109,13 +114,17 @@ struct wd_finding_spec {
 };
 
 /* Adds a finding unless one with the same rule and dedupe key (or
- * location) exists, in which case its count grows. Returns the finding. */
+ * location) exists, in which case its count grows. Returns the finding.
+ * Title, evidence, URL and dedupe key are masked (f->mask) first. */
 struct wd_finding *findings_add(struct wd_findings *f,
                                 const struct wd_finding_spec *spec);
 /* Moves every finding of src to the end of dst without merging (the
  * caller knows their keys cannot collide, e.g. they name another file)
  * and leaves src empty. */
 void findings_take(struct wd_findings *dst, struct wd_findings *src);
+/* Masks every finding's strings again with m (values learned after the
+ * findings were added). */
+void findings_remask(struct wd_findings *f, const struct wd_mask *m);
 /* Sorts by severity (worst first), then rule id, then location, so that
  * reports are byte-for-byte stable across runs. */
 void findings_sort(struct wd_findings *f);

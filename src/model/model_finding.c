@@ -108,8 +108,43 @@ static void findings_reindex(struct wd_findings *f)
   }
 }
 
+static struct wd_finding *findings_add_masked(struct wd_findings *f,
+                                              const struct wd_finding_spec *spec);
+
 struct wd_finding *findings_add(struct wd_findings *f,
                                 const struct wd_finding_spec *spec)
+{
+  /* Masked before the key is built and hashed, and before anything is
+   * kept: no secret reaches a report through a finding. */
+  struct wd_finding_spec m = *spec;
+  char *title = mask_str(f->mask, spec->title);
+  char *ev = mask_str(f->mask, spec->evidence);
+  char *url = mask_str(f->mask, spec->url);
+  char *dd = mask_str(f->mask, spec->dedupe);
+  m.title = title;
+  m.evidence = ev;
+  m.url = url;
+  m.dedupe = dd;
+  struct wd_finding *x = findings_add_masked(f, &m);
+  free(title);
+  free(ev);
+  free(url);
+  free(dd);
+  return x;
+}
+
+void findings_remask(struct wd_findings *f, const struct wd_mask *m)
+{
+  for(size_t i = 0; i < f->n; i++) {
+    struct wd_finding *x = &f->v[i];
+    mask_inplace(m, &x->title);
+    mask_inplace(m, &x->evidence);
+    mask_inplace(m, &x->url);
+  }
+}
+
+static struct wd_finding *findings_add_masked(struct wd_findings *f,
+                                              const struct wd_finding_spec *spec)
 {
   char *key;
   if(spec->dedupe)

@@ -56,6 +56,7 @@ void report_note(struct report *r, const char *fmt, ...)
   va_start(ap, fmt);
   vsnprintf(s, (size_t)n + 1, fmt, ap);
   va_end(ap);
+  mask_inplace(r->mask, &s);
   /* The same trouble seen on many probes is one note, not hundreds. */
   for(size_t i = 0; i < r->nnotes; i++)
     if(strcmp(r->notes[i], s) == 0) {
@@ -93,6 +94,7 @@ void report_debug(struct report *r, const char *fmt, ...)
   va_start(ap, fmt);
   vsnprintf(s, (size_t)n + 1, fmt, ap);
   va_end(ap);
+  mask_inplace(r->mask, &s);
   r->debug = xgrow(r->debug, &r->capdebug, r->ndebug + 1, sizeof(char *));
   r->debug[r->ndebug++] = s;
 }
@@ -105,7 +107,7 @@ void report_fact(struct report *r, const char *key, const char *val)
   r->fact_vals = xgrow(r->fact_vals, &cap, r->nfacts + 1, sizeof(char *));
   r->capfacts = cap;
   r->fact_keys[r->nfacts] = xstrdup(key);
-  r->fact_vals[r->nfacts] = xstrdup(val ? val : "");
+  r->fact_vals[r->nfacts] = mask_str(r->mask, val ? val : "");
   r->nfacts++;
 }
 
@@ -175,6 +177,16 @@ static void report_fingerprints(struct report *r)
     x->fingerprint = xasprintf("%016llx:%u", e[j].h, nth);
   }
   free(e);
+}
+
+void report_remask(struct report *r)
+{
+  for(size_t i = 0; i < r->nnotes; i++)
+    mask_inplace(r->mask, &r->notes[i]);
+  for(size_t i = 0; i < r->nfacts; i++)
+    mask_inplace(r->mask, &r->fact_vals[i]);
+  for(size_t i = 0; i < r->ndebug; i++)
+    mask_inplace(r->mask, &r->debug[i]);
 }
 
 void report_finalize(struct report *r)

@@ -54,6 +54,9 @@ struct report {
   size_t nfixed, capfixed;
   /* Suppressions: how many matched, how many had expired. */
   size_t nsuppressed, nexpired;
+  /* Registered secrets (borrowed; NULL = detected secrets only): notes
+   * and facts are masked with them as they are added. */
+  const struct wd_mask *mask;
 };
 
 struct rep_rule {
@@ -92,6 +95,8 @@ void report_fact(struct report *r, const char *key, const char *val);
  * tests nothing. */
 void report_tested(struct report *r, const struct wd_rule *rule);
 void report_tested_cat(struct report *r, enum wd_category c);
+/* Masks notes and facts again (values registered after they were added). */
+void report_remask(struct report *r);
 /* Sorts the findings, picks each one's remediation for the framework and
  * computes the score. Call once, before writing. */
 void report_finalize(struct report *r);

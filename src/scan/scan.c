@@ -97,6 +97,8 @@ static void probe_free(struct probe *p)
   free(p->x.url);
   free(p->path);
   free(p->base);
+  free(p->masked);
+  mask_map_free(&p->masked_map);
   free(p);
 }
 
@@ -252,98 +254,65 @@ int scan_is_hit(const struct scan *s, const struct probe *p)
 
 void scan_add_secret(struct scan *s, const char *value)
 {
-  if(!value || strlen(value) < 4)
-    return;
-  s->secrets = xgrow(s->secrets, &s->capsecrets, s->nsecrets + 1, sizeof(char *));
-  s->secrets[s->nsecrets++] = xstrdup(value);
+  mask_add(&s->mask, value);
 }
 
-/* Secrets found in responses: each pattern's group 0 is masked, keeping
- * the name (KEY=) visible so the reader knows what leaked. */
-static const struct rx mask_rx[] = {
-  RX("AKIA[0-9A-Z]{16}"),
-  RX("eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]*"),
-  RX_I("bearer\\s+[A-Za-z0-9._~+/-]{8,}=*"),
-  RX("(?i:secret|passw(?:or)?d|pwd|token|api[_-]?key|private[_-]?key|credential|access[_-]?key)[A-Za-z0-9_]*\\\"?\\s*[=:]\\s*\\\"?[^\\s\\\"',;&]{4,}"),
-  RX("(?:gh[pousr]_[A-Za-z0-9]{30,}|xox[abpr]-[A-Za-z0-9-]{10,}|sk_live_[A-Za-z0-9]{16,})"),
-};
-
-static void mask_range(struct buf *out, const char *m, size_t ml)
+void scan_add_cred(struct scan *s, const struct cred *c)
 {
-  /* Keep "NAME=" or "NAME: " of a key/value match; mask the value. */
-  size_t keep = 0;
-  for(size_t i = 0; i < ml; i++)
-    if(m[i] == '=' || m[i] == ':') {
-      keep = i + 1;
-      while(keep < ml && (m[keep] == ' ' || m[keep] == '"'))
-        keep++;
-      break;
-    }
-  if(keep == 0 && ml > 7 && str_find_ci(m, 7, "bearer "))
-    keep = 7;
-  buf_append(out, m, keep);
-  char *mask = str_mask_secret(m + keep, ml - keep);
-  buf_appendz(out, mask);
-  free(mask);
+  switch(c->kind) {
+  case CRED_BASIC:
+    mask_add_basic(&s->mask, c->value);
+    break;
+  case CRED_COOKIE:
+    mask_add_cookie(&s->mask, c->value);
+    break;
+  case CRED_BEARER:
+  case CRED_APIKEY:
+    mask_add(&s->mask, c->value);
+    break;
+  case CRED_NONE:
+    break;
+  }
 }
 
 char *scan_mask(const struct scan *s, const char *text)
 {
-  /* Without a scan (or before its checks begin), a cache for this call. */
-  struct rx_cache *rc = s && s->rx ? s->rx : rx_cache_new();
-  char *cur = xstrdup(text);
-  for(size_t r = 0; r < ARRAY_LEN(mask_rx); r++) {
-    struct buf out;
-    buf_init(&out, 0);
-    size_t n = strlen(cur), pos = 0, mo, ml;
-    while(pos <= n && rx_search(rc, &mask_rx[r], cur, n, pos, &mo, &ml) && ml) {
-      buf_append(&out, cur + pos, mo - pos);
-      mask_range(&out, cur + mo, ml);
-      pos = mo + ml;
-    }
-    buf_append(&out, cur + pos, n - pos);
-    free(cur);
-    cur = buf_steal(&out);
-  }
-  if(!(s && s->rx))
-    rx_cache_free(rc);
-  for(size_t i = 0; s && i < s->nsecrets; i++) {
-    const char *sec = s->secrets[i];
-    size_t sl = strlen(sec);
-    struct buf out;
-    buf_init(&out, 0);
-    const char *p = cur, *hit;
-    while((hit = str_find(p, strlen(p), sec))) {
-      buf_append(&out, p, (size_t)(hit - p));
-      char *mask = str_mask_secret(sec, sl);
-      buf_appendz(&out, mask);
-      free(mask);
-      p = hit + sl;
-    }
-    buf_appendz(&out, p);
-    free(cur);
-    cur = buf_steal(&out);
-  }
-  return cur;
+  return mask_str(s ? &s->mask : NULL, text);
 }
 
 void scan_flag(struct scan *s, struct probe *p, const struct wd_rule *r,
                int severity, const char *title, const char *text,
                size_t off, size_t len, const char *dedupe)
 {
-  char *raw;
+  char *ev;
   if(text) {
-    raw = xstrdup(text);
+    ev = scan_mask(s, text);
   } else {
-    size_t from = off > EXCERPT_BEFORE ? off - EXCERPT_BEFORE : 0;
-    size_t to = off + len + 80;
-    if(to > p->x.body.len)
-      to = p->x.body.len;
+    /* The whole body is masked first (once per probe), and the excerpt
+     * is cut from the masked body: a value is recognised by its name
+     * even when the cut leaves the name out. */
+    if(!p->masked) {
+      mask_learn(&s->mask, buf_str(&p->x.body), p->x.body.len);
+      p->masked = mask_text(&s->mask, buf_str(&p->x.body), p->x.body.len,
+                            &p->masked_len, &p->masked_map);
+    }
+    size_t mo = mask_map_off(&p->masked_map, off);
+    size_t mend = mask_map_off(&p->masked_map, off + len);
+    if(mend < mo)
+      mend = mo;
+    size_t from = mo > EXCERPT_BEFORE ? mo - EXCERPT_BEFORE : 0;
+    size_t to = mend + 80;
+    if(to > p->masked_len)
+      to = p->masked_len;
+    if(from > to)
+      from = to;
     size_t max = to - from < EXCERPT_MAX ? to - from : EXCERPT_MAX;
-    raw = str_excerpt(buf_str(&p->x.body), to, from, max);
+    char *raw = str_excerpt(p->masked, to, from, max);
+    /* Once more after the cut: folding whitespace must not join pieces
+     * into a registered value. */
+    ev = scan_mask(s, raw);
+    free(raw);
   }
-  char *ev = scan_mask(s, raw);
-  free(raw);
   char *dd = dedupe ? scan_mask(s, dedupe) : NULL;
   char *url = scan_mask(s, p->x.url); /* an API key may ride in the query */
   struct wd_finding_spec fs = {
@@ -929,6 +898,20 @@ static int scan_note_stop(struct scan *s)
   return sig;
 }
 
+/* The last pass before the report is written: values learned late (a
+ * password found in the last response) are masked wherever earlier
+ * findings, notes or the error quoted them. */
+static void scan_remask(struct scan *s, char *err)
+{
+  findings_remask(&s->findings, &s->mask);
+  report_remask(&s->rep);
+  if(err) {
+    char *m = scan_mask(s, err);
+    snprintf(err, strlen(err) + 1, "%s", m);
+    free(m);
+  }
+}
+
 int scan_run(struct scan *s, const struct scan_opts *o, char *err, size_t errlen)
 {
   memset(s, 0, sizeof(*s));
@@ -946,10 +929,13 @@ int scan_run(struct scan *s, const struct scan_opts *o, char *err, size_t errlen
     return 2;
   }
   s->target_url = url_resolve(o->url, o->url);
-  scan_add_secret(s, o->cred.value);
-  scan_add_secret(s, o->as2.value);
+  scan_add_cred(s, &o->cred);
+  scan_add_cred(s, &o->as2);
+  s->findings.mask = &s->mask;
+  s->side_findings.mask = &s->mask;
   s->origin = url_origin(&s->target);
   report_init(&s->rep, "scan", s->target_url, &s->findings);
+  s->rep.mask = &s->mask;
   scope_add_url(&s->scope, &s->target);
   for(int i = 0; i < o->nscope; i++)
     if(scope_add_spec(&s->scope, o->scope[i], err, errlen))
@@ -999,6 +985,7 @@ int scan_run(struct scan *s, const struct scan_opts *o, char *err, size_t errlen
     scan_note_stop(s);
     s->rep.requests = http_engine_sent(s->eng);
     s->rep.seconds = http_now() - s->t0;
+    scan_remask(s, err);
     report_finalize(&s->rep);
     return 3;
   }
@@ -1068,6 +1055,7 @@ int scan_run(struct scan *s, const struct scan_opts *o, char *err, size_t errlen
     report_fact(&s->rep, "products", buf_str(&pb));
     buf_cleanup(&pb);
   }
+  scan_remask(s, NULL);
   report_finalize(&s->rep);
   return 0;
 }
@@ -1079,9 +1067,7 @@ void scan_cleanup(struct scan *s)
     probe_free(s->probes[i]);
   free(s->probes);
   free(s->seen);
-  for(size_t i = 0; i < s->nsecrets; i++)
-    free(s->secrets[i]);
-  free(s->secrets);
+  mask_cleanup(&s->mask);
   spec_cleanup(&s->spec);
   http_engine_free(s->eng);
   report_cleanup(&s->rep);

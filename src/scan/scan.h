@@ -78,6 +78,11 @@ struct probe {
   enum probe_ident ident;
   struct curl_slist *hdrs;  /* request headers of this probe; owned */
   struct probe *var[ID__COUNT]; /* variants of this request, by identity */
+  /* The whole body masked once (scan_flag), before any excerpt is cut,
+   * and where its raw offsets moved; owned. */
+  char *masked;
+  size_t masked_len;
+  struct mask_map masked_map;
 };
 
 struct baseline {
@@ -145,8 +150,6 @@ struct scan {
   size_t truncated;       /* bodies cut at the body cap */
   double t0, last_progress;
   int phase;
-  char **secrets;         /* values that must never be printed */
-  size_t nsecrets, capsecrets;
   struct rx_cache *rx;    /* patterns compiled for this scan */
   double tls_deadline;    /* end of the TLS probes' window, once opened */
   void **check_state;     /* per check, in registry order (check.h) */
@@ -155,6 +158,10 @@ struct scan {
   struct sig_catalog sigs;
   char *products[16];
   size_t nproducts;
+  /* Values that must never be printed: the user's credentials and the
+   * secrets found in responses (core_mask.h). findings, side_findings
+   * and rep point to it. */
+  struct wd_mask mask;
 };
 
 /* Runs a whole scan. Returns 0 when the scan ran (findings or not), 2 for
@@ -240,8 +247,9 @@ int scan_tls_probe(struct scan *s, struct tls_probe_opts *o, struct tls_result *
                    char *err, size_t errlen);
 
 /* Raises a finding on p. The evidence is the excerpt of the body around
- * [off, off+len), or text if given; either way it is masked. dedupe, if
- * given, merges the same leak seen on many routes into one finding. */
+ * [off, off+len) (raw body offsets), cut from the body masked as a whole,
+ * or text if given; either way it is masked. dedupe, if given, merges
+ * the same leak seen on many routes into one finding. */
 void scan_flag(struct scan *s, struct probe *p, const struct wd_rule *r,
                int severity, const char *title, const char *text,
                size_t off, size_t len, const char *dedupe);
@@ -263,7 +271,11 @@ int scan_inspect_report_parse(struct corr_set *cs, const char *text, size_t len,
                               const char *name, char *err, size_t errlen);
 /* Records a value that must be masked wherever it would be printed. */
 void scan_add_secret(struct scan *s, const char *value);
-/* Masks secrets in a fresh copy of text. */
+/* Records a credential the user gave, with the forms it takes on the
+ * wire (a Basic pair's password and base64, each cookie value). */
+void scan_add_cred(struct scan *s, const struct cred *c);
+/* Masks secrets in a fresh copy of text (s may be NULL: detected
+ * secrets only). */
 char *scan_mask(const struct scan *s, const char *text);
 /* Records a recognised product ("prometheus"); repeats are ignored. */
 void scan_note_product(struct scan *s, const char *name);

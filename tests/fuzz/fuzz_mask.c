@@ -42,14 +42,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   scan_add_secret(&s, s2);
   char *m0 = scan_mask(NULL, text);
   char *m = scan_mask(&s, text);
-  for(size_t i = 0; i < s.nsecrets; i++)
-    if(!strchr(s.secrets[i], '*') && strstr(m, s.secrets[i]))
+  for(size_t i = 0; i < s.mask.n; i++)
+    if(!strchr(s.mask.vals[i], '*') && strstr(m, s.mask.vals[i]))
       abort(); /* a secret survived masking */
   free(m0);
   free(m);
-  for(size_t i = 0; i < s.nsecrets; i++)
-    free(s.secrets[i]);
-  free(s.secrets);
+  mask_cleanup(&s.mask);
   free(s1);
   free(s2);
   free(text);

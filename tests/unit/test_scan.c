@@ -126,8 +126,47 @@ static void mask_hides_secrets_keeps_names(void **state)
   m = scan_mask(&s, "echo: my-given-api-key-123!");
   assert_null(strstr(m, "given-api"));
   free(m);
-  free(s.secrets[0]);
-  free(s.secrets);
+  mask_cleanup(&s.mask);
+}
+
+/* Issue 8: the excerpt used to be cut first and masked afterwards, so a
+ * value whose name fell outside the window was printed in full. */
+static const struct wd_rule env_rule = {"container.env-dump", WD_SEV_HIGH, WD_CAT_CONTAINER,
+  NULL, 0, "env", "env", "fix", NULL};
+
+static void flag_masks_before_cut(void **state)
+{
+  (void)state;
+  static const char body[] =
+      "HOSTNAME=web-1\nPATH=/usr/local/bin:/usr/bin\nHOME=/root\n"
+      "DB_PASSWORD=pr0d-Db-Pa55w0rd-x9\n"
+      "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
+  struct scan s;
+  memset(&s, 0, sizeof(s));
+  findings_init(&s.findings);
+  struct probe p;
+  memset(&p, 0, sizeof(p));
+  p.x.method = "GET";
+  p.x.url = "http://127.0.0.1:9/env";
+  buf_init(&p.x.body, 0);
+  buf_appendz(&p.x.body, body);
+  /* Matches a check could report: the window starts 40 bytes before the
+   * match, so it opens anywhere from before "DB_PASSWORD" to inside its
+   * value, after the name. */
+  size_t db = (size_t)(strstr(body, "DB_PASSWORD") - body);
+  for(size_t off = db + 40 - 4; off <= db + 40 + 32; off++) {
+    scan_flag(&s, &p, &env_rule, -1, NULL, NULL, off, 20, NULL);
+    const struct wd_finding *f = &s.findings.v[s.findings.n - 1];
+    assert_non_null(f->evidence);
+    assert_null(strstr(f->evidence, "Pa55w0rd"));
+    assert_null(strstr(f->evidence, "K7MDENG"));
+    assert_null(strstr(f->evidence, "CYEXAMPLE"));
+    findings_cleanup(&s.findings);
+  }
+  buf_cleanup(&p.x.body);
+  free(p.masked);
+  mask_map_free(&p.masked_map);
+  mask_cleanup(&s.mask);
 }
 
 static void rx_counts_and_offsets(void **state)
@@ -154,6 +193,7 @@ int main(void)
     cmocka_unit_test(spec_errors_name_file_line),
     cmocka_unit_test(mask_hides_secrets_keeps_names),
     cmocka_unit_test(rx_counts_and_offsets),
+    cmocka_unit_test(flag_masks_before_cut),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

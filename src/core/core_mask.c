@@ -1,0 +1,776 @@
+/*
+ * core_mask.c - finds secrets in text and replaces them (core_mask.h).
+ *
+ * One pass collects spans [from, to) to hide, from every detector, over
+ * the raw text; overlapping spans merge; then the text is copied with
+ * each span replaced by its kept prefix and "****". Because every span
+ * is found on the whole text before anything is cut, a value whose name
+ * is far from where a caller later cuts is still recognised.
+ *
+ * Why a registered value can never survive: the output is raw text, kept
+ * prefixes (raw bytes at a span's start) and "****". A value without '*'
+ * in the output lies in a run of raw bytes that were contiguous in the
+ * input, so it was found there as a span, and a merged span that holds a
+ * registered occurrence keeps no prefix.
+ */
+#include "core_mask.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core_alloc.h"
+#include "core_buf.h"
+
+/* ---- registered values ----------------------------------------------- */
+
+void mask_init(struct wd_mask *m)
+{
+  memset(m, 0, sizeof(*m));
+}
+
+void mask_cleanup(struct wd_mask *m)
+{
+  for(size_t i = 0; i < m->n; i++)
+    free(m->vals[i]);
+  free(m->vals);
+  memset(m, 0, sizeof(*m));
+}
+
+static int mask_has(const struct wd_mask *m, const char *v)
+{
+  for(size_t i = 0; i < m->n; i++)
+    if(strcmp(m->vals[i], v) == 0)
+      return 1;
+  return 0;
+}
+
+static void mask_add1(struct wd_mask *m, const char *v, size_t n)
+{
+  if(n < MASK_MIN_REGISTERED || memchr(v, '\0', n))
+    return;
+  char *c = xstrndup(v, n);
+  if(mask_has(m, c)) {
+    free(c);
+    return;
+  }
+  m->vals = xgrow(m->vals, &m->cap, m->n + 1, sizeof(char *));
+  m->vals[m->n++] = c;
+}
+
+static int unreserved(unsigned char c)
+{
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+         (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+void mask_add(struct wd_mask *m, const char *value)
+{
+  if(!value)
+    return;
+  size_t n = strlen(value);
+  mask_add1(m, value, n);
+  /* The URL-encoded form: an API key moved to the query string. */
+  struct buf b;
+  buf_init(&b, 0);
+  int differs = 0;
+  for(size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)value[i];
+    if(unreserved(c)) {
+      buf_append(&b, &value[i], 1);
+    } else {
+      buf_printf(&b, "%%%02X", c);
+      differs = 1;
+    }
+  }
+  if(differs)
+    mask_add1(m, buf_str(&b), b.len);
+  buf_cleanup(&b);
+}
+
+static char *base64(const unsigned char *s, size_t n)
+{
+  static const char t[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  char *o = xmalloc(4 * (n / 3 + 1) + 1), *p = o;
+  size_t i;
+  for(i = 0; i + 2 < n; i += 3) {
+    unsigned v = (unsigned)s[i] << 16 | (unsigned)s[i + 1] << 8 | s[i + 2];
+    *p++ = t[v >> 18 & 63];
+    *p++ = t[v >> 12 & 63];
+    *p++ = t[v >> 6 & 63];
+    *p++ = t[v & 63];
+  }
+  if(i < n) {
+    unsigned v = (unsigned)s[i] << 16 | (i + 1 < n ? (unsigned)s[i + 1] << 8 : 0);
+    *p++ = t[v >> 18 & 63];
+    *p++ = t[v >> 12 & 63];
+    *p++ = i + 1 < n ? t[v >> 6 & 63] : '=';
+    *p++ = '=';
+  }
+  *p = '\0';
+  return o;
+}
+
+void mask_add_basic(struct wd_mask *m, const char *userpass)
+{
+  if(!userpass)
+    return;
+  mask_add(m, userpass);
+  const char *colon = strchr(userpass, ':');
+  if(colon)
+    mask_add(m, colon + 1);
+  char *b = base64((const unsigned char *)userpass, strlen(userpass));
+  mask_add(m, b);
+  free(b);
+}
+
+void mask_add_cookie(struct wd_mask *m, const char *cookies)
+{
+  if(!cookies)
+    return;
+  mask_add(m, cookies);
+  const char *p = cookies;
+  while(*p) {
+    size_t l = strcspn(p, ";");
+    const char *eq = memchr(p, '=', l);
+    if(eq) {
+      char *v = xstrndup(eq + 1, l - (size_t)(eq + 1 - p));
+      char *t = v;
+      while(*t == ' ')
+        t++;
+      mask_add(m, t);
+      free(v);
+    }
+    p += l;
+    if(*p == ';')
+      p++;
+  }
+}
+
+/* ---- spans -------------------------------------------------------------- */
+
+struct span {
+  size_t from, to;
+  size_t keep; /* bytes of public prefix shown */
+  int reg;     /* a registered value: no prefix may be kept */
+};
+
+struct spans {
+  struct span *v;
+  size_t n, cap;
+};
+
+static void span_add(struct spans *sp, size_t from, size_t to, size_t keep, int reg)
+{
+  if(to <= from)
+    return;
+  if(keep > to - from)
+    keep = 0;
+  sp->v = xgrow(sp->v, &sp->cap, sp->n + 1, sizeof(*sp->v));
+  sp->v[sp->n++] = (struct span){from, to, keep, reg};
+}
+
+static int is_al(unsigned char c)
+{
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+static int is_dig(unsigned char c)
+{
+  return c >= '0' && c <= '9';
+}
+
+static int is_alnum(unsigned char c)
+{
+  return is_al(c) || is_dig(c);
+}
+
+/* Characters of a token: letters, digits, '_' and '-'. */
+static int is_tok(unsigned char c)
+{
+  return is_alnum(c) || c == '_' || c == '-';
+}
+
+static unsigned char up(unsigned char c)
+{
+  return c >= 'a' && c <= 'z' ? (unsigned char)(c - 32) : c;
+}
+
+enum cls { C_UPDIG, C_ALNUM, C_ALNUM_US, C_TOK, C_ALNUM_DASH };
+
+static int in_cls(enum cls k, unsigned char c)
+{
+  switch(k) {
+  case C_UPDIG: return (c >= 'A' && c <= 'Z') || is_dig(c);
+  case C_ALNUM: return is_alnum(c);
+  case C_ALNUM_US: return is_alnum(c) || c == '_';
+  case C_TOK: return is_tok(c);
+  case C_ALNUM_DASH: return is_alnum(c) || c == '-';
+  }
+  return 0;
+}
+
+/* Token formats with a fixed public prefix: the prefix is kept. */
+static const struct fmt {
+  const char *prefix;
+  enum cls cls;
+  size_t min; /* characters after the prefix */
+} fmts[] = {
+  {"AKIA", C_UPDIG, 16}, {"ASIA", C_UPDIG, 16}, {"AGPA", C_UPDIG, 16},
+  {"AIDA", C_UPDIG, 16}, {"AROA", C_UPDIG, 16}, {"AIPA", C_UPDIG, 16},
+  {"ANPA", C_UPDIG, 16}, {"ANVA", C_UPDIG, 16}, {"ABIA", C_UPDIG, 16},
+  {"ACCA", C_UPDIG, 16},
+  {"ghp_", C_ALNUM, 20}, {"gho_", C_ALNUM, 20}, {"ghu_", C_ALNUM, 20},
+  {"ghs_", C_ALNUM, 20}, {"ghr_", C_ALNUM, 20},
+  {"github_pat_", C_ALNUM_US, 20},
+  {"glpat-", C_TOK, 20}, {"glrt-", C_TOK, 20},
+  {"xoxa-", C_ALNUM_DASH, 10}, {"xoxb-", C_ALNUM_DASH, 10},
+  {"xoxe-", C_ALNUM_DASH, 10}, {"xoxp-", C_ALNUM_DASH, 10},
+  {"xoxr-", C_ALNUM_DASH, 10}, {"xoxs-", C_ALNUM_DASH, 10},
+  {"sk_live_", C_ALNUM, 16}, {"rk_live_", C_ALNUM, 16},
+  {"sk_test_", C_ALNUM, 16}, {"rk_test_", C_ALNUM, 16},
+  {"npm_", C_ALNUM, 30},
+  {"AIza", C_TOK, 30},
+};
+
+static size_t run(const char *s, size_t n, size_t i, enum cls k)
+{
+  size_t j = i;
+  while(j < n && in_cls(k, (unsigned char)s[j]))
+    j++;
+  return j - i;
+}
+
+/* The public prefix of a known format at the start of s, or 0. */
+static size_t fmt_prefix(const char *s, size_t n)
+{
+  for(size_t f = 0; f < sizeof(fmts) / sizeof(fmts[0]); f++) {
+    size_t pl = strlen(fmts[f].prefix);
+    if(n > pl && memcmp(s, fmts[f].prefix, pl) == 0)
+      return pl;
+  }
+  if(n > 3 && (memcmp(s, "SG.", 3) == 0 || memcmp(s, "eyJ", 3) == 0))
+    return 3;
+  return 0;
+}
+
+static void find_formats(const char *s, size_t n, struct spans *sp)
+{
+  for(size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if(!is_al(c) || (i > 0 && is_tok((unsigned char)s[i - 1])))
+      continue;
+    for(size_t f = 0; f < sizeof(fmts) / sizeof(fmts[0]); f++) {
+      const struct fmt *t = &fmts[f];
+      size_t pl = strlen(t->prefix);
+      if((unsigned char)t->prefix[0] != c || n - i <= pl || memcmp(s + i, t->prefix, pl))
+        continue;
+      size_t r = run(s, n, i + pl, t->cls);
+      if(r >= t->min) {
+        span_add(sp, i, i + pl + r, pl, 0);
+        break;
+      }
+    }
+    /* SendGrid: SG.<22>.<43>. */
+    if(c == 'S' && n - i > 3 && memcmp(s + i, "SG.", 3) == 0) {
+      size_t a = run(s, n, i + 3, C_TOK);
+      if(a >= 16 && i + 3 + a < n && s[i + 3 + a] == '.') {
+        size_t b = run(s, n, i + 4 + a, C_TOK);
+        if(b >= 16)
+          span_add(sp, i, i + 4 + a + b, 3, 0);
+      }
+    }
+    /* JWT: eyJ<header>.<payload>.<signature>. */
+    if(c == 'e' && n - i > 3 && memcmp(s + i, "eyJ", 3) == 0 &&
+       (i == 0 || s[i - 1] != '.')) {
+      size_t a = run(s, n, i, C_TOK);
+      if(a >= 8 && i + a < n && s[i + a] == '.') {
+        size_t b = run(s, n, i + a + 1, C_TOK);
+        if(b >= 8) {
+          size_t e = i + a + 1 + b;
+          if(e < n && s[e] == '.')
+            e += 1 + run(s, n, e + 1, C_TOK);
+          span_add(sp, i, e, 3, 0);
+        }
+      }
+    }
+  }
+}
+
+/* A bare 40-character AWS secret access key: base64 letters, with upper
+ * and lower case and a digit (so that hex digests are left alone). */
+static int is_b64(unsigned char c)
+{
+  return is_alnum(c) || c == '/' || c == '+';
+}
+
+static void find_aws_secret(const char *s, size_t n, struct spans *sp)
+{
+  size_t i = 0;
+  while(i < n) {
+    if(!is_b64((unsigned char)s[i])) {
+      i++;
+      continue;
+    }
+    size_t j = i;
+    int u = 0, l = 0, d = 0;
+    while(j < n && is_b64((unsigned char)s[j])) {
+      unsigned char c = (unsigned char)s[j];
+      u |= c >= 'A' && c <= 'Z';
+      l |= c >= 'a' && c <= 'z';
+      d |= is_dig(c);
+      j++;
+    }
+    if(j - i == 40 && u && l && d && (i == 0 || s[i - 1] != '=') &&
+       (j == n || s[j] != '='))
+      span_add(sp, i, j, 0, 0);
+    i = j;
+  }
+}
+
+/* PEM private keys: the body between the BEGIN and END lines. */
+static void find_pem(const char *s, size_t n, struct spans *sp)
+{
+  const char *p = s, *end = s + n;
+  while((p = memmem(p, (size_t)(end - p), "-----BEGIN ", 11))) {
+    const char *lab = p + 11;
+    size_t room = (size_t)(end - lab) < 80 ? (size_t)(end - lab) : 80;
+    const char *close = memmem(lab, room, "-----", 5);
+    if(!close) {
+      p = lab;
+      continue;
+    }
+    if(!memmem(lab, (size_t)(close - lab), "PRIVATE KEY", 11)) {
+      p = close;
+      continue;
+    }
+    const char *body = close + 5;
+    const char *stop = memmem(body, (size_t)(end - body), "-----END", 8);
+    if(!stop)
+      stop = end;
+    span_add(sp, (size_t)(body - s), (size_t)(stop - s), 0, 0);
+    p = stop;
+    if(p == end)
+      break;
+  }
+}
+
+/* scheme://user:password@host: the password (or a lone user, which is
+ * then a token). */
+static void find_userinfo(const char *s, size_t n, struct spans *sp)
+{
+  const char *p = s, *end = s + n;
+  while((p = memmem(p, (size_t)(end - p), "://", 3))) {
+    const char *a = p + 3, *q = a, *at = NULL;
+    while(q < end && (size_t)(q - a) < 1024 && !strchr("/?#\"'<> \t\r\n\\", *q) && *q) {
+      if(*q == '@')
+        at = q;
+      q++;
+    }
+    if(at && at > a) {
+      const char *colon = memchr(a, ':', (size_t)(at - a));
+      if(colon)
+        span_add(sp, (size_t)(colon + 1 - s), (size_t)(at - s), 0, 0);
+      else
+        span_add(sp, (size_t)(a - s), (size_t)(at - s), 0, 0);
+    }
+    p += 3;
+  }
+}
+
+/* "Bearer x" and "Basic x", as in an Authorization header. */
+static int is_cred_char(unsigned char c)
+{
+  return is_alnum(c) || strchr("._~+/=-", c) != NULL;
+}
+
+static void find_schemes(const char *s, size_t n, struct spans *sp)
+{
+  static const char *const words[] = {"bearer", "basic"};
+  for(size_t i = 0; i < n; i++) {
+    unsigned char c = up((unsigned char)s[i]);
+    if((c != 'B') || (i > 0 && is_al((unsigned char)s[i - 1])))
+      continue;
+    for(size_t w = 0; w < 2; w++) {
+      size_t wl = strlen(words[w]), k;
+      if(n - i <= wl)
+        continue;
+      for(k = 0; k < wl && up((unsigned char)s[i + k]) == up((unsigned char)words[w][k]); k++)
+        ;
+      if(k < wl)
+        continue;
+      size_t j = i + wl;
+      if(j >= n || (s[j] != ' ' && s[j] != '\t'))
+        continue;
+      while(j < n && (s[j] == ' ' || s[j] == '\t'))
+        j++;
+      size_t e = j;
+      int mixed_u = 0, mixed_l = 0, other = 0;
+      while(e < n && is_cred_char((unsigned char)s[e])) {
+        unsigned char x = (unsigned char)s[e];
+        mixed_u |= x >= 'A' && x <= 'Z';
+        mixed_l |= x >= 'a' && x <= 'z';
+        other |= !is_al(x);
+        e++;
+      }
+      /* "Basic authentication" is prose; a credential is long or mixed. */
+      if(e - j >= 16 || (e - j >= 8 && (other || (mixed_u && mixed_l))))
+        span_add(sp, j, e, 0, 0);
+    }
+  }
+}
+
+/* Names whose value is a secret, as upper-case substrings. */
+static const char *const secret_words[] = {
+  "PASSWORD", "PASSWD", "PASSPHRASE", "PWD", "SECRET", "TOKEN", "APIKEY",
+  "API_KEY", "API-KEY", "ACCESSKEY", "ACCESS_KEY", "PRIVATEKEY",
+  "PRIVATE_KEY", "CREDENTIAL", "AUTHORIZATION", NULL};
+/* Suffixes that name where a secret is, or something about it, not it. */
+static const char *const not_secret_suffix[] = {
+  "_FILE", "_PATH", "_DIR", "_URL", "_URI", "_HOST", "_PORT", "_NAME",
+  "_TYPE", "_LENGTH", "_EXPIRY", "_EXPIRES", "_TTL", "_ENABLED", "_REF",
+  "FILE", "PATH", "URL", "NAME", NULL};
+
+static int is_name_char(unsigned char c)
+{
+  return is_alnum(c) || c == '_' || c == '.' || c == '-';
+}
+
+static int secret_name(const char *s, size_t n)
+{
+  char u[130];
+  if(n == 0 || n > 128)
+    return 0;
+  for(size_t i = 0; i < n; i++)
+    u[i] = (char)up((unsigned char)s[i]);
+  u[n] = '\0';
+  if(!strcmp(u, "PWD") || !strcmp(u, "OLDPWD"))
+    return 0; /* the shell's working directory */
+  int hit = 0;
+  for(size_t w = 0; secret_words[w] && !hit; w++)
+    hit = strstr(u, secret_words[w]) != NULL;
+  /* KEY=, DB_KEY=, "key": ... and DB_PASS= */
+  if(!hit)
+    hit = (n >= 3 && !strcmp(u + n - 3, "KEY")) ||
+          (n >= 4 && !strcmp(u + n - 4, "PASS"));
+  if(!hit)
+    return 0;
+  for(size_t w = 0; not_secret_suffix[w]; w++) {
+    size_t l = strlen(not_secret_suffix[w]);
+    if(n > l && !strcmp(u + n - l, not_secret_suffix[w]))
+      return 0;
+  }
+  return 1;
+}
+
+static int at_line_start(const char *s, size_t i)
+{
+  size_t j = i;
+  while(j > 0 && (s[j - 1] == ' ' || s[j - 1] == '\t'))
+    j--;
+  if(j >= 7 && memcmp(s + j - 7, "export ", 7) == 0) {
+    j -= 7;
+    while(j > 0 && (s[j - 1] == ' ' || s[j - 1] == '\t'))
+      j--;
+  } else if(j > 0 && s[j - 1] == '-') { /* a YAML list item */
+    j--;
+    while(j > 0 && (s[j - 1] == ' ' || s[j - 1] == '\t'))
+      j--;
+  }
+  return j == 0 || s[j - 1] == '\n' || s[j - 1] == '\r' || s[j - 1] == '\0';
+}
+
+/* A value that names another value: ${NAME}, $NAME, $(NAME). */
+static int is_reference(const char *v, size_t n)
+{
+  if(n < 2 || v[0] != '$')
+    return 0;
+  size_t a = 1, b = n;
+  if(v[1] == '{' || v[1] == '(') {
+    if(n < 4 || v[n - 1] != (v[1] == '{' ? '}' : ')'))
+      return 0;
+    a = 2;
+    b = n - 1;
+  }
+  for(size_t i = a; i < b; i++)
+    if(!is_alnum((unsigned char)v[i]) && v[i] != '_')
+      return 0;
+  return b > a;
+}
+
+static int is_literal_word(const char *v, size_t n)
+{
+  static const char *const w[] = {"null", "true", "false", "~", "None", NULL};
+  for(size_t i = 0; w[i]; i++)
+    if(strlen(w[i]) == n && memcmp(v, w[i], n) == 0)
+      return 1;
+  return 0;
+}
+
+/* The end of a quoted value starting at i (after the quote q): the next
+ * unescaped q, or the end of the line. */
+static size_t quoted_end(const char *s, size_t n, size_t i, char q, int escaped)
+{
+  while(i < n && s[i] != '\n' && s[i] != '\r' && s[i] != '\0') {
+    if(s[i] == '\\') {
+      if(escaped && i + 1 < n && s[i + 1] == q)
+        return i;
+      i += 2;
+      continue;
+    }
+    if(s[i] == q)
+      return i;
+    i++;
+  }
+  return i < n ? i : n;
+}
+
+static void value_span(const char *s, size_t n, size_t a, size_t e, struct spans *sp)
+{
+  if(e > n)
+    e = n;
+  if(e <= a || is_reference(s + a, e - a) || is_literal_word(s + a, e - a))
+    return;
+  /* Already masked ("****", "AKIA****"): leave it as it is. */
+  size_t k = fmt_prefix(s + a, e - a), st = a + k;
+  while(st < e && s[st] == '*')
+    st++;
+  if(st - (a + k) >= 4 && (st == e || !is_alnum((unsigned char)s[st])))
+    return;
+  span_add(sp, a, e, k, 0);
+}
+
+static void find_named(const char *s, size_t n, struct spans *sp)
+{
+  size_t i = 0;
+  while(i < n) {
+    if(!is_name_char((unsigned char)s[i]) || (i > 0 && is_name_char((unsigned char)s[i - 1]))) {
+      i++;
+      continue;
+    }
+    size_t e = i;
+    while(e < n && is_name_char((unsigned char)s[e]))
+      e++;
+    size_t name_end = e;
+    if(!secret_name(s + i, e - i)) {
+      i = name_end;
+      continue;
+    }
+    /* The name may be quoted ("password", 'password', \"password\"). */
+    char q = i > 0 && (s[i - 1] == '"' || s[i - 1] == '\'') ? s[i - 1] : 0;
+    int closed = 0;
+    size_t j = e;
+    if(q && j < n && s[j] == q) {
+      j++;
+      closed = 1;
+    } else if(q && j + 1 < n && s[j] == '\\' && s[j + 1] == q) {
+      j += 2;
+      closed = 1;
+    }
+    while(j < n && (s[j] == ' ' || s[j] == '\t'))
+      j++;
+    if(j < n && s[j] == '=') {
+      j++;
+      if(j < n && s[j] == '>')
+        j++;
+    } else if(j < n && s[j] == ':' && !(j + 1 < n && s[j + 1] == ':')) {
+      j++;
+    } else {
+      i = name_end;
+      continue;
+    }
+    while(j < n && (s[j] == ' ' || s[j] == '\t'))
+      j++;
+    if(j >= n) {
+      i = name_end;
+      continue;
+    }
+    if(s[j] == '"' || s[j] == '\'') {
+      value_span(s, n, j + 1, quoted_end(s, n, j + 1, s[j], 0), sp);
+    } else if(s[j] == '\\' && j + 1 < n && (s[j + 1] == '"' || s[j + 1] == '\'')) {
+      value_span(s, n, j + 2, quoted_end(s, n, j + 2, s[j + 1], 1), sp);
+    } else if(s[j] == '{') {
+      /* Spring's env: "DB_PASSWORD": {"value": "x"} */
+      size_t k = j + 1;
+      while(k < n && (s[k] == ' ' || s[k] == '\n' || s[k] == '\r' || s[k] == '\t'))
+        k++;
+      if(n - k > 8 && memcmp(s + k, "\"value\"", 7) == 0) {
+        k += 7;
+        while(k < n && (s[k] == ' ' || s[k] == ':'))
+          k++;
+        if(k < n && s[k] == '"')
+          value_span(s, n, k + 1, quoted_end(s, n, k + 1, '"', 0), sp);
+      }
+    } else if(s[j] != '[') {
+      size_t k = j;
+      int line = !q && at_line_start(s, i);
+      while(k < n) {
+        unsigned char c = (unsigned char)s[k];
+        if(c == '\n' || c == '\r' || c == '\0')
+          break;
+        /* a JSON-escaped line break ends an env line in a string */
+        if(c == '\\' && k + 1 < n && (s[k + 1] == 'n' || s[k + 1] == 'r'))
+          break;
+        if(q && !closed) {
+          if(c == (unsigned char)q)
+            break; /* "NAME=value" inside a string: up to its quote */
+        } else if(!line && (c == ' ' || c == '\t' || c == '"' || c == '\'' ||
+                            c == ',' || c == ';' || c == '&' || c == '<' || c == '>')) {
+          break;
+        }
+        k++;
+      }
+      value_span(s, n, j, k, sp);
+    }
+    i = name_end;
+  }
+}
+
+static void find_registered(const struct wd_mask *m, const char *s, size_t n,
+                            struct spans *sp)
+{
+  for(size_t r = 0; m && r < m->n; r++) {
+    size_t l = strlen(m->vals[r]);
+    const char *p = s, *end = s + n, *hit;
+    while((size_t)(end - p) >= l && (hit = memmem(p, (size_t)(end - p), m->vals[r], l))) {
+      span_add(sp, (size_t)(hit - s), (size_t)(hit - s) + l, 0, 1);
+      p = hit + 1;
+    }
+  }
+}
+
+static void find_detected(const char *s, size_t n, struct spans *sp)
+{
+  find_formats(s, n, sp);
+  find_aws_secret(s, n, sp);
+  find_pem(s, n, sp);
+  find_userinfo(s, n, sp);
+  find_schemes(s, n, sp);
+  find_named(s, n, sp);
+}
+
+static int span_cmp(const void *pa, const void *pb)
+{
+  const struct span *a = pa, *b = pb;
+  if(a->from != b->from)
+    return a->from < b->from ? -1 : 1;
+  if(a->to != b->to)
+    return a->to > b->to ? -1 : 1;
+  return 0;
+}
+
+/* Sorts and merges overlapping spans in place. */
+static void spans_merge(struct spans *sp)
+{
+  if(sp->n < 2)
+    return;
+  qsort(sp->v, sp->n, sizeof(*sp->v), span_cmp);
+  size_t w = 0;
+  for(size_t r = 1; r < sp->n; r++) {
+    struct span *cur = &sp->v[w], *nx = &sp->v[r];
+    if(nx->from < cur->to) {
+      if(nx->to > cur->to)
+        cur->to = nx->to;
+      if(nx->from == cur->from && nx->keep > cur->keep && !cur->reg)
+        cur->keep = nx->keep;
+      cur->reg |= nx->reg;
+      if(cur->reg)
+        cur->keep = 0;
+    } else {
+      sp->v[++w] = *nx;
+    }
+  }
+  sp->n = w + 1;
+}
+
+char *mask_text(const struct wd_mask *m, const char *s, size_t n,
+                size_t *outlen, struct mask_map *map)
+{
+  struct spans sp = {NULL, 0, 0};
+  find_registered(m, s, n, &sp);
+  find_detected(s, n, &sp);
+  spans_merge(&sp);
+  struct buf out;
+  buf_init(&out, 0);
+  if(map) {
+    map->v = sp.n ? xcalloc(sp.n, sizeof(*map->v)) : NULL;
+    map->n = sp.n;
+  }
+  size_t pos = 0;
+  for(size_t i = 0; i < sp.n; i++) {
+    const struct span *x = &sp.v[i];
+    buf_append(&out, s + pos, x->from - pos);
+    size_t mfrom = out.len;
+    buf_append(&out, s + x->from, x->reg ? 0 : x->keep);
+    buf_appendz(&out, MASK_STARS);
+    if(map)
+      map->v[i] = (struct mask_move){x->from, x->to, mfrom, out.len};
+    pos = x->to;
+  }
+  buf_append(&out, s + pos, n - pos);
+  free(sp.v);
+  if(outlen)
+    *outlen = out.len;
+  if(!out.data)
+    return xstrdup("");
+  return buf_steal(&out);
+}
+
+char *mask_str(const struct wd_mask *m, const char *s)
+{
+  return s ? mask_text(m, s, strlen(s), NULL, NULL) : NULL;
+}
+
+void mask_inplace(const struct wd_mask *m, char **s)
+{
+  if(!*s)
+    return;
+  char *t = mask_str(m, *s);
+  free(*s);
+  *s = t;
+}
+
+size_t mask_map_off(const struct mask_map *map, size_t off)
+{
+  long long shift = 0;
+  for(size_t i = 0; i < map->n; i++) {
+    const struct mask_move *v = &map->v[i];
+    if(off < v->from)
+      break;
+    if(off < v->to)
+      return v->mfrom;
+    shift = (long long)v->mto - (long long)v->to;
+  }
+  return (size_t)((long long)off + shift);
+}
+
+void mask_map_free(struct mask_map *map)
+{
+  free(map->v);
+  map->v = NULL;
+  map->n = 0;
+}
+
+void mask_learn(struct wd_mask *m, const char *s, size_t n)
+{
+  struct spans sp = {NULL, 0, 0};
+  find_detected(s, n, &sp);
+  for(size_t i = 0; i < sp.n && m->nlearned < MASK_MAX_LEARNED; i++) {
+    const struct span *x = &sp.v[i];
+    if(x->to - x->from < MASK_MIN_LEARNED)
+      continue;
+    size_t before = m->n;
+    mask_add1(m, s + x->from, x->to - x->from);
+    m->nlearned += m->n - before;
+  }
+  free(sp.v);
+}
+
+char *mask_value(const char *s, size_t n)
+{
+  size_t k = fmt_prefix(s, n);
+  char *o = xmalloc(k + sizeof(MASK_STARS));
+  memcpy(o, s, k);
+  memcpy(o + k, MASK_STARS, sizeof(MASK_STARS));
+  return o;
+}
