@@ -1,0 +1,245 @@
+/* Unit tests: the masking pass (src/core/core_mask.c) and the invariant
+ * that no secret reaches any output, wherever it sits around the excerpt
+ * window a finding cuts (issue 8). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../src/core/core_mask.h"
+#include "../../src/scan/scan.h"
+
+/* A secret as it appears in a body, and what of it must never be shown
+ * (the part after a format's public prefix). */
+static const struct planted {
+  const char *text;
+  const char *secret;
+} planted[] = {
+  {"DB_PASSWORD=pr0d-Db-Pa55w0rd-x9", "pr0d-Db-Pa55w0rd-x9"},
+  {"DB_PASSWORD=correct horse battery staple", "horse battery"},
+  {"AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"},
+  {"secret key wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY in text", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"},
+  {"AKIAIOSFODNN7EXAMPLE", "IOSFODNN7EXAMPLE"},
+  {"id ASIAY34FZKBOKMUTVV7A", "Y34FZKBOKMUTVV7A"},
+  {"ghp_aB3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0eF3hJ6", "aB3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0eF3hJ6"},
+  {"gho_Zy9Xw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0FeDcBa", "Zy9Xw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0FeDcBa"},
+  {"github_pat_11ABCDEFG0aBcDeFgHiJkL_mNoPqRsTuVwXyZ0123456789", "11ABCDEFG0aBcDeFgHiJkL_mNoPqRsTuVwXyZ0123456789"},
+  {"glpat-Ab3De6Gh9Jk2Mn5Pq8St", "Ab3De6Gh9Jk2Mn5Pq8St"},
+  {"xoxb-1234567890-0987654321-AbCdEfGhIjKlMnOp", "1234567890-0987654321-AbCdEfGhIjKlMnOp"},
+  {"sk_live_4eC39HqLyjWDarjtT1zdp7dc", "4eC39HqLyjWDarjtT1zdp7dc"},
+  {"npm_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789", "aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"},
+  {"AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q", "SyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q"},
+  {"SG.aBcDeFgHiJkLmNoPqRsTuV.wXyZ0123456789aBcDeFgHiJkLmNoPqRsTuVwXyZ01234", "aBcDeFgHiJkLmNoPqRsTuV.wXyZ0123456789"},
+  {"{\"password\": \"json-Pa55w0rd!\"}", "json-Pa55w0rd!"},
+  {"  password: yaml-S3cret-value", "yaml-S3cret-value"},
+  {"\"Env\":[\"API_TOKEN=tok en-with-space\",\"PATH=/bin\"]", "tok en-with-space"},
+  {"Authorization: Bearer abcDEF123456789xyzQRS", "abcDEF123456789xyzQRS"},
+  {"dsn postgres://app:UrlPa55word@db:5432/app", "UrlPa55word"},
+  {"-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo\n4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onL\n-----END RSA PRIVATE KEY-----",
+   "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo"},
+  {"token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+   "hbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"},
+  /* What the user gave (registered below), bare and in its wire forms. */
+  {"echo regist3red-T0ken-value here", "regist3red-T0ken-value"},
+  {"auth: YWxpY2U6QjRzaWMtcGFzcy0x", "YWxpY2U6QjRzaWMtcGFzcy0x"},
+  {"the password B4sic-pass-1 alone", "B4sic-pass-1"},
+  {"cookie sid=c00kie-s3ssion-v4lue", "c00kie-s3ssion-v4lue"},
+  {"q=%2Bkey%2Fwith%3Dchars", "%2Bkey%2Fwith%3Dchars"},
+};
+
+static const struct wd_rule rule = {"container.env-dump", WD_SEV_HIGH, WD_CAT_CONTAINER,
+  NULL, 0, "env", "env", "fix", NULL};
+
+/* 1 if out holds any 8-byte piece of secret (or all of a shorter one). */
+static int leaks(const char *out, size_t n, const char *secret)
+{
+  size_t l = strlen(secret), w = l < 8 ? l : 8;
+  for(size_t i = 0; i + w <= l; i++) {
+    char piece[9];
+    memcpy(piece, secret + i, w);
+    piece[w] = '\0';
+    /* A piece that is only filler-like text proves nothing. */
+    if(strspn(piece, "-_.: ") == w)
+      continue;
+    if(memmem(out, n, piece, w))
+      return 1;
+  }
+  return 0;
+}
+
+static void registered(struct scan *s)
+{
+  scan_add_secret(s, "regist3red-T0ken-value");
+  struct cred basic = {CRED_BASIC, NULL, "alice:B4sic-pass-1", 0};
+  struct cred cookie = {CRED_COOKIE, NULL, "sid=c00kie-s3ssion-v4lue; theme=dark", 0};
+  struct cred key = {CRED_APIKEY, "X-Key", "+key/with=chars", 0};
+  scan_add_cred(s, &basic);
+  scan_add_cred(s, &cookie);
+  scan_add_cred(s, &key);
+}
+
+/* Every output format of a report holding the findings of s. */
+static char *outputs(struct scan *s, size_t *len)
+{
+  struct report r;
+  report_init(&r, "scan", "http://127.0.0.1:9/", &s->findings);
+  r.mask = &s->mask;
+  report_finalize(&r);
+  char *out = NULL;
+  FILE *f = open_memstream(&out, len);
+  assert_non_null(f);
+  rep_write_json(f, &r);
+  rep_write_term(f, &r, 0);
+  fclose(f);
+  report_cleanup(&r);
+  return out;
+}
+
+/* The property: a body of filler lines with one secret planted at every
+ * offset from 200 bytes before the excerpt window to 200 after it (so
+ * before, straddling its start, inside, straddling its end, after, with
+ * the name inside or outside the cut); the finding is raised and no
+ * output format holds the secret. */
+static void no_secret_at_any_offset(void **state)
+{
+  (void)state;
+  char filler[1400];
+  size_t fl = 0;
+  for(int i = 0; fl + 16 < sizeof(filler); i++)
+    fl += (size_t)snprintf(filler + fl, sizeof(filler) - fl, "line %04d ok\n", i);
+  const size_t off = 600, len = 20; /* the window is [560, 700) */
+  size_t checked = 0;
+  for(size_t k = 0; k < sizeof(planted) / sizeof(planted[0]); k++) {
+    const char *t = planted[k].text;
+    size_t tl = strlen(t);
+    size_t lo = off - 40, hi = off + len + 80;
+    for(size_t pos = lo - 200 - tl; pos <= hi + 200; pos++) {
+      /* Every byte near the window's edges, every 7th elsewhere. */
+      int edge = (pos + tl + 10 >= lo && pos <= lo + 10) || (pos + tl + 10 >= hi && pos <= hi + 10);
+      if(!edge && pos % 7)
+        continue;
+      struct scan s;
+      memset(&s, 0, sizeof(s));
+      mask_init(&s.mask);
+      findings_init(&s.findings);
+      s.findings.mask = &s.mask;
+      registered(&s);
+      struct probe p;
+      memset(&p, 0, sizeof(p));
+      p.x.method = "GET";
+      p.x.url = "http://127.0.0.1:9/env";
+      buf_init(&p.x.body, 0);
+      buf_append(&p.x.body, filler, pos);
+      buf_appendz(&p.x.body, "\n");
+      buf_appendz(&p.x.body, t);
+      buf_appendz(&p.x.body, "\n");
+      buf_append(&p.x.body, filler + pos, fl - pos);
+      scan_flag(&s, &p, &rule, -1, NULL, NULL, off, len, NULL);
+      assert_int_equal(s.findings.n, 1);
+      size_t ol;
+      char *out = outputs(&s, &ol);
+      assert_non_null(strstr(out, "container.env-dump"));
+      if(leaks(out, ol, planted[k].secret)) {
+        fprintf(stderr, "leak of \"%s\" planted at %zu:\n%s\n", planted[k].secret, pos,
+                s.findings.v[0].evidence);
+        fail();
+      }
+      checked++;
+      free(out);
+      buf_cleanup(&p.x.body);
+      free(p.masked);
+      mask_map_free(&p.masked_map);
+      findings_cleanup(&s.findings);
+      mask_cleanup(&s.mask);
+    }
+  }
+  assert_true(checked > 2000);
+}
+
+/* The window does show what is not secret, and the names. */
+static void names_kept_values_hidden(void **state)
+{
+  (void)state;
+  struct {
+    const char *in, *want;
+  } cases[] = {
+    {"DB_PASSWORD=hunter2\nPATH=/usr/bin", "DB_PASSWORD=****\nPATH=/usr/bin"},
+    {"{\"password\": \"x\", \"user\": \"bob\"}", "{\"password\": \"****\", \"user\": \"bob\"}"},
+    {"key AKIAIOSFODNN7EXAMPLE here", "key AKIA**** here"},
+    {"Authorization: Bearer abcdefghijklmnopqrstuvwxyz", "Authorization: ****"},
+    {"Bearer authentication is offered", "Bearer authentication is offered"},
+    {"uid=0(root) gid=0(root) PATH=/usr/bin PWD=/srv", "uid=0(root) gid=0(root) PATH=/usr/bin PWD=/srv"},
+    {"git 3f786850e387550fdab836ed7e6dc881de23001b", "git 3f786850e387550fdab836ed7e6dc881de23001b"},
+    {"https://bob:pw@h/x", "https://bob:****@h/x"},
+    {"TOKEN_URL=https://auth/x SECRET_NAME=db", "TOKEN_URL=https://auth/x SECRET_NAME=db"},
+    {"ENV DB_PASSWORD=${DB_PASSWORD}", "ENV DB_PASSWORD=${DB_PASSWORD}"},
+    {"ENV DB_PASSWORD=**** (masked)", "ENV DB_PASSWORD=**** (masked)"},
+    {"\"DB_PASSWORD\": {\"value\": \"s3cr3t\"}", "\"DB_PASSWORD\": {\"value\": \"****\"}"},
+    {"a -----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----",
+     "a -----BEGIN EC PRIVATE KEY-----****-----END EC PRIVATE KEY-----"},
+    {"t eyJhbGciOiJub25lIn0.eyJzdWIiOiJhIn0.", "t eyJ****"},
+  };
+  for(size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    char *m = mask_str(NULL, cases[i].in);
+    if(strcmp(m, cases[i].want))
+      fprintf(stderr, "case %zu: got \"%s\"\n", i, m);
+    assert_string_equal(m, cases[i].want);
+    /* Masking is idempotent: a report masked twice reads the same. */
+    char *m2 = mask_str(NULL, m);
+    assert_string_equal(m2, m);
+    free(m2);
+    free(m);
+  }
+}
+
+/* Registered values are hidden in every form and never leave a prefix;
+ * learned ones are hidden where they later appear bare. */
+static void registered_and_learned(void **state)
+{
+  (void)state;
+  struct wd_mask m;
+  mask_init(&m);
+  mask_add(&m, "AKIAIOSFODNN7EXAMPLE");
+  char *o = mask_str(&m, "k=AKIAIOSFODNN7EXAMPLE;");
+  assert_string_equal(o, "k=****;");
+  free(o);
+  mask_add(&m, "abc"); /* too short to search for */
+  assert_int_equal(m.n, 1);
+  const char *body = "{\"db_password\": \"Le4rned-Pa55word\"}";
+  mask_learn(&m, body, strlen(body));
+  o = mask_str(&m, "connect with Le4rned-Pa55word now");
+  assert_string_equal(o, "connect with **** now");
+  free(o);
+  /* Offsets map from the raw text to the masked one. */
+  struct mask_map map;
+  size_t ol;
+  const char *raw = "a PASSWORD=0123456789 b";
+  o = mask_text(&m, raw, strlen(raw), &ol, &map);
+  assert_string_equal(o, "a PASSWORD=**** b");
+  assert_int_equal(mask_map_off(&map, 2), 2);
+  assert_int_equal(mask_map_off(&map, 14), 11);            /* inside: the mask's start */
+  assert_int_equal(mask_map_off(&map, strlen(raw) - 1), ol - 1); /* after: shifted */
+  mask_map_free(&map);
+  free(o);
+  mask_cleanup(&m);
+  /* The display form of one value: a format's prefix at most. */
+  o = mask_value("ghp_aB3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0eF3hJ6", 40);
+  assert_string_equal(o, "ghp_****");
+  free(o);
+  o = mask_value("hunter2hunter2", 14);
+  assert_string_equal(o, "****");
+  free(o);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(names_kept_values_hidden),
+    cmocka_unit_test(registered_and_learned),
+    cmocka_unit_test(no_secret_at_any_offset),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
