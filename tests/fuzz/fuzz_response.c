@@ -19,6 +19,12 @@
  * plan_late is never called (the TLS check connects there). Then every
  * finish runs, the report is finalised and written as JSON, and the
  * JSON must parse (evidence from hostile bodies must not break it).
+ *
+ * The secrets invariant (issue 8): a registered credential, derived from
+ * the input, is planted in the body (at its start, at an offset derived
+ * from the input, at its end);
+ * neither the JSON nor the terminal report may hold it, whatever the
+ * checks cut around it.
  */
 #include <jansson.h>
 #include <stdint.h>
@@ -103,6 +109,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
   }
 
+  /* The planted secret: 16 letters and digits no report text holds. */
+  unsigned long long h = 1469598103934665603ULL;
+  for(size_t i = 0; i < size; i++)
+    h = (h ^ data[i]) * 1099511628211ULL;
+  static const char al[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  char secret[17] = "wDsE";
+  for(int i = 4; i < 16; i++)
+    secret[i] = al[(h >> (i * 4)) % 62];
+  secret[16] = '\0';
+  /* At the start, at an offset taken from the input, and at the end: a
+   * small body's excerpt then always holds one of them. */
+  size_t bl = (size_t)(end - body), at = bl ? (size_t)(h % (bl + 1)) : 0;
+  size_t pl = bl + 3 * 16;
+  char *planted = malloc(pl + 1);
+  if(!planted)
+    abort();
+  memcpy(planted, secret, 16);
+  memcpy(planted + 16, body, at);
+  memcpy(planted + 16 + at, secret, 16);
+  memcpy(planted + 32 + at, body + at, bl - at);
+  memcpy(planted + 32 + bl, secret, 16);
+
   struct scan_opts o;
   memset(&o, 0, sizeof(o));
   o.url = TARGET;
@@ -115,6 +143,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   s.opts = &o;
   findings_init(&s.findings);
   findings_init(&s.side_findings);
+  mask_init(&s.mask);
+  s.findings.mask = &s.mask;
+  s.side_findings.mask = &s.mask;
+  scan_add_secret(&s, secret);
   scope_init(&s.scope);
   char err[256];
   sig_catalog_init(&s.sigs);
@@ -126,6 +158,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   s.target_url = url_resolve(TARGET, TARGET);
   s.origin = url_origin(&s.target);
   report_init(&s.rep, "scan", s.target_url, &s.findings);
+  s.rep.mask = &s.mask;
   scope_add_url(&s.scope, &s.target);
   s.eng = http_engine_new(&o.http, err, sizeof(err));
   if(!s.eng)
@@ -165,7 +198,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   }
   if(!p)
     p = s.root;
-  respond(p, status, head, hl, body, (size_t)(end - body), o.http.body_cap);
+  respond(p, status, head, hl, planted, pl, o.http.body_cap);
   p->x.done(&p->x, p->x.ctx); /* scan_on_done: notes, follow, spec, judges */
 
   /* Phase 3. */
@@ -179,6 +212,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     abort();
   rep_write_json(f, &s.rep);
   fclose(f);
+  char *term = NULL;
+  size_t tl = 0;
+  f = open_memstream(&term, &tl);
+  if(!f)
+    abort();
+  rep_write_term(f, &s.rep, 0);
+  fclose(f);
+  if(memmem(json, jl, secret, 16) || memmem(term, tl, secret, 16)) {
+    fprintf(stderr, "the registered secret %s is in the report:\n%.*s\n", secret,
+            (int)(jl < 4000 ? jl : 4000), json);
+    abort();
+  }
+  free(term);
   json_error_t je;
   json_t *doc = json_loadb(json, jl, 0, &je);
   if(!doc) {
@@ -190,6 +236,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   if(getenv("FUZZ_RESPONSE_PRINT")) /* to see what a seed exercises */
     fprintf(stderr, "%.*s\n", (int)jl, json);
   free(json);
+  free(planted);
   scan_cleanup(&s);
   return 0;
 }
