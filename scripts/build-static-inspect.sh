@@ -14,7 +14,7 @@ if ! command -v "$CC" >/dev/null 2>&1; then
 fi
 version=$(sed -n "s/^ *version *: *'\([^']*\)'.*/\1/p" meson.build | head -1)
 mkdir -p "$out/obj"
-srcs="src/core/core_alloc.c src/core/core_buf.c src/core/core_str.c src/core/core_jw.c
+srcs="src/core/core_alloc.c src/core/core_buf.c src/core/core_str.c src/core/core_jw.c src/core/core_mask.c
 src/model/model_finding.c src/model/model_score.c
 src/report/report.c src/report/rep_json.c src/report/rep_term.c
 $(ls src/report/rep_*.c | grep -v -e rep_json.c -e rep_term.c)

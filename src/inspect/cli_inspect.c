@@ -22,7 +22,7 @@ static const char inspect_usage[] =
   "(writability is asked of access(2), never tried). Its only network traffic\n"
   "is one read-only HTTP \"GET /version\" over each Docker, containerd, CRI-O\n"
   "or Podman unix socket it finds, with a short timeout (--no-probe: none).\n"
-  "Secrets are masked: at most 4 leading characters are shown.\n"
+  "Secrets are masked: a value reads **** (a token format keeps its prefix).\n"
   "\n"
   "Options\n"
   "      --root DIR            read a captured tree (DIR/proc, DIR/sys, DIR/etc,\n"

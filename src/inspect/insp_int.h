@@ -87,6 +87,9 @@ struct insp {
   const char *root;     /* "" for the live system */
   struct wd_findings *out;
   struct report *rep;
+  /* The environment's secret values, masked wherever else they show up
+   * (out and rep point to it during the run). */
+  struct wd_mask mask;
   int unknowns;         /* things that could not be read */
   /* A captured tree's lists (docs/inspect.md); -1 = not captured. */
   struct buf cap_writable, cap_sockets, cap_dev;

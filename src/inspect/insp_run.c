@@ -89,6 +89,15 @@ int inspect_run_opts(const struct inspect_opts *o, struct wd_findings *out,
     report_fact(rep, "source", "live");
   }
   run_gather(&in);
+  /* Before anything is reported: the environment's secrets (a password
+   * also passed on a command line or a mount option) are hidden in every
+   * finding, note and fact, not only in the env findings. */
+  mask_init(&in.mask);
+  if(in.env_ok)
+    mask_learn(&in.mask, in.env.data, in.env.len);
+  const struct wd_mask *out_mask = out->mask, *rep_mask = rep->mask;
+  out->mask = &in.mask;
+  rep->mask = &in.mask;
   insp_where(&in);
   insp_creds(&in);
   insp_lsm(&in);
@@ -101,6 +110,11 @@ int inspect_run_opts(const struct inspect_opts *o, struct wd_findings *out,
   insp_k8s(&in);
   insp_env(&in);
   insp_kernel(&in);
+  findings_remask(out, &in.mask);
+  report_remask(rep);
+  out->mask = out_mask;
+  rep->mask = rep_mask;
+  mask_cleanup(&in.mask);
   for(size_t i = 0; i < in.nsocks; i++)
     if(in.socks[i].answered != INSP_UNKNOWN && !in.root[0])
       rep->requests++;
