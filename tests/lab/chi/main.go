@@ -68,7 +68,11 @@ tmpfs /run/docker.sock tmpfs rw,nosuid,nodev,noexec,relatime,size=401604k,mode=7
 0::/docker/` + containerID + `
 `
 
-// A container environment as `env` prints it.
+// A container environment as `env` prints it. DB_PASSWORD's line (44
+// bytes) comes right before AWS_SECRET_ACCESS_KEY's, where the env-dump
+// check matches: a finding's excerpt, which starts 40 bytes before the
+// match, then opens inside that line after its name (issue 8;
+// tests/integ/test_secrets.py).
 const systemEnv = `PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 HOSTNAME=api-7d9f8c6b5-x2kqp
 HOME=/root
@@ -83,10 +87,10 @@ KUBERNETES_PORT_443_TCP_PORT=443
 KUBERNETES_PORT_443_TCP_PROTO=tcp
 AWS_REGION=eu-west-1
 AWS_ACCESS_KEY_ID=AKIA4QWERTY7LABZ2K5M
-AWS_SECRET_ACCESS_KEY=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
 DB_HOST=postgres.default.svc.cluster.local
 DB_USER=api
-DB_PASSWORD=Pr0d-db-pa55w0rd!
+DB_PASSWORD=Pr0d-db-pa55w0rd-2026-rotate-me!
+AWS_SECRET_ACCESS_KEY=q8Vd2Lr7Xk1Nf0Tz5Hs9Bw3Jc6Pm4Ye8Ug2Ra7Ko
 GOLANG_VERSION=1.20.6
 `
 
