@@ -191,6 +191,7 @@ static void cp_env(struct iac_ctx *c, const char *file, struct ydoc *d,
     for(size_t i = 0; i < n; i++) {
       const char *k = y_str(d, pv[i].k), *v = y_str(d, pv[i].v);
       if(k && v && iac_secret_name(k) && iac_secret_value(v)) {
+        iac_secret_seen(c, v);
         char *m = str_mask_secret(v, strlen(v));
         snprintf(subj2, sizeof(subj2), "%s %s", subj, k);
         iac_emit(c, R_SECRET_ENV, -1, file, pv[i].k->line, subj2, NULL,
@@ -210,6 +211,7 @@ static void cp_env(struct iac_ctx *c, const char *file, struct ydoc *d,
       continue;
     char *k = xstrndup(s, (size_t)(eq - s));
     if(iac_secret_name(k) && iac_secret_value(eq + 1)) {
+      iac_secret_seen(c, eq + 1);
       char *m = str_mask_secret(eq + 1, strlen(eq + 1));
       snprintf(subj2, sizeof(subj2), "%s %s", subj, k);
       iac_emit(c, R_SECRET_ENV, -1, file, it->line, subj2, NULL,

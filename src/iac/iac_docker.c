@@ -624,6 +624,8 @@ static void df_env(struct df_an *a, const struct df_ins *in, int is_arg)
       int literal = val && iac_secret_value(val);
       if(literal || is_arg || (val && val[0] == '$')) {
         char *ev = ins_excerpt(in);
+        if(literal)
+          iac_secret_seen(a->c, val);
         char *masked = val && *val ? str_mask_secret(val, strlen(val)) : NULL;
         char *shown = masked ? xasprintf("=%s", masked) : xstrdup(" (no default)");
         iac_emit(a->c, R_SECRET_ENV, literal ? -1 : WD_SEV_MEDIUM, a->file, in->line, name,
@@ -727,14 +729,14 @@ static void df_run(struct df_an *a, const struct df_ins *in)
   }
   long p = find_curl_sh(t, n);
   if(p >= 0) {
-    char *ex = str_excerpt(t, n, (size_t)p, 120);
+    char *ex = iac_excerpt_masked(a->c, t, n, (size_t)p, 120);
     iac_emit(a->c, R_CURL_PIPE_SH, -1, a->file, df_line_at(in, (size_t)p), "", NULL,
              "RUN %s", ex);
     free(ex);
   }
   const char *q = find_word(t, n, off, "sudo");
   if(q) {
-    char *ex = str_excerpt(t, n, (size_t)(q - t), 120);
+    char *ex = iac_excerpt_masked(a->c, t, n, (size_t)(q - t), 120);
     iac_emit(a->c, R_SUDO, -1, a->file, df_line_at(in, (size_t)(q - t)), "", NULL,
              "RUN %s", ex);
     free(ex);
@@ -769,7 +771,7 @@ static void df_add_copy(struct df_an *a, const struct df_ins *in, int is_add)
       if(strncasecmp(w[k], "http://", 7) && strncasecmp(w[k], "https://", 8) &&
          strncasecmp(w[k], "ftp://", 6))
         continue;
-      char *ex = iac_excerpt(w[k], 160);
+      char *ex = iac_excerpt_masked(a->c, w[k], strlen(w[k]), 0, 160);
       iac_emit(a->c, R_ADD_URL, checksum ? WD_SEV_LOW : -1, a->file, in->line, "", NULL,
                "ADD %s%s", ex, checksum ? " (with --checksum)" : " (no checksum)");
       free(ex);

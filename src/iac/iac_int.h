@@ -121,6 +121,9 @@ struct iac_ctx {
   size_t nsas, capsas;
   struct iac_pending_sa *pend;
   size_t npend, cappend;
+  /* Literal secret values seen so far (iac_secret_seen): every finding
+   * of the run is masked with them, wherever it quotes one. */
+  struct wd_mask mask;
 };
 
 void iac_ctx_init(struct iac_ctx *c, struct wd_findings *out, struct report *rep);
@@ -146,6 +149,13 @@ void iac_tested(struct iac_ctx *c, unsigned cats);
 void iac_emit(struct iac_ctx *c, enum iac_rule r, int sev, const char *file,
               int line, const char *subject, const char *title,
               const char *evfmt, ...) __attribute__((format(printf, 8, 9)));
+/* A literal secret value (ENV/ARG, environment:, env:): masked in every
+ * finding of the run, not only in the one that names it. */
+void iac_secret_seen(struct iac_ctx *c, const char *value);
+/* str_excerpt of s[off..] (max bytes) cut from s masked as a whole, so a
+ * secret the cut would halve is still recognised. Fresh string. */
+char *iac_excerpt_masked(struct iac_ctx *c, const char *s, size_t n, size_t off,
+                         size_t max);
 
 /* Dockerfile facts by normalised path; NULL if not analysed (yet). A
  * hash look-up: compose files name Dockerfiles by the thousand. */

@@ -182,6 +182,7 @@ static void k8s_container(struct iac_ctx *c, struct ydoc *d, struct pod_state *p
     const struct ynode *vn = y_get(d, e, "value");
     const char *v = y_str(d, vn);
     if(k && v && iac_secret_name(k) && iac_secret_value(v)) {
+      iac_secret_seen(c, v);
       char *m = str_mask_secret(v, strlen(v));
       char subj2[400];
       snprintf(subj2, sizeof(subj2), "%s %s", subj, k);

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "../core/core_alloc.h"
+#include "../core/core_str.h"
 #include "iac_int.h"
 
 #define IAC_MAX_FILE (16u << 20)
@@ -34,6 +35,26 @@ void iac_ctx_init(struct iac_ctx *c, struct wd_findings *out, struct report *rep
   c->out = &c->batch;
   c->dest = out;
   c->rep = rep;
+  mask_init(&c->mask);
+  c->batch.mask = &c->mask;
+}
+
+char *iac_excerpt_masked(struct iac_ctx *c, const char *s, size_t n, size_t off,
+                         size_t max)
+{
+  struct mask_map map;
+  size_t ml;
+  char *m = mask_text(&c->mask, s, n, &ml, &map);
+  char *ex = str_excerpt(m, ml, mask_map_off(&map, off), max);
+  mask_map_free(&map);
+  free(m);
+  return ex;
+}
+
+void iac_secret_seen(struct iac_ctx *c, const char *value)
+{
+  if(c->mask.n < MASK_MAX_LEARNED)
+    mask_add(&c->mask, value);
 }
 
 void iac_tested(struct iac_ctx *c, unsigned cats)
@@ -51,6 +72,11 @@ void iac_ctx_flush(struct iac_ctx *c)
 void iac_ctx_cleanup(struct iac_ctx *c)
 {
   iac_ctx_flush(c);
+  /* A value seen in a later file or line may be quoted by an earlier
+   * finding (a RUN line, a command): mask the whole run once more. */
+  if(c->mask.n)
+    findings_remask(c->dest, &c->mask);
+  mask_cleanup(&c->mask);
   for(size_t i = 0; i < c->ndfs; i++)
     free(c->dfs[i].path);
   free(c->dfs);
@@ -146,12 +172,22 @@ void iac_emit(struct iac_ctx *c, enum iac_rule r, int sev, const char *file,
               int line, const char *subject, const char *title,
               const char *evfmt, ...)
 {
-  char ev[1024];
   va_list ap;
   va_start(ap, evfmt);
-  vsnprintf(ev, sizeof(ev), evfmt, ap);
+  int n = vsnprintf(NULL, 0, evfmt, ap);
   va_end(ap);
-  char *ex = iac_excerpt(ev, 400);
+  char *ev = xmalloc(n > 0 ? (size_t)n + 1 : 1);
+  ev[0] = '\0';
+  va_start(ap, evfmt);
+  if(n > 0)
+    vsnprintf(ev, (size_t)n + 1, evfmt, ap);
+  va_end(ap);
+  /* Masked whole, before the excerpt is cut (a token cut in half would
+   * no longer be recognised). */
+  char *masked = mask_str(&c->mask, ev);
+  free(ev);
+  char *ex = iac_excerpt(masked, 400);
+  free(masked);
   char *key = xasprintf("%s:%d|%s", file, line, subject ? subject : "");
   struct wd_finding_spec fs = {
     .rule = &iac_rules[r], .severity = sev, .title = title, .evidence = ex,

@@ -217,7 +217,9 @@ void findings_take(struct wd_findings *dst, struct wd_findings *src)
   dst->nslots = 0;
   free(src->v);
   free(src->slots);
+  const struct wd_mask *m = src->mask;
   findings_init(src);
+  src->mask = m;
 }
 
 static int cmp_str(const char *a, const char *b)

@@ -925,7 +925,11 @@ int scan_run(struct scan *s, const struct scan_opts *o, char *err, size_t errlen
   if(url_parse(o->url, &s->target, err + 0, errlen)) {
     char why[256];
     snprintf(why, sizeof(why), "%s", err);
-    snprintf(err, errlen, "invalid URL '%s': %s", o->url, why);
+    char *msg = xasprintf("invalid URL '%s': %s", o->url, why);
+    char *shown = mask_str(NULL, msg); /* user:password@ in the URL */
+    snprintf(err, errlen, "%s", shown);
+    free(shown);
+    free(msg);
     return 2;
   }
   s->target_url = url_resolve(o->url, o->url);
@@ -934,7 +938,8 @@ int scan_run(struct scan *s, const struct scan_opts *o, char *err, size_t errlen
   s->findings.mask = &s->mask;
   s->side_findings.mask = &s->mask;
   s->origin = url_origin(&s->target);
-  report_init(&s->rep, "scan", s->target_url, &s->findings);
+  s->shown_url = scan_mask(s, s->target_url);
+  report_init(&s->rep, "scan", s->shown_url, &s->findings);
   s->rep.mask = &s->mask;
   scope_add_url(&s->scope, &s->target);
   for(int i = 0; i < o->nscope; i++)
@@ -1080,5 +1085,6 @@ void scan_cleanup(struct scan *s)
     free(s->products[i]);
   url_parts_cleanup(&s->target);
   free(s->target_url);
+  free(s->shown_url);
   free(s->origin);
 }

@@ -126,6 +126,7 @@ struct scan {
   const struct scan_opts *opts;
   struct url_parts target;
   char *target_url;       /* normalised */
+  char *shown_url;        /* target_url masked (user:password@), for the report */
   char *origin;           /* scheme://host:port */
   struct scope scope;
   struct http_engine *eng;

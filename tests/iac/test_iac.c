@@ -245,6 +245,51 @@ static void test_dockerfile(void **state)
   free(r);
 }
 
+/* Issue 8: a literal secret is masked in every finding, also where an
+ * earlier line quotes it without its name, and a token the 120-byte
+ * excerpt of a RUN line would cut in half is masked before the cut. */
+static void test_secrets_masked(void **state)
+{
+  (void)state;
+  static const char tok[] = "ghp_aB3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0eF3hJ6";
+  static const char pw[] = "Dk-pa55-9f8e7d6c5b4a-x";
+  char run[400], pad[200];
+  /* "curl ... " up to byte 108 of the excerpt, then the token: the cut at
+   * 120 would keep "ghp_" and 8 of its characters. */
+  const char *head = "curl -fsSL -H \"X-Upstream: ";
+  size_t pl = 108 - strlen(head);
+  for(size_t i = 0; i < pl; i++)
+    pad[i] = i % 2 ? ' ' : 'x';
+  pad[pl - 1] = ' ';
+  pad[pl] = '\0';
+  snprintf(run, sizeof(run), "%s%s%s\" https://get.example/i.sh | sh", head, pad, tok);
+  char *text = xasprintf("FROM alpine:3.19\n"
+                         "RUN sudo mysql --password %s\n"
+                         "RUN %s\n"
+                         "ENV DB_PASSWORD=%s\n"
+                         "USER app\n", pw, run, pw);
+  struct wd_findings f;
+  struct report rep;
+  findings_init(&f);
+  report_init(&rep, "iac", "t", &f);
+  iac_analyze_buffer("Dockerfile", text, strlen(text), 'd', &f, &rep);
+  int sudo = 0, curl = 0, secret = 0;
+  for(size_t i = 0; i < f.n; i++) {
+    const char *id = f.v[i].rule->id, *ev = f.v[i].evidence ? f.v[i].evidence : "";
+    sudo += !strcmp(id, "iac.sudo") && f.v[i].line == 2;
+    curl += !strcmp(id, "iac.curl-pipe-shell") && f.v[i].line == 3;
+    secret += !strcmp(id, "iac.secret-in-env") && f.v[i].line == 4;
+    if(strstr(ev, "aB3dE6gH") || strstr(ev, "Dk-pa55") || strstr(ev, "9f8e7d6c"))
+      fail_msg("%s@%d leaks: %s", id, f.v[i].line, ev);
+  }
+  assert_int_equal(sudo, 1);
+  assert_int_equal(curl, 1);
+  assert_int_equal(secret, 1);
+  report_cleanup(&rep);
+  findings_cleanup(&f);
+  free(text);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -256,6 +301,7 @@ int main(void)
     cmocka_unit_test(test_yaml_merge_and_alias),
     cmocka_unit_test(test_yaml_limits),
     cmocka_unit_test(test_dockerfile),
+    cmocka_unit_test(test_secrets_masked),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -27,7 +27,7 @@ def pieces(secret, n=8):
 
 
 def leaked(text, secrets):
-    return sorted(s for s in secrets for p in pieces(s) if p in text)
+    return sorted({s for s in secrets for p in pieces(s) if p in text})
 
 
 def both(args):
@@ -136,7 +136,7 @@ shutil.rmtree(tmp)
 INSP_SECRETS = ["Insp-db-Pa55w0rd-1234", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
                 "ghp_Zy9Xw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0FeDcBa"]
 root = tempfile.mkdtemp(prefix="wd-secrets-root-")
-shutil.copytree(os.path.join(TOP, "tests", "fixtures", "inspect", "privileged"), root, dirs_exist_ok=True)
+shutil.copytree(os.path.join(TOP, "tests", "fixtures", "inspect", "privileged"), root, symlinks=True, dirs_exist_ok=True)
 with open(os.path.join(root, "proc", "self", "environ"), "wb") as f:
     f.write(b"\0".join(x.encode() for x in [
         "PATH=/usr/local/bin:/usr/bin", "HOSTNAME=api-1",

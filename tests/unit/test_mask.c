@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../../src/core/core_mask.h"
+#include "../../src/correlate/corr.h"
 #include "../../src/scan/scan.h"
 
 /* A secret as it appears in a body, and what of it must never be shown
@@ -234,12 +235,43 @@ static void registered_and_learned(void **state)
   free(o);
 }
 
+/* Chain evidence quotes other findings' locations, some imported from
+ * another run's report: it is masked like everything else. */
+static void chain_evidence_masked(void **state)
+{
+  (void)state;
+  struct wd_mask m;
+  mask_init(&m);
+  mask_add(&m, "regist3red-T0ken-value");
+  struct corr_set c;
+  corr_init(&c);
+  corr_add(&c, "scan", "container.socket-path",
+           "GET http://127.0.0.1:9/x?api_key=regist3red-T0ken-value",
+           "http://127.0.0.1:9/x?api_key=regist3red-T0ken-value");
+  corr_add(&c, "inspect", "inspect.docker-socket",
+           "/run/docker.sock mounted with password=Imp0rted-Pa55word", NULL);
+  struct wd_findings out;
+  findings_init(&out);
+  out.mask = &m;
+  assert_int_equal(corr_chains(&c, &out), 1);
+  assert_int_equal(out.n, 1);
+  const struct wd_finding *x = &out.v[0];
+  assert_non_null(strstr(x->evidence, "inspect.docker-socket"));
+  assert_null(strstr(x->evidence, "regist3red"));
+  assert_null(strstr(x->evidence, "Imp0rted"));
+  assert_null(strstr(x->url, "regist3red"));
+  findings_cleanup(&out);
+  corr_cleanup(&c);
+  mask_cleanup(&m);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(names_kept_values_hidden),
     cmocka_unit_test(registered_and_learned),
     cmocka_unit_test(no_secret_at_any_offset),
+    cmocka_unit_test(chain_evidence_masked),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
