@@ -531,6 +531,12 @@ static void value_span(const char *s, size_t n, size_t a, size_t e, struct spans
     e = n;
   if(e <= a || is_reference(s + a, e - a) || is_literal_word(s + a, e - a))
     return;
+  /* A placeholder made of dots ("?api_key=...") holds nothing. */
+  size_t dots = a;
+  while(dots < e && s[dots] == '.')
+    dots++;
+  if(dots == e)
+    return;
   /* Already masked ("****", "AKIA****"): leave it as it is. */
   size_t k = fmt_prefix(s + a, e - a), st = a + k;
   while(st < e && s[st] == '*')
@@ -751,13 +757,33 @@ void mask_map_free(struct mask_map *map)
   map->n = 0;
 }
 
+/* A value worth hiding wherever it appears: two kinds of character at
+ * least (lower, upper, digit, other), so that a plain word or a path
+ * ("key": "/registry") does not blank out every later mention of it. */
+static int looks_random(const char *s, size_t n)
+{
+  int lo = 0, upc = 0, dg = 0, ot = 0;
+  for(size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if(c >= 'a' && c <= 'z')
+      lo = 1;
+    else if(c >= 'A' && c <= 'Z')
+      upc = 1;
+    else if(is_dig(c))
+      dg = 1;
+    else if(!strchr("/.-_", c))
+      ot = 1;
+  }
+  return lo + upc + dg + ot >= 2;
+}
+
 void mask_learn(struct wd_mask *m, const char *s, size_t n)
 {
   struct spans sp = {NULL, 0, 0};
   find_detected(s, n, &sp);
   for(size_t i = 0; i < sp.n && m->nlearned < MASK_MAX_LEARNED; i++) {
     const struct span *x = &sp.v[i];
-    if(x->to - x->from < MASK_MIN_LEARNED)
+    if(x->to - x->from < MASK_MIN_LEARNED || !looks_random(s + x->from, x->to - x->from))
       continue;
     size_t before = m->n;
     mask_add1(m, s + x->from, x->to - x->from);

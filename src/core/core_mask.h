@@ -64,8 +64,9 @@ void mask_add_basic(struct wd_mask *m, const char *userpass);
 /* "a=b; c=d": the whole string and each value. */
 void mask_add_cookie(struct wd_mask *m, const char *cookies);
 /* Registers the secrets detected in text (values of MASK_MIN_LEARNED+
- * bytes), so the same value is masked where it later appears without
- * its name. At most MASK_MAX_LEARNED are kept. */
+ * bytes that mix two kinds of character: lower, upper, digit, symbol),
+ * so the same value is masked where it later appears without its name.
+ * At most MASK_MAX_LEARNED are kept. */
 void mask_learn(struct wd_mask *m, const char *s, size_t n);
 
 /* Masks s[0..n) (which may hold NUL bytes); m may be NULL (detected

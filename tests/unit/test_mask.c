@@ -178,6 +178,7 @@ static void names_kept_values_hidden(void **state)
     {"TOKEN_URL=https://auth/x SECRET_NAME=db", "TOKEN_URL=https://auth/x SECRET_NAME=db"},
     {"ENV DB_PASSWORD=${DB_PASSWORD}", "ENV DB_PASSWORD=${DB_PASSWORD}"},
     {"ENV DB_PASSWORD=**** (masked)", "ENV DB_PASSWORD=**** (masked)"},
+    {"key as ?api_key=... -> 200", "key as ?api_key=... -> 200"},
     {"\"DB_PASSWORD\": {\"value\": \"s3cr3t\"}", "\"DB_PASSWORD\": {\"value\": \"****\"}"},
     {"a -----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----",
      "a -----BEGIN EC PRIVATE KEY-----****-----END EC PRIVATE KEY-----"},
@@ -214,6 +215,12 @@ static void registered_and_learned(void **state)
   o = mask_str(&m, "connect with Le4rned-Pa55word now");
   assert_string_equal(o, "connect with **** now");
   free(o);
+  /* A plain word or path after a secret-like name is masked there, but
+   * not learned: other mentions of it stay readable. */
+  size_t before = m.n;
+  const char *etcd = "{\"key\":\"/registry/pods\",\"dir\":true}";
+  mask_learn(&m, etcd, strlen(etcd));
+  assert_int_equal(m.n, before);
   /* Offsets map from the raw text to the masked one. */
   struct mask_map map;
   size_t ol;
