@@ -22,7 +22,8 @@ import sys
 
 # "inspect.md" is a file name, not a rule
 FILE_EXTS = {"md", "json", "py", "c", "h", "yaml", "yml", "txt", "go", "sock",
-             "pem", "sh", "toml", "ini"}
+             "pem", "sh", "toml", "ini", "sarif", "jsonl", "html", "xml", "out",
+             "log", "txt"}
 ID = r"[a-z][a-z0-9]*\.(?:[a-z0-9][a-z0-9-]*[a-z0-9])?"
 
 
