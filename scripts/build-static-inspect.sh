@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # make static-inspect: a statically linked warden-inspect (musl-gcc from
 # Debian's musl-tools) that can be copied into any container and run
-# there with no library. Built from the libc-only sources alone: src/core,
-# src/model, src/report, src/cli/cli_out.c and src/inspect.
+# there with no library. The sources are those of meson's warden-inspect
+# target and the libraries it links (libc only), read with `meson
+# introspect` from a configured build directory ($BUILD, default build;
+# configured here if missing), so the list lives only in meson.build.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -14,12 +16,28 @@ if ! command -v "$CC" >/dev/null 2>&1; then
 fi
 version=$(sed -n "s/^ *version *: *'\([^']*\)'.*/\1/p" meson.build | head -1)
 mkdir -p "$out/obj"
-srcs="src/core/core_alloc.c src/core/core_buf.c src/core/core_str.c src/core/core_jw.c src/core/core_mask.c
-src/model/model_finding.c src/model/model_score.c
-src/report/report.c src/report/rep_json.c src/report/rep_term.c
-$(ls src/report/rep_*.c | grep -v -e rep_json.c -e rep_term.c)
-src/cli/cli_out.c
-$(ls src/inspect/*.c)"
+build=${BUILD:-build}
+if [ ! -f "$build/build.ninja" ]; then
+  build=$out/meson
+  [ -f "$build/build.ninja" ] || meson setup "$build" >/dev/null
+fi
+srcs=$(meson introspect "$build" --targets | python3 -c '
+import json, os, sys
+targets = {t["name"]: t for t in json.load(sys.stdin)}
+want = ["warden-inspect", "wdinspect", "wdcore"]
+missing = [w for w in want if w not in targets]
+if missing:
+    sys.exit("build-static-inspect: meson has no target " + ", ".join(missing))
+seen = []
+for w in want:
+    for ts in targets[w]["target_sources"]:
+        for src in ts.get("sources", []):
+            rel = os.path.relpath(src, os.getcwd())
+            if rel.endswith(".c") and rel not in seen:
+                seen.append(rel)
+print("\n".join(seen))
+')
+[ -n "$srcs" ] || { echo "build-static-inspect: no sources from meson" >&2; exit 1; }
 objs=""
 for s in $srcs; do
   o="$out/obj/$(echo "$s" | tr '/' '_' | sed 's/\.c$/.o/')"

@@ -128,6 +128,9 @@ int cli_scan(int argc, char **argv);
 int cli_mcp(int argc, char **argv);
 int cli_checks(int argc, char **argv);
 int cli_iac(int argc, char **argv);
+/* iac_analyze_paths, with each problem it notes also said on stderr. */
+int cli_iac_analyze(const char *const *paths, size_t n, struct wd_findings *out,
+                    struct report *rep);
 int cli_inspect(int argc, char **argv);
 
 #endif

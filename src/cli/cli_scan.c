@@ -221,6 +221,13 @@ static int scan_fail_json(const struct cli_out *out, const char *url,
   return code;
 }
 
+/* The progress line on a terminal's stderr (scan_opts.progress). */
+static void cli_progress(size_t completed, size_t queued, size_t findings, int final)
+{
+  fprintf(stderr, "\r\033[Kwarden: %zu/%zu requests, %zu findings%s", completed, queued,
+          findings, final ? "\n" : "");
+}
+
 int cli_scan(int argc, char **argv)
 {
   struct scan_opts so;
@@ -427,9 +434,9 @@ int cli_scan(int argc, char **argv)
     }
   }
   so.url = argv[optind];
-  so.iac_analyze = iac_analyze_paths;
+  so.iac_analyze = cli_iac_analyze;
   so.http.headers = headers;
-  so.progress = !out.quiet && isatty(STDERR_FILENO);
+  so.progress = !out.quiet && isatty(STDERR_FILENO) ? cli_progress : NULL;
   /* From here on Ctrl-C or SIGTERM stops the scan and still reports. */
   so.http.stop = cli_stop_install();
 

@@ -25,8 +25,8 @@ extern const size_t iac_nrules;
  *
  * Findings are added to out (the caller owns it). A problem with one file
  * (unreadable, malformed, too large, binary) becomes a note on rep naming
- * file:line:column and the same line on stderr; the other files are still
- * analysed. rep may be NULL.
+ * file:line:column (the CLI also prints it); the other files are still
+ * analysed. Nothing is printed here. rep may be NULL.
  *
  * Returns the number of files that could be read and analysed; 0 means
  * nothing could be read (the CLI exits 2 then). `warden scan --iac PATH`

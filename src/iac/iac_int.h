@@ -110,7 +110,6 @@ struct iac_ctx {
   struct wd_findings batch;  /* this file's findings (see iac_ctx_flush) */
   struct wd_findings *dest;  /* the caller's list */
   struct report *rep;
-  int to_stderr;
   int no_fs;     /* analysing a buffer: never open build contexts */
   size_t nread, nfailed;
   struct iac_dfinfo *dfs;
@@ -136,7 +135,7 @@ void iac_ctx_flush(struct iac_ctx *c);
 void iac_ctx_finish(struct iac_ctx *c);
 void iac_ctx_cleanup(struct iac_ctx *c);
 
-/* A file-level problem: note + stderr. */
+/* A file-level problem: a note on the report (the CLI prints notes). */
 void iac_problem(struct iac_ctx *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

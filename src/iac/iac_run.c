@@ -164,8 +164,6 @@ void iac_problem(struct iac_ctx *c, const char *fmt, ...)
   va_end(ap);
   if(c->rep)
     report_note(c->rep, "%s", msg);
-  if(c->to_stderr)
-    fprintf(stderr, "warden: iac: %s\n", msg);
 }
 
 void iac_emit(struct iac_ctx *c, enum iac_rule r, int sev, const char *file,
@@ -506,7 +504,6 @@ int iac_analyze_paths(const char *const *paths, size_t n,
 {
   struct iac_ctx c;
   iac_ctx_init(&c, out, rep);
-  c.to_stderr = 1;
   int nread = run_paths(&c, paths, n);
   if(rep) {
     char num[32];

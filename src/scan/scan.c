@@ -467,8 +467,7 @@ static void scan_progress(struct scan *s, int final)
   if(final && s->last_progress == 0)
     return;
   s->last_progress = now;
-  fprintf(stderr, "\r\033[Kwarden: %zu/%zu requests, %zu findings%s",
-          s->completed, s->nprobes, s->findings.n, final ? "\n" : "");
+  s->opts->progress(s->completed, s->nprobes, s->findings.n, final);
 }
 
 static void scan_note_failure(struct scan *s, const struct probe *p)

@@ -100,7 +100,10 @@ struct scan_opts {
   int no_discovery;       /* --no-discovery: only the URL and the spec */
   const char *scope[SCOPE_MAX];
   int nscope;
-  int progress;           /* 1: progress line on stderr */
+  /* Called at most every 0.2 s while probes complete (after the first
+   * second), and once with final = 1 if it was called before: the CLI
+   * draws a progress line. NULL: none. The scan itself never prints. */
+  void (*progress)(size_t completed, size_t queued, size_t findings, int final);
   struct cred cred;       /* main identity (kind CRED_NONE if none) */
   struct cred as2;        /* second identity for authorization tests */
   const char *jwt_wordlist; /* --jwt-wordlist FILE, or NULL */

@@ -7,9 +7,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "../cli/cli.h"
+#include "cli.h"
 #include "../core/core_alloc.h"
-#include "iac.h"
+#include "../iac/iac.h"
 
 static const char iac_usage[] =
   "usage: warden iac [options] PATH...\n"
@@ -39,6 +39,18 @@ static double now_s(void)
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int cli_iac_analyze(const char *const *paths, size_t n, struct wd_findings *out,
+                    struct report *rep)
+{
+  size_t before = rep ? rep->nnotes : 0;
+  int nread = iac_analyze_paths(paths, n, out, rep);
+  /* A file that could not be read is said on stderr as well, as it is
+   * found, so it is not lost behind a long report. */
+  for(size_t i = before; rep && i < rep->nnotes; i++)
+    fprintf(stderr, "warden: iac: %s\n", rep->notes[i]);
+  return nread;
 }
 
 int cli_iac(int argc, char **argv)
@@ -97,7 +109,7 @@ int cli_iac(int argc, char **argv)
   struct report rep;
   report_init(&rep, "iac", target, &f);
   double t0 = now_s();
-  int nread = iac_analyze_paths(paths, n, &f, &rep);
+  int nread = cli_iac_analyze(paths, n, &f, &rep);
   rep.seconds = now_s() - t0;
   rep.status = nread == 0 ? REP_FAILED : rep.nnotes ? REP_PARTIAL : REP_COMPLETE;
   report_finalize(&rep);

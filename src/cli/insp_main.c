@@ -3,7 +3,7 @@
  * (scripts/build-static-inspect.sh): `warden-inspect [options]` is
  * `warden inspect [options]`. Not part of the warden build.
  */
-#include "../cli/cli.h"
+#include "cli.h"
 
 int main(int argc, char **argv)
 {

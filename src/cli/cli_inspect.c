@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../cli/cli.h"
-#include "inspect.h"
+#include "cli.h"
+#include "../inspect/inspect.h"
 
 static const char inspect_usage[] =
   "usage: warden inspect [options]\n"

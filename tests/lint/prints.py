@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""Fails if a library prints: only src/cli talks to the user.
+
+Libraries return codes, fill error buffers and add report notes; the
+report writers write to the FILE * they are given. This reads every .c
+and .h under SRC_DIR except src/cli, with comments and strings dropped
+(statics.py's reader), and flags stdout, stderr, printf, puts, putchar
+and perror. The one exception is a fatal abort (out of memory, a bug in
+warden), whose line says so: "warden: bug:" or "out of memory" in the
+original text.
+
+Usage: prints.py SRC_DIR [--expect N]
+"""
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from statics import strip  # noqa: E402
+
+BAD = re.compile(r"\b(stdout|stderr|perror|putchar|printf|puts|vprintf)\b")
+FATAL = ("warden: bug:", "out of memory")
+
+
+def main():
+    args = sys.argv[1:]
+    expect = None
+    if "--expect" in args:
+        k = args.index("--expect")
+        expect = int(args[k + 1])
+        del args[k:k + 2]
+    root = args[0]
+    bad = []
+    files = 0
+    for dirpath, _, names in os.walk(root):
+        if os.path.basename(dirpath) == "cli":
+            continue
+        for name in sorted(names):
+            if not name.endswith((".c", ".h")):
+                continue
+            path = os.path.join(dirpath, name)
+            files += 1
+            with open(path, encoding="utf-8", errors="replace") as f:
+                text = f.read()
+            code = strip(text).split("\n")
+            orig = text.split("\n")
+            for i, line in enumerate(code):
+                line = re.sub(r"format\s*\(\s*printf", "", line)
+                if BAD.search(line) and not any(m in orig[i] for m in FATAL):
+                    bad.append(f"{path}:{i + 1}: prints: {orig[i].strip()[:100]}")
+    if files == 0:
+        print(f"prints.py: no source files under {root}", file=sys.stderr)
+        return 1
+    for b in bad:
+        print(b)
+    print(f"prints.py: {files} files, {len(bad)} places that print")
+    if expect is not None:
+        return 0 if len(bad) == expect else 1
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
