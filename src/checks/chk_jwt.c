@@ -27,6 +27,7 @@
 #include <time.h>
 
 #include <jansson.h>
+#include <pthread.h>
 
 #include "../core/core_alloc.h"
 #include "../core/core_buf.h"
@@ -170,20 +171,64 @@ static const char *jt_qname(int i)
   return i < n ? scan_query_cred_names[i] : i == n ? "authorization" : NULL;
 }
 
+/* The wordlist crack runs on a thread of its own, off the scan's critical
+ * path: started in plan, with its own copies of the tokens, and joined in
+ * plan_late (the claim tests need its answer). The thread touches nothing
+ * but this job; findings are raised on the scan's thread after the join. */
+struct jt_crack_job {
+  int n;                       /* tokens to crack: 0, 1 or 2 */
+  struct wd_jwt tok[2];        /* the thread's own decoded copies */
+  const char *who[2];
+  const char *wordlist;        /* borrowed from the options */
+  int rc[2];                   /* jwt_crack's answer; -2 not tried */
+  char found[2][JWT_CRACK_MAX_WORD + 1];
+  char err[2][300];
+};
+
 /* Per scan: the decoded main token and the cracked secret. */
 struct jt_state {
   int have;                 /* main token decoded */
   struct wd_jwt tok;
   int cracked;
   char secret[JWT_CRACK_MAX_WORD + 1];
+  pthread_t thread;
+  int running;              /* the crack thread was started, not joined */
+  struct jt_crack_job job;
 };
+
+static void *jt_crack_thread(void *arg)
+{
+  struct jt_crack_job *job = arg;
+  for(int i = 0; i < job->n; i++) {
+    /* One weak-secret finding when both tokens share the cracked secret. */
+    if(i == 1 && job->rc[0] == 1 &&
+       jwt_hs_verify(&job->tok[1], job->found[0], strlen(job->found[0]))) {
+      job->rc[1] = -2;
+      continue;
+    }
+    job->rc[i] = jwt_crack(&job->tok[i], job->wordlist, job->found[i], sizeof(job->found[i]),
+                           job->err[i], sizeof(job->err[i]));
+  }
+  return NULL;
+}
+
+static void jt_join(struct jt_state *jw)
+{
+  if(jw->running) {
+    pthread_join(jw->thread, NULL);
+    jw->running = 0;
+  }
+}
 
 static void jt_reset(void *st)
 {
   struct jt_state *jw = st;
+  jt_join(jw);
   if(jw->have)
     jwt_free(&jw->tok);
-  memset(jw, 0, sizeof(*jw)); /* the cracked secret too */
+  for(int i = 0; i < jw->job.n; i++)
+    jwt_free(&jw->job.tok[i]);
+  memset(jw, 0, sizeof(*jw)); /* the cracked secrets too */
 }
 
 /* ---- static findings -------------------------------------------------- */
@@ -306,35 +351,57 @@ static void jt_static(struct scan *s, const struct wd_jwt *t, const char *who)
   }
 }
 
-static void jt_crack(struct scan *s, struct jt_state *jw, const struct wd_jwt *t,
-                     const char *who)
+/* Queues token t for the crack thread (HS* only). */
+static void jt_crack_add(struct scan *s, struct jt_state *jw, const char *value, const char *who)
 {
-  if(!jwt_hs_bits(t->alg))
+  struct jt_crack_job *job = &jw->job;
+  char err[200];
+  if(job->n >= 2 || jwt_decode(&job->tok[job->n], value, err, sizeof(err)))
     return;
-  char found[JWT_CRACK_MAX_WORD + 1], err[300];
-  int r = jwt_crack(t, s->opts->jwt_wordlist, found, sizeof(found), err, sizeof(err));
-  if(r < 0) {
-    report_note(&s->rep, "--jwt-wordlist: %s", err);
+  if(!jwt_hs_bits(job->tok[job->n].alg)) {
+    jwt_free(&job->tok[job->n]);
     return;
   }
-  scan_ran(s, &jt_rules[R_WEAK]);
-  if(r == 0)
-    return;
-  scan_add_secret(s, found);
-  char *mask = str_mask_secret(found, strlen(found));
-  char ev[300];
-  snprintf(ev, sizeof(ev), "%s: %s signature verified offline with %s (%zu chars, shown masked: %s)",
-           who, t->alg, found[0] ? "a common secret" : "an EMPTY secret", strlen(found),
-           found[0] ? mask : "\"\"");
-  free(mask);
-  char dd[64];
-  snprintf(dd, sizeof(dd), "weak %s", who);
-  scan_flag(s, s->root, &jt_rules[R_WEAK], -1, NULL, ev, 0, 0, dd);
-  if(t == &jw->tok) {
-    jw->cracked = 1;
-    snprintf(jw->secret, sizeof(jw->secret), "%s", found);
+  job->who[job->n] = who;
+  job->wordlist = s->opts->jwt_wordlist;
+  job->rc[job->n] = -2;
+  job->n++;
+}
+
+/* After the join: the findings of the crack. */
+static void jt_crack_report(struct scan *s, struct jt_state *jw)
+{
+  struct jt_crack_job *job = &jw->job;
+  for(int i = 0; i < job->n; i++) {
+    const struct wd_jwt *t = &job->tok[i];
+    const char *who = job->who[i];
+    char *found = job->found[i];
+    if(job->rc[i] == -1) {
+      report_note(&s->rep, "--jwt-wordlist: %s", job->err[i]);
+      continue;
+    }
+    if(job->rc[i] == -2)
+      continue;
+    scan_ran(s, &jt_rules[R_WEAK]);
+    if(job->rc[i] == 0)
+      continue;
+    scan_add_secret(s, found);
+    char *mask = str_mask_secret(found, strlen(found));
+    char ev[300];
+    snprintf(ev, sizeof(ev), "%s: %s signature verified offline with %s (%zu chars, shown masked: %s)",
+             who, t->alg, found[0] ? "a common secret" : "an EMPTY secret", strlen(found),
+             found[0] ? mask : "\"\"");
+    free(mask);
+    char dd[64];
+    snprintf(dd, sizeof(dd), "weak %s", who);
+    scan_flag(s, s->root, &jt_rules[R_WEAK], -1, NULL, ev, 0, 0, dd);
+    if(i == 0 && jw->have && strcmp(who, "--bearer JWT") == 0) {
+      jw->cracked = 1;
+      snprintf(jw->secret, sizeof(jw->secret), "%s", found);
+    }
   }
-  memset(found, 0, sizeof(found));
+  for(int i = 0; i < job->n; i++)
+    memset(job->found[i], 0, sizeof(job->found[i]));
 }
 
 static void jt_plan(struct scan *s, void *st)
@@ -346,7 +413,7 @@ static void jt_plan(struct scan *s, void *st)
     if(jwt_decode(&jw->tok, c->value, err, sizeof(err)) == 0) {
       jw->have = 1;
       jt_static(s, &jw->tok, "--bearer JWT");
-      jt_crack(s, jw, &jw->tok, "--bearer JWT");
+      jt_crack_add(s, jw, c->value, "--bearer JWT");
     } else {
       report_note(&s->rep, "--bearer: %s", err);
     }
@@ -356,11 +423,13 @@ static void jt_plan(struct scan *s, void *st)
   if(c2->kind == CRED_BEARER && jwt_looks_like(c2->value) &&
      jwt_decode(&t2, c2->value, err, sizeof(err)) == 0) {
     jt_static(s, &t2, "--as2 JWT");
-    /* One weak-secret finding when both tokens share the cracked secret. */
-    if(!jw->cracked || !jwt_hs_verify(&t2, jw->secret, strlen(jw->secret)))
-      jt_crack(s, jw, &t2, "--as2 JWT");
+    jt_crack_add(s, jw, c2->value, "--as2 JWT");
     jwt_free(&t2);
   }
+  if(jw->job.n && pthread_create(&jw->thread, NULL, jt_crack_thread, &jw->job) == 0)
+    jw->running = 1;
+  else if(jw->job.n)
+    jt_crack_thread(&jw->job); /* no thread: crack here */
 }
 
 /* ---- active tests ----------------------------------------------------- */
@@ -395,6 +464,8 @@ static void jt_forge_on(struct scan *s, const struct jt_state *jw, struct probe 
 static void jt_plan_late(struct scan *s, void *st)
 {
   struct jt_state *jw = st;
+  jt_join(jw);
+  jt_crack_report(s, jw);
   const struct cred *c = &s->opts->cred;
   size_t it = 0;
   int n = 0;
