@@ -33,12 +33,13 @@
 #include "../core/core_buf.h"
 #include "../core/core_str.h"
 #include "../scan/scan.h"
+#include "../scan/scan_jwks.h"
 #include "../scan/scan_jwt.h"
 #include "check.h"
 
 enum {
   R_NONE_ACCEPTED, R_SIG, R_WEAK, R_NO_EXP, R_LONG, R_SENSITIVE, R_AUD, R_ISS,
-  R_EXP, R_QUERY, R_UNSIGNED, R_BFLA,
+  R_EXP, R_QUERY, R_UNSIGNED, R_BFLA, R_KEYCONF, R_KID,
 };
 
 /* A lifetime above this is "long" (24 hours); above a month, medium. */
@@ -146,6 +147,22 @@ static const struct wd_rule jt_rules[] = {
     .summary = "The token given to warden has alg none: the issuer does not sign its tokens",
     .remediation = "Issue signed tokens only (HS256 with a strong secret, RS256 or EdDSA).",
   },
+  [R_KEYCONF] = {
+    .id = "jwt.key-confusion", .severity = WD_SEV_CRITICAL,
+    .category = WD_CAT_AUTH, .owasp = "API2:2023", .cwe = 347,
+    .title = "JWT algorithm confusion: HS256 signed with the server's public key accepted",
+    .summary = "A token re-signed with HMAC, using the server's published RSA public key (PEM or DER) as the secret, is accepted: anyone can mint tokens",
+    .remediation = "Pin the algorithm the key is for (RS256 only for an RSA key): the keyfunc must check token.Method and never hand an RSA key's bytes to an HMAC verifier.",
+    .fixes = fix_verify,
+  },
+  [R_KID] = {
+    .id = "jwt.kid-path-traversal", .severity = WD_SEV_CRITICAL,
+    .category = WD_CAT_AUTH, .owasp = "API2:2023", .cwe = 22,
+    .title = "JWT kid used as a file path: a token signed with an empty key accepted",
+    .summary = "A token whose kid points at /dev/null, HMAC-signed with the empty secret, is accepted: the verifier reads its key from a path the token names",
+    .remediation = "Look kid up in a fixed map of known keys; never build a file path (or a query) from it, and refuse empty keys.",
+    .fixes = fix_verify,
+  },
   [R_BFLA] = {
     .id = "bfla.scope-not-enforced", .severity = WD_SEV_HIGH,
     .category = WD_CAT_BFLA, .owasp = "API5:2023", .cwe = 285,
@@ -159,7 +176,8 @@ static const struct wd_rule jt_rules[] = {
 extern const struct wd_check check_jwt;
 
 /* Tags of this check's probes: a jwt_forge kind, or one of these. */
-enum { TAG_BFLA = 90, TAG_QUERY = 100 /* + index in jt_qname */ };
+enum { TAG_BFLA = 90, TAG_JWKS = 91, TAG_OIDC = 92, TAG_QUERY = 100 /* + index in jt_qname */ };
+#define JW_MAX_KEYS 2 /* public keys tried per witness (PEM and DER each) */
 
 /* The query names the token is tried under: the common ones, then the
  * header's own name in lower case. */
@@ -191,6 +209,7 @@ struct jt_state {
   struct wd_jwt tok;
   int cracked;
   char secret[JWT_CRACK_MAX_WORD + 1];
+  struct jwks keys;         /* public keys the server published */
   pthread_t thread;
   int running;              /* the crack thread was started, not joined */
   struct jt_crack_job job;
@@ -228,6 +247,7 @@ static void jt_reset(void *st)
     jwt_free(&jw->tok);
   for(int i = 0; i < jw->job.n; i++)
     jwt_free(&jw->job.tok[i]);
+  jwks_free(&jw->keys);
   memset(jw, 0, sizeof(*jw)); /* the cracked secrets too */
 }
 
@@ -426,10 +446,87 @@ static void jt_plan(struct scan *s, void *st)
     jt_crack_add(s, jw, c2->value, "--as2 JWT");
     jwt_free(&t2);
   }
+  /* A token signed with a public key: where the server publishes it. */
+  if(jw->have && (!strncmp(jw->tok.alg, "RS", 2) || !strncmp(jw->tok.alg, "PS", 2))) {
+    scan_queue(s, "GET", "/.well-known/jwks.json", PROBE_FOLLOWUP, &check_jwt, TAG_JWKS);
+    scan_queue(s, "GET", "/.well-known/openid-configuration", PROBE_FOLLOWUP, &check_jwt,
+               TAG_OIDC);
+  }
   if(jw->job.n && pthread_create(&jw->thread, NULL, jt_crack_thread, &jw->job) == 0)
     jw->running = 1;
   else if(jw->job.n)
     jt_crack_thread(&jw->job); /* no thread: crack here */
+}
+
+/* ---- public keys -------------------------------------------------------- */
+
+/* The JWKS and the OpenID configuration's jwks_uri (in scope only:
+ * scan_queue drops anything else). */
+static void jt_judge(struct scan *s, void *st, struct probe *p)
+{
+  struct jt_state *jw = st;
+  if(p->origin != &check_jwt || (p->tag != TAG_JWKS && p->tag != TAG_OIDC) ||
+     !scan_is_hit(s, p))
+    return;
+  if(p->tag == TAG_OIDC) {
+    char *u = jwks_openid_uri(buf_str(&p->x.body), p->x.body.len);
+    if(u && !scan_queue(s, "GET", u, PROBE_FOLLOWUP, &check_jwt, TAG_JWKS))
+      scan_debug(s, "jwks_uri %s: not requested (out of scope or already asked)", u);
+    free(u);
+    return;
+  }
+  struct jwks k;
+  char err[200];
+  if(jwks_parse(&k, buf_str(&p->x.body), p->x.body.len, err, sizeof(err))) {
+    report_note(&s->rep, "%s: not a usable JWKS: %s", p->x.url, err);
+    return;
+  }
+  if(k.unsupported)
+    report_note(&s->rep, "%s: %zu key(s) of a type warden does not test skipped (kty %s)",
+                p->x.url, k.unsupported, k.unsupported_kty);
+  for(size_t i = 0; i < k.n && jw->keys.n < JW_MAX_KEYS; i++) {
+    size_t cap = jw->keys.n;
+    jw->keys.v = xgrow(jw->keys.v, &cap, jw->keys.n + 1, sizeof(*jw->keys.v));
+    jw->keys.v[jw->keys.n++] = k.v[i];
+    memset(&k.v[i], 0, sizeof(k.v[i])); /* moved */
+  }
+  jwks_free(&k);
+}
+
+/* HS256 tokens a confused verifier accepts: signed with the public key's
+ * PEM and DER, and with the empty key behind a kid path to /dev/null. */
+static void jt_confusion_on(struct scan *s, const struct jt_state *jw, struct probe *w)
+{
+  for(size_t i = 0; i < jw->keys.n; i++) {
+    const struct jwks_key *k = &jw->keys.v[i];
+    for(int der = 0; der <= 1; der++) {
+      char *t = jwt_forge_hs(&jw->tok, "HS256", NULL, der ? k->der : k->pem,
+                             der ? k->derlen : k->pemlen);
+      if(!t)
+        continue;
+      char *h = xasprintf("Authorization: Bearer %s", t);
+      scan_queue_as(s, "GET", w->base, PROBE_FOLLOWUP, &check_jwt,
+                    der ? JWT_FORGE_KEYCONF_DER : JWT_FORGE_KEYCONF_PEM, ID_CUSTOM, h, w);
+      free(h);
+      free(t);
+    }
+  }
+  /* The kid trick, and the control: HS256 under a random secret. A
+   * verifier that takes that one checks no signature at all, and the two
+   * tricks would prove nothing there. */
+  char rnd[33];
+  str_random_hex(rnd, 32);
+  for(int ctl = 0; ctl <= 1; ctl++) {
+    char *t = jwt_forge_hs(&jw->tok, "HS256", ctl ? NULL : JWT_KID_DEVNULL, ctl ? rnd : "",
+                           ctl ? strlen(rnd) : 0);
+    if(!t)
+      continue;
+    char *h = xasprintf("Authorization: Bearer %s", t);
+    scan_queue_as(s, "GET", w->base, PROBE_FOLLOWUP, &check_jwt,
+                  ctl ? JWT_FORGE_HS_RANDOM : JWT_FORGE_KID_NULL, ID_CUSTOM, h, w);
+    free(h);
+    free(t);
+  }
 }
 
 /* ---- active tests ----------------------------------------------------- */
@@ -479,6 +576,7 @@ static void jt_plan_late(struct scan *s, void *st)
         if(jw->cracked)
           for(int k = JWT_FORGE_AUD; k <= JWT_FORGE_RESIGN; k++)
             jt_forge_on(s, jw, w, (enum jwt_forge)k);
+        jt_confusion_on(s, jw, w);
       }
       const char *name;
       for(int i = 0; (name = jt_qname(i)); i++) {
@@ -512,7 +610,8 @@ static void jt_ran(struct scan *s, int tag, const struct probe *w,
   case JWT_FORGE_NONE:
   case JWT_FORGE_NONE_CAP: rule = R_NONE_ACCEPTED; break;
   case JWT_FORGE_STRIPPED:
-  case JWT_FORGE_TAMPERED: rule = R_SIG; break;
+  case JWT_FORGE_TAMPERED:
+  case JWT_FORGE_HS_RANDOM: rule = R_SIG; break;
   case JWT_FORGE_AUD:
   case JWT_FORGE_ISS:
   case JWT_FORGE_EXPIRED:
@@ -522,6 +621,9 @@ static void jt_ran(struct scan *s, int tag, const struct probe *w,
       rule = tag == JWT_FORGE_AUD ? R_AUD : tag == JWT_FORGE_ISS ? R_ISS : R_EXP;
     break;
   case TAG_BFLA: rule = R_BFLA; break;
+  case JWT_FORGE_KEYCONF_PEM:
+  case JWT_FORGE_KEYCONF_DER: rule = R_KEYCONF; break;
+  case JWT_FORGE_KID_NULL: rule = R_KID; break;
   default:
     if(tag >= TAG_QUERY && jt_qname(tag - TAG_QUERY))
       rule = R_QUERY;
@@ -544,6 +646,22 @@ static void jt_finish(struct scan *s, void *st)
        !(p->flags & PROBE_REDIRECT) && jt_accepted(s, p) && nctl < JW_MAX_WITNESS)
       ctl[nctl++] = p->parent;
   }
+  /* Witnesses that take a token with a wrong signature: a key-confusion
+   * or kid token accepted there proves nothing more. */
+  const struct probe *nosig[JW_MAX_WITNESS];
+  int nnosig = 0;
+  for(size_t i = 0; i < s->nprobes; i++) {
+    const struct probe *p = s->probes[i];
+    if(p->origin == &check_jwt && p->parent && !(p->flags & PROBE_REDIRECT) &&
+       (p->tag == JWT_FORGE_STRIPPED || p->tag == JWT_FORGE_TAMPERED ||
+        p->tag == JWT_FORGE_HS_RANDOM) && jt_accepted(s, p) && nnosig < JW_MAX_WITNESS) {
+      int dup = 0;
+      for(int k = 0; k < nnosig; k++)
+        dup |= nosig[k] == p->parent;
+      if(!dup)
+        nosig[nnosig++] = p->parent;
+    }
+  }
   for(size_t i = 0; i < s->nprobes; i++) {
     struct probe *p = s->probes[i];
     struct probe *w = p->parent;
@@ -565,6 +683,7 @@ static void jt_finish(struct scan *s, void *st)
       break;
     case JWT_FORGE_STRIPPED:
     case JWT_FORGE_TAMPERED:
+    case JWT_FORGE_HS_RANDOM:
       r = &jt_rules[R_SIG];
       dd = "sig";
       break;
@@ -578,6 +697,23 @@ static void jt_finish(struct scan *s, void *st)
         continue;
       r = &jt_rules[p->tag == JWT_FORGE_AUD ? R_AUD : p->tag == JWT_FORGE_ISS ? R_ISS : R_EXP];
       dd = r->id;
+      break;
+    }
+    case JWT_FORGE_KEYCONF_PEM:
+    case JWT_FORGE_KEYCONF_DER:
+    case JWT_FORGE_KID_NULL: {
+      int skip = 0;
+      for(int k = 0; k < nnosig; k++)
+        skip |= nosig[k] == w;
+      if(skip)
+        continue;
+      if(p->tag == JWT_FORGE_KID_NULL) {
+        r = &jt_rules[R_KID];
+        dd = "kid";
+        break;
+      }
+      r = &jt_rules[R_KEYCONF];
+      dd = "keyconf";
       break;
     }
     case TAG_BFLA:
@@ -602,12 +738,13 @@ static void jt_finish(struct scan *s, void *st)
 
 const struct wd_check check_jwt = {
   .name = "jwt",
-  .summary = "Bearer/JWT: token contents, weak HMAC secret, forged tokens (alg none, stripped signature, aud/iss/exp), token in the query, admin scope not enforced",
+  .summary = "Bearer/JWT: token contents, weak HMAC secret, forged tokens (alg none, stripped signature, aud/iss/exp, RS256->HS256 key confusion, kid path), token in the query, admin scope not enforced",
   .rules = jt_rules,
   .nrules = ARRAY_LEN(jt_rules),
   .state_size = sizeof(struct jt_state),
   .cleanup = jt_reset,
   .plan = jt_plan,
+  .judge = jt_judge,
   .plan_late = jt_plan_late,
   .finish = jt_finish,
 };

@@ -486,6 +486,10 @@ const char *jwt_forge_name(enum jwt_forge kind)
     [JWT_FORGE_ISS] = "foreign iss",
     [JWT_FORGE_EXPIRED] = "expired exp",
     [JWT_FORGE_RESIGN] = "re-signed",
+    [JWT_FORGE_KEYCONF_PEM] = "HS256 with the public key's PEM as secret",
+    [JWT_FORGE_KEYCONF_DER] = "HS256 with the public key's DER as secret",
+    [JWT_FORGE_KID_NULL] = "HS256, kid -> /dev/null, empty secret",
+    [JWT_FORGE_HS_RANDOM] = "HS256 with a random secret",
   };
   return kind < JWT_FORGE__COUNT ? names[kind] : "?";
 }
@@ -573,4 +577,31 @@ char *jwt_forge(const struct wd_jwt *j, enum jwt_forge kind, const char *secret,
   default:
     return NULL;
   }
+}
+
+char *jwt_forge_hs(const struct wd_jwt *j, const char *alg, const char *kid, const void *key,
+                   size_t keylen)
+{
+  if(!j->signing_input || !jwt_hs_bits(alg))
+    return NULL;
+  const char *dot = strchr(j->signing_input, '.');
+  json_t *h = dot ? json_loads(j->header_json, 0, NULL) : NULL;
+  if(!json_is_object(h)) {
+    json_decref(h);
+    return NULL;
+  }
+  json_object_set_new(h, "alg", json_string(alg));
+  if(kid)
+    json_object_set_new(h, "kid", json_string(kid));
+  char *hs = json_seg(h);
+  json_decref(h);
+  if(!hs)
+    return NULL;
+  char *input = xasprintf("%s%s", hs, dot);
+  free(hs);
+  char *sig = jwt_hs_sign_b64(alg, input, key, keylen);
+  char *t = sig ? xasprintf("%s.%s", input, sig) : NULL;
+  free(sig);
+  free(input);
+  return t;
 }

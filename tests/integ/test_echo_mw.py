@@ -59,6 +59,22 @@ rc, doc, err = scan_json(url, "--bearer", tok)
 check("no debug lines without -v", "debug:" not in err and "jwt.alg-none-accepted" in rules(doc),
       err[-300:])
 
+# ---- vulnerable: RS256 token, key published as a JWKS ----------------------
+rs = read("echomw-vuln.rs-token")
+rc, doc, err = scan_json(url, "-v", "--bearer", "@" + os.path.join(RUN, "echomw-vuln.rs-token"))
+# /api/v3's keyfunc: the RSA key's PEM as the HMAC secret (key confusion)
+# and the file kid names (../ to /dev/null: the empty key).
+want = ["auth.credential-over-http", "fingerprint.framework", "jwt.key-confusion",
+        "jwt.kid-path-traversal", "transport.no-https", "transport.no-nosniff"]
+got = rules(doc)
+check("echomw-vuln with an RS256 token: exact rule ids", got == sorted(want),
+      "missing %s, unexpected %s" % (sorted(set(want) - set(got)), sorted(set(got) - set(want))))
+kc = [f for f in doc["findings"] if f["rule"] == "jwt.key-confusion"]
+check("key confusion: the PEM form, on /api/v3",
+      kc and "PEM" in kc[0]["evidence"] and kc[0]["location"]["url"].endswith("/api/v3/orders"),
+      [f["evidence"] for f in kc])
+check("RS256 scan ran, the token is not printed", ran(doc) and rs not in str(doc) + err)
+
 # ---- vulnerable: API key ---------------------------------------------------
 key = read("echomw-vuln.key")
 rc, doc, err = scan_json(url, "--api-key", "X-API-Key=" + key)
@@ -83,6 +99,10 @@ check("echomw-hard with its tokens: only the fingerprint", rules(doc) == ["finge
 check("echomw-hard: the scan ran and the forged tokens were sent",
       ran(doc) and "witness: %s/api/v2/account" % hurl in err, (doc.get("status"), err[-400:]))
 check("echomw-hard: exit 0", rc == 0, (rc, err[-300:]))
+rc, doc, err = scan_json(hurl, "-v", "--bearer", "@" + os.path.join(RUN, "echomw-hard.rs-token"))
+check("echomw-hard with an RS256 token (RS256 pinned, kid in a map): only the fingerprint",
+      rules(doc) == ["fingerprint.framework"] and ran(doc) and
+      "witness: %s/api/v3/orders" % hurl in err, (rules(doc), err[-300:]))
 rc, doc, err = scan_json(hurl, "--api-key", "X-API-Key=" + read("echomw-hard.key"))
 check("echomw-hard with its key: only the fingerprint",
       rules(doc) == ["fingerprint.framework"] and ran(doc), rules(doc))
