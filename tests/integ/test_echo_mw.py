@@ -8,7 +8,7 @@ also read from ?api_key=) is flagged with exact rule ids, the hardened
 twin with none. -v says why each route was or was not taken."""
 import os
 
-from harness import LAB, check, done, lab_url, rules, scan_json
+from harness import LAB, check, done, lab_url, rules, scan_json, warden
 
 RUN = os.path.join(LAB, "run")
 
@@ -106,4 +106,34 @@ check("echomw-hard with an RS256 token (RS256 pinned, kid in a map): only the fi
 rc, doc, err = scan_json(hurl, "--api-key", "X-API-Key=" + read("echomw-hard.key"))
 check("echomw-hard with its key: only the fingerprint",
       rules(doc) == ["fingerprint.framework"] and ran(doc), rules(doc))
+# ---- --auth-cmd: a token that expires mid-scan -------------------------------
+# The command prints a stale token on its first run and the service's real
+# one afterwards: the first authenticated requests get 401, warden runs it
+# again (once), resends them, and the routes open.
+import tempfile  # noqa: E402
+tmp = tempfile.mkdtemp()
+counter = os.path.join(tmp, "runs")
+script = os.path.join(tmp, "token.sh")
+with open(script, "w") as f:
+    f.write("#!/bin/sh\nn=$(cat %s 2>/dev/null || echo 0); echo $((n+1)) > %s\n"
+            "if [ \"$n\" = 0 ]; then echo 'Authorization: Bearer stale-token-0000'; "
+            "else echo \"Authorization: Bearer $(cat %s)\"; fi\n"
+            % (counter, counter, os.path.join(RUN, "echomw-vuln.token")))
+os.chmod(script, 0o755)
+rc, doc, err = scan_json(url, "-v", "--auth-cmd", script)
+with open(counter) as f:
+    runs = int(f.read().strip())
+check("--auth-cmd: refreshed once after a 401, and said so",
+      runs == 2 and any("--auth-cmd: credential refreshed after a 401" in n for n in doc.get("notes", [])),
+      (runs, doc.get("notes")))
+check("--auth-cmd: the resent requests opened the routes (witnesses, findings)",
+      "witness: %s/api/v2/account" % url in err and "auth.credential-over-http" in rules(doc) and ran(doc),
+      (rules(doc), err[-300:]))
+check("--auth-cmd: the credential is masked", tok not in str(doc) + err)
+rc, out, err = warden("scan", "--auth-cmd", "exit 3", url)
+check("--auth-cmd failing: exit 2, one line", rc == 2 and err.strip() == "warden: --auth-cmd: the command failed (exit 3)",
+      (rc, err))
+rc, out, err = warden("scan", "--auth-cmd", "printf '\\n\\n'", url)
+check("--auth-cmd printing nothing: exit 2, one line",
+      rc == 2 and err.strip() == "warden: --auth-cmd: the command printed nothing", (rc, err))
 done()
