@@ -27,17 +27,19 @@
 #include <time.h>
 
 #include <jansson.h>
+#include <pthread.h>
 
 #include "../core/core_alloc.h"
 #include "../core/core_buf.h"
 #include "../core/core_str.h"
 #include "../scan/scan.h"
+#include "../scan/scan_jwks.h"
 #include "../scan/scan_jwt.h"
 #include "check.h"
 
 enum {
   R_NONE_ACCEPTED, R_SIG, R_WEAK, R_NO_EXP, R_LONG, R_SENSITIVE, R_AUD, R_ISS,
-  R_EXP, R_QUERY, R_UNSIGNED, R_BFLA,
+  R_EXP, R_QUERY, R_UNSIGNED, R_BFLA, R_KEYCONF, R_KID,
 };
 
 /* A lifetime above this is "long" (24 hours); above a month, medium. */
@@ -145,6 +147,22 @@ static const struct wd_rule jt_rules[] = {
     .summary = "The token given to warden has alg none: the issuer does not sign its tokens",
     .remediation = "Issue signed tokens only (HS256 with a strong secret, RS256 or EdDSA).",
   },
+  [R_KEYCONF] = {
+    .id = "jwt.key-confusion", .severity = WD_SEV_CRITICAL,
+    .category = WD_CAT_AUTH, .owasp = "API2:2023", .cwe = 347,
+    .title = "JWT algorithm confusion: HS256 signed with the server's public key accepted",
+    .summary = "A token re-signed with HMAC, using the server's published RSA public key (PEM or DER) as the secret, is accepted: anyone can mint tokens",
+    .remediation = "Pin the algorithm the key is for (RS256 only for an RSA key): the keyfunc must check token.Method and never hand an RSA key's bytes to an HMAC verifier.",
+    .fixes = fix_verify,
+  },
+  [R_KID] = {
+    .id = "jwt.kid-path-traversal", .severity = WD_SEV_CRITICAL,
+    .category = WD_CAT_AUTH, .owasp = "API2:2023", .cwe = 22,
+    .title = "JWT kid used as a file path: a token signed with an empty key accepted",
+    .summary = "A token whose kid points at /dev/null, HMAC-signed with the empty secret, is accepted: the verifier reads its key from a path the token names",
+    .remediation = "Look kid up in a fixed map of known keys; never build a file path (or a query) from it, and refuse empty keys.",
+    .fixes = fix_verify,
+  },
   [R_BFLA] = {
     .id = "bfla.scope-not-enforced", .severity = WD_SEV_HIGH,
     .category = WD_CAT_BFLA, .owasp = "API5:2023", .cwe = 285,
@@ -158,7 +176,8 @@ static const struct wd_rule jt_rules[] = {
 extern const struct wd_check check_jwt;
 
 /* Tags of this check's probes: a jwt_forge kind, or one of these. */
-enum { TAG_BFLA = 90, TAG_QUERY = 100 /* + index in jt_qname */ };
+enum { TAG_BFLA = 90, TAG_JWKS = 91, TAG_OIDC = 92, TAG_QUERY = 100 /* + index in jt_qname */ };
+#define JW_MAX_KEYS 2 /* public keys tried per witness (PEM and DER each) */
 
 /* The query names the token is tried under: the common ones, then the
  * header's own name in lower case. */
@@ -170,20 +189,66 @@ static const char *jt_qname(int i)
   return i < n ? scan_query_cred_names[i] : i == n ? "authorization" : NULL;
 }
 
+/* The wordlist crack runs on a thread of its own, off the scan's critical
+ * path: started in plan, with its own copies of the tokens, and joined in
+ * plan_late (the claim tests need its answer). The thread touches nothing
+ * but this job; findings are raised on the scan's thread after the join. */
+struct jt_crack_job {
+  int n;                       /* tokens to crack: 0, 1 or 2 */
+  struct wd_jwt tok[2];        /* the thread's own decoded copies */
+  const char *who[2];
+  const char *wordlist;        /* borrowed from the options */
+  int rc[2];                   /* jwt_crack's answer; -2 not tried */
+  char found[2][JWT_CRACK_MAX_WORD + 1];
+  char err[2][300];
+};
+
 /* Per scan: the decoded main token and the cracked secret. */
 struct jt_state {
   int have;                 /* main token decoded */
   struct wd_jwt tok;
   int cracked;
   char secret[JWT_CRACK_MAX_WORD + 1];
+  struct jwks keys;         /* public keys the server published */
+  pthread_t thread;
+  int running;              /* the crack thread was started, not joined */
+  struct jt_crack_job job;
 };
+
+static void *jt_crack_thread(void *arg)
+{
+  struct jt_crack_job *job = arg;
+  for(int i = 0; i < job->n; i++) {
+    /* One weak-secret finding when both tokens share the cracked secret. */
+    if(i == 1 && job->rc[0] == 1 &&
+       jwt_hs_verify(&job->tok[1], job->found[0], strlen(job->found[0]))) {
+      job->rc[1] = -2;
+      continue;
+    }
+    job->rc[i] = jwt_crack(&job->tok[i], job->wordlist, job->found[i], sizeof(job->found[i]),
+                           job->err[i], sizeof(job->err[i]));
+  }
+  return NULL;
+}
+
+static void jt_join(struct jt_state *jw)
+{
+  if(jw->running) {
+    pthread_join(jw->thread, NULL);
+    jw->running = 0;
+  }
+}
 
 static void jt_reset(void *st)
 {
   struct jt_state *jw = st;
+  jt_join(jw);
   if(jw->have)
     jwt_free(&jw->tok);
-  memset(jw, 0, sizeof(*jw)); /* the cracked secret too */
+  for(int i = 0; i < jw->job.n; i++)
+    jwt_free(&jw->job.tok[i]);
+  jwks_free(&jw->keys);
+  memset(jw, 0, sizeof(*jw)); /* the cracked secrets too */
 }
 
 /* ---- static findings -------------------------------------------------- */
@@ -306,35 +371,57 @@ static void jt_static(struct scan *s, const struct wd_jwt *t, const char *who)
   }
 }
 
-static void jt_crack(struct scan *s, struct jt_state *jw, const struct wd_jwt *t,
-                     const char *who)
+/* Queues token t for the crack thread (HS* only). */
+static void jt_crack_add(struct scan *s, struct jt_state *jw, const char *value, const char *who)
 {
-  if(!jwt_hs_bits(t->alg))
+  struct jt_crack_job *job = &jw->job;
+  char err[200];
+  if(job->n >= 2 || jwt_decode(&job->tok[job->n], value, err, sizeof(err)))
     return;
-  char found[JWT_CRACK_MAX_WORD + 1], err[300];
-  int r = jwt_crack(t, s->opts->jwt_wordlist, found, sizeof(found), err, sizeof(err));
-  if(r < 0) {
-    report_note(&s->rep, "--jwt-wordlist: %s", err);
+  if(!jwt_hs_bits(job->tok[job->n].alg)) {
+    jwt_free(&job->tok[job->n]);
     return;
   }
-  scan_ran(s, &jt_rules[R_WEAK]);
-  if(r == 0)
-    return;
-  scan_add_secret(s, found);
-  char *mask = str_mask_secret(found, strlen(found));
-  char ev[300];
-  snprintf(ev, sizeof(ev), "%s: %s signature verified offline with %s (%zu chars, shown masked: %s)",
-           who, t->alg, found[0] ? "a common secret" : "an EMPTY secret", strlen(found),
-           found[0] ? mask : "\"\"");
-  free(mask);
-  char dd[64];
-  snprintf(dd, sizeof(dd), "weak %s", who);
-  scan_flag(s, s->root, &jt_rules[R_WEAK], -1, NULL, ev, 0, 0, dd);
-  if(t == &jw->tok) {
-    jw->cracked = 1;
-    snprintf(jw->secret, sizeof(jw->secret), "%s", found);
+  job->who[job->n] = who;
+  job->wordlist = s->opts->jwt_wordlist;
+  job->rc[job->n] = -2;
+  job->n++;
+}
+
+/* After the join: the findings of the crack. */
+static void jt_crack_report(struct scan *s, struct jt_state *jw)
+{
+  struct jt_crack_job *job = &jw->job;
+  for(int i = 0; i < job->n; i++) {
+    const struct wd_jwt *t = &job->tok[i];
+    const char *who = job->who[i];
+    char *found = job->found[i];
+    if(job->rc[i] == -1) {
+      report_note(&s->rep, "--jwt-wordlist: %s", job->err[i]);
+      continue;
+    }
+    if(job->rc[i] == -2)
+      continue;
+    scan_ran(s, &jt_rules[R_WEAK]);
+    if(job->rc[i] == 0)
+      continue;
+    scan_add_secret(s, found);
+    char *mask = str_mask_secret(found, strlen(found));
+    char ev[300];
+    snprintf(ev, sizeof(ev), "%s: %s signature verified offline with %s (%zu chars, shown masked: %s)",
+             who, t->alg, found[0] ? "a common secret" : "an EMPTY secret", strlen(found),
+             found[0] ? mask : "\"\"");
+    free(mask);
+    char dd[64];
+    snprintf(dd, sizeof(dd), "weak %s", who);
+    scan_flag(s, s->root, &jt_rules[R_WEAK], -1, NULL, ev, 0, 0, dd);
+    if(i == 0 && jw->have && strcmp(who, "--bearer JWT") == 0) {
+      jw->cracked = 1;
+      snprintf(jw->secret, sizeof(jw->secret), "%s", found);
+    }
   }
-  memset(found, 0, sizeof(found));
+  for(int i = 0; i < job->n; i++)
+    memset(job->found[i], 0, sizeof(job->found[i]));
 }
 
 static void jt_plan(struct scan *s, void *st)
@@ -346,7 +433,7 @@ static void jt_plan(struct scan *s, void *st)
     if(jwt_decode(&jw->tok, c->value, err, sizeof(err)) == 0) {
       jw->have = 1;
       jt_static(s, &jw->tok, "--bearer JWT");
-      jt_crack(s, jw, &jw->tok, "--bearer JWT");
+      jt_crack_add(s, jw, c->value, "--bearer JWT");
     } else {
       report_note(&s->rep, "--bearer: %s", err);
     }
@@ -356,10 +443,89 @@ static void jt_plan(struct scan *s, void *st)
   if(c2->kind == CRED_BEARER && jwt_looks_like(c2->value) &&
      jwt_decode(&t2, c2->value, err, sizeof(err)) == 0) {
     jt_static(s, &t2, "--as2 JWT");
-    /* One weak-secret finding when both tokens share the cracked secret. */
-    if(!jw->cracked || !jwt_hs_verify(&t2, jw->secret, strlen(jw->secret)))
-      jt_crack(s, jw, &t2, "--as2 JWT");
+    jt_crack_add(s, jw, c2->value, "--as2 JWT");
     jwt_free(&t2);
+  }
+  /* A token signed with a public key: where the server publishes it. */
+  if(jw->have && (!strncmp(jw->tok.alg, "RS", 2) || !strncmp(jw->tok.alg, "PS", 2))) {
+    scan_queue(s, "GET", "/.well-known/jwks.json", PROBE_FOLLOWUP, &check_jwt, TAG_JWKS);
+    scan_queue(s, "GET", "/.well-known/openid-configuration", PROBE_FOLLOWUP, &check_jwt,
+               TAG_OIDC);
+  }
+  if(jw->job.n && pthread_create(&jw->thread, NULL, jt_crack_thread, &jw->job) == 0)
+    jw->running = 1;
+  else if(jw->job.n)
+    jt_crack_thread(&jw->job); /* no thread: crack here */
+}
+
+/* ---- public keys -------------------------------------------------------- */
+
+/* The JWKS and the OpenID configuration's jwks_uri (in scope only:
+ * scan_queue drops anything else). */
+static void jt_judge(struct scan *s, void *st, struct probe *p)
+{
+  struct jt_state *jw = st;
+  if(p->origin != &check_jwt || (p->tag != TAG_JWKS && p->tag != TAG_OIDC) ||
+     !scan_is_hit(s, p))
+    return;
+  if(p->tag == TAG_OIDC) {
+    char *u = jwks_openid_uri(buf_str(&p->x.body), p->x.body.len);
+    if(u && !scan_queue(s, "GET", u, PROBE_FOLLOWUP, &check_jwt, TAG_JWKS))
+      scan_debug(s, "jwks_uri %s: not requested (out of scope or already asked)", u);
+    free(u);
+    return;
+  }
+  struct jwks k;
+  char err[200];
+  if(jwks_parse(&k, buf_str(&p->x.body), p->x.body.len, err, sizeof(err))) {
+    report_note(&s->rep, "%s: not a usable JWKS: %s", p->x.url, err);
+    return;
+  }
+  if(k.unsupported)
+    report_note(&s->rep, "%s: %zu key(s) of a type warden does not test skipped (kty %s)",
+                p->x.url, k.unsupported, k.unsupported_kty);
+  for(size_t i = 0; i < k.n && jw->keys.n < JW_MAX_KEYS; i++) {
+    size_t cap = jw->keys.n;
+    jw->keys.v = xgrow(jw->keys.v, &cap, jw->keys.n + 1, sizeof(*jw->keys.v));
+    jw->keys.v[jw->keys.n++] = k.v[i];
+    memset(&k.v[i], 0, sizeof(k.v[i])); /* moved */
+  }
+  jwks_free(&k);
+}
+
+/* HS256 tokens a confused verifier accepts: signed with the public key's
+ * PEM and DER, and with the empty key behind a kid path to /dev/null. */
+static void jt_confusion_on(struct scan *s, const struct jt_state *jw, struct probe *w)
+{
+  for(size_t i = 0; i < jw->keys.n; i++) {
+    const struct jwks_key *k = &jw->keys.v[i];
+    for(int der = 0; der <= 1; der++) {
+      char *t = jwt_forge_hs(&jw->tok, "HS256", NULL, der ? k->der : k->pem,
+                             der ? k->derlen : k->pemlen);
+      if(!t)
+        continue;
+      char *h = xasprintf("Authorization: Bearer %s", t);
+      scan_queue_as(s, "GET", w->base, PROBE_FOLLOWUP, &check_jwt,
+                    der ? JWT_FORGE_KEYCONF_DER : JWT_FORGE_KEYCONF_PEM, ID_CUSTOM, h, w);
+      free(h);
+      free(t);
+    }
+  }
+  /* The kid trick, and the control: HS256 under a random secret. A
+   * verifier that takes that one checks no signature at all, and the two
+   * tricks would prove nothing there. */
+  char rnd[33];
+  str_random_hex(rnd, 32);
+  for(int ctl = 0; ctl <= 1; ctl++) {
+    char *t = jwt_forge_hs(&jw->tok, "HS256", ctl ? NULL : JWT_KID_DEVNULL, ctl ? rnd : "",
+                           ctl ? strlen(rnd) : 0);
+    if(!t)
+      continue;
+    char *h = xasprintf("Authorization: Bearer %s", t);
+    scan_queue_as(s, "GET", w->base, PROBE_FOLLOWUP, &check_jwt,
+                  ctl ? JWT_FORGE_HS_RANDOM : JWT_FORGE_KID_NULL, ID_CUSTOM, h, w);
+    free(h);
+    free(t);
   }
 }
 
@@ -395,6 +561,8 @@ static void jt_forge_on(struct scan *s, const struct jt_state *jw, struct probe 
 static void jt_plan_late(struct scan *s, void *st)
 {
   struct jt_state *jw = st;
+  jt_join(jw);
+  jt_crack_report(s, jw);
   const struct cred *c = &s->opts->cred;
   size_t it = 0;
   int n = 0;
@@ -408,6 +576,7 @@ static void jt_plan_late(struct scan *s, void *st)
         if(jw->cracked)
           for(int k = JWT_FORGE_AUD; k <= JWT_FORGE_RESIGN; k++)
             jt_forge_on(s, jw, w, (enum jwt_forge)k);
+        jt_confusion_on(s, jw, w);
       }
       const char *name;
       for(int i = 0; (name = jt_qname(i)); i++) {
@@ -441,7 +610,8 @@ static void jt_ran(struct scan *s, int tag, const struct probe *w,
   case JWT_FORGE_NONE:
   case JWT_FORGE_NONE_CAP: rule = R_NONE_ACCEPTED; break;
   case JWT_FORGE_STRIPPED:
-  case JWT_FORGE_TAMPERED: rule = R_SIG; break;
+  case JWT_FORGE_TAMPERED:
+  case JWT_FORGE_HS_RANDOM: rule = R_SIG; break;
   case JWT_FORGE_AUD:
   case JWT_FORGE_ISS:
   case JWT_FORGE_EXPIRED:
@@ -451,6 +621,9 @@ static void jt_ran(struct scan *s, int tag, const struct probe *w,
       rule = tag == JWT_FORGE_AUD ? R_AUD : tag == JWT_FORGE_ISS ? R_ISS : R_EXP;
     break;
   case TAG_BFLA: rule = R_BFLA; break;
+  case JWT_FORGE_KEYCONF_PEM:
+  case JWT_FORGE_KEYCONF_DER: rule = R_KEYCONF; break;
+  case JWT_FORGE_KID_NULL: rule = R_KID; break;
   default:
     if(tag >= TAG_QUERY && jt_qname(tag - TAG_QUERY))
       rule = R_QUERY;
@@ -473,6 +646,22 @@ static void jt_finish(struct scan *s, void *st)
        !(p->flags & PROBE_REDIRECT) && jt_accepted(s, p) && nctl < JW_MAX_WITNESS)
       ctl[nctl++] = p->parent;
   }
+  /* Witnesses that take a token with a wrong signature: a key-confusion
+   * or kid token accepted there proves nothing more. */
+  const struct probe *nosig[JW_MAX_WITNESS];
+  int nnosig = 0;
+  for(size_t i = 0; i < s->nprobes; i++) {
+    const struct probe *p = s->probes[i];
+    if(p->origin == &check_jwt && p->parent && !(p->flags & PROBE_REDIRECT) &&
+       (p->tag == JWT_FORGE_STRIPPED || p->tag == JWT_FORGE_TAMPERED ||
+        p->tag == JWT_FORGE_HS_RANDOM) && jt_accepted(s, p) && nnosig < JW_MAX_WITNESS) {
+      int dup = 0;
+      for(int k = 0; k < nnosig; k++)
+        dup |= nosig[k] == p->parent;
+      if(!dup)
+        nosig[nnosig++] = p->parent;
+    }
+  }
   for(size_t i = 0; i < s->nprobes; i++) {
     struct probe *p = s->probes[i];
     struct probe *w = p->parent;
@@ -494,6 +683,7 @@ static void jt_finish(struct scan *s, void *st)
       break;
     case JWT_FORGE_STRIPPED:
     case JWT_FORGE_TAMPERED:
+    case JWT_FORGE_HS_RANDOM:
       r = &jt_rules[R_SIG];
       dd = "sig";
       break;
@@ -507,6 +697,23 @@ static void jt_finish(struct scan *s, void *st)
         continue;
       r = &jt_rules[p->tag == JWT_FORGE_AUD ? R_AUD : p->tag == JWT_FORGE_ISS ? R_ISS : R_EXP];
       dd = r->id;
+      break;
+    }
+    case JWT_FORGE_KEYCONF_PEM:
+    case JWT_FORGE_KEYCONF_DER:
+    case JWT_FORGE_KID_NULL: {
+      int skip = 0;
+      for(int k = 0; k < nnosig; k++)
+        skip |= nosig[k] == w;
+      if(skip)
+        continue;
+      if(p->tag == JWT_FORGE_KID_NULL) {
+        r = &jt_rules[R_KID];
+        dd = "kid";
+        break;
+      }
+      r = &jt_rules[R_KEYCONF];
+      dd = "keyconf";
       break;
     }
     case TAG_BFLA:
@@ -531,12 +738,13 @@ static void jt_finish(struct scan *s, void *st)
 
 const struct wd_check check_jwt = {
   .name = "jwt",
-  .summary = "Bearer/JWT: token contents, weak HMAC secret, forged tokens (alg none, stripped signature, aud/iss/exp), token in the query, admin scope not enforced",
+  .summary = "Bearer/JWT: token contents, weak HMAC secret, forged tokens (alg none, stripped signature, aud/iss/exp, RS256->HS256 key confusion, kid path), token in the query, admin scope not enforced",
   .rules = jt_rules,
   .nrules = ARRAY_LEN(jt_rules),
   .state_size = sizeof(struct jt_state),
   .cleanup = jt_reset,
   .plan = jt_plan,
+  .judge = jt_judge,
   .plan_late = jt_plan_late,
   .finish = jt_finish,
 };

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../core/core_alloc.h"
@@ -54,6 +56,9 @@ static const char scan_usage[] =
   "      --as2 KIND:VALUE      a second, low-privilege identity for authorization\n"
   "                            tests: bearer:TOKEN, api-key:VALUE, basic:USER:PASS, cookie:STR\n"
   "      --jwt-wordlist FILE   more secrets to try on an HS256/384/512 token (offline)\n"
+  "      --auth-cmd 'COMMAND'  run COMMAND (sh -c) for the main credential: its first line\n"
+  "                            is a header ('X-API-Key: k', 'Authorization: Bearer t') or a\n"
+  "                            bare token; run again when a request gets 401 (3 times at most)\n"
   "  -v, --verbose             debug lines on stderr (why each route was or was not\n"
   "                            taken as a witness for the forged-credential tests)\n"
   "Correlation (attack chains across the sides of warden)\n"
@@ -88,6 +93,7 @@ const struct option scan_opts_long[] = {
   {"iac", required_argument, NULL, 2019},
   {"inspect-report", required_argument, NULL, 2020},
   {"verbose", no_argument, NULL, 'v'},
+  {"auth-cmd", required_argument, NULL, 2060},
   {"signatures", required_argument, NULL, 2041},
   {"templates", required_argument, NULL, 2042},
   {"help", no_argument, NULL, 'h'},
@@ -194,6 +200,111 @@ static int cred_set(struct cred *c, const char *opt, enum cred_kind kind,
   return 0;
 }
 
+/* --auth-cmd: runs cmd with sh -c and returns its first non-empty output
+ * line (at most 8 KiB kept), or NULL with err. The value is a secret: err
+ * never quotes the output. */
+static char *auth_cmd_line(const char *cmd, char *err, size_t errlen)
+{
+  fflush(NULL);
+  FILE *f = popen(cmd, "r");
+  if(!f) {
+    snprintf(err, errlen, "--auth-cmd: cannot run the command: %s", strerror(errno));
+    return NULL;
+  }
+  char buf[8192];
+  size_t n = 0, r;
+  char sink[4096];
+  while(n < sizeof(buf) - 1 && (r = fread(buf + n, 1, sizeof(buf) - 1 - n, f)) > 0)
+    n += r;
+  while(fread(sink, 1, sizeof(sink), f) > 0) {
+  }
+  buf[n] = '\0';
+  int st = pclose(f);
+  if(st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+    if(st != -1 && WIFEXITED(st))
+      snprintf(err, errlen, "--auth-cmd: the command failed (exit %d)", WEXITSTATUS(st));
+    else
+      snprintf(err, errlen, "--auth-cmd: the command did not finish normally");
+    return NULL;
+  }
+  char *line = strtok(buf, "\r\n");
+  while(line && strspn(line, " \t") == strlen(line))
+    line = strtok(NULL, "\r\n");
+  if(!line) {
+    snprintf(err, errlen, "--auth-cmd: the command printed nothing");
+    return NULL;
+  }
+  char *out = xstrdup(line + strspn(line, " \t"));
+  memset(buf, 0, sizeof(buf));
+  return out;
+}
+
+/* Turns the command's line into a credential: "Name: value" is that
+ * header (Authorization: Bearer/Basic, Cookie, or an API key header), any
+ * other line a bearer token. 0, or -1 with err. */
+static int auth_cmd_cred(struct cred *c, char *line, char *err, size_t errlen)
+{
+  memset(c, 0, sizeof(*c));
+  char *colon = strchr(line, ':');
+  int header = colon && colon != line && !memchr(line, ' ', (size_t)(colon - line)) &&
+               colon[1] == ' ';
+  if(!header) {
+    c->kind = CRED_BEARER;
+    c->value = line;
+    return 0;
+  }
+  *colon = '\0';
+  char *v = colon + 1 + strspn(colon + 1, " \t");
+  if(!*v) {
+    snprintf(err, errlen, "--auth-cmd: the header %s has no value", line);
+    free(line);
+    return -1;
+  }
+  if(!strcasecmp(line, "Authorization") && !strncasecmp(v, "Bearer ", 7)) {
+    c->kind = CRED_BEARER;
+    c->value = xstrdup(v + 7);
+  } else if(!strcasecmp(line, "Authorization") && !strncasecmp(v, "Basic ", 6)) {
+    c->kind = CRED_BASIC;
+    c->value = xstrdup(v + 6);
+  } else if(!strcasecmp(line, "Cookie")) {
+    c->kind = CRED_COOKIE;
+    c->value = xstrdup(v);
+  } else {
+    c->kind = CRED_APIKEY;
+    c->name = xstrdup(line);
+    c->value = xstrdup(v);
+  }
+  memset(v, 0, strlen(v));
+  free(line);
+  return 0;
+}
+
+struct auth_cmd {
+  const char *cmd;
+  struct cred *cred; /* the scan's main identity, rewritten in place */
+};
+
+/* The scan's refresh hook: run the command again; the credential must keep
+ * its kind (and header name). */
+static int auth_cmd_refresh(void *ctx, char *err, size_t errlen)
+{
+  struct auth_cmd *a = ctx;
+  char *line = auth_cmd_line(a->cmd, err, errlen);
+  struct cred c;
+  if(!line || auth_cmd_cred(&c, line, err, errlen))
+    return -1;
+  if(c.kind != a->cred->kind || (c.name && a->cred->name && strcmp(c.name, a->cred->name))) {
+    snprintf(err, errlen, "the command printed another kind of credential than at the start");
+    free(c.name);
+    free(c.value);
+    return -1;
+  }
+  free(c.name);
+  free(a->cred->value);
+  a->cred->value = c.value;
+  return 0;
+}
+
 static void cred_free(struct cred *c)
 {
   free(c->name);
@@ -245,6 +356,7 @@ int cli_scan(int argc, char **argv)
   int rc = EXIT_USAGE;
   int key_in_query = 0;
   const char *as2_arg = NULL;
+  struct auth_cmd acmd = {NULL, NULL};
   long v;
   char *end;
   int opt;
@@ -318,6 +430,13 @@ int cli_scan(int argc, char **argv)
       break;
     case 'k': so.http.insecure = 1; break;
     case 'v': so.verbose = 1; break;
+    case 2060:
+      if(!optarg[0]) {
+        cli_error("--auth-cmd: empty command");
+        goto done;
+      }
+      acmd.cmd = optarg;
+      break;
     case 2009:
       if(!file_readable("--cacert", optarg))
         goto done;
@@ -380,6 +499,22 @@ int cli_scan(int argc, char **argv)
       fputs(scan_usage, stderr);
       goto done;
     }
+  }
+  if(acmd.cmd) {
+    if(so.cred.kind != CRED_NONE) {
+      cli_error("--auth-cmd: only one credential per identity (drop --bearer/--api-key/--basic/--cookie)");
+      goto done;
+    }
+    char aerr[256];
+    char *line = auth_cmd_line(acmd.cmd, aerr, sizeof(aerr));
+    if(!line || auth_cmd_cred(&so.cred, line, aerr, sizeof(aerr))) {
+      cli_error("%s", aerr);
+      goto done;
+    }
+    acmd.cred = &so.cred;
+    so.refresh_cred = auth_cmd_refresh;
+    so.refresh_ctx = &acmd;
+    so.refresh_max = 3;
   }
   if(key_in_query) {
     if(so.cred.kind != CRED_APIKEY) {

@@ -127,7 +127,8 @@ struct probe *scan_queue_as(struct scan *s, const char *method, const char *path
   }
   /* The scope lock: nothing outside it is ever requested. The request
    * key names the identity so variants are not taken for repeats. */
-  char *key = xasprintf("%d %s", (int)ident, header ? header : "");
+  char *key = xasprintf("%d %s %d", (int)ident, header ? header : "",
+                        (flags & PROBE_RETRY) ? s->cred_gen : 0);
   unsigned long long k = probe_key(method, url) ^ str_hash(key, strlen(key));
   free(key);
   if(!scope_allows(&s->scope, url) || scan_seen(s, k)) {
@@ -138,6 +139,7 @@ struct probe *scan_queue_as(struct scan *s, const char *method, const char *path
   struct probe *p = xcalloc(1, sizeof(*p));
   http_exchange_init(&p->x, method, url);
   p->ident = ident;
+  p->cred_gen = s->cred_gen;
   p->base = base;
   struct url_parts u;
   char err[128];
@@ -649,6 +651,49 @@ int scan_tls_probe(struct scan *s, struct tls_probe_opts *o, struct tls_result *
   return tls_probe(o, r, err, errlen);
 }
 
+/* --auth-cmd: an authenticated request got 401. Refresh the credential
+ * once per generation (bounded), and resend the request with the new one;
+ * returns 1 when a resend was queued (p is then not judged). */
+static int scan_refresh_retry(struct scan *s, struct probe *p)
+{
+  const struct scan_opts *o = s->opts;
+  if(!o->refresh_cred || p->ident != ID_MAIN || p->x.status != 401 ||
+     (p->flags & PROBE_RETRY))
+    return 0;
+  if(p->cred_gen == s->cred_gen) {
+    if(s->refreshes >= o->refresh_max) {
+      report_note(&s->rep, "--auth-cmd: 401 after %d refreshes; not refreshed again", s->refreshes);
+      return 0;
+    }
+    char err[256] = "";
+    s->refreshes++;
+    if(o->refresh_cred(o->refresh_ctx, err, sizeof(err))) {
+      report_note(&s->rep, "--auth-cmd: refresh after a 401 failed: %s", err);
+      return 0;
+    }
+    scan_add_secret(s, o->cred.value);
+    s->cred_gen++;
+    report_note(&s->rep, "--auth-cmd: credential refreshed after a 401 (%d of at most %d)",
+                s->refreshes, o->refresh_max);
+  }
+  struct probe *q = scan_queue_as(s, p->x.method, p->base, p->flags | PROBE_RETRY, p->origin,
+                                  p->tag, ID_MAIN, NULL, NULL);
+  if(!q)
+    return 0;
+  q->op = p->op;
+  q->parent = p->parent;
+  /* The resend takes the place of p among its variants. */
+  for(int i = 0; i < ID__COUNT; i++)
+    if(p->var[i]) {
+      q->var[i] = p->var[i];
+      p->var[i]->parent = q;
+      p->var[i] = NULL;
+    }
+  if(s->root == p)
+    s->root = q;
+  return 1;
+}
+
 static void scan_on_done(struct http_exchange *x, void *ctx)
 {
   struct scan *s = ctx;
@@ -660,6 +705,10 @@ static void scan_on_done(struct http_exchange *x, void *ctx)
     s->unanswered++;
   if(p->x.outcome == HTTP_TRUNCATED)
     s->truncated++;
+  if(s->phase == 2 && http_answered(&p->x) && scan_refresh_retry(s, p)) {
+    scan_progress(s, 0);
+    return;
+  }
   if(s->phase == 2 && http_answered(&p->x)) {
     if(p->flags & PROBE_SPECFIND)
       scan_found_spec(s, p);

@@ -37,6 +37,7 @@ enum probe_flag {
   PROBE_FOLLOWUP = 1 << 5,  /* queued by a judge */
   PROBE_REDIRECT = 1 << 6,  /* an in-scope redirect being followed */
   PROBE_ERROR = 1 << 7,     /* parameters filled to provoke an error */
+  PROBE_RETRY = 1 << 8,     /* resent after the credential was refreshed */
 };
 
 /* A credential the user gave (--bearer, --api-key, --basic, --cookie) or
@@ -75,6 +76,7 @@ struct probe {
   int nfindings;       /* findings raised on this probe so far */
   int claimed;         /* an endpoint check explained this body */
   int witness;         /* a witness route (scan_pick_witnesses) */
+  int cred_gen;        /* the credential generation it was sent with */
   enum probe_ident ident;
   struct curl_slist *hdrs;  /* request headers of this probe; owned */
   struct probe *var[ID__COUNT]; /* variants of this request, by identity */
@@ -108,6 +110,12 @@ struct scan_opts {
   struct cred as2;        /* second identity for authorization tests */
   const char *jwt_wordlist; /* --jwt-wordlist FILE, or NULL */
   int verbose;            /* -v: keep debug lines (report.debug) */
+  /* --auth-cmd: called when an authenticated request gets 401, to get a
+   * fresh main credential (it rewrites cred.value in place; the caller
+   * owns it). 0 on success, -1 with err. At most refresh_max times. */
+  int (*refresh_cred)(void *ctx, char *err, size_t errlen);
+  void *refresh_ctx;
+  int refresh_max;
   /* Correlation: deployment files to analyse with the scan (--iac), and
    * a JSON report of `warden inspect` run inside the container. The iac
    * analyser is passed in so the scan library does not depend on it. */
@@ -154,6 +162,8 @@ struct scan {
   size_t truncated;       /* bodies cut at the body cap */
   double t0, last_progress;
   int phase;
+  int cred_gen;           /* bumped by each --auth-cmd refresh */
+  int refreshes;
   struct rx_cache *rx;    /* patterns compiled for this scan */
   double tls_deadline;    /* end of the TLS probes' window, once opened */
   void **check_state;     /* per check, in registry order (check.h) */

@@ -7,9 +7,11 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/params.h>
 
 #include "../core/core_alloc.h"
 #include "../core/core_buf.h"
@@ -355,12 +357,56 @@ const char *const jwt_default_words[] = {
   NULL,
 };
 
-/* Tries one candidate; 1 when it signs j. */
-static int crack_try(const struct wd_jwt *j, const EVP_MD *md, const char *w, size_t wl)
+/* The crack's HMAC: one EVP_MAC context for the whole list, its digest
+ * set once and re-keyed for every word (EVP_MAC_init with the word as the
+ * key), instead of fetching the MAC and setting it up per word as the
+ * one-shot HMAC() does. */
+struct crack_mac {
+  EVP_MAC *mac;
+  EVP_MAC_CTX *ctx;
+  const unsigned char *input;
+  size_t inlen;
+};
+
+static int crack_mac_init(struct crack_mac *c, const struct wd_jwt *j)
 {
+  memset(c, 0, sizeof(*c));
+  int bits = jwt_hs_bits(j->alg);
+  const char *dg = bits == 256 ? "SHA256" : bits == 384 ? "SHA384" : "SHA512";
+  c->mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+  c->ctx = c->mac ? EVP_MAC_CTX_new(c->mac) : NULL;
+  OSSL_PARAM params[2] = {
+    OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)dg, 0),
+    OSSL_PARAM_construct_end(),
+  };
+  if(!c->ctx || !EVP_MAC_CTX_set_params(c->ctx, params)) {
+    EVP_MAC_CTX_free(c->ctx);
+    EVP_MAC_free(c->mac);
+    memset(c, 0, sizeof(*c));
+    return -1;
+  }
+  c->input = (const unsigned char *)j->signing_input;
+  c->inlen = strlen(j->signing_input);
+  return 0;
+}
+
+static void crack_mac_cleanup(struct crack_mac *c)
+{
+  EVP_MAC_CTX_free(c->ctx);
+  EVP_MAC_free(c->mac);
+}
+
+/* Tries one candidate; 1 when it signs j. */
+static int crack_try(const struct wd_jwt *j, struct crack_mac *c, const char *w, size_t wl)
+{
+  static const unsigned char empty[1] = {0};
   unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned ml = 0;
-  if(hs_mac(md, j->signing_input, strlen(j->signing_input), w, wl, mac, &ml))
+  size_t ml = 0;
+  /* A NULL key would mean "keep the previous key": the empty secret is
+   * a valid pointer with length 0. */
+  if(!EVP_MAC_init(c->ctx, wl ? (const unsigned char *)w : empty, wl, NULL) ||
+     !EVP_MAC_update(c->ctx, c->input, c->inlen) ||
+     !EVP_MAC_final(c->ctx, mac, &ml, sizeof(mac)))
     return 0;
   return ml == j->siglen && CRYPTO_memcmp(mac, j->sig, ml) == 0;
 }
@@ -379,19 +425,30 @@ int jwt_crack(const struct wd_jwt *j, const char *wordlist, char *out, size_t ou
     snprintf(err, errlen, "alg %s is not an HMAC algorithm", j->alg[0] ? j->alg : "(none)");
     return -1;
   }
+  struct crack_mac c;
+  if(crack_mac_init(&c, j)) {
+    snprintf(err, errlen, "the HMAC of this OpenSSL cannot be set up");
+    return -1;
+  }
   unsigned long tried = 0;
+  int rc = 0;
   for(size_t i = 0; jwt_default_words[i]; i++, tried++)
-    if(crack_try(j, md, jwt_default_words[i], strlen(jwt_default_words[i])))
-      return crack_found(jwt_default_words[i], strlen(jwt_default_words[i]), out, outlen);
-  if(!wordlist)
-    return 0;
+    if(crack_try(j, &c, jwt_default_words[i], strlen(jwt_default_words[i]))) {
+      rc = crack_found(jwt_default_words[i], strlen(jwt_default_words[i]), out, outlen);
+      break;
+    }
+  if(rc || !wordlist) {
+    crack_mac_cleanup(&c);
+    return rc;
+  }
   FILE *f = fopen(wordlist, "r");
   if(!f) {
     snprintf(err, errlen, "%s: %s", wordlist, strerror(errno));
+    crack_mac_cleanup(&c);
     return -1;
   }
   char line[JWT_CRACK_MAX_WORD + 2];
-  int rc = 0, skipping = 0;
+  int skipping = 0;
   while(tried < JWT_CRACK_MAX_WORDS && fgets(line, sizeof(line), f)) {
     size_t n = strlen(line);
     int whole = n > 0 && line[n - 1] == '\n';
@@ -406,12 +463,13 @@ int jwt_crack(const struct wd_jwt *j, const char *wordlist, char *out, size_t ou
     while(n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
       line[--n] = '\0';
     tried++;
-    if(crack_try(j, md, line, n)) {
+    if(crack_try(j, &c, line, n)) {
       rc = crack_found(line, n, out, outlen);
       break;
     }
   }
   fclose(f);
+  crack_mac_cleanup(&c);
   return rc;
 }
 
@@ -428,6 +486,10 @@ const char *jwt_forge_name(enum jwt_forge kind)
     [JWT_FORGE_ISS] = "foreign iss",
     [JWT_FORGE_EXPIRED] = "expired exp",
     [JWT_FORGE_RESIGN] = "re-signed",
+    [JWT_FORGE_KEYCONF_PEM] = "HS256 with the public key's PEM as secret",
+    [JWT_FORGE_KEYCONF_DER] = "HS256 with the public key's DER as secret",
+    [JWT_FORGE_KID_NULL] = "HS256, kid -> /dev/null, empty secret",
+    [JWT_FORGE_HS_RANDOM] = "HS256 with a random secret",
   };
   return kind < JWT_FORGE__COUNT ? names[kind] : "?";
 }
@@ -515,4 +577,31 @@ char *jwt_forge(const struct wd_jwt *j, enum jwt_forge kind, const char *secret,
   default:
     return NULL;
   }
+}
+
+char *jwt_forge_hs(const struct wd_jwt *j, const char *alg, const char *kid, const void *key,
+                   size_t keylen)
+{
+  if(!j->signing_input || !jwt_hs_bits(alg))
+    return NULL;
+  const char *dot = strchr(j->signing_input, '.');
+  json_t *h = dot ? json_loads(j->header_json, 0, NULL) : NULL;
+  if(!json_is_object(h)) {
+    json_decref(h);
+    return NULL;
+  }
+  json_object_set_new(h, "alg", json_string(alg));
+  if(kid)
+    json_object_set_new(h, "kid", json_string(kid));
+  char *hs = json_seg(h);
+  json_decref(h);
+  if(!hs)
+    return NULL;
+  char *input = xasprintf("%s%s", hs, dot);
+  free(hs);
+  char *sig = jwt_hs_sign_b64(alg, input, key, keylen);
+  char *t = sig ? xasprintf("%s.%s", input, sig) : NULL;
+  free(sig);
+  free(input);
+  return t;
 }

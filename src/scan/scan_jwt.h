@@ -78,6 +78,10 @@ enum jwt_forge {
   JWT_FORGE_ISS,       /* re-signed: a foreign issuer */
   JWT_FORGE_EXPIRED,   /* re-signed: expired an hour ago */
   JWT_FORGE_RESIGN,    /* re-signed unchanged: control for the three above */
+  JWT_FORGE_KEYCONF_PEM, /* HS256 with the server's public key (PEM) as secret */
+  JWT_FORGE_KEYCONF_DER, /* the same with the key's DER */
+  JWT_FORGE_KID_NULL,  /* HS256, kid a path to /dev/null, the empty secret */
+  JWT_FORGE_HS_RANDOM, /* HS256 with a random secret: control for the three above */
   JWT_FORGE__COUNT
 };
 /* A forged variant of j. The re-signed kinds need secret (NULL otherwise
@@ -85,5 +89,12 @@ enum jwt_forge {
 char *jwt_forge(const struct wd_jwt *j, enum jwt_forge kind, const char *secret,
                 long long now);
 const char *jwt_forge_name(enum jwt_forge kind);
+/* j's payload under a new header {"alg": alg, ...j's other fields} (kid
+ * replaced when kid is not NULL), signed with HMAC under key (keylen
+ * bytes, may be 0). NULL if alg is not HS*. */
+char *jwt_forge_hs(const struct wd_jwt *j, const char *alg, const char *kid, const void *key,
+                   size_t keylen);
+/* The kid that points at /dev/null from any key directory. */
+#define JWT_KID_DEVNULL "../../../../../../../../../../dev/null"
 
 #endif

@@ -8,7 +8,7 @@ also read from ?api_key=) is flagged with exact rule ids, the hardened
 twin with none. -v says why each route was or was not taken."""
 import os
 
-from harness import LAB, check, clean, done, how, lab_url, ran, rules, scan_json
+from harness import LAB, check, clean, done, how, lab_url, ran, rules, scan_json, warden
 
 RUN = os.path.join(LAB, "run")
 
@@ -57,6 +57,22 @@ rc, doc, err = scan_json(url, "--bearer", tok)
 check("no debug lines without -v", "debug:" not in err and "jwt.alg-none-accepted" in rules(doc),
       err[-300:])
 
+# ---- vulnerable: RS256 token, key published as a JWKS ----------------------
+rs = read("echomw-vuln.rs-token")
+rc, doc, err = scan_json(url, "-v", "--bearer", "@" + os.path.join(RUN, "echomw-vuln.rs-token"))
+# /api/v3's keyfunc: the RSA key's PEM as the HMAC secret (key confusion)
+# and the file kid names (../ to /dev/null: the empty key).
+want = ["auth.credential-over-http", "fingerprint.framework", "jwt.key-confusion",
+        "jwt.kid-path-traversal", "transport.no-https", "transport.no-nosniff"]
+got = rules(doc)
+check("echomw-vuln with an RS256 token: exact rule ids", got == sorted(want),
+      "missing %s, unexpected %s" % (sorted(set(want) - set(got)), sorted(set(got) - set(want))))
+kc = [f for f in doc["findings"] if f["rule"] == "jwt.key-confusion"]
+check("key confusion: the PEM form, on /api/v3",
+      kc and "PEM" in kc[0]["evidence"] and kc[0]["location"]["url"].endswith("/api/v3/orders"),
+      [f["evidence"] for f in kc])
+check("RS256 scan ran, the token is not printed", ran(doc) and rs not in str(doc) + err)
+
 # ---- vulnerable: API key ---------------------------------------------------
 key = read("echomw-vuln.key")
 rc, doc, err = scan_json(url, "--api-key", "X-API-Key=" + key)
@@ -81,6 +97,40 @@ clean("echomw-hard with its tokens: only the fingerprint", doc, rules(doc), ["fi
 check("echomw-hard: the scan ran and the forged tokens were sent",
       ran(doc) and "witness: %s/api/v2/account" % hurl in err, (doc.get("status"), err[-400:]))
 check("echomw-hard: exit 0", rc == 0, (rc, err[-300:]))
+rc, doc, err = scan_json(hurl, "-v", "--bearer", "@" + os.path.join(RUN, "echomw-hard.rs-token"))
+check("echomw-hard with an RS256 token (RS256 pinned, kid in a map): only the fingerprint",
+      rules(doc) == ["fingerprint.framework"] and ran(doc) and
+      "witness: %s/api/v3/orders" % hurl in err, (rules(doc), err[-300:]))
 rc, doc, err = scan_json(hurl, "--api-key", "X-API-Key=" + read("echomw-hard.key"))
 clean("echomw-hard with its key: only the fingerprint", doc, rules(doc), ["fingerprint.framework"])
+# ---- --auth-cmd: a token that expires mid-scan -------------------------------
+# The command prints a stale token on its first run and the service's real
+# one afterwards: the first authenticated requests get 401, warden runs it
+# again (once), resends them, and the routes open.
+import tempfile  # noqa: E402
+tmp = tempfile.mkdtemp()
+counter = os.path.join(tmp, "runs")
+script = os.path.join(tmp, "token.sh")
+with open(script, "w") as f:
+    f.write("#!/bin/sh\nn=$(cat %s 2>/dev/null || echo 0); echo $((n+1)) > %s\n"
+            "if [ \"$n\" = 0 ]; then echo 'Authorization: Bearer stale-token-0000'; "
+            "else echo \"Authorization: Bearer $(cat %s)\"; fi\n"
+            % (counter, counter, os.path.join(RUN, "echomw-vuln.token")))
+os.chmod(script, 0o755)
+rc, doc, err = scan_json(url, "-v", "--auth-cmd", script)
+with open(counter) as f:
+    runs = int(f.read().strip())
+check("--auth-cmd: refreshed once after a 401, and said so",
+      runs == 2 and any("--auth-cmd: credential refreshed after a 401" in n for n in doc.get("notes", [])),
+      (runs, doc.get("notes")))
+check("--auth-cmd: the resent requests opened the routes (witnesses, findings)",
+      "witness: %s/api/v2/account" % url in err and "auth.credential-over-http" in rules(doc) and ran(doc),
+      (rules(doc), err[-300:]))
+check("--auth-cmd: the credential is masked", tok not in str(doc) + err)
+rc, out, err = warden("scan", "--auth-cmd", "exit 3", url)
+check("--auth-cmd failing: exit 2, one line", rc == 2 and err.strip() == "warden: --auth-cmd: the command failed (exit 3)",
+      (rc, err))
+rc, out, err = warden("scan", "--auth-cmd", "printf '\\n\\n'", url)
+check("--auth-cmd printing nothing: exit 2, one line",
+      rc == 2 and err.strip() == "warden: --auth-cmd: the command printed nothing", (rc, err))
 done()

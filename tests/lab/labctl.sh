@@ -155,7 +155,7 @@ start_instance() {
 	fi
 	# echomw (Echo's own JWT and KeyAuth middleware) mints its tokens and key.
 	if [ "$svc" = echomw ]; then
-		cmd+=(-token-out "$RUN/$name.token" -token-as2-out "$RUN/$name.token-as2" -key-out "$RUN/$name.key")
+		cmd+=(-token-out "$RUN/$name.token" -token-as2-out "$RUN/$name.token-as2" -key-out "$RUN/$name.key" -rs-token-out "$RUN/$name.rs-token")
 	fi
 	cmd+=("$@")
 	"${cmd[@]}" </dev/null >"$RUN/$name.log" 2>&1 &

@@ -77,7 +77,12 @@ def main():
                 files += 1
                 with open(path, encoding="utf-8", errors="replace") as f:
                     text = f.read()
+                lines = text.split("\n")
                 for line, lit in literals(path, text):
+                    # a test that feeds deliberately wrong ids to a checker
+                    # marks the line; nothing else is exempt
+                    if "lint: not a rule id" in lines[line - 1]:
+                        continue
                     fam, rest = lit.split(".", 1)
                     if fam not in families or rest in FILE_EXTS:
                         continue

@@ -15,10 +15,15 @@
 //     that returns a key for any alg, the "none" marker included.
 //   - /api/k (middleware.KeyAuthWithConfig on X-API-Key): a Pre middleware
 //     copies ?api_key= into the header "for legacy clients".
+//   - /api/v3 (KeyAuth, RS256 tokens; the key published at
+//     /.well-known/jwks.json and in /.well-known/openid-configuration): the
+//     keyfunc hands the RSA key to RS256 tokens and, for HMAC tokens, the
+//     key's PEM as the secret (RS256->HS256 confusion), or the file that kid
+//     names under a key directory (kid path traversal).
 // -mode hard: the same middleware, configured right: a random secret,
 // claims whose Valid() requires exp, aud and iss, scope "admin" on the admin
 // route; the /api/v2 validator pins HS256 and checks the claims; no query
-// shim for keys.
+// shim for keys; /api/v3 pins RS256 and looks kid up in a map.
 //
 // Tokens are minted at start (-token-out: scope "read write admin";
 // -token-as2-out: scope "read"), both HS256, an hour long, with aud and iss,
@@ -28,12 +33,19 @@ package main
 
 import (
 	"crypto/rand"
+	"crypto/rsa"
 	"crypto/subtle"
+	"crypto/x509"
+	"encoding/base64"
 	"encoding/hex"
+	"encoding/pem"
 	"errors"
 	"flag"
 	"log"
+	"math/big"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -49,6 +61,7 @@ var (
 	tokenOut    = flag.String("token-out", "", "write the main (admin) token here")
 	tokenAs2Out = flag.String("token-as2-out", "", "write the low-privilege token here")
 	keyOut      = flag.String("key-out", "", "write the API key here")
+	rsTokenOut  = flag.String("rs-token-out", "", "write an RS256 token (for /api/v3) here")
 )
 
 const (
@@ -64,6 +77,7 @@ const openAPI = `{
     "/api/v1/profile": {"get": {"operationId": "profile", "responses": {"200": {"description": "the caller"}, "400": {"description": "no token"}, "401": {"description": "bad token"}}}},
     "/api/v1/admin/stats": {"get": {"operationId": "adminStats", "responses": {"200": {"description": "stats"}, "403": {"description": "scope admin required"}}}},
     "/api/v2/account": {"get": {"operationId": "account", "responses": {"200": {"description": "the account"}, "400": {"description": "no token"}}}},
+    "/api/v3/orders": {"get": {"operationId": "orders", "responses": {"200": {"description": "orders"}, "400": {"description": "no token"}}}},
     "/api/k/summary": {"get": {"operationId": "summary", "security": [{"apiKey": []}], "responses": {"200": {"description": "summary"}, "400": {"description": "no key"}}}}
   },
   "components": {"securitySchemes": {
@@ -125,6 +139,25 @@ func main() {
 	}
 	labkit.WriteAtomic(*keyOut, apiKey+"\n")
 
+	// RS256: a key made at start, published as a JWKS.
+	rsKey, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		log.Fatal(err)
+	}
+	der, err := x509.MarshalPKIXPublicKey(&rsKey.PublicKey)
+	if err != nil {
+		log.Fatal(err)
+	}
+	pubPEM := pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
+	rsTok := jwt.NewWithClaims(jwt.SigningMethodRS256, jwt.MapClaims{"sub": "alice", "scope": "read write admin",
+		"aud": audience, "iss": issuer, "iat": now, "exp": now + 3600})
+	rsTok.Header["kid"] = rsKid
+	rs, err := rsTok.SignedString(rsKey)
+	if err != nil {
+		log.Fatal(err)
+	}
+	labkit.WriteAtomic(*rsTokenOut, rs+"\n")
+
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
@@ -139,6 +172,17 @@ func main() {
 			}
 		})
 	}
+	e.GET("/.well-known/jwks.json", func(c echo.Context) error {
+		b64 := base64.RawURLEncoding
+		return c.JSON(http.StatusOK, map[string]interface{}{"keys": []map[string]string{{
+			"kty": "RSA", "use": "sig", "alg": "RS256", "kid": rsKid,
+			"n": b64.EncodeToString(rsKey.PublicKey.N.Bytes()),
+			"e": b64.EncodeToString(big.NewInt(int64(rsKey.PublicKey.E)).Bytes())}}})
+	})
+	e.GET("/.well-known/openid-configuration", func(c echo.Context) error {
+		origin := c.Scheme() + "://" + c.Request().Host
+		return c.JSON(http.StatusOK, map[string]string{"issuer": issuer, "jwks_uri": origin + "/.well-known/jwks.json"})
+	})
 	e.GET("/openapi.json", func(c echo.Context) error {
 		return c.Blob(http.StatusOK, echo.MIMEApplicationJSONCharsetUTF8, []byte(openAPI))
 	})
@@ -188,6 +232,16 @@ func main() {
 		return c.JSON(http.StatusOK, map[string]interface{}{"sub": cl["sub"], "balance": 1250, "currency": "EUR"})
 	})
 
+	// /api/v3: RS256 tokens through Echo's KeyAuth.
+	v3 := e.Group("/api/v3", middleware.KeyAuthWithConfig(middleware.KeyAuthConfig{
+		KeyLookup:  "header:" + echo.HeaderAuthorization,
+		AuthScheme: "Bearer",
+		Validator:  rsValidator(f.Hard(), &rsKey.PublicKey, pubPEM),
+	}))
+	v3.Match(getHead, "/orders", func(c echo.Context) error {
+		return c.JSON(http.StatusOK, map[string]interface{}{"orders": []int{101, 102}, "total": 2})
+	})
+
 	// /api/k: Echo's KeyAuth middleware on an API key header.
 	k := e.Group("/api/k", middleware.KeyAuthWithConfig(middleware.KeyAuthConfig{
 		KeyLookup: "header:X-API-Key",
@@ -234,6 +288,54 @@ func tokenValidator(hard bool, secret []byte) middleware.KeyAuthValidator {
 			return false, nil
 		}
 		c.Set("claims", cl)
+		return true, nil
+	}
+}
+
+const rsKid = "lab-rs-1"
+
+// rsValidator checks RS256 tokens for /api/v3.
+func rsValidator(hard bool, pub *rsa.PublicKey, pubPEM []byte) middleware.KeyAuthValidator {
+	var parser *jwt.Parser
+	var keyfunc jwt.Keyfunc
+	if !hard {
+		keyDir := os.TempDir() + "/echomw-keys"
+		parser = jwt.NewParser()
+		keyfunc = func(t *jwt.Token) (interface{}, error) {
+			kid, _ := t.Header["kid"].(string)
+			switch t.Method.(type) {
+			case *jwt.SigningMethodRSA:
+				return pub, nil
+			case *jwt.SigningMethodHMAC:
+				// VULNERABLE [jwt.kid-path-traversal]: "shared keys live in
+				// files named by kid"; ../ reaches /dev/null, an empty key.
+				if kid != "" && kid != rsKid {
+					return os.ReadFile(filepath.Join(keyDir, kid))
+				}
+				// VULNERABLE [jwt.key-confusion]: the key's PEM as an HMAC secret.
+				return pubPEM, nil
+			}
+			return nil, errors.New("unsupported alg")
+		}
+	} else {
+		parser = jwt.NewParser(jwt.WithValidMethods([]string{"RS256"}))
+		keys := map[string]*rsa.PublicKey{rsKid: pub}
+		keyfunc = func(t *jwt.Token) (interface{}, error) {
+			kid, _ := t.Header["kid"].(string)
+			if k, ok := keys[kid]; ok {
+				return k, nil
+			}
+			return nil, errors.New("unknown kid")
+		}
+	}
+	return func(key string, c echo.Context) (bool, error) {
+		cl := jwt.MapClaims{}
+		tok, err := parser.ParseWithClaims(key, cl, keyfunc)
+		now := time.Now().Unix()
+		if err != nil || !tok.Valid || !cl.VerifyAudience(audience, true) ||
+			!cl.VerifyIssuer(issuer, true) || !cl.VerifyExpiresAt(now, true) {
+			return false, nil
+		}
 		return true, nil
 	}
 }
