@@ -23,8 +23,13 @@ from harness import BUILD, WARDEN, check, done  # noqa: E402
 
 HOSTILE = os.path.join(BUILD, "tests", "hostile", "hostile")
 WALL_MAX = 30.0         # seconds per scan, generous: --max-time is 10
-RSS_MAX_MB = 300        # under ASan; a 1 GiB bomb or an uncapped endless
-                        # body would be far above it
+# Peak RSS bound. The scan still keeps every capped body until it ends
+# (the scale issue's streaming judgement is not in yet), and the signature
+# catalogue sends ~155 requests, each cut at the 1 MiB cap by these servers:
+# about 160 MB of bodies, which ASan's shadow and quarantine roughly triple.
+# The release build must stay under 300 MB; an uncapped endless body or a
+# 1 GiB bomb is far above either bound.
+RSS_MAX_MB = 300 if "build-rel" in WARDEN else 600
 SCAN = ["scan", "-q", "-f", "json", "--timeout", "2", "--max-time", "10"]
 tmp = tempfile.mkdtemp(prefix="warden-hostile-")
 costs = []
