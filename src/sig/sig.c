@@ -28,8 +28,12 @@ void sig_catalog_init(struct sig_catalog *c)
   c->mctx = mc;
 }
 
+/* A loader that stopped half-way may leave a count without its array:
+ * both frees accept that. */
 static void free_strv(char **v, size_t n)
 {
+  if(!v)
+    return;
   for(size_t i = 0; i < n; i++)
     free(v[i]);
   free(v);
@@ -37,6 +41,8 @@ static void free_strv(char **v, size_t n)
 
 static void free_rxv(void **v, size_t n)
 {
+  if(!v)
+    return;
   for(size_t i = 0; i < n; i++)
     if(v[i])
       pcre2_code_free(v[i]);
