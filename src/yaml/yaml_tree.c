@@ -274,7 +274,8 @@ int yl_next(struct yloader *l, struct ydoc *doc, char *err, size_t errlen)
       n = f->node;
       size_t cnt = l->nkids - f->base;
       n->u.items = arena_alloc(&l->arena, (cnt ? cnt : 1) * sizeof(struct ynode *));
-      memcpy(n->u.items, l->kids + f->base, cnt * sizeof(struct ynode *));
+      if(cnt) /* an empty collection before any child: l->kids may be NULL */
+        memcpy(n->u.items, l->kids + f->base, cnt * sizeof(struct ynode *));
       n->n = n->kind == Y_MAP ? cnt / 2 : cnt;
       l->nkids = f->base;
       /* Registered only now: an alias inside the node cannot reach it. */
