@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "../core/core_alloc.h"
+#include "../core/core_time.h"
 #include "../iac/iac.h"
 
 static const char iac_usage[] =
@@ -33,13 +34,6 @@ const struct option iac_opts_long[] = {
   CLI_OUT_OPTIONS,
   {NULL, 0, NULL, 0},
 };
-
-static double now_s(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 int cli_iac_analyze(const char *const *paths, size_t n, struct wd_findings *out,
                     struct report *rep)
@@ -108,9 +102,9 @@ int cli_iac(int argc, char **argv)
   findings_init(&f);
   struct report rep;
   report_init(&rep, "iac", target, &f);
-  double t0 = now_s();
+  double t0 = mono_now();
   int nread = cli_iac_analyze(paths, n, &f, &rep);
-  rep.seconds = now_s() - t0;
+  rep.seconds = mono_now() - t0;
   rep.status = nread == 0 ? REP_FAILED : rep.nnotes ? REP_PARTIAL : REP_COMPLETE;
   report_finalize(&rep);
   report_rules_add(&rep, "iac", iac_rules, iac_nrules);

@@ -1,4 +1,5 @@
 #include "core_jw.h"
+#include "core_str.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -92,35 +93,6 @@ void jw_obj_close(struct jw *w) { jw_close(w, '}'); }
 void jw_arr_open(struct jw *w) { jw_open(w, '['); }
 void jw_arr_close(struct jw *w) { jw_close(w, ']'); }
 
-/* Length of a valid UTF-8 sequence at s (n bytes left), or 0 if invalid. */
-static size_t jw_utf8_len(const unsigned char *s, size_t n)
-{
-  if(s[0] < 0x80)
-    return 1;
-  size_t len;
-  unsigned min;
-  unsigned cp;
-  if((s[0] & 0xe0) == 0xc0) {
-    len = 2; min = 0x80; cp = s[0] & 0x1f;
-  } else if((s[0] & 0xf0) == 0xe0) {
-    len = 3; min = 0x800; cp = s[0] & 0x0f;
-  } else if((s[0] & 0xf8) == 0xf0) {
-    len = 4; min = 0x10000; cp = s[0] & 0x07;
-  } else {
-    return 0;
-  }
-  if(len > n)
-    return 0;
-  for(size_t i = 1; i < len; i++) {
-    if((s[i] & 0xc0) != 0x80)
-      return 0;
-    cp = (cp << 6) | (s[i] & 0x3f);
-  }
-  if(cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-    return 0;
-  return len;
-}
-
 static void jw_write_string(struct jw *w, const char *str)
 {
   const unsigned char *s = (const unsigned char *)str;
@@ -153,7 +125,7 @@ static void jw_write_string(struct jw *w, const char *str)
       jw_puts(w, u);
       i++;
     } else {
-      size_t l = jw_utf8_len(s + i, n - i);
+      size_t l = str_utf8_len(s + i, n - i);
       if(l == 0) {
         jw_write(w, "\\ufffd", 6);
         i++;

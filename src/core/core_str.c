@@ -128,3 +128,44 @@ void str_random_hex(char *out, size_t n)
   }
   out[n] = '\0';
 }
+
+/* Length of a valid UTF-8 sequence at s (n bytes left), or 0 if invalid. */
+size_t str_utf8_len(const unsigned char *s, size_t n)
+{
+  if(s[0] < 0x80)
+    return 1;
+  size_t len;
+  unsigned min;
+  unsigned cp;
+  if((s[0] & 0xe0) == 0xc0) {
+    len = 2; min = 0x80; cp = s[0] & 0x1f;
+  } else if((s[0] & 0xf0) == 0xe0) {
+    len = 3; min = 0x800; cp = s[0] & 0x0f;
+  } else if((s[0] & 0xf8) == 0xf0) {
+    len = 4; min = 0x10000; cp = s[0] & 0x07;
+  } else {
+    return 0;
+  }
+  if(len > n)
+    return 0;
+  for(size_t i = 1; i < len; i++) {
+    if((s[i] & 0xc0) != 0x80)
+      return 0;
+    cp = (cp << 6) | (s[i] & 0x3f);
+  }
+  if(cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+    return 0;
+  return len;
+}
+
+size_t str_utf8_invalid_at(const char *s, size_t n)
+{
+  const unsigned char *u = (const unsigned char *)s;
+  for(size_t i = 0; i < n;) {
+    size_t l = str_utf8_len(u + i, n - i);
+    if(!l)
+      return i;
+    i += l;
+  }
+  return n;
+}

@@ -22,6 +22,11 @@ char *str_mask_secret(const char *s, size_t n);
 char *str_excerpt(const char *s, size_t n, size_t off, size_t max);
 /* 64-bit FNV-1a; used for dedupe keys and body fingerprints. */
 unsigned long long str_hash(const char *s, size_t n);
+/* Length of the well-formed UTF-8 sequence at s (n > 0 bytes left): 1 to
+ * 4, or 0 if it is not one (overlong, surrogate, past U+10FFFF, cut). */
+size_t str_utf8_len(const unsigned char *s, size_t n);
+/* Offset of the first byte of s[0..n) that is not well-formed UTF-8, or n. */
+size_t str_utf8_invalid_at(const char *s, size_t n);
 /* Random lowercase hex of n chars into out (n+1 bytes). */
 void str_random_hex(char *out, size_t n);
 

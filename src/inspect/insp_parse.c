@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../core/core_alloc.h"
+#include "../core/core_b64.h"
 
 /* Walks complete lines: sets *line and *len to the next line that ends
  * in '\n' (without it). Returns 0 when no complete line is left, so a
@@ -413,45 +414,10 @@ unsigned long long insp_parse_nslink(const char *s, size_t n)
   return (unsigned long long)v;
 }
 
-static int b64_val(unsigned char c)
-{
-  if(c >= 'A' && c <= 'Z')
-    return c - 'A';
-  if(c >= 'a' && c <= 'z')
-    return c - 'a' + 26;
-  if(c >= '0' && c <= '9')
-    return c - '0' + 52;
-  if(c == '-' || c == '+')
-    return 62;
-  if(c == '_' || c == '/')
-    return 63;
-  return -1;
-}
-
 long insp_b64url_decode(const char *in, size_t n, unsigned char *out,
                         size_t outsz)
 {
-  while(n > 0 && in[n - 1] == '=')
-    n--;
-  if(n % 4 == 1)
-    return -1;
-  size_t o = 0;
-  unsigned acc = 0;
-  int bits = 0;
-  for(size_t i = 0; i < n; i++) {
-    int v = b64_val((unsigned char)in[i]);
-    if(v < 0)
-      return -1;
-    acc = (acc << 6 | (unsigned)v) & 0xffffff;
-    bits += 6;
-    if(bits >= 8) {
-      bits -= 8;
-      if(o >= outsz)
-        return -1;
-      out[o++] = (unsigned char)(acc >> bits);
-    }
-  }
-  return (long)o;
+  return b64_decode(in, n, out, outsz, 1);
 }
 
 /* The JSON skipper: just enough of RFC 8259 to step over any value. */

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "../core/core_alloc.h"
+#include "../core/core_time.h"
 #include "insp_int.h"
 
 /* Loads a .capture list of a captured tree; absent is not an error. */
@@ -61,8 +62,7 @@ static void run_gather(struct insp *in)
 int inspect_run_opts(const struct inspect_opts *o, struct wd_findings *out,
                      struct report *rep)
 {
-  struct timespec t0, t1;
-  clock_gettime(CLOCK_MONOTONIC, &t0);
+  double t0 = mono_now();
   struct insp in;
   memset(&in, 0, sizeof(in));
   in.o = o;
@@ -134,8 +134,7 @@ done:
   buf_cleanup(&in.cap_writable);
   buf_cleanup(&in.cap_sockets);
   buf_cleanup(&in.cap_dev);
-  clock_gettime(CLOCK_MONOTONIC, &t1);
-  rep->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+  rep->seconds = mono_now() - t0;
   return rc;
 }
 

@@ -13,13 +13,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../core/core_time.h"
 #include "insp_int.h"
 
 static long sock_now_ms(void)
 {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+  return (long)(mono_now() * 1000.0);
 }
 
 /* Waits for events on fd until the deadline; 1 ready, 0 timed out or

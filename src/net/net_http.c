@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "../core/core_alloc.h"
+#include "../core/core_time.h"
 
 struct http_engine {
   struct http_opts o;
@@ -22,13 +23,6 @@ struct http_engine {
   int stopped;         /* budget spent, or stopped by a signal */
   int signal;          /* the signal that stopped it, or 0 */
 };
-
-double http_now(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int http_global_ready;
 
@@ -57,7 +51,7 @@ struct http_engine *http_engine_new(const struct http_opts *o, char *err,
                     (long)e->o.concurrency);
   curl_multi_setopt(e->multi, CURLMOPT_MAXCONNECTS, (long)e->o.concurrency);
   e->pool = xcalloc((size_t)e->o.concurrency, sizeof(CURL *));
-  e->started = http_now();
+  e->started = mono_now();
   e->next_slot = e->started;
   return e;
 }
@@ -271,7 +265,7 @@ long http_engine_run(struct http_engine *e)
   /* Handles in flight, so that the budget can cancel them. */
   struct http_exchange **live = xcalloc((size_t)e->o.concurrency, sizeof(*live));
   while(e->qhead || e->inflight) {
-    double now = http_now();
+    double now = mono_now();
     int sig = e->o.stop ? (int)*e->o.stop : 0;
     if(((e->o.max_seconds > 0 && now - e->started >= e->o.max_seconds) || sig) && !e->stopped) {
       e->stopped = 1; /* callbacks below must not queue more */
@@ -350,7 +344,7 @@ long http_engine_run(struct http_engine *e)
       break;
     int wait_ms = 100;
     if(e->qhead && e->inflight < e->o.concurrency && e->o.rate > 0) {
-      double d = (e->next_slot - http_now()) * 1000.0;
+      double d = (e->next_slot - mono_now()) * 1000.0;
       wait_ms = d <= 0 ? 0 : d < 100 ? (int)d + 1 : 100;
     } else if(e->qhead && e->inflight < e->o.concurrency) {
       wait_ms = 0;

@@ -95,6 +95,5 @@ int http_header(const struct http_exchange *x, const char *name, int idx,
 const char *http_outcome_name(enum http_outcome o);
 /* 1 when a response arrived (OK or TRUNCATED). */
 int http_answered(const struct http_exchange *x);
-double http_now(void);
 
 #endif

@@ -8,6 +8,8 @@
  */
 #include "net_tls.h"
 
+#include "../core/core_time.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -344,19 +346,12 @@ int tls_can_offer(const char *kind)
 
 /* ---- the probe --------------------------------------------------------- */
 
-static double now_s(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Waits for fd to be ready for ev until the deadline. 1 ready, 0 timeout,
  * -1 error. */
 static int wait_fd(int fd, short ev, double deadline)
 {
   for(;;) {
-    double left = deadline - now_s();
+    double left = deadline - mono_now();
     if(left <= 0)
       return 0;
     struct pollfd p = {.fd = fd, .events = ev};
@@ -393,7 +388,7 @@ static int tcp_connect(const char *host, int port, long timeout_ms,
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
     int cr = connect(fd, a->ai_addr, a->ai_addrlen);
     if(cr < 0 && errno == EINPROGRESS) {
-      double deadline = now_s() + (double)timeout_ms / 1000.0;
+      double deadline = mono_now() + (double)timeout_ms / 1000.0;
       if(wait_fd(fd, POLLOUT, deadline) == 1) {
         int soerr = 0;
         socklen_t sl = sizeof(soerr);
@@ -539,7 +534,7 @@ static void do_request(SSL *ssl, int fd, const struct tls_probe_opts *o,
     return;
   }
   int sslerr = 0;
-  if(ssl_step(ssl, fd, OP_WRITE, req, n, now_s() + step, &sslerr) <= 0) {
+  if(ssl_step(ssl, fd, OP_WRITE, req, n, mono_now() + step, &sslerr) <= 0) {
     r->refused = 1;
     describe_failure(ssl, r, sslerr, "request not sent");
     return;
@@ -547,7 +542,7 @@ static void do_request(SSL *ssl, int fd, const struct tls_probe_opts *o,
   r->resp = malloc(TLS_RESP_CAP + 1);
   if(!r->resp)
     return;
-  double deadline = now_s() + step;
+  double deadline = mono_now() + step;
   while(r->resp_len < TLS_RESP_CAP) {
     int got = ssl_step(ssl, fd, OP_READ, r->resp + r->resp_len,
                        (int)(TLS_RESP_CAP - r->resp_len), deadline, &sslerr);
@@ -604,7 +599,7 @@ int tls_probe(const struct tls_probe_opts *o, struct tls_result *r,
   memset(r, 0, sizeof(*r));
   r->alert = -1;
   r->verify = -1;
-  double t0 = now_s();
+  double t0 = mono_now();
   double step = (double)(o->timeout_ms > 0 ? o->timeout_ms : 3000) / 1000.0;
   if(ctx_index < 0)
     ctx_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
@@ -663,7 +658,7 @@ int tls_probe(const struct tls_probe_opts *o, struct tls_result *r,
   if(!is_ip_literal(o->host))
     SSL_set_tlsext_host_name(ssl, o->host);
   int sslerr = 0;
-  if(ssl_step(ssl, fd, OP_CONNECT, NULL, 0, now_s() + step, &sslerr) <= 0) {
+  if(ssl_step(ssl, fd, OP_CONNECT, NULL, 0, mono_now() + step, &sslerr) <= 0) {
     if(sslerr != -2)
       r->refused = 1;
     describe_failure(ssl, r, sslerr, "handshake failed");
@@ -688,7 +683,7 @@ out:
   SSL_CTX_free(ctx);
   ERR_clear_error();
   sigaction(SIGPIPE, &old, NULL);
-  r->seconds = now_s() - t0;
+  r->seconds = mono_now() - t0;
   return 0;
 }
 

@@ -13,6 +13,7 @@
 
 #include "../checks/check.h"
 #include "../core/core_alloc.h"
+#include "../core/core_time.h"
 #include "../core/core_str.h"
 #include "../correlate/corr.h"
 #include "../net/net_tls.h"
@@ -463,7 +464,7 @@ static void scan_progress(struct scan *s, int final)
 {
   if(!s->opts->progress)
     return;
-  double now = http_now();
+  double now = mono_now();
   if(!final && (now - s->t0 < 1.0 || now - s->last_progress < 0.2))
     return;
   if(final && s->last_progress == 0)
@@ -631,11 +632,11 @@ int scan_tls_probe(struct scan *s, struct tls_probe_opts *o, struct tls_result *
   else {
     /* The first probe opens the window for all of them. */
     if(s->tls_deadline == 0) {
-      s->tls_deadline = http_now() + SCAN_TLS_BUDGET_S;
+      s->tls_deadline = mono_now() + SCAN_TLS_BUDGET_S;
       if(h->max_seconds > 0 && s->t0 + h->max_seconds < s->tls_deadline)
         s->tls_deadline = s->t0 + h->max_seconds;
     }
-    if(http_now() >= s->tls_deadline)
+    if(mono_now() >= s->tls_deadline)
       why = "time for TLS probes spent";
   }
   if(why) {
@@ -1012,7 +1013,7 @@ int scan_run(struct scan *s, const struct scan_opts *o, char *err, size_t errlen
     return 2;
   if(o->spec && !have_file_spec && scan_fetch_spec_url(s, o->spec, err, errlen))
     return 2;
-  s->t0 = http_now();
+  s->t0 = mono_now();
 
   /* Phase 1: the URL itself and two random paths. */
   s->phase = 1;
@@ -1037,7 +1038,7 @@ int scan_run(struct scan *s, const struct scan_opts *o, char *err, size_t errlen
     report_note(&s->rep, "%s", err);
     scan_note_stop(s);
     s->rep.requests = http_engine_sent(s->eng);
-    s->rep.seconds = http_now() - s->t0;
+    s->rep.seconds = mono_now() - s->t0;
     scan_remask(s, err);
     report_finalize(&s->rep);
     return 3;
@@ -1073,7 +1074,7 @@ int scan_run(struct scan *s, const struct scan_opts *o, char *err, size_t errlen
   scan_progress(s, 1);
   scan_correlate(s);
   s->rep.requests = http_engine_sent(s->eng);
-  s->rep.seconds = http_now() - s->t0;
+  s->rep.seconds = mono_now() - s->t0;
   if(s->dropped) {
     s->rep.status = REP_PARTIAL;
     report_note(&s->rep, "%zu requests were not sent: the scan stops queueing at %d requests "

@@ -14,6 +14,7 @@
 #include <openssl/params.h>
 
 #include "../core/core_alloc.h"
+#include "../core/core_b64.h"
 #include "../core/core_buf.h"
 
 /* ---- base64url ------------------------------------------------------- */
@@ -47,46 +48,17 @@ char *jwt_b64url_encode(const void *data, size_t n)
   return out;
 }
 
-static int b64url_val(unsigned char c)
-{
-  if(c >= 'A' && c <= 'Z')
-    return c - 'A';
-  if(c >= 'a' && c <= 'z')
-    return c - 'a' + 26;
-  if(c >= '0' && c <= '9')
-    return c - '0' + 52;
-  if(c == '-')
-    return 62;
-  if(c == '_')
-    return 63;
-  return -1;
-}
-
 unsigned char *jwt_b64url_decode(const char *s, size_t n, size_t *outlen)
 {
-  while(n > 0 && s[n - 1] == '=')
-    n--;
-  if(n % 4 == 1)
-    return NULL; /* one leftover character cannot encode a byte */
-  unsigned char *out = xmalloc(n / 4 * 3 + 3);
-  size_t o = 0;
-  unsigned acc = 0;
-  int bits = 0;
-  for(size_t i = 0; i < n; i++) {
-    int v = b64url_val((unsigned char)s[i]);
-    if(v < 0) {
-      free(out);
-      return NULL;
-    }
-    acc = (acc << 6 | (unsigned)v) & 0xffffff;
-    bits += 6;
-    if(bits >= 8) {
-      bits -= 8;
-      out[o++] = (unsigned char)(acc >> bits & 0xff);
-    }
+  size_t cap = B64_DECODED_MAX(n);
+  unsigned char *out = xmalloc(cap);
+  long o = b64_decode(s, n, out, cap - 1, 0); /* room for the NUL */
+  if(o < 0) {
+    free(out);
+    return NULL;
   }
   out[o] = '\0';
-  *outlen = o;
+  *outlen = (size_t)o;
   return out;
 }
 
@@ -98,7 +70,7 @@ int jwt_looks_like(const char *tok)
   for(const char *c = tok; *c; c++) {
     if(*c == '.')
       dots++;
-    else if(b64url_val((unsigned char)*c) < 0 && *c != '=')
+    else if(b64_value((unsigned char)*c, 0) < 0 && *c != '=')
       return 0;
   }
   return dots == 2 && tok[0] != '.';

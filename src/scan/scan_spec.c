@@ -9,6 +9,7 @@
 
 #include "../core/core_alloc.h"
 #include "../core/core_buf.h"
+#include "../core/core_str.h"
 
 /* A spec bigger than this is not a spec anyone wrote by hand. */
 #define SPEC_MAX_BYTES (32u * 1024 * 1024)
@@ -158,40 +159,6 @@ static int spec_walk(struct spec *sp, struct fy_node *root, const char *name,
   return 0;
 }
 
-/* Offset of the first byte that is not well-formed UTF-8, or n. */
-static size_t utf8_invalid_at(const unsigned char *s, size_t n)
-{
-  size_t i = 0;
-  while(i < n) {
-    unsigned c = s[i];
-    size_t k;
-    unsigned min, cp;
-    if(c < 0x80) {
-      i++;
-      continue;
-    } else if((c & 0xe0) == 0xc0) {
-      k = 1, min = 0x80, cp = c & 0x1f;
-    } else if((c & 0xf0) == 0xe0) {
-      k = 2, min = 0x800, cp = c & 0x0f;
-    } else if((c & 0xf8) == 0xf0) {
-      k = 3, min = 0x10000, cp = c & 0x07;
-    } else {
-      return i;
-    }
-    if(n - i <= k)
-      return i;
-    for(size_t j = 1; j <= k; j++) {
-      if((s[i + j] & 0xc0) != 0x80)
-        return i;
-      cp = (cp << 6) | (s[i + j] & 0x3f);
-    }
-    if(cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-      return i;
-    i += k + 1;
-  }
-  return n;
-}
-
 int spec_parse(struct spec *sp, const char *text, size_t len,
                const char *name, char *err, size_t errlen)
 {
@@ -204,7 +171,7 @@ int spec_parse(struct spec *sp, const char *text, size_t len,
    * directive line ("%...") holding a byte that is not UTF-8 (found by
    * fuzz_spec: a served /openapi.json of "%\xff" hung the scan past
    * --max-time), so such text never reaches it. */
-  size_t bad = utf8_invalid_at((const unsigned char *)text, len);
+  size_t bad = str_utf8_invalid_at(text, len);
   if(bad < len) {
     int line = 1, col = 1;
     for(size_t i = 0; i < bad; i++) {
