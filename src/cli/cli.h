@@ -34,6 +34,7 @@ struct cli_out {
   const char *ignore;     /* --ignore FILE, or NULL (.wardenignore.yml if present) */
   int ignore_given;       /* 1 when --ignore was given (a missing file is an error) */
   char *cmdline;          /* the command line, secrets masked; owned */
+  struct cli_policy *policy; /* --ignore and --baseline, read by cli_out_ready; owned */
 };
 
 /* Long options every reporting subcommand accepts; see cli_out_option. */
@@ -80,7 +81,13 @@ int cli_out_option(struct cli_out *o, int opt, const char *arg);
  * 2 if a report cannot be written (a file, or stdout: full disk, closed
  * stdout, EPIPE; every write is checked). Applies --ignore and --baseline
  * first. */
-int cli_emit(struct report *r, const struct cli_out *o);
+int cli_emit(struct report *r, struct cli_out *o);
+/* Reads and checks --ignore (or .wardenignore.yml) and --baseline for a
+ * report of kind ("scan", "iac", "inspect"), so a bad file stops the
+ * command before it sends or reads anything. 0, or 2 with a message
+ * naming the file and line. Every reporting command calls it once its
+ * options are parsed. */
+int cli_out_ready(struct cli_out *o, const char *kind);
 /* Writes the report to -o (and, with summary and without -q, the terminal
  * summary to stdout) or to stdout, not to the --report files: for a run
  * that failed before it started (exit 2). 0, or 2 with a message. */
@@ -88,10 +95,22 @@ int cli_write_report(const struct report *r, const struct cli_out *o, int summar
 /* Flushes stdout: rc if everything written to it arrived, else 2 and a
  * message. Every command that prints to stdout ends through it. */
 int cli_stdout_done(int rc);
-/* Applies --ignore and --baseline to the report (marks findings, scores
- * again); 0, or -1 with a message naming the file and line. Defined in
- * cli_policy.c, which the static warden-inspect leaves out. */
-int cli_policy_apply(struct report *r, const struct cli_out *o);
+/* Suppressions and baselines (cli_policy.c, which the static
+ * warden-inspect leaves out). cli_policy_load reads the files named in o
+ * (0, or -1 with a message naming the file and line); cli_policy_apply
+ * marks the report's findings and scores again (loading first if
+ * needed). The parsers take the text itself (fuzz_policy): 0, or -1 with
+ * "name:line: reason" in err; kind NULL accepts a baseline of any kind. */
+struct cli_policy;
+int cli_policy_load(struct cli_out *o, const char *kind);
+int cli_policy_apply(struct report *r, struct cli_out *o);
+void cli_policy_free(struct cli_policy *p);
+int cli_policy_parse_ignore(struct cli_policy *pol, const char *text, size_t len,
+                            const char *name, char *err, size_t errlen);
+int cli_policy_parse_baseline(struct cli_policy *pol, const char *text, size_t len,
+                              const char *name, const char *kind, char *err, size_t errlen);
+/* A fresh, empty policy (for the parsers above). */
+struct cli_policy *cli_policy_new(void);
 /* Prints "warden: <what>" to stderr; for usage and configuration errors. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Parses a whole number in [lo, hi]; -1 and a message on failure. */
@@ -116,6 +135,12 @@ extern const struct option inspect_opts_long[];
 int cli_config_args(int argc, char **argv, const struct option *opts,
                     int *nargc, char ***nargv);
 void cli_config_free(int argc, char **argv);
+/* The config text's options for cmd (opts: its long options) as
+ * "--key=value" arguments (*args, *nargs; free with cli_config_free). 0,
+ * or -1 with "name:line: reason" in err. tests/fuzz/fuzz_config.c. */
+int cli_config_parse(const char *text, size_t len, const char *name, const char *cmd,
+                     const struct option *opts, int *nargs, char ***args, char *err,
+                     size_t errlen);
 /* `warden config print [COMMAND] [options]`. */
 int cli_config(int argc, char **argv);
 /* Prints a command's arguments as YAML (option: value, repeated ones as

@@ -17,6 +17,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,7 +47,18 @@ struct cfg {
   char **args;
   int n;
   size_t cap;
+  char *err; /* the first error: "path:line: reason" */
+  size_t errlen;
 };
+
+static void cfg_err(struct cfg *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void cfg_err(struct cfg *c, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(c->err, c->errlen, fmt, ap);
+  va_end(ap);
+}
 
 static void cfg_push(struct cfg *c, char *s)
 {
@@ -70,13 +82,13 @@ static int cfg_option(struct cfg *c, const struct option *o, const char *key,
     }
     if(scalar_is(val, "false") || scalar_is(val, "no"))
       return 0;
-    cli_error("%s:%zu: %s: expected true or false", c->path, line, key);
+    cfg_err(c, "%s:%zu: %s: expected true or false", c->path, line, key);
     return -1;
   }
   if(val->type == YAML_SCALAR_NODE) {
     const char *s = (const char *)val->data.scalar.value;
     if(strlen(s) != val->data.scalar.length) {
-      cli_error("%s:%zu: %s: the value holds a NUL byte", c->path, line, key);
+      cfg_err(c, "%s:%zu: %s: the value holds a NUL byte", c->path, line, key);
       return -1;
     }
     cfg_push(c, xasprintf("--%s=%s", key, s));
@@ -87,19 +99,19 @@ static int cfg_option(struct cfg *c, const struct option *o, const char *key,
         it < val->data.sequence.items.top; it++) {
       yaml_node_t *e = yaml_document_get_node(c->doc, *it);
       if(!e || e->type != YAML_SCALAR_NODE) {
-        cli_error("%s:%zu: %s: a list of plain values is expected", c->path,
+        cfg_err(c, "%s:%zu: %s: a list of plain values is expected", c->path,
                   (e ? e->start_mark.line : line - 1) + 1, key);
         return -1;
       }
       if(c->n >= CONFIG_MAX_ARGS) {
-        cli_error("%s:%zu: more than %d options", c->path, line, CONFIG_MAX_ARGS);
+        cfg_err(c, "%s:%zu: more than %d options", c->path, line, CONFIG_MAX_ARGS);
         return -1;
       }
       cfg_push(c, xasprintf("--%s=%s", key, (const char *)e->data.scalar.value));
     }
     return 0;
   }
-  cli_error("%s:%zu: %s: a value or a list of values is expected", c->path, line, key);
+  cfg_err(c, "%s:%zu: %s: a value or a list of values is expected", c->path, line, key);
   return -1;
 }
 
@@ -112,7 +124,7 @@ static int cfg_mapping(struct cfg *c, yaml_node_t *map, const struct option *opt
     yaml_node_t *v = yaml_document_get_node(c->doc, pr->value);
     size_t line = (k ? k->start_mark.line : 0) + 1;
     if(!k || k->type != YAML_SCALAR_NODE || !v) {
-      cli_error("%s:%zu: keys are option names", c->path, line);
+      cfg_err(c, "%s:%zu: keys are option names", c->path, line);
       return -1;
     }
     const char *key = (const char *)k->data.scalar.value;
@@ -123,7 +135,7 @@ static int cfg_mapping(struct cfg *c, yaml_node_t *map, const struct option *opt
           break;
       if(sections[s]) {
         if(v->type != YAML_MAPPING_NODE) {
-          cli_error("%s:%zu: %s: a mapping of %s options is expected", c->path, line, key, key);
+          cfg_err(c, "%s:%zu: %s: a mapping of %s options is expected", c->path, line, key, key);
           return -1;
         }
         /* Another command's section: its keys are checked when it runs. */
@@ -135,9 +147,9 @@ static int cfg_mapping(struct cfg *c, yaml_node_t *map, const struct option *opt
     const struct option *o = strcmp(key, "help") ? find_opt(top ? common_opts : opts, key) : NULL;
     if(!o) {
       if(top && find_opt(opts, key))
-        cli_error("%s:%zu: '%s' belongs in the '%s:' section", c->path, line, key, cmd);
+        cfg_err(c, "%s:%zu: '%s' belongs in the '%s:' section", c->path, line, key, cmd);
       else
-        cli_error("%s:%zu: unknown key '%s'%s", c->path, line, key,
+        cfg_err(c, "%s:%zu: unknown key '%s'%s", c->path, line, key,
                   top ? " (top-level keys are the report options; a command's own go under scan:, iac: or inspect:)"
                       : "");
       return -1;
@@ -148,27 +160,19 @@ static int cfg_mapping(struct cfg *c, yaml_node_t *map, const struct option *opt
   return 0;
 }
 
-static int cfg_load(struct cfg *c, const char *cmd, const struct option *opts)
+/* Parses the config text: its options for cmd become --key=value
+ * arguments appended to c->args. */
+static int cfg_parse(struct cfg *c, const char *text, size_t len, const char *cmd,
+                     const struct option *opts)
 {
-  struct stat st;
-  if(stat(c->path, &st) == 0 && st.st_size > CONFIG_MAX_BYTES) {
-    cli_error("%s: larger than %d bytes", c->path, CONFIG_MAX_BYTES);
-    return -1;
-  }
-  FILE *f = fopen(c->path, "rb");
-  if(!f) {
-    cli_error("%s: cannot read: %s", c->path, strerror(errno));
-    return -1;
-  }
   yaml_parser_t p;
   yaml_document_t doc;
   yaml_parser_initialize(&p);
-  yaml_parser_set_input_file(&p, f);
+  yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
   int rc = -1;
   if(!yaml_parser_load(&p, &doc)) {
-    cli_error("%s:%zu: %s", c->path, p.problem_mark.line + 1, p.problem ? p.problem : "invalid YAML");
+    cfg_err(c, "%s:%zu: %s", c->path, p.problem_mark.line + 1, p.problem ? p.problem : "invalid YAML");
     yaml_parser_delete(&p);
-    fclose(f);
     return -1;
   }
   c->doc = &doc;
@@ -176,19 +180,56 @@ static int cfg_load(struct cfg *c, const char *cmd, const struct option *opts)
   if(!root || (root->type == YAML_SCALAR_NODE && root->data.scalar.length == 0))
     rc = 0;
   else if(root->type != YAML_MAPPING_NODE)
-    cli_error("%s:%zu: expected a mapping of option names", c->path, root->start_mark.line + 1);
+    cfg_err(c, "%s:%zu: expected a mapping of option names", c->path, root->start_mark.line + 1);
   else
     rc = cfg_mapping(c, root, opts, cmd, 1);
+  c->doc = NULL;
   yaml_document_delete(&doc);
   yaml_parser_delete(&p);
+  return rc;
+}
+
+int cli_config_parse(const char *text, size_t len, const char *name, const char *cmd,
+                     const struct option *opts, int *nargs, char ***args, char *err,
+                     size_t errlen)
+{
+  struct cfg c = {name, NULL, NULL, 0, 0, err, errlen};
+  if(cfg_parse(&c, text, len, cmd, opts)) {
+    cli_config_free(c.n, c.args);
+    return -1;
+  }
+  *nargs = c.n;
+  *args = c.args;
+  return 0;
+}
+
+static int cfg_load(struct cfg *c, const char *cmd, const struct option *opts)
+{
+  FILE *f = fopen(c->path, "rb");
+  if(!f) {
+    cfg_err(c, "%s: cannot read: %s", c->path, strerror(errno));
+    return -1;
+  }
+  char *text = xmalloc(CONFIG_MAX_BYTES + 1);
+  size_t len = fread(text, 1, CONFIG_MAX_BYTES + 1, f);
+  int bad = ferror(f);
   fclose(f);
+  int rc = -1;
+  if(bad)
+    cfg_err(c, "%s: cannot read", c->path);
+  else if(len > CONFIG_MAX_BYTES)
+    cfg_err(c, "%s: larger than %d bytes", c->path, CONFIG_MAX_BYTES);
+  else
+    rc = cfg_parse(c, text, len, cmd, opts);
+  free(text);
   return rc;
 }
 
 int cli_config_args(int argc, char **argv, const struct option *opts,
                     int *nargc, char ***nargv)
 {
-  struct cfg c = {NULL, NULL, NULL, 0, 0};
+  char err[1024] = "";
+  struct cfg c = {NULL, NULL, NULL, 0, 0, err, sizeof(err)};
   cfg_push(&c, xstrdup(argv[0]));
   const char *given = NULL;
   int skip = -1; /* index of --config's value, if separate */
@@ -214,6 +255,7 @@ int cli_config_args(int argc, char **argv, const struct option *opts,
   struct stat st;
   c.path = given ? given : stat(".warden.yml", &st) == 0 ? ".warden.yml" : NULL;
   if(c.path && cfg_load(&c, argv[0], opts)) {
+    cli_error("%s", err);
     cli_config_free(c.n, c.args);
     return -1;
   }

@@ -85,6 +85,10 @@ int cli_iac(int argc, char **argv)
     cli_out_cleanup(&out);
     return EXIT_USAGE;
   }
+  if(cli_out_ready(&out, "iac")) {
+    cli_out_cleanup(&out);
+    return EXIT_USAGE;
+  }
   const char *const *paths = (const char *const *)(argv + optind);
   size_t n = (size_t)(argc - optind);
   /* The report names what was analysed: the paths, space-separated. */

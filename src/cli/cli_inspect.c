@@ -83,6 +83,8 @@ int cli_inspect(int argc, char **argv)
     cli_error("inspect: unexpected argument '%s' (a captured tree goes after --root)", argv[optind]);
     { cli_out_cleanup(&out); return EXIT_USAGE; }
   }
+  if(cli_out_ready(&out, "inspect"))
+    { cli_out_cleanup(&out); return EXIT_USAGE; }
   /* A captured tree is never probed: its sockets are not ours to call. */
   if(io.root)
     io.probe_sockets = 0;

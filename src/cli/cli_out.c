@@ -85,10 +85,31 @@ void cli_out_init(struct cli_out *o)
   o->color = isatty(STDOUT_FILENO) && !(nc && *nc);
 }
 
+/* Suppressions and baselines need YAML and JSON parsers, which the
+ * static warden-inspect does not link: there these are absent. */
+__attribute__((weak)) int cli_policy_load(struct cli_out *o, const char *kind);
+__attribute__((weak)) int cli_policy_apply(struct report *r, struct cli_out *o);
+__attribute__((weak)) void cli_policy_free(struct cli_policy *p);
+
 void cli_out_cleanup(struct cli_out *o)
 {
   free(o->cmdline);
   o->cmdline = NULL;
+  if(o->policy && cli_policy_free)
+    cli_policy_free(o->policy);
+  o->policy = NULL;
+}
+
+int cli_out_ready(struct cli_out *o, const char *kind)
+{
+  if(!cli_policy_load) {
+    if(o->baseline || o->ignore_given) {
+      cli_error("--baseline and --ignore are not available in this build");
+      return EXIT_USAGE;
+    }
+    return 0;
+  }
+  return cli_policy_load(o, kind) ? EXIT_USAGE : 0;
 }
 
 /* Options whose value is a secret. "@FILE" and "env:NAME" name where the
@@ -523,11 +544,7 @@ int cli_write_report(const struct report *r, const struct cli_out *o, int summar
   return cli_write_all(r, &main_only, summary, &ro);
 }
 
-/* Suppressions and baselines need YAML and JSON parsers, which the
- * static warden-inspect does not link: there these are absent. */
-__attribute__((weak)) int cli_policy_apply(struct report *r, const struct cli_out *o);
-
-int cli_emit(struct report *r, const struct cli_out *o)
+int cli_emit(struct report *r, struct cli_out *o)
 {
   if(cli_policy_apply) {
     if(cli_policy_apply(r, o))

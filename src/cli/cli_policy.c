@@ -17,6 +17,15 @@
 #include "../core/core_alloc.h"
 #include "cli.h"
 
+struct suppression;
+struct cli_policy {
+  struct suppression *supp; /* --ignore FILE (or .wardenignore.yml) */
+  size_t nsupp;
+  char *ignore_name;
+  json_t *baseline;         /* --baseline OLD.json, checked */
+  char *baseline_name;
+};
+
 #define POLICY_MAX_BYTES (4 * 1024 * 1024)
 
 struct suppression {
@@ -50,43 +59,79 @@ static int valid_date(const char *s)
          !(m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
 }
 
-static int file_too_big(const char *path)
+/* Reads a whole policy file (at most POLICY_MAX_BYTES). NULL with the
+ * reason in err. */
+static char *read_policy_file(const char *path, size_t *len, char *err, size_t errlen)
 {
-  struct stat st;
-  if(stat(path, &st) == 0 && st.st_size > POLICY_MAX_BYTES) {
-    cli_error("%s: larger than %d bytes", path, POLICY_MAX_BYTES);
-    return 1;
+  FILE *f = fopen(path, "rb");
+  if(!f) {
+    snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+    return NULL;
   }
-  return 0;
+  size_t cap = 4096, n = 0;
+  char *buf = xmalloc(cap);
+  for(;;) {
+    if(n + 1 >= cap) {
+      if(cap > POLICY_MAX_BYTES) {
+        snprintf(err, errlen, "%s: larger than %d bytes", path, POLICY_MAX_BYTES);
+        free(buf);
+        fclose(f);
+        return NULL;
+      }
+      cap *= 2;
+      buf = xrealloc(buf, cap);
+    }
+    size_t got = fread(buf + n, 1, cap - 1 - n, f);
+    n += got;
+    if(got == 0)
+      break;
+  }
+  int bad = ferror(f);
+  fclose(f);
+  if(bad) {
+    snprintf(err, errlen, "%s: cannot read", path);
+    free(buf);
+    return NULL;
+  }
+  buf[n] = '\0';
+  *len = n;
+  return buf;
 }
 
-/* Reads the suppressions file:
+struct cli_policy *cli_policy_new(void)
+{
+  return xcalloc(1, sizeof(struct cli_policy));
+}
+
+void cli_policy_free(struct cli_policy *p)
+{
+  if(!p)
+    return;
+  supp_free(p->supp, p->nsupp);
+  json_decref(p->baseline);
+  free(p->ignore_name);
+  free(p->baseline_name);
+  free(p);
+}
+
+/* The suppressions file:
  *   suppressions:
  *     - rule: iac.host-pid          (an id, or a pattern like iac.cap-*)
  *       location: a shell pattern (optional) on "file:line" or "METHOD URL"
  *       reason: why it is accepted
  *       expires: 2027-01-31
  * Every error names the file and line. */
-static int load_suppressions(const char *path, struct suppression **out, size_t *nout)
+int cli_policy_parse_ignore(struct cli_policy *pol, const char *text, size_t len,
+                            const char *path, char *err, size_t errlen)
 {
-  *out = NULL;
-  *nout = 0;
-  if(file_too_big(path))
-    return -1;
-  FILE *f = fopen(path, "rb");
-  if(!f) {
-    cli_error("%s: cannot read: %s", path, strerror(errno));
-    return -1;
-  }
   yaml_parser_t p;
   yaml_document_t doc;
   yaml_parser_initialize(&p);
-  yaml_parser_set_input_file(&p, f);
+  yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
   if(!yaml_parser_load(&p, &doc)) {
-    cli_error("%s:%zu: %s", path, p.problem_mark.line + 1,
-              p.problem ? p.problem : "invalid YAML");
+    snprintf(err, errlen, "%s:%zu: %s", path, p.problem_mark.line + 1,
+             p.problem ? p.problem : "invalid YAML");
     yaml_parser_delete(&p);
-    fclose(f);
     return -1;
   }
   int rc = -1;
@@ -99,8 +144,8 @@ static int load_suppressions(const char *path, struct suppression **out, size_t 
     goto out;
   }
   if(root->type != YAML_MAPPING_NODE) {
-    cli_error("%s:%zu: expected a mapping with the key 'suppressions'", path,
-              root->start_mark.line + 1);
+    snprintf(err, errlen, "%s:%zu: expected a mapping with the key 'suppressions'", path,
+             root->start_mark.line + 1);
     goto out;
   }
   yaml_node_t *list = NULL;
@@ -110,9 +155,9 @@ static int load_suppressions(const char *path, struct suppression **out, size_t 
     yaml_node_t *val = yaml_document_get_node(&doc, pr->value);
     if(!k || k->type != YAML_SCALAR_NODE ||
        strcmp((char *)k->data.scalar.value, "suppressions")) {
-      cli_error("%s:%zu: unknown key '%s' (expected 'suppressions')", path,
-                (k ? k->start_mark.line : 0) + 1,
-                k && k->type == YAML_SCALAR_NODE ? (char *)k->data.scalar.value : "?");
+      snprintf(err, errlen, "%s:%zu: unknown key '%.64s' (expected 'suppressions')", path,
+               (k ? k->start_mark.line : 0) + 1,
+               k && k->type == YAML_SCALAR_NODE ? (char *)k->data.scalar.value : "?");
       goto out;
     }
     list = val;
@@ -122,15 +167,17 @@ static int load_suppressions(const char *path, struct suppression **out, size_t 
     goto out;
   }
   if(list->type != YAML_SEQUENCE_NODE) {
-    cli_error("%s:%zu: 'suppressions' must be a list", path, list->start_mark.line + 1);
+    snprintf(err, errlen, "%s:%zu: 'suppressions' must be a list", path,
+             list->start_mark.line + 1);
     goto out;
   }
   for(yaml_node_item_t *it = list->data.sequence.items.start;
       it < list->data.sequence.items.top; it++) {
     yaml_node_t *e = yaml_document_get_node(&doc, *it);
     if(!e || e->type != YAML_MAPPING_NODE) {
-      cli_error("%s:%zu: each suppression is a mapping (rule, location, reason, expires)",
-                path, (e ? e->start_mark.line : 0) + 1);
+      snprintf(err, errlen,
+               "%s:%zu: each suppression is a mapping (rule, location, reason, expires)",
+               path, (e ? e->start_mark.line : 0) + 1);
       goto out;
     }
     v = xgrow(v, &cap, n + 1, sizeof(*v));
@@ -143,35 +190,37 @@ static int load_suppressions(const char *path, struct suppression **out, size_t 
       yaml_node_t *val = yaml_document_get_node(&doc, pr->value);
       int kl = (int)(k ? k->start_mark.line : 0) + 1;
       if(!k || k->type != YAML_SCALAR_NODE) {
-        cli_error("%s:%d: keys are plain words", path, kl);
+        snprintf(err, errlen, "%s:%d: keys are plain words", path, kl);
         goto out;
       }
       const char *key = (const char *)k->data.scalar.value;
       if(!val || val->type != YAML_SCALAR_NODE) {
-        cli_error("%s:%d: '%s' must be a single value", path, kl, key);
+        snprintf(err, errlen, "%s:%d: '%.64s' must be a single value", path, kl, key);
         goto out;
       }
       const char *sv = (const char *)val->data.scalar.value;
-      if(strlen(sv) != val->data.scalar.length) {
-        cli_error("%s:%d: '%s' holds a NUL byte", path, kl, key);
+      if(strlen(sv) != val->data.scalar.length || strlen(key) != k->data.scalar.length) {
+        snprintf(err, errlen, "%s:%d: '%.64s' holds a NUL byte", path, kl, key);
         goto out;
       }
       char **dst = !strcmp(key, "rule") ? &s->rule : !strcmp(key, "location") ? &s->location
                  : !strcmp(key, "reason") ? &s->reason : NULL;
       if(dst) {
         if(*dst) {
-          cli_error("%s:%d: '%s' given twice", path, kl, key);
+          snprintf(err, errlen, "%s:%d: '%s' given twice", path, kl, key);
           goto out;
         }
         *dst = xstrdup(sv);
       } else if(!strcmp(key, "expires")) {
         if(!valid_date(sv)) {
-          cli_error("%s:%d: expires: '%s' is not a date YYYY-MM-DD", path, kl, sv);
+          snprintf(err, errlen, "%s:%d: expires: '%.64s' is not a date YYYY-MM-DD", path,
+                   kl, sv);
           goto out;
         }
         memcpy(s->expires, sv, 11);
       } else {
-        cli_error("%s:%d: unknown key '%s' (rule, location, reason, expires)", path, kl, key);
+        snprintf(err, errlen, "%s:%d: unknown key '%.64s' (rule, location, reason, expires)",
+                 path, kl, key);
         goto out;
       }
     }
@@ -179,8 +228,9 @@ static int load_suppressions(const char *path, struct suppression **out, size_t 
                         : !s->reason || !*s->reason ? "reason"
                         : !s->expires[0] ? "expires" : NULL;
     if(missing) {
-      cli_error("%s:%d: suppression without '%s' (rule, reason and expires are required)",
-                path, s->line, missing);
+      snprintf(err, errlen,
+               "%s:%d: suppression without '%s' (rule, reason and expires are required)",
+               path, s->line, missing);
       goto out;
     }
   }
@@ -188,13 +238,87 @@ static int load_suppressions(const char *path, struct suppression **out, size_t 
 out:
   yaml_document_delete(&doc);
   yaml_parser_delete(&p);
-  fclose(f);
   if(rc) {
     supp_free(v, n);
     return -1;
   }
-  *out = v;
-  *nout = n;
+  supp_free(pol->supp, pol->nsupp);
+  pol->supp = v;
+  pol->nsupp = n;
+  free(pol->ignore_name);
+  pol->ignore_name = xstrdup(path);
+  return 0;
+}
+
+int cli_policy_parse_baseline(struct cli_policy *pol, const char *text, size_t len,
+                              const char *path, const char *kind, char *err, size_t errlen)
+{
+  json_error_t je;
+  json_t *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+  if(!doc) {
+    snprintf(err, errlen, "%s:%d: %s", path, je.line, je.text);
+    return -1;
+  }
+  json_t *jk = json_object_get(doc, "kind");
+  json_t *findings = json_object_get(doc, "findings");
+  if(!json_is_object(doc) || !json_is_string(json_object_get(doc, "schema")) ||
+     !json_is_array(findings)) {
+    snprintf(err, errlen, "%s: not a warden JSON report (no schema or findings)", path);
+    goto bad;
+  }
+  if(!json_is_string(jk) || (kind && strcmp(json_string_value(jk), kind))) {
+    snprintf(err, errlen, "%s: a baseline of kind '%.32s' cannot be compared with a %s report",
+             path, json_is_string(jk) ? json_string_value(jk) : "?", kind ? kind : "?");
+    goto bad;
+  }
+  for(size_t i = 0; i < json_array_size(findings); i++) {
+    json_t *o = json_array_get(findings, i);
+    if(!json_is_string(json_object_get(o, "fingerprint"))) {
+      snprintf(err, errlen, "%s: finding %zu has no fingerprint (written by an older warden: "
+               "write the baseline again)", path, i + 1);
+      goto bad;
+    }
+  }
+  json_decref(pol->baseline);
+  pol->baseline = doc;
+  free(pol->baseline_name);
+  pol->baseline_name = xstrdup(path);
+  return 0;
+bad:
+  json_decref(doc);
+  return -1;
+}
+
+static int load_file(struct cli_policy *pol, const char *path, const char *kind, int baseline)
+{
+  char err[1024];
+  size_t len = 0;
+  char *text = read_policy_file(path, &len, err, sizeof(err));
+  int rc = -1;
+  if(text)
+    rc = baseline ? cli_policy_parse_baseline(pol, text, len, path, kind, err, sizeof(err))
+                  : cli_policy_parse_ignore(pol, text, len, path, err, sizeof(err));
+  free(text);
+  if(rc)
+    cli_error("%s", err);
+  return rc;
+}
+
+int cli_policy_load(struct cli_out *o, const char *kind)
+{
+  if(o->policy)
+    return 0;
+  struct cli_policy *pol = cli_policy_new();
+  const char *ignore = o->ignore;
+  struct stat st;
+  if(!ignore && stat(".wardenignore.yml", &st) == 0)
+    ignore = ".wardenignore.yml";
+  if((ignore && load_file(pol, ignore, kind, 0)) ||
+     (o->baseline && load_file(pol, o->baseline, kind, 1))) {
+    cli_policy_free(pol);
+    return -1;
+  }
+  o->policy = pol;
   return 0;
 }
 
@@ -212,19 +336,19 @@ static int supp_matches(const struct suppression *s, const struct wd_finding *x)
   return m;
 }
 
-static int apply_suppressions(struct report *r, const char *path)
+static void apply_suppressions(struct report *r, struct cli_policy *pol)
 {
-  struct suppression *v;
-  size_t n;
-  if(load_suppressions(path, &v, &n))
-    return -1;
+  struct suppression *v = pol->supp;
+  size_t n = pol->nsupp;
   char today[11];
   time_t now = time(NULL);
   struct tm tm;
   gmtime_r(&now, &tm);
   strftime(today, sizeof(today), "%Y-%m-%d", &tm);
-  for(size_t i = 0; i < n; i++)
+  for(size_t i = 0; i < n; i++) {
     v[i].expired = strcmp(v[i].expires, today) < 0;
+    v[i].matched = 0;
+  }
   for(size_t j = 0; j < r->findings->n; j++) {
     struct wd_finding *x = &r->findings->v[j];
     for(size_t i = 0; i < n; i++) {
@@ -243,55 +367,29 @@ static int apply_suppressions(struct report *r, const char *path)
   for(size_t i = 0; i < n; i++)
     if(v[i].expired) {
       r->nexpired++;
-      report_note(r, "%s:%d: the suppression of %s expired on %s%s", path, v[i].line,
-                  v[i].rule, v[i].expires,
+      report_note(r, "%s:%d: the suppression of %s expired on %s%s", pol->ignore_name,
+                  v[i].line, v[i].rule, v[i].expires,
                   v[i].matched ? ": its findings count again" : "");
     }
-  supp_free(v, n);
-  return 0;
 }
 
-static int apply_baseline(struct report *r, const char *path)
+/* Marks each finding new (1) or unchanged (2) against the baseline and
+ * lists the baseline's findings this run no longer has as fixed. */
+static int apply_baseline(struct report *r, struct cli_policy *pol)
 {
-  if(file_too_big(path))
-    return -1;
-  FILE *probe = fopen(path, "rb");
-  if(!probe) {
-    cli_error("%s: cannot read: %s", path, strerror(errno));
-    return -1;
-  }
-  fclose(probe);
-  json_error_t je;
-  json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
-  if(!doc) {
-    cli_error("%s:%d: %s", path, je.line, je.text);
-    return -1;
-  }
-  int rc = -1;
+  json_t *doc = pol->baseline;
   json_t *kind = json_object_get(doc, "kind");
-  json_t *findings = json_object_get(doc, "findings");
-  if(!json_is_object(doc) || !json_is_string(json_object_get(doc, "schema")) ||
-     !json_is_array(findings)) {
-    cli_error("%s: not a warden JSON report (no schema or findings)", path);
-    goto out;
-  }
   if(!json_is_string(kind) || strcmp(json_string_value(kind), r->kind)) {
-    cli_error("%s: a baseline of kind '%s' cannot be compared with a %s report", path,
-              json_is_string(kind) ? json_string_value(kind) : "?", r->kind);
-    goto out;
+    cli_error("%s: a baseline of kind '%s' cannot be compared with a %s report",
+              pol->baseline_name, json_is_string(kind) ? json_string_value(kind) : "?",
+              r->kind);
+    return -1;
   }
+  json_t *findings = json_object_get(doc, "findings");
   size_t nold = json_array_size(findings);
   const char **oldfp = xcalloc(nold ? nold : 1, sizeof(*oldfp));
-  for(size_t i = 0; i < nold; i++) {
-    json_t *fp = json_object_get(json_array_get(findings, i), "fingerprint");
-    if(!json_is_string(fp)) {
-      cli_error("%s: finding %zu has no fingerprint (written by an older warden: "
-                "write the baseline again)", path, i + 1);
-      free(oldfp);
-      goto out;
-    }
-    oldfp[i] = json_string_value(fp);
-  }
+  for(size_t i = 0; i < nold; i++)
+    oldfp[i] = json_string_value(json_object_get(json_array_get(findings, i), "fingerprint"));
   char *seen = xcalloc(nold ? nold : 1, 1);
   for(size_t j = 0; j < r->findings->n; j++) {
     struct wd_finding *x = &r->findings->v[j];
@@ -327,21 +425,17 @@ static int apply_baseline(struct report *r, const char *path)
   r->has_baseline = 1;
   free(seen);
   free(oldfp);
-  rc = 0;
-out:
-  json_decref(doc);
-  return rc;
+  return 0;
 }
 
-int cli_policy_apply(struct report *r, const struct cli_out *o)
+int cli_policy_apply(struct report *r, struct cli_out *o)
 {
-  const char *ignore = o->ignore;
-  struct stat st;
-  if(!ignore && stat(".wardenignore.yml", &st) == 0)
-    ignore = ".wardenignore.yml";
-  if(ignore && apply_suppressions(r, ignore))
+  /* A command that did not load the policy before its run loads it now. */
+  if(!o->policy && cli_policy_load(o, r->kind))
     return -1;
-  if(o->baseline && apply_baseline(r, o->baseline))
+  if(o->policy->nsupp)
+    apply_suppressions(r, o->policy);
+  if(o->policy->baseline && apply_baseline(r, o->policy))
     return -1;
   if(r->nsuppressed)
     report_rescore(r);

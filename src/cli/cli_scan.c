@@ -568,6 +568,9 @@ int cli_scan(int argc, char **argv)
       goto done;
     }
   }
+  /* A bad --ignore or --baseline stops the scan before any traffic. */
+  if(cli_out_ready(&out, "scan"))
+    goto done;
   so.url = argv[optind];
   so.iac_analyze = cli_iac_analyze;
   so.http.headers = headers;

@@ -432,5 +432,38 @@ for name, want in (("notjson.json", "notjson.json:3:"), ("ignore.yml", "ignore.y
     rc, out, err = run_in(pol, "iac", "--baseline", name, "docker-compose.yml")
     check("bad baseline %s -> exit 2 naming file and line" % name, rc == 2 and want in err, (rc, err))
 
+# A bad --ignore or --baseline stops a scan before it sends anything: a
+# listener on loopback counts the connections the scan opened (none).
+import socket
+import threading
+lsock = socket.socket()
+lsock.bind(("127.0.0.1", 0))
+lsock.listen(16)
+lsock.settimeout(0.2)
+conns = []
+stop_listen = threading.Event()
+def accept_loop():
+    while not stop_listen.is_set():
+        try:
+            c, _ = lsock.accept()
+        except OSError:
+            continue
+        conns.append(c)
+        c.close()
+th = threading.Thread(target=accept_loop, daemon=True)
+th.start()
+url = "http://127.0.0.1:%d/" % lsock.getsockname()[1]
+write("bad.yml", "suppressions:\n  - rule: scan.x\n    reason: r\n")
+rc, out, err = run_in(pol, "scan", "--ignore", "bad.yml", "--no-discovery", url)
+check("scan: a bad --ignore file -> exit 2 naming file:line, before any connection",
+      rc == 2 and "bad.yml:2: suppression without 'expires'" in err and len(conns) == 0, (rc, err, len(conns)))
+rc, out, err = run_in(pol, "scan", "--baseline", "base.json", "--no-discovery", url)
+check("scan: an iac report as --baseline -> exit 2 (kind), before any connection",
+      rc == 2 and "a baseline of kind 'iac' cannot be compared with a scan report" in err and len(conns) == 0,
+      (rc, err, len(conns)))
+stop_listen.set()
+th.join()
+lsock.close()
+
 shutil.rmtree(tmp, ignore_errors=True)
 done()
