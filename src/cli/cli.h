@@ -150,6 +150,10 @@ void cli_print_options_yaml(FILE *out, int argc, char **argv,
                             const struct option *opts);
 
 int cli_scan(int argc, char **argv);
+/* Answers one MCP message line to out as a server with no allowed target
+ * that starts no child (scan, iac and inspect answer an error): what
+ * tests/fuzz/fuzz_mcp.c drives. */
+void cli_mcp_answer(FILE *out, const char *line, size_t n);
 int cli_mcp(int argc, char **argv);
 int cli_checks(int argc, char **argv);
 int cli_iac(int argc, char **argv);

@@ -43,26 +43,28 @@ struct mcp {
   const char *patterns[MCP_MAX_PATTERNS];
   int npatterns;
   char self[4096];
+  FILE *out;  /* where answers go (stdout) */
+  int dry;    /* start no child: scan, iac and inspect answer an error */
 };
 
 static const char *const protocol_versions[] = {"2025-11-25", "2025-06-18",
                                                 "2025-03-26", "2024-11-05", NULL};
 
-static void mcp_send(json_t *msg)
+static void mcp_send(const struct mcp *m, json_t *msg)
 {
   char *s = json_dumps(msg, JSON_COMPACT);
   if(s) {
-    fputs(s, stdout);
-    fputc('\n', stdout);
-    fflush(stdout);
+    fputs(s, m->out);
+    fputc('\n', m->out);
+    fflush(m->out);
     free(s);
   }
   json_decref(msg);
 }
 
-static void mcp_error(json_t *id, int code, const char *msg)
+static void mcp_error(const struct mcp *m, json_t *id, int code, const char *msg)
 {
-  mcp_send(json_pack("{s:s, s:O, s:{s:i, s:s}}", "jsonrpc", "2.0", "id",
+  mcp_send(m, json_pack("{s:s, s:O, s:{s:i, s:s}}", "jsonrpc", "2.0", "id",
                      id ? id : json_null(), "error", "code", code, "message", msg));
 }
 
@@ -118,6 +120,10 @@ static int allowed(const struct mcp *m, const char *target, int is_path)
 /* Runs this warden with args; the JSON it prints is the result. */
 static json_t *run_warden(const struct mcp *m, char **args, int *is_error)
 {
+  if(m->dry) {
+    *is_error = 1;
+    return json_string("not run (no child is started by this server)");
+  }
   int out[2];
   FILE *errf = tmpfile();
   if(!errf || pipe(out)) {
@@ -367,7 +373,7 @@ static void handle(const struct mcp *m, json_t *req)
   json_t *method = json_object_get(req, "method");
   if(!json_is_string(method)) {
     if(id)
-      mcp_error(id, -32600, "invalid request");
+      mcp_error(m, id, -32600, "invalid request");
     return;
   }
   const char *me = json_string_value(method);
@@ -396,21 +402,43 @@ static void handle(const struct mcp *m, json_t *req)
     int code = 0;
     const char *msg = NULL;
     if(!json_is_string(name)) {
-      mcp_error(id, -32602, "tools/call: name is required");
+      mcp_error(m, id, -32602, "tools/call: name is required");
       return;
     }
     json_t *empty = json_object();
     result = call_tool(m, json_string_value(name), args ? args : empty, &code, &msg);
     json_decref(empty);
     if(!result) {
-      mcp_error(id, code, msg);
+      mcp_error(m, id, code, msg);
       return;
     }
   } else {
-    mcp_error(id, -32601, "method not found");
+    mcp_error(m, id, -32601, "method not found");
     return;
   }
-  mcp_send(json_pack("{s:s, s:O, s:o}", "jsonrpc", "2.0", "id", id, "result", result));
+  mcp_send(m, json_pack("{s:s, s:O, s:o}", "jsonrpc", "2.0", "id", id, "result", result));
+}
+
+/* One message: a line of JSON-RPC (its newline may still be there). */
+static void mcp_line(const struct mcp *m, char *line, size_t n)
+{
+  if(n > MCP_MAX_LINE) {
+    mcp_error(m, NULL, -32700, "message too large");
+    return;
+  }
+  while(n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+    line[--n] = '\0';
+  if(!n)
+    return;
+  json_error_t je;
+  json_t *req = json_loadb(line, n, 0, &je);
+  if(!req || !json_is_object(req)) {
+    mcp_error(m, NULL, -32700, "parse error");
+    json_decref(req);
+    return;
+  }
+  handle(m, req);
+  json_decref(req);
 }
 
 int cli_mcp(int argc, char **argv)
@@ -449,28 +477,25 @@ int cli_mcp(int argc, char **argv)
     return EXIT_USAGE;
   }
   m.self[sl] = '\0';
+  m.out = stdout;
   char *line = NULL;
   size_t cap = 0;
   ssize_t n;
-  while((n = getline(&line, &cap, stdin)) >= 0) {
-    if(n > MCP_MAX_LINE) {
-      mcp_error(NULL, -32700, "message too large");
-      continue;
-    }
-    while(n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-      line[--n] = '\0';
-    if(!n)
-      continue;
-    json_error_t je;
-    json_t *req = json_loadb(line, (size_t)n, 0, &je);
-    if(!req || !json_is_object(req)) {
-      mcp_error(NULL, -32700, "parse error");
-      json_decref(req);
-      continue;
-    }
-    handle(&m, req);
-    json_decref(req);
-  }
+  while((n = getline(&line, &cap, stdin)) >= 0)
+    mcp_line(&m, line, (size_t)n);
   free(line);
   return EXIT_CLEAN;
+}
+
+void cli_mcp_answer(FILE *out, const char *line, size_t n)
+{
+  struct mcp m;
+  memset(&m, 0, sizeof(m));
+  m.out = out;
+  m.dry = 1;
+  char *copy = xmalloc(n + 1);
+  memcpy(copy, line, n);
+  copy[n] = '\0';
+  mcp_line(&m, copy, n);
+  free(copy);
 }
