@@ -1,7 +1,10 @@
 /*
  * rep_junit.c - JUnit XML: one test suite per side, one test case per
- * rule that ran, failed where findings at or above --fail-on exist (new
- * ones only with --fail-on-new); suppressed findings never fail.
+ * rule that ran (report_rule_ran) or raised a finding, failed where
+ * findings at or above --fail-on exist (new ones only with
+ * --fail-on-new); suppressed findings never fail. A rule that did not
+ * run (no token to forge, no https, no file of its kind) is not a
+ * passed test: it is left out, and the suite's "skipped" counts it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +37,7 @@ static void junit_suite(FILE *out, const struct report *r, const struct rep_opts
   if(!c)
     abort();
   for(size_t i = 0; i < r->nrules; i++) {
-    if(strcmp(r->rules[i].side, side))
+    if(strcmp(r->rules[i].side, side) || !report_rule_ran(r, r->rules[i].rule))
       continue;
     size_t k;
     for(k = 0; k < n; k++)
@@ -60,11 +63,24 @@ static void junit_suite(FILE *out, const struct report *r, const struct rep_opts
         c[k].worst = (int)x->severity;
     }
   }
+  /* The side's rules that did not run (and raised nothing), each once:
+   * skipped test cases, never passed ones. */
+  size_t nrun = n;
+  for(size_t i = 0; i < r->nrules; i++) {
+    if(strcmp(r->rules[i].side, side))
+      continue;
+    size_t k;
+    for(k = 0; k < n; k++)
+      if(strcmp(c[k].rule->id, r->rules[i].rule->id) == 0)
+        break;
+    if(k == n)
+      c[n++].rule = r->rules[i].rule;
+  }
   size_t failures = 0;
-  for(size_t k = 0; k < n; k++)
+  for(size_t k = 0; k < nrun; k++)
     failures += c[k].failing > 0;
-  fprintf(out, "  <testsuite name=\"warden %s\" tests=\"%zu\" failures=\"%zu\" errors=\"%d\" skipped=\"0\" time=\"%.3f\">\n",
-          side, n, failures, r->status == REP_FAILED ? 1 : 0, r->seconds);
+  fprintf(out, "  <testsuite name=\"warden %s\" tests=\"%zu\" failures=\"%zu\" errors=\"%d\" skipped=\"%zu\" time=\"%.3f\">\n",
+          side, n, failures, r->status == REP_FAILED ? 1 : 0, n - nrun, r->seconds);
   fputs("    <properties>\n      <property name=\"target\" value=\"", out);
   rep_esc_xml(out, r->target);
   char label[96];
@@ -76,6 +92,10 @@ static void junit_suite(FILE *out, const struct report *r, const struct rep_opts
   for(size_t k = 0; k < n; k++) {
     fprintf(out, "    <testcase classname=\"warden.%s\" name=\"", side);
     rep_esc_xml(out, c[k].rule->id);
+    if(k >= nrun) {
+      fputs("\">\n      <skipped message=\"did not run in this run\"/>\n    </testcase>\n", out);
+      continue;
+    }
     if(!c[k].total) {
       fputs("\"/>\n", out);
       continue;

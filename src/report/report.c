@@ -32,6 +32,7 @@ void report_cleanup(struct report *r)
   free(r->fact_keys);
   free(r->fact_vals);
   free(r->rules);
+  free(r->ran);
   for(size_t i = 0; i < r->nfixed; i++) {
     struct rep_fixed *x = &r->fixed[i];
     free(x->rule);
@@ -113,8 +114,24 @@ void report_fact(struct report *r, const char *key, const char *val)
 
 void report_tested(struct report *r, const struct wd_rule *rule)
 {
-  if(rule && rule->severity > WD_SEV_INFO)
+  if(!rule)
+    return;
+  if(rule->severity > WD_SEV_INFO)
     r->tested |= WD_CAT_BIT(rule->category);
+  for(size_t i = r->nran; i-- > 0;)
+    if(r->ran[i] == rule)
+      return;
+  r->ran = xgrow(r->ran, &r->capran, r->nran + 1, sizeof(*r->ran));
+  r->ran[r->nran++] = rule;
+}
+
+int report_rule_ran(const struct report *r, const struct wd_rule *rule)
+{
+  for(size_t i = 0; i < r->nran; i++)
+    if(r->ran[i] == rule)
+      return 1;
+  return strcmp(report_rule_side(r, rule), "scan") != 0 &&
+         (r->tested & WD_CAT_BIT(rule->category)) != 0;
 }
 
 void report_tested_cat(struct report *r, enum wd_category c)

@@ -48,6 +48,10 @@ struct report {
    * "inspect", "correlation"); the array is owned, the rules are static. */
   struct rep_rule *rules;
   size_t nrules, caprules;
+  /* The rules a side recorded one by one as run (report_tested: the
+   * scan's scan_ran); borrowed pointers, each once. */
+  const struct wd_rule **ran;
+  size_t nran, capran;
   /* --baseline: 1 if one was given; the old findings that are gone. */
   int has_baseline;
   struct rep_fixed *fixed;
@@ -94,6 +98,10 @@ void report_fact(struct report *r, const char *key, const char *val);
  * category counts as tested. An info rule cannot lower a score, so it
  * tests nothing. */
 void report_tested(struct report *r, const struct wd_rule *rule);
+/* 1 if rule ran in this run: recorded by report_tested (the scan records
+ * each rule), or, for the sides that record whole categories (iac,
+ * inspect, correlation), its category was tested. */
+int report_rule_ran(const struct report *r, const struct wd_rule *rule);
 void report_tested_cat(struct report *r, enum wd_category c);
 /* Masks notes and facts again (values registered after they were added). */
 void report_remask(struct report *r);

@@ -202,7 +202,7 @@ try:
     iacdir = os.path.join(TOP, "tests", "fixtures", "iac", "compose", "vuln")
     rc, out, err = warden("scan", "-q", "--iac", iacdir, "--report", "sarif:%s/lab.sarif" % tmp,
                           "--report", "html:%s/lab.html" % tmp, "--report", "json:%s/lab.json" % tmp,
-                          "--report", "md:%s/lab.md" % tmp, url)
+                          "--report", "md:%s/lab.md" % tmp, "--report", "junit:%s/lab.xml" % tmp, url)
     lj = json.load(open(os.path.join(tmp, "lab.json")))
     ls = json.load(open(os.path.join(tmp, "lab.sarif")))
     ids = [r["automationDetails"]["id"] for r in ls["runs"]]
@@ -217,7 +217,23 @@ try:
           scan_run["invocations"][0]["exitCode"] == rc and
           scan_run["invocations"][0]["commandLine"].startswith("warden scan"), scan_run["invocations"])
     sarifs.append(os.path.join(tmp, "lab.sarif"))
-except (OSError, ValueError, KeyError) as e:
+    # JUnit: no token was given, so the forged-token rules had nothing to
+    # forge: skipped, never passed. Every finding's rule is a test case
+    # that ran, failed at the default --fail-on low unless info.
+    import xml.etree.ElementTree as ET
+    suite = [s for s in ET.parse(os.path.join(tmp, "lab.xml")).getroot() if s.get("name") == "warden scan"][0]
+    cases = {c.get("name"): c for c in suite.findall("testcase")}
+    skipped = {n for n, c in cases.items() if c.find("skipped") is not None}
+    failed = {n for n, c in cases.items() if c.find("failure") is not None}
+    found = {f["rule"] for f in lj["findings"] if f["rule"].split(".")[0] not in ("iac", "chain")}
+    check("lab scan junit: forged-token rules without a token are skipped, not passed",
+          {"jwt.alg-none-accepted", "jwt.signature-not-verified", "jwt.weak-secret"} <= skipped and
+          suite.get("skipped") == str(len(skipped)) and suite.get("tests") == str(len(cases)), (sorted(skipped), suite.attrib))
+    check("lab scan junit: the rules that raised findings ran (low and above fail)",
+          found and not (found & skipped) and
+          {f["rule"] for f in lj["findings"] if f["rule"] in found and f["severity"] != "info"} <= failed,
+          (sorted(found), sorted(failed)))
+except (OSError, ValueError, KeyError, IndexError) as e:
     check("lab scan with every report", False, e)
 
 # ------------------------------------------------------------ SARIF validity
