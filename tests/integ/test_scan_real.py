@@ -28,8 +28,12 @@ EXPECT = {
                       "influxdb"),
     # token and password off; the notebook's /metrics loses its auth too
     "jupyter-vuln": (["endpoint.jupyter", "endpoint.metrics"], "jupyter"),
+    # `podman system service tcp:...`: the Docker-compatible and libpod
+    # APIs, no authentication, no other Go debug routes
+    "podman-vuln": (["endpoint.docker-api"], "podman"),
 }
-TWINS = ["prometheus-hard", "etcd-hard", "caddy-hard", "nats-hard", "influxdb-hard", "jupyter-hard"]
+TWINS = ["prometheus-hard", "etcd-hard", "caddy-hard", "nats-hard", "influxdb-hard", "jupyter-hard",
+         "podman-hard"]
 
 
 def url_of(inst):

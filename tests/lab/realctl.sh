@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # realctl.sh: the real services Debian packages (prometheus, etcd, caddy,
-# nats-server, influxdb, jupyter-notebook), each started on 127.0.0.1 with
+# nats-server, influxdb, jupyter-notebook, podman), each started on 127.0.0.1 with
 # a vulnerable configuration (<svc>-vuln) and a locked-down twin
 # (<svc>-hard). Called by labctl.sh start/stop; usable alone.
 #
@@ -24,7 +24,7 @@ CERTS=$LAB_DIR/certs
 PYTHON=${LAB_PYTHON:-/usr/bin/python3}
 REAL_TIMEOUT=${REAL_TIMEOUT:-60}
 INSTANCES="prometheus-vuln prometheus-hard etcd-vuln etcd-hard caddy-vuln caddy-hard
-nats-vuln nats-hard influxdb-vuln influxdb-hard jupyter-vuln jupyter-hard"
+nats-vuln nats-hard influxdb-vuln influxdb-hard jupyter-vuln jupyter-hard podman-vuln podman-hard"
 
 free_port() {
 	"$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -222,6 +222,37 @@ start_jupyter() {
 		--notebook-dir="$dir/notebooks" --NotebookApp.token="$token" --NotebookApp.password='' "${root[@]}"
 }
 
+start_podman() {
+	local mode=$1 name=podman-$1 dir=$REAL/podman-$1 port
+	need podman || { skip "$name" "podman is not installed (apt-get install podman)"; return; }
+	mkdir -p "$dir/root" "$dir/run" "$dir/tmp"
+	# Storage of its own under the lab (vfs: no overlay mounts needed); the
+	# API answers /_ping, /version and /containers/json without any image.
+	printf '[storage]\ndriver = "vfs"\nrunroot = "%s/run"\ngraphroot = "%s/root"\n' "$dir" "$dir" \
+		>"$dir/storage.conf"
+	local -a pm=(env CONTAINERS_STORAGE_CONF="$dir/storage.conf" HOME="$dir" podman --root "$dir/root"
+		--runroot "$dir/run" --tmpdir "$dir/tmp" --storage-driver vfs system service --time=0)
+	port=$(free_port)
+	if [ "$mode" = vuln ]; then
+		# VULNERABLE [endpoint.docker-api]: the API service on a TCP port
+		# (`podman system service tcp:...`), which has no authentication.
+		spawn "$name" "http://127.0.0.1:$port" "${pm[@]}" "tcp:127.0.0.1:$port"
+		return
+	fi
+	# Hardened: the API on its unix socket only (the default), published
+	# through Caddy with basic authentication.
+	need caddy || { skip "$name" "caddy is needed for the authenticating proxy"; return; }
+	local hash
+	hash=$(bcrypt_hash "warden-lab-$RANDOM$RANDOM")
+	mkdir -p "$dir/cdata" "$dir/cconfig"
+	printf '{\n\tadmin off\n}\nhttp://127.0.0.1:%s {\n\tbasicauth {\n\t\toperator %s\n\t}\n\treverse_proxy unix/%s/podman.sock\n}\n' \
+		"$port" "$hash" "$dir" >"$dir/Caddyfile"
+	(cd "$dir" && exec "${pm[@]}" "unix://$dir/podman.sock") </dev/null >"$RUN/$name-backend.log" 2>&1 &
+	echo $! >"$RUN/$name-backend.pid"
+	spawn "$name" "http://127.0.0.1:$port" env HOME="$dir" XDG_DATA_HOME="$dir/cdata" \
+		XDG_CONFIG_HOME="$dir/cconfig" caddy run --config "$dir/Caddyfile" --adapter caddyfile
+}
+
 # ready NAME: the service answers HTTP (any status) at its URL.
 ready() {
 	local name=$1 url
@@ -232,6 +263,8 @@ ready() {
 			--key "$CERTS/client-key.pem" "$url/version"
 		;;
 	influxdb-*) curl -s -o /dev/null --max-time 2 "$url/ping" ;;
+	podman-vuln) curl -sf -o /dev/null --max-time 2 "$url/_ping" ;;
+	podman-hard) [ -S "$REAL/podman-hard/podman.sock" ] && curl -s -o /dev/null --max-time 2 "$url/" ;;
 	*) curl -s -o /dev/null --max-time 2 "$url/" ;;
 	esac
 }
@@ -240,7 +273,7 @@ cmd_start() {
 	mkdir -p "$RUN" "$REAL"
 	cmd_stop
 	local svc mode name
-	for svc in prometheus etcd caddy nats influxdb jupyter; do
+	for svc in prometheus etcd caddy nats influxdb jupyter podman; do
 		for mode in vuln hard; do
 			rm -rf "${REAL:?}/$svc-$mode"
 			rm -f "$RUN/$svc-$mode.skip"
