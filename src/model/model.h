@@ -59,6 +59,15 @@ struct wd_rule {
   const struct wd_fix *fixes; /* may be NULL */
 };
 
+/* One place a finding was seen: an HTTP request or a file line. */
+struct wd_loc {
+  char *method, *url; /* HTTP, or NULL */
+  char *file;         /* file, or NULL */
+  int line;
+};
+/* Distinct locations a merged finding keeps (the smallest ones). */
+#define WD_MAX_LOCATIONS 16
+
 struct wd_finding {
   const struct wd_rule *rule;
   enum wd_severity severity; /* may differ from rule->severity */
@@ -71,6 +80,11 @@ struct wd_finding {
   char *remediation; /* chosen at the end (framework); NULL = rule's */
   char *key;         /* dedupe key */
   unsigned count;    /* occurrences merged into this one */
+  /* Its distinct locations, smallest first, at most WD_MAX_LOCATIONS;
+   * the first is method/url/file/line above (where the evidence came
+   * from). Occurrences past the cap are only counted. Owned. */
+  struct wd_loc *locs;
+  unsigned nlocs;
   /* Set by the report (src/report), not by the checks: */
   char *fingerprint; /* stable across runs: rule + location, no line, no port */
   int suppressed;    /* 1: matched a suppression (out of score and exit code) */

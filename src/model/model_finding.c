@@ -72,6 +72,12 @@ static void finding_cleanup(struct wd_finding *x)
   free(x->key);
   free(x->fingerprint);
   free(x->suppress_reason);
+  for(unsigned i = 0; i < x->nlocs; i++) {
+    free(x->locs[i].method);
+    free(x->locs[i].url);
+    free(x->locs[i].file);
+  }
+  free(x->locs);
 }
 
 void findings_cleanup(struct wd_findings *f)
@@ -140,7 +146,58 @@ void findings_remask(struct wd_findings *f, const struct wd_mask *m)
     mask_inplace(m, &x->title);
     mask_inplace(m, &x->evidence);
     mask_inplace(m, &x->url);
+    for(unsigned j = 0; j < x->nlocs; j++)
+      mask_inplace(m, &x->locs[j].url);
   }
+}
+
+static int strz_cmp(const char *a, const char *b)
+{
+  return strcmp(a ? a : "", b ? b : "");
+}
+
+/* Orders locations: by URL then method, or by file then line. */
+static int loc_cmp(const char *method, const char *url, const char *file, int line,
+                   const struct wd_loc *l)
+{
+  int c = strz_cmp(url, l->url);
+  if(!c)
+    c = strz_cmp(method, l->method);
+  if(!c)
+    c = strz_cmp(file, l->file);
+  if(!c)
+    c = (line > l->line) - (line < l->line);
+  return c;
+}
+
+/* Adds a distinct location to x's sorted, bounded list. */
+static void loc_add(struct wd_finding *x, const struct wd_finding_spec *spec)
+{
+  if(!spec->url && !spec->file)
+    return;
+  unsigned pos = 0;
+  for(; pos < x->nlocs; pos++) {
+    int c = loc_cmp(spec->method, spec->url, spec->file, spec->line, &x->locs[pos]);
+    if(c == 0)
+      return;
+    if(c < 0)
+      break;
+  }
+  if(pos >= WD_MAX_LOCATIONS)
+    return;
+  if(!x->locs)
+    x->locs = xcalloc(WD_MAX_LOCATIONS, sizeof(*x->locs));
+  if(x->nlocs == WD_MAX_LOCATIONS) {
+    struct wd_loc *last = &x->locs[WD_MAX_LOCATIONS - 1];
+    free(last->method);
+    free(last->url);
+    free(last->file);
+    x->nlocs--;
+  }
+  memmove(&x->locs[pos + 1], &x->locs[pos], (x->nlocs - pos) * sizeof(*x->locs));
+  x->locs[pos] = (struct wd_loc){dupz(spec->method), dupz(spec->url), dupz(spec->file),
+                                 spec->line};
+  x->nlocs++;
 }
 
 static struct wd_finding *findings_add_masked(struct wd_findings *f,
@@ -162,12 +219,11 @@ static struct wd_finding *findings_add_masked(struct wd_findings *f,
       continue;
     x->count++;
     free(key);
+    loc_add(x, spec);
     /* Merged occurrences arrive in whatever order the network gives; keep
      * the one with the smallest location so reports are stable. */
-    int smaller = spec->url && x->url ? strcmp(spec->url, x->url) < 0
-                : spec->file && x->file ? strcmp(spec->file, x->file) < 0 ||
-                  (strcmp(spec->file, x->file) == 0 && spec->line < x->line)
-                : 0;
+    const struct wd_loc cur = {x->method, x->url, x->file, x->line};
+    int smaller = loc_cmp(spec->method, spec->url, spec->file, spec->line, &cur) < 0;
     if(smaller) {
       free(x->title);
       free(x->evidence);
@@ -201,6 +257,7 @@ static struct wd_finding *findings_add_masked(struct wd_findings *f,
   x->line = spec->line;
   x->key = key;
   x->count = 1;
+  loc_add(x, spec);
   return x;
 }
 

@@ -33,6 +33,23 @@ static void rep_json_finding(struct jw *w, const struct wd_finding *x,
     jw_kint(w, "line", x->line);
   }
   jw_obj_close(w);
+  /* Every distinct place it was seen (bounded; count has them all). */
+  jw_key(w, "locations");
+  jw_arr_open(w);
+  for(unsigned i = 0; i < x->nlocs; i++) {
+    const struct wd_loc *l = &x->locs[i];
+    jw_obj_open(w);
+    if(l->url) {
+      jw_kstr(w, "method", l->method);
+      jw_kstr(w, "url", l->url);
+    }
+    if(l->file) {
+      jw_kstr(w, "file", l->file);
+      jw_kint(w, "line", l->line);
+    }
+    jw_obj_close(w);
+  }
+  jw_arr_close(w);
   jw_kstr(w, "evidence", x->evidence);
   jw_kint(w, "count", x->count);
   jw_kstr(w, "remediation", x->remediation ? x->remediation : r->remediation);

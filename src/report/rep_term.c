@@ -90,8 +90,17 @@ void rep_write_term(FILE *out, const struct report *r, int color)
     else if(x->file)
       fprintf(out, "         at %s:%d", x->file, x->line);
     if(x->url || x->file) {
-      if(x->count > 1)
-        fprintf(out, " %s(and %u more)%s", d, x->count - 1, z);
+      /* The first few other places it was seen, then how many more. */
+      unsigned shown = 1;
+      for(unsigned k = 1; k < x->nlocs && k < 4; k++, shown++) {
+        const struct wd_loc *l = &x->locs[k];
+        if(l->url)
+          fprintf(out, "\n            %s %s", l->method ? l->method : "", l->url);
+        else
+          fprintf(out, "\n            %s:%d", l->file, l->line);
+      }
+      if(x->count > shown)
+        fprintf(out, " %s(and %u more)%s", d, x->count - shown, z);
       fputc('\n', out);
     }
     if(x->evidence)

@@ -85,6 +85,23 @@ rc, doc, err = scan_json(lab_url("fiber-vuln"))
 check("critical caps the score at 64",
       "critical" in [f["severity"] for f in doc["findings"]]
       and doc.get("score", {}).get("overall", 101) <= 64, doc.get("score"))
+# A merged finding lists its places: the lab's Docker API stand-in answers
+# /_ping, /version and /containers/json (tests/lab/fiber), so the one
+# endpoint.docker-api finding names all three; every finding's list is
+# distinct, sorted, starts with its own location, and is within count.
+from urllib.parse import urlparse
+docker = [f for f in doc.get("findings", []) if f["rule"] == "endpoint.docker-api"]
+paths = {urlparse(l.get("url", "")).path for f in docker for l in f.get("locations", [])}
+check("fiber-vuln: one endpoint.docker-api finding locating /_ping, /version, /containers/json",
+      len(docker) == 1 and {"/_ping", "/version", "/containers/json"} <= paths, sorted(paths))
+def loc_key(l):
+    return (l.get("url", ""), l.get("method", ""), l.get("file", ""), l.get("line", 0))
+bad = [f["rule"] for f in doc.get("findings", [])
+       if not f.get("locations") or f["locations"][0] != f["location"]
+       or [loc_key(l) for l in f["locations"]] != sorted({loc_key(l) for l in f["locations"]})
+       or len(f["locations"]) > min(f["count"], 16)]
+check("fiber-vuln: every finding's locations are distinct, sorted, start at its location, within count",
+      doc.get("findings") and not bad, bad)
 # Correlation input errors are configuration errors: exit 2, named.
 from harness import warden
 import os, tempfile

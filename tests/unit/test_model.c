@@ -45,6 +45,31 @@ static void findings_merge_keeps_smallest_location(void **state)
   findings_cleanup(&f);
 }
 
+/* 40 places seen in descending order, each twice: the list keeps the 16
+ * smallest, distinct and sorted, while count has all 80 occurrences. */
+static void findings_locations_bounded_sorted_distinct(void **state)
+{
+  (void)state;
+  struct wd_findings f;
+  findings_init(&f);
+  char url[64];
+  for(int rep = 0; rep < 2; rep++)
+    for(int i = 40; i >= 1; i--) {
+      snprintf(url, sizeof(url), "http://h/p%02d", i);
+      add(&f, &r_high, url, "same");
+    }
+  assert_int_equal(f.n, 1);
+  assert_int_equal(f.v[0].count, 80);
+  assert_int_equal(f.v[0].nlocs, WD_MAX_LOCATIONS);
+  for(unsigned i = 0; i < f.v[0].nlocs; i++) {
+    snprintf(url, sizeof(url), "http://h/p%02u", i + 1);
+    assert_string_equal(f.v[0].locs[i].url, url);
+    assert_string_equal(f.v[0].locs[i].method, "GET");
+  }
+  assert_string_equal(f.v[0].url, f.v[0].locs[0].url);
+  findings_cleanup(&f);
+}
+
 static void score_is_order_independent_and_capped(void **state)
 {
   (void)state;
@@ -361,6 +386,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(findings_merge_keeps_smallest_location),
+    cmocka_unit_test(findings_locations_bounded_sorted_distinct),
     cmocka_unit_test(score_is_order_independent_and_capped),
     cmocka_unit_test(score_clean_is_100_A),
     cmocka_unit_test(score_nothing_tested_is_not_graded),
