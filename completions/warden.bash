@@ -23,7 +23,8 @@ _warden() {
   case $cmd in
     scan) opts="$opts --spec --no-discovery --auth-required --scope -c --concurrency --rate --timeout
       --max-time --body-cap -H --header -k --insecure --cacert --cert --key --proxy --bearer --api-key
-      --api-key-in --basic --cookie --as2 --jwt-wordlist --iac --inspect-report" ;;
+      --api-key-in --basic --cookie --as2 --jwt-wordlist --iac --inspect-report --active --allow-delete
+      --max-writes" ;;
     iac) opts="$opts --list-rules" ;;
     inspect) opts="$opts --root --no-probe --probe-timeout" ;;
     *) opts="" ;;

@@ -154,6 +154,13 @@ static int cfg_mapping(struct cfg *c, yaml_node_t *map, const struct option *opt
                       : "");
       return -1;
     }
+    /* Writing to the target is the user's decision on the command line,
+     * never a file's that happens to lie in the working directory. */
+    if(!strcmp(key, "active") || !strcmp(key, "allow-delete")) {
+      cli_error("%s:%zu: %s: only on the command line (it lets warden change the target)",
+                c->path, line, key);
+      return -1;
+    }
     if(cfg_option(c, o, key, v, line))
       return -1;
   }

@@ -24,9 +24,9 @@
 static const char scan_usage[] =
   "usage: warden scan [options] URL\n"
   "\n"
-  "Black-box scan of a live API. Read-only: sends only GET, HEAD and OPTIONS,\n"
-  "only to the URL's scheme, host and port (plus --scope), never following a\n"
-  "redirect out of scope.\n"
+  "Black-box scan of a live API. Read-only by default: sends only GET, HEAD and\n"
+  "OPTIONS (writes only with --active), only to the URL's scheme, host and port\n"
+  "(plus --scope), never following a redirect out of scope.\n"
   "\n"
   "Discovery\n"
   "      --spec FILE|URL       OpenAPI/Swagger document (JSON or YAML)\n"
@@ -36,6 +36,12 @@ static const char scan_usage[] =
   "      --signatures DIR|FILE more exposure signatures (YAML, docs/signatures.md)\n"
   "      --templates DIR|FILE  nuclei HTTP templates to run too (the ones warden\n"
   "                            can honour; the others are skipped with the reason)\n"
+  "Active mode (changes the target; every write is listed in the report)\n"
+  "      --active              also send the spec's POST, PUT and PATCH operations\n"
+  "                            (bodies from its schemas) and the checks' write and\n"
+  "                            attack probes; never implied by anything else\n"
+  "      --allow-delete        with --active: DELETE too (the spec's, sent last)\n"
+  "      --max-writes N        with --active: at most N writes (default 25)\n"
   "Engine\n"
   "  -c, --concurrency N       requests in flight (default 32)\n"
   "      --rate N              requests per second (default unlimited)\n"
@@ -96,6 +102,9 @@ const struct option scan_opts_long[] = {
   {"auth-cmd", required_argument, NULL, 2060},
   {"signatures", required_argument, NULL, 2041},
   {"templates", required_argument, NULL, 2042},
+  {"active", no_argument, NULL, 2070},
+  {"allow-delete", no_argument, NULL, 2071},
+  {"max-writes", required_argument, NULL, 2072},
   {"help", no_argument, NULL, 'h'},
   CLI_OUT_OPTIONS,
   {NULL, 0, NULL, 0},
@@ -355,6 +364,7 @@ int cli_scan(int argc, char **argv)
   struct curl_slist *headers = NULL;
   int rc = EXIT_USAGE;
   int key_in_query = 0;
+  int max_writes_set = 0;
   const char *as2_arg = NULL;
   struct auth_cmd acmd = {NULL, NULL};
   long v;
@@ -429,6 +439,14 @@ int cli_scan(int argc, char **argv)
       headers = curl_slist_append(headers, optarg);
       break;
     case 'k': so.http.insecure = 1; break;
+    case 2070: so.active = 1; break;
+    case 2071: so.allow_delete = 1; break;
+    case 2072:
+      if(cli_parse_int("--max-writes", optarg, 0, 100000, &v))
+        goto done;
+      so.max_writes = (int)v;
+      max_writes_set = 1;
+      break;
     case 'v': so.verbose = 1; break;
     case 2060:
       if(!optarg[0]) {
@@ -516,6 +534,13 @@ int cli_scan(int argc, char **argv)
     so.refresh_ctx = &acmd;
     so.refresh_max = 3;
   }
+  if(!so.active && (so.allow_delete || max_writes_set)) {
+    cli_error("%s needs --active (which is never implied)",
+              so.allow_delete ? "--allow-delete" : "--max-writes");
+    goto done;
+  }
+  if(!max_writes_set)
+    so.max_writes = 25;
   if(key_in_query) {
     if(so.cred.kind != CRED_APIKEY) {
       cli_error("--api-key-in needs --api-key");

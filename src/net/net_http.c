@@ -122,6 +122,11 @@ static void http_easy_give(struct http_engine *e, CURL *c)
     curl_easy_cleanup(c);
 }
 
+int http_method_has_body(const char *m)
+{
+  return !strcmp(m, "POST") || !strcmp(m, "PUT") || !strcmp(m, "PATCH");
+}
+
 static void http_setup(struct http_engine *e, CURL *c, struct http_exchange *x)
 {
   const struct http_opts *o = &e->o;
@@ -136,6 +141,13 @@ static void http_setup(struct http_engine *e, CURL *c, struct http_exchange *x)
     curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
   else if(strcmp(x->method, "GET") != 0)
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, x->method);
+  if(http_method_has_body(x->method)) {
+    /* The body is borrowed (no copy); an empty one still goes out with
+     * Content-Length: 0, so the server never waits for more. */
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+                     (curl_off_t)(x->req_body ? x->req_body_len : 0));
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, x->req_body ? x->req_body : "");
+  }
   /* Empty string: every encoding libcurl can decode. The body callback
    * sees decoded bytes, so the cap also bounds a decompression bomb. */
   curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");

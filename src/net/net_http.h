@@ -49,9 +49,14 @@ struct http_opts {
 
 struct http_exchange {
   /* request, set by the caller */
-  const char *method;   /* "GET", "HEAD" or "OPTIONS" by default policy */
+  const char *method;   /* "GET", "HEAD", "OPTIONS"; writes only by --active */
   char *url;            /* owned by the caller */
   const struct curl_slist *headers; /* NULL = the engine's; borrowed */
+  /* Request body (POST, PUT, PATCH; borrowed, kept alive by the caller
+   * until done runs). Those methods always send one, empty if NULL, with
+   * its Content-Length; other methods never send one. */
+  const char *req_body;
+  size_t req_body_len;
   /* response, set by the engine */
   long status;          /* 0 if none */
   int httpver;          /* 10, 11, 20 */
@@ -93,6 +98,8 @@ void http_exchange_cleanup(struct http_exchange *x);
 int http_header(const struct http_exchange *x, const char *name, int idx,
                 char *out, size_t outlen);
 const char *http_outcome_name(enum http_outcome o);
+/* 1 for the methods that carry a request body: POST, PUT, PATCH. */
+int http_method_has_body(const char *m);
 /* 1 when a response arrived (OK or TRUNCATED). */
 int http_answered(const struct http_exchange *x);
 

@@ -2,6 +2,7 @@
  * rep_json.c - the JSON report; docs/report-json.md is its schema.
  */
 #include <stddef.h>
+#include <string.h>
 
 #include "../core/core_jw.h"
 #include "report.h"
@@ -148,6 +149,25 @@ void rep_write_json(FILE *out, const struct report *r)
       jw_kstr(&w, "title", x->title);
       jw_kstr(&w, "location", x->location);
       jw_kstr(&w, "fingerprint", x->fingerprint);
+      jw_obj_close(&w);
+    }
+    jw_arr_close(&w);
+  }
+  if(strcmp(r->kind, "scan") == 0) {
+    /* Every request that may have changed the target, so the user can
+     * clean up; [] in the default (read-only) mode. */
+    jw_key(&w, "writes");
+    jw_arr_open(&w);
+    for(size_t i = 0; i < r->nwrites; i++) {
+      const struct rep_write *x = &r->writes[i];
+      jw_obj_open(&w);
+      jw_kstr(&w, "method", x->method);
+      jw_kstr(&w, "url", x->url);
+      jw_key(&w, "status");
+      if(x->status)
+        jw_int(&w, x->status);
+      else
+        jw_null(&w);
       jw_obj_close(&w);
     }
     jw_arr_close(&w);

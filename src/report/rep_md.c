@@ -160,6 +160,29 @@ void rep_write_md(FILE *out, const struct report *r, const struct rep_opts *o)
     }
     buf_appendz(&b, "</details>\n");
   }
+  if(r->nwrites) {
+    /* What --active may have changed, to clean up; cut only at the size
+     * limit, and then said. */
+    buf_printf(&b, "\n**Writes sent (--active):** %zu\n", r->nwrites);
+    for(size_t i = 0; i < r->nwrites; i++) {
+      const struct rep_write *x = &r->writes[i];
+      size_t mark = b.len;
+      buf_appendz(&b, "- `");
+      rep_esc_md(&b, x->method);
+      buf_appendz(&b, "` ");
+      rep_esc_md(&b, x->url);
+      if(x->status)
+        buf_printf(&b, " -> %ld\n", x->status);
+      else
+        buf_appendz(&b, " -> no answer\n");
+      if(b.len + reserve > limit) {
+        b.len = mark;
+        b.data[b.len] = '\0';
+        buf_printf(&b, "- ... %zu more: the JSON report lists them all\n", r->nwrites - i);
+        break;
+      }
+    }
+  }
   if(r->nnotes && !omitted) {
     buf_appendz(&b, "\n**Notes:**\n");
     for(size_t i = 0; i < r->nnotes; i++) {

@@ -109,6 +109,18 @@ void rep_write_term(FILE *out, const struct report *r, int color)
     if(rem)
       fprintf(out, "         %sfix:%s %s\n", d, z, rem);
   }
+  if(r->nwrites) {
+    /* What --active may have changed on the target: to clean up. */
+    fprintf(out, "\n%s%zu write%s sent (--active)%s\n", b, r->nwrites,
+            r->nwrites == 1 ? "" : "s", z);
+    for(size_t i = 0; i < r->nwrites; i++) {
+      const struct rep_write *x = &r->writes[i];
+      if(x->status)
+        fprintf(out, "  - %s %s -> %ld\n", x->method, x->url, x->status);
+      else
+        fprintf(out, "  - %s %s -> no answer\n", x->method, x->url);
+    }
+  }
   if(r->nnotes) {
     fprintf(out, "\n%snotes%s\n", b, z);
     for(size_t i = 0; i < r->nnotes; i++)

@@ -42,6 +42,11 @@ void report_cleanup(struct report *r)
     free(x->fingerprint);
   }
   free(r->fixed);
+  for(size_t i = 0; i < r->nwrites; i++) {
+    free(r->writes[i].method);
+    free(r->writes[i].url);
+  }
+  free(r->writes);
   memset(r, 0, sizeof(*r));
 }
 
@@ -196,8 +201,27 @@ static void report_fingerprints(struct report *r)
   free(e);
 }
 
+size_t report_write(struct report *r, const char *method, const char *url)
+{
+  r->writes = xgrow(r->writes, &r->capwrites, r->nwrites + 1, sizeof(*r->writes));
+  struct rep_write *w = &r->writes[r->nwrites];
+  w->method = xstrdup(method);
+  w->url = xstrdup(url);
+  mask_inplace(r->mask, &w->url);
+  w->status = 0;
+  return r->nwrites++;
+}
+
+void report_write_status(struct report *r, size_t i, long status)
+{
+  if(i < r->nwrites)
+    r->writes[i].status = status;
+}
+
 void report_remask(struct report *r)
 {
+  for(size_t i = 0; i < r->nwrites; i++)
+    mask_inplace(r->mask, &r->writes[i].url);
   for(size_t i = 0; i < r->nnotes; i++)
     mask_inplace(r->mask, &r->notes[i]);
   for(size_t i = 0; i < r->nfacts; i++)

@@ -58,6 +58,12 @@ struct report {
   size_t nfixed, capfixed;
   /* Suppressions: how many matched, how many had expired. */
   size_t nsuppressed, nexpired;
+  /* Scan: the requests that may have changed the target (any method but
+   * GET, HEAD, OPTIONS; only with --active), in the order queued, so the
+   * user can clean up. active: --active was given. Owned. */
+  int active;
+  struct rep_write *writes;
+  size_t nwrites, capwrites;
   /* Registered secrets (borrowed; NULL = detected secrets only): notes
    * and facts are masked with them as they are added. */
   const struct wd_mask *mask;
@@ -66,6 +72,12 @@ struct report {
 struct rep_rule {
   const char *side;
   const struct wd_rule *rule;
+};
+
+/* A write the scan sent (or queued): status 0 = no answer. URL masked. */
+struct rep_write {
+  char *method, *url;
+  long status;
 };
 
 /* A finding of the baseline that this run no longer has; owned. */
@@ -94,6 +106,10 @@ void report_debug(struct report *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 #define REPORT_MAX_DEBUG 2000
 void report_fact(struct report *r, const char *key, const char *val);
+/* Records a write (masked with r->mask); returns its index for
+ * report_write_status. */
+size_t report_write(struct report *r, const char *method, const char *url);
+void report_write_status(struct report *r, size_t i, long status);
 /* Records that rule r ran (its probes were judged, its files read): its
  * category counts as tested. An info rule cannot lower a score, so it
  * tests nothing. */

@@ -46,10 +46,37 @@ static int scan_seen(struct scan *s, unsigned long long key)
   return 0;
 }
 
-/* The method policy: default mode reads only. */
-static int method_allowed(const char *m)
+static int method_reads(const char *m)
 {
   return !strcmp(m, "GET") || !strcmp(m, "HEAD") || !strcmp(m, "OPTIONS");
+}
+
+/* The method policy (scan.h): reads always; a write only with --active,
+ * within the budget, and DELETE only with --allow-delete too. A write
+ * refused for the budget is counted (the report says so). */
+static int method_allowed(struct scan *s, const char *m)
+{
+  if(method_reads(m))
+    return 1;
+  if(!s->opts->active || (!strcmp(m, "DELETE") && !s->opts->allow_delete))
+    return 0;
+  if(s->writes >= s->opts->max_writes) {
+    s->writes_over++;
+    return 0;
+  }
+  return 1;
+}
+
+int scan_active(const struct scan *s)
+{
+  return s->opts->active != 0;
+}
+
+int scan_writes_left(const struct scan *s)
+{
+  if(!s->opts->active || s->writes >= s->opts->max_writes)
+    return 0;
+  return s->opts->max_writes - s->writes;
 }
 
 int scan_has_cred(const struct scan *s)
@@ -100,16 +127,24 @@ static void probe_free(struct probe *p)
   free(p->base);
   free(p->masked);
   mask_map_free(&p->masked_map);
+  free(p->req_body);
+  free(p->req_ctype);
   free(p);
 }
 
-struct probe *scan_queue_as(struct scan *s, const char *method, const char *path,
-                            unsigned flags, const struct wd_check *origin, int tag,
-                            enum probe_ident ident, const char *header,
-                            struct probe *of)
+static struct probe *scan_queue_req(struct scan *s, const char *method, const char *path,
+                                    const char *ctype, const char *body, size_t blen,
+                                    unsigned flags, const struct wd_check *origin, int tag,
+                                    enum probe_ident ident, const char *header,
+                                    struct probe *of)
 {
-  if(!method_allowed(method))
-    return NULL;
+  int has_body = http_method_has_body(method);
+  if(!has_body) {
+    body = NULL; /* only POST, PUT and PATCH carry one */
+    ctype = NULL;
+  }
+  if(!body)
+    blen = 0;
   if(s->nprobes >= SCAN_MAX_PROBES) {
     s->dropped++; /* said in the report: no silent cap */
     return NULL;
@@ -128,11 +163,14 @@ struct probe *scan_queue_as(struct scan *s, const char *method, const char *path
   }
   /* The scope lock: nothing outside it is ever requested. The request
    * key names the identity so variants are not taken for repeats. */
-  char *key = xasprintf("%d %s %d", (int)ident, header ? header : "",
-                        (flags & PROBE_RETRY) ? s->cred_gen : 0);
+  char *key = xasprintf("%d %s %d %s %llx", (int)ident, header ? header : "",
+                        (flags & PROBE_RETRY) ? s->cred_gen : 0, ctype ? ctype : "",
+                        body ? str_hash(body, blen) : 0ULL);
   unsigned long long k = probe_key(method, url) ^ str_hash(key, strlen(key));
   free(key);
-  if(!scope_allows(&s->scope, url) || scan_seen(s, k)) {
+  /* The method policy last, so that a repeat or an out-of-scope write
+   * spends none of the budget. */
+  if(!scope_allows(&s->scope, url) || scan_seen(s, k) || !method_allowed(s, method)) {
     free(url);
     free(base);
     return NULL;
@@ -161,24 +199,68 @@ struct probe *scan_queue_as(struct scan *s, const char *method, const char *path
     line = cred_header(c, ident == ID_WRONG);
   /* Without a line of its own the probe sends the engine's list, which
    * is the -H list: credentials given with -H are plain headers. */
-  if(line) {
+  if(line || has_body) {
     for(const struct curl_slist *h = s->opts->http.headers; h; h = h->next)
       p->hdrs = curl_slist_append(p->hdrs, h->data);
-    p->hdrs = curl_slist_append(p->hdrs, line);
+    if(line)
+      p->hdrs = curl_slist_append(p->hdrs, line);
+    if(has_body) {
+      /* No "Expect: 100-continue" round trip: the body goes at once. */
+      p->hdrs = curl_slist_append(p->hdrs, "Expect:");
+      if(ctype && !strpbrk(ctype, "\r\n")) {
+        char *ct = xasprintf("Content-Type: %s", ctype);
+        p->hdrs = curl_slist_append(p->hdrs, ct);
+        free(ct);
+      }
+    }
     p->x.headers = p->hdrs;
   }
   free(line);
+  if(has_body) {
+    p->req_body = xmalloc(blen + 1);
+    if(blen)
+      memcpy(p->req_body, body, blen);
+    p->req_body[blen] = '\0';
+    p->req_body_len = blen;
+    p->req_ctype = ctype ? xstrdup(ctype) : NULL;
+    p->x.req_body = p->req_body;
+    p->x.req_body_len = blen;
+  }
   if(http_engine_submit(s->eng, &p->x, scan_on_done, s)) {
     probe_free(p);
     return NULL;
   }
   s->probes = xgrow(s->probes, &s->capprobes, s->nprobes + 1, sizeof(*s->probes));
   s->probes[s->nprobes++] = p;
+  if(!method_reads(method)) {
+    /* Spent and listed once queued: it may reach the target even if the
+     * budget of time cancels it in flight. */
+    s->writes++;
+    p->write_slot = report_write(&s->rep, method, p->x.url) + 1;
+  }
   if(of) {
     of->var[ident] = p;
     p->parent = of;
   }
   return p;
+}
+
+struct probe *scan_queue_as(struct scan *s, const char *method, const char *path,
+                            unsigned flags, const struct wd_check *origin, int tag,
+                            enum probe_ident ident, const char *header,
+                            struct probe *of)
+{
+  return scan_queue_req(s, method, path, NULL, NULL, 0, flags, origin, tag, ident, header, of);
+}
+
+struct probe *scan_queue_body(struct scan *s, const char *method, const char *path,
+                              const char *ctype, const char *body, size_t blen,
+                              unsigned flags, const struct wd_check *origin, int tag,
+                              enum probe_ident ident, const char *header,
+                              struct probe *of)
+{
+  return scan_queue_req(s, method, path, ctype, body, blen, flags, origin, tag, ident,
+                        header, of);
 }
 
 struct probe *scan_queue(struct scan *s, const char *method, const char *path,
@@ -502,6 +584,8 @@ static void scan_follow(struct scan *s, struct probe *p)
 {
   if(p->x.status < 300 || p->x.status > 399 || p->x.status == 304)
     return;
+  if(!method_reads(p->x.method))
+    return; /* a write is sent once: never again at the redirect's target */
   char loc[2048];
   if(!http_header(&p->x, "Location", 0, loc, sizeof(loc)) || !loc[0])
     return;
@@ -677,8 +761,9 @@ static int scan_refresh_retry(struct scan *s, struct probe *p)
     report_note(&s->rep, "--auth-cmd: credential refreshed after a 401 (%d of at most %d)",
                 s->refreshes, o->refresh_max);
   }
-  struct probe *q = scan_queue_as(s, p->x.method, p->base, p->flags | PROBE_RETRY, p->origin,
-                                  p->tag, ID_MAIN, NULL, NULL);
+  struct probe *q = scan_queue_req(s, p->x.method, p->base, p->req_ctype, p->req_body,
+                                   p->req_body_len, p->flags | PROBE_RETRY, p->origin,
+                                   p->tag, ID_MAIN, NULL, NULL);
   if(!q)
     return 0;
   q->op = p->op;
@@ -700,6 +785,8 @@ static void scan_on_done(struct http_exchange *x, void *ctx)
   struct scan *s = ctx;
   struct probe *p = (struct probe *)x; /* x is the first member */
   s->completed++;
+  if(p->write_slot)
+    report_write_status(&s->rep, p->write_slot - 1, http_answered(&p->x) ? p->x.status : 0);
   if(p->x.outcome != HTTP_OK && p->x.outcome != HTTP_BUDGET)
     scan_note_failure(s, p);
   if(!http_answered(&p->x) && p->x.outcome != HTTP_BUDGET)
@@ -738,14 +825,64 @@ static char *fill_path(const char *path, const char *value)
   return buf_steal(&b);
 }
 
+/* The body of a spec write and its media type: a JSON object (the
+ * spec's example or one built from its schema once the spec model keeps
+ * them; an empty object until then). */
+static const char *op_body(const struct spec_op *op, const char **ctype)
+{
+  (void)op;
+  *ctype = "application/json";
+  return "{}";
+}
+
+/* --active: a spec write (POST, PUT, PATCH) once, as the main identity,
+ * with its path filled with ordinary values and a body from the spec.
+ * DELETE operations wait until everything else was sent (scan_run), so
+ * nothing another probe reads is removed first. */
+static void scan_queue_write_op(struct scan *s, struct spec_op *op)
+{
+  if(!strcmp(op->method, "DELETE")) {
+    if(s->opts->allow_delete) {
+      s->deletes = xgrow(s->deletes, &s->capdeletes, s->ndeletes + 1, sizeof(*s->deletes));
+      s->deletes[s->ndeletes++] = op;
+    }
+    return;
+  }
+  if(!http_method_has_body(op->method))
+    return;
+  const char *ctype;
+  const char *body = op_body(op, &ctype);
+  char *path = fill_path(op->path, "1");
+  struct probe *p = scan_queue_body(s, op->method, path, ctype, body, strlen(body),
+                                    PROBE_SPEC, NULL, 0, ID_MAIN, NULL, NULL);
+  if(p)
+    p->op = op;
+  free(path);
+}
+
+static void scan_queue_deletes(struct scan *s)
+{
+  for(size_t i = 0; i < s->ndeletes; i++) {
+    char *path = fill_path(s->deletes[i]->path, "1");
+    struct probe *p = scan_queue(s, "DELETE", path, PROBE_SPEC, NULL, 0);
+    if(p)
+      p->op = s->deletes[i];
+    free(path);
+  }
+  s->ndeletes = 0;
+}
+
 /* Queues what a spec operation suggests: the route with ordinary values,
  * and, when it takes parameters, once more with a value that no handler
- * expects, to see how it fails. Only GET operations are requested; the
- * others would need an active mode. */
-static void scan_queue_op(struct scan *s, const struct spec_op *op)
+ * expects, to see how it fails. GET operations are requested; the others
+ * only with --active (scan_queue_write_op). */
+static void scan_queue_op(struct scan *s, struct spec_op *op)
 {
-  if(strcmp(op->method, "GET"))
+  if(strcmp(op->method, "GET")) {
+    if(s->opts->active)
+      scan_queue_write_op(s, op);
     return;
+  }
   int has_params = strchr(op->path, '{') != NULL || op->nquery > 0;
   for(int bad = 0; bad <= has_params; bad++) {
     const char *val = bad ? "warden%27%22x" : "1";
@@ -990,6 +1127,7 @@ int scan_run(struct scan *s, const struct scan_opts *o, char *err, size_t errlen
   s->shown_url = scan_mask(s, s->target_url);
   report_init(&s->rep, "scan", s->shown_url, &s->findings);
   s->rep.mask = &s->mask;
+  s->rep.active = o->active;
   scope_add_url(&s->scope, &s->target);
   for(int i = 0; i < o->nscope; i++)
     if(scope_add_spec(&s->scope, o->scope[i], err, errlen))
@@ -1067,6 +1205,10 @@ int scan_run(struct scan *s, const struct scan_opts *o, char *err, size_t errlen
   scan_pick_witnesses(s);
   scan_checks_plan_late(s);
   http_engine_run(s->eng);
+  /* --allow-delete: the spec's DELETE operations, after every other
+   * request, still judged. */
+  scan_queue_deletes(s);
+  http_engine_run(s->eng);
 
   /* Phase 3. */
   s->phase = 3;
@@ -1080,6 +1222,12 @@ int scan_run(struct scan *s, const struct scan_opts *o, char *err, size_t errlen
     report_note(&s->rep, "%zu requests were not sent: the scan stops queueing at %d requests "
                 "(the cap), so the routes behind them were not judged",
                 s->dropped, SCAN_MAX_PROBES);
+  }
+  if(s->writes_over) {
+    s->rep.status = REP_PARTIAL;
+    report_note(&s->rep, "%zu writes were not sent: the --max-writes budget (%d) was spent, "
+                "so the routes behind them were not judged", s->writes_over,
+                o->max_writes);
   }
   if(s->truncated) {
     /* What lies past the cap was never seen: a finding may hide there. */
@@ -1121,6 +1269,7 @@ void scan_cleanup(struct scan *s)
     probe_free(s->probes[i]);
   free(s->probes);
   free(s->seen);
+  free(s->deletes);
   mask_cleanup(&s->mask);
   spec_cleanup(&s->spec);
   http_engine_free(s->eng);

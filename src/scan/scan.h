@@ -80,6 +80,12 @@ struct probe {
   enum probe_ident ident;
   struct curl_slist *hdrs;  /* request headers of this probe; owned */
   struct probe *var[ID__COUNT]; /* variants of this request, by identity */
+  /* The request body and its media type (scan_queue_body), or NULL;
+   * owned. */
+  char *req_body;
+  size_t req_body_len;
+  char *req_ctype;
+  size_t write_slot;   /* a write: 1 + its index in rep.writes; else 0 */
   /* The whole body masked once (scan_flag), before any excerpt is cut,
    * and where its raw offsets moved; owned. */
   char *masked;
@@ -130,6 +136,12 @@ struct scan_opts {
   size_t nsignatures;
   const char *templates[8];
   size_t ntemplates;
+  /* The active mode (docs/cli.md): --active allows POST, PUT and PATCH
+   * (and any method but GET, HEAD, OPTIONS) while max_writes lasts;
+   * --allow-delete allows DELETE too. Never implied by anything. */
+  int active;
+  int allow_delete;
+  int max_writes;         /* --max-writes (the CLI's default: 25) */
   struct http_opts http;
 };
 
@@ -160,6 +172,10 @@ struct scan {
   int interrupted;        /* the signal that stopped the scan, or 0 */
   size_t dropped;         /* requests not queued: SCAN_MAX_PROBES reached */
   size_t truncated;       /* bodies cut at the body cap */
+  int writes;             /* writes queued (the --max-writes budget) */
+  size_t writes_over;     /* writes refused: the budget was spent */
+  struct spec_op **deletes; /* spec DELETE operations, sent last */
+  size_t ndeletes, capdeletes;
   double t0, last_progress;
   int phase;
   int cred_gen;           /* bumped by each --auth-cmd refresh */
@@ -185,8 +201,16 @@ int scan_run(struct scan *s, const struct scan_opts *o, char *err, size_t errlen
 void scan_cleanup(struct scan *s);
 
 /* Queues a request, relative to the target (path "/x?y") or absolute, as
- * the main identity. Out-of-scope URLs, methods outside the read-only
- * policy and repeats are dropped (returns NULL). */
+ * the main identity. Out-of-scope URLs, methods outside the policy and
+ * repeats are dropped (returns NULL).
+ *
+ * The method policy: GET, HEAD and OPTIONS always; any other method is a
+ * write, allowed only with --active and while the --max-writes budget
+ * lasts (each write queued spends one; past it the write is dropped and
+ * the report says how many); DELETE needs --allow-delete as well. Every
+ * write is listed in the report (rep.writes: method, URL, status) so the
+ * user can clean up. A check that sends an attack payload, even with a
+ * read-only method, tests scan_active first. */
 struct probe *scan_queue(struct scan *s, const char *method, const char *path,
                          unsigned flags, const struct wd_check *origin, int tag);
 /* The same, as another identity. For ID_CUSTOM, header is the whole
@@ -197,6 +221,19 @@ struct probe *scan_queue_as(struct scan *s, const char *method, const char *path
                             unsigned flags, const struct wd_check *origin, int tag,
                             enum probe_ident ident, const char *header,
                             struct probe *of);
+/* A request with a body (POST, PUT, PATCH): the same rules and return
+ * as scan_queue_as. ctype is the Content-Type sent (NULL: none), body
+ * the blen bytes sent (copied; NULL: empty). Two requests that differ
+ * only by their body are not repeats. */
+struct probe *scan_queue_body(struct scan *s, const char *method, const char *path,
+                              const char *ctype, const char *body, size_t blen,
+                              unsigned flags, const struct wd_check *origin, int tag,
+                              enum probe_ident ident, const char *header,
+                              struct probe *of);
+/* 1 when --active was given: writes and attack payloads are allowed. */
+int scan_active(const struct scan *s);
+/* Writes the budget still allows (0 without --active). */
+int scan_writes_left(const struct scan *s);
 /* How an answer without the right credential refused (scan_refused). */
 enum refusal {
   REF_NO = 0,         /* not a refusal */

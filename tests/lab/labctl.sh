@@ -7,7 +7,8 @@
 #   labctl.sh status   print "<instance> <url>" for each running instance
 #
 # LAB_DIR defaults to <repo>/build/lab. Instances: <svc>-vuln (HTTP), <svc>-hard
-# (HTTPS + plain redirector) for echo chi fiber buffalo infra echojwt echomw, plus echo-vuln-tls.
+# (HTTPS + plain redirector) for echo chi fiber buffalo infra echojwt echomw, plus echo-vuln-tls
+# and recorder (counts the methods it is sent per path: GET /__record).
 # Mutual TLS (docs/auth.md): chimtls-vuln, chimtls-hard (HTTPS, client certificates
 # in $LAB_DIR/certs), nginx-mtls-optional, nginx-mtls-on (nginx under $LAB_DIR/nginx).
 # Real services from Debian: tests/lab/realctl.sh (<svc>-vuln and <svc>-hard for
@@ -27,6 +28,7 @@ GO_SERVICES="echo chi fiber buffalo"
 GO_SERVICES="$GO_SERVICES echojwt"
 GO_SERVICES="$GO_SERVICES chimtls"
 GO_SERVICES="$GO_SERVICES echomw"
+GO_SERVICES="$GO_SERVICES recorder"
 SERVICES="echo chi fiber buffalo infra"
 SERVICES="$SERVICES echojwt"
 SERVICES="$SERVICES echomw"
@@ -254,6 +256,9 @@ cmd_start() {
 		start_instance "chimtls-$m" chimtls hard 1 -client-auth "$m"
 		instances="$instances chimtls-$m"
 	done
+	# The recording target (docs/cli.md, active mode): counts methods per path.
+	start_instance recorder recorder vuln 0
+	instances="$instances recorder"
 	start_nginx nginx-mtls-optional "ssl_verify_client optional_no_ca;"
 	start_nginx nginx-mtls-on "ssl_verify_client on; ssl_client_certificate $CERTS/ca.pem; ssl_verify_depth 2;"
 	instances="$instances chimtls-vuln chimtls-hard nginx-mtls-optional nginx-mtls-on"
