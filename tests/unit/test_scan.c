@@ -184,6 +184,86 @@ static void rx_counts_and_offsets(void **state)
   rx_cache_free(c);
 }
 
+/* The method policy (contract 3): reads always; writes only with
+ * --active, within --max-writes; DELETE only with --allow-delete; each
+ * write listed in the report. Nothing is sent: the engine never runs. */
+static struct probe *q(struct scan *s, const char *m, const char *path)
+{
+  return scan_queue_body(s, m, path, "application/json", "{\"a\":1}", 7, 0, NULL, 0, ID_MAIN,
+                         NULL, NULL);
+}
+
+static void policy_scan(struct scan *s, struct scan_opts *o)
+{
+  memset(s, 0, sizeof(*s));
+  s->opts = o;
+  char err[128];
+  assert_int_equal(url_parse("http://127.0.0.1:9/", &s->target, err, sizeof(err)), 0);
+  s->target_url = url_resolve("http://127.0.0.1:9/", "/");
+  scope_init(&s->scope);
+  scope_add_url(&s->scope, &s->target);
+  findings_init(&s->findings);
+  report_init(&s->rep, "scan", s->target_url, &s->findings);
+  s->eng = http_engine_new(&o->http, err, sizeof(err));
+  assert_non_null(s->eng);
+}
+
+static void method_policy_and_write_budget(void **state)
+{
+  (void)state;
+  struct scan_opts o;
+  memset(&o, 0, sizeof(o));
+  o.http.concurrency = 1;
+  o.max_writes = 2;
+  struct scan s;
+  /* Default mode: reads only, whatever the budget says. */
+  policy_scan(&s, &o);
+  assert_non_null(scan_queue(&s, "GET", "/a", 0, NULL, 0));
+  assert_non_null(scan_queue(&s, "HEAD", "/a", 0, NULL, 0));
+  assert_non_null(scan_queue(&s, "OPTIONS", "/a", 0, NULL, 0));
+  assert_null(q(&s, "POST", "/a"));
+  assert_null(q(&s, "PUT", "/a"));
+  assert_null(q(&s, "PATCH", "/a"));
+  assert_null(scan_queue(&s, "DELETE", "/a", 0, NULL, 0));
+  assert_null(scan_queue(&s, "TRACE", "/a", 0, NULL, 0));
+  assert_int_equal(scan_active(&s), 0);
+  assert_int_equal(scan_writes_left(&s), 0);
+  assert_int_equal(s.rep.nwrites, 0);
+  scan_cleanup(&s);
+  /* --active, budget 2, no --allow-delete. */
+  o.active = 1;
+  policy_scan(&s, &o);
+  assert_null(scan_queue(&s, "DELETE", "/a", 0, NULL, 0));
+  struct probe *p = q(&s, "POST", "/a");
+  assert_non_null(p);
+  assert_int_equal(p->x.req_body_len, 7);
+  assert_memory_equal(p->x.req_body, "{\"a\":1}", 7);
+  assert_null(q(&s, "POST", "/a")); /* a repeat: no budget spent */
+  assert_int_equal(scan_writes_left(&s), 1);
+  /* The same URL with another body is another request. */
+  assert_non_null(scan_queue_body(&s, "POST", "/a", "application/json", "{}", 2, 0, NULL, 0,
+                                  ID_MAIN, NULL, NULL));
+  assert_null(q(&s, "PUT", "/b")); /* budget spent */
+  assert_int_equal(s.writes_over, 1);
+  assert_non_null(scan_queue(&s, "GET", "/b", 0, NULL, 0)); /* reads go on */
+  /* A GET never carries the body it was given. */
+  p = scan_queue_body(&s, "GET", "/c", "application/json", "{}", 2, 0, NULL, 0, ID_MAIN, NULL,
+                      NULL);
+  assert_non_null(p);
+  assert_null(p->x.req_body);
+  assert_int_equal(s.rep.nwrites, 2);
+  assert_string_equal(s.rep.writes[0].method, "POST");
+  assert_string_equal(s.rep.writes[0].url, "http://127.0.0.1:9/a");
+  assert_int_equal(s.rep.writes[0].status, 0);
+  scan_cleanup(&s);
+  /* --allow-delete too. */
+  o.allow_delete = 1;
+  policy_scan(&s, &o);
+  assert_non_null(scan_queue(&s, "DELETE", "/a", 0, NULL, 0));
+  assert_int_equal(s.rep.nwrites, 1);
+  scan_cleanup(&s);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -194,6 +274,7 @@ int main(void)
     cmocka_unit_test(mask_hides_secrets_keeps_names),
     cmocka_unit_test(rx_counts_and_offsets),
     cmocka_unit_test(flag_masks_before_cut),
+    cmocka_unit_test(method_policy_and_write_budget),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
