@@ -24,7 +24,7 @@ _warden() {
     scan) opts="$opts --spec --no-discovery --auth-required --scope -c --concurrency --rate --timeout
       --max-time --body-cap -H --header -k --insecure --cacert --cert --key --proxy --bearer --api-key
       --api-key-in --basic --cookie --as2 --jwt-wordlist --iac --inspect-report --active --allow-delete
-      --max-writes" ;;
+      --max-writes --burst" ;;
     iac) opts="$opts --list-rules" ;;
     inspect) opts="$opts --root --no-probe --probe-timeout" ;;
     *) opts="" ;;

@@ -36,6 +36,9 @@ static const char scan_usage[] =
   "      --signatures DIR|FILE more exposure signatures (YAML, docs/signatures.md)\n"
   "      --templates DIR|FILE  nuclei HTTP templates to run too (the ones warden\n"
   "                            can honour; the others are skipped with the reason)\n"
+  "      --burst N             rate-limit test: N GETs of one cheap read route (and of\n"
+  "                            each login/token route found), within --rate (default 40;\n"
+  "                            0 sends no burst)\n"
   "Active mode (changes the target; every write is listed in the report)\n"
   "      --active              also send the spec's POST, PUT and PATCH operations\n"
   "                            (bodies from its schemas) and the checks' write and\n"
@@ -105,6 +108,7 @@ const struct option scan_opts_long[] = {
   {"active", no_argument, NULL, 2070},
   {"allow-delete", no_argument, NULL, 2071},
   {"max-writes", required_argument, NULL, 2072},
+  {"burst", required_argument, NULL, 2301},
   {"help", no_argument, NULL, 'h'},
   CLI_OUT_OPTIONS,
   {NULL, 0, NULL, 0},
@@ -358,6 +362,7 @@ int cli_scan(int argc, char **argv)
   so.http.body_cap = 1024 * 1024;
   so.http.max_seconds = 300;
   so.http.user_agent = "warden/" WARDEN_VERSION;
+  so.burst = 40;
   struct cli_out out;
   cli_out_init(&out);
   cli_out_args(&out, argc, argv);
@@ -395,6 +400,11 @@ int cli_scan(int argc, char **argv)
       so.templates[so.ntemplates++] = optarg;
       break;
     case 2003: so.auth_required = 1; break;
+    case 2301:
+      if(cli_parse_int("--burst", optarg, 0, 1000, &v))
+        goto done;
+      so.burst = (int)v;
+      break;
     case 2004:
       if(so.nscope >= SCOPE_MAX - 1) {
         cli_error("--scope: at most %d entries", SCOPE_MAX - 1);

@@ -169,8 +169,10 @@ static struct probe *scan_queue_req(struct scan *s, const char *method, const ch
   unsigned long long k = probe_key(method, url) ^ str_hash(key, strlen(key));
   free(key);
   /* The method policy last, so that a repeat or an out-of-scope write
-   * spends none of the budget. */
-  if(!scope_allows(&s->scope, url) || scan_seen(s, k) || !method_allowed(s, method)) {
+   * spends none of the budget. A burst repeats one request on purpose:
+   * it skips the repeat filter (the scope lock still applies). */
+  if(!scope_allows(&s->scope, url) || (!(flags & PROBE_BURST) && scan_seen(s, k)) ||
+     !method_allowed(s, method)) {
     free(url);
     free(base);
     return NULL;

@@ -38,6 +38,8 @@ enum probe_flag {
   PROBE_REDIRECT = 1 << 6,  /* an in-scope redirect being followed */
   PROBE_ERROR = 1 << 7,     /* parameters filled to provoke an error */
   PROBE_RETRY = 1 << 8,     /* resent after the credential was refreshed */
+  PROBE_BURST = 1 << 9,     /* one of a rate-limit burst: the same request
+                               again on purpose, so never deduplicated */
 };
 
 /* A credential the user gave (--bearer, --api-key, --basic, --cookie) or
@@ -130,6 +132,10 @@ struct scan_opts {
   int (*iac_analyze)(const char *const *paths, size_t n,
                      struct wd_findings *out, struct report *rep);
   const char *inspect_report;
+  /* --burst N: requests of the rate-limit burst against one cheap read
+   * route (and as many against each authentication route found); 0 sends
+   * none. The CLI's default is 40; the engine's --rate spaces them. */
+  int burst;
   /* --signatures DIR|FILE (added to the built-in catalogue) and
    * --templates DIR|FILE (nuclei HTTP templates). */
   const char *signatures[8];

@@ -29,9 +29,11 @@ GO_SERVICES="$GO_SERVICES echojwt"
 GO_SERVICES="$GO_SERVICES chimtls"
 GO_SERVICES="$GO_SERVICES echomw"
 GO_SERVICES="$GO_SERVICES recorder"
+GO_SERVICES="$GO_SERVICES abuse"
 SERVICES="echo chi fiber buffalo infra"
 SERVICES="$SERVICES echojwt"
 SERVICES="$SERVICES echomw"
+SERVICES="$SERVICES abuse"
 START_TIMEOUT=10
 
 die() { echo "labctl: $*" >&2; exit 1; }
