@@ -341,7 +341,11 @@ static void rl_queue_burst(struct scan *s, struct rl_state *rs, const char *path
   if(rs->nb >= RL_BURSTS)
     return;
   struct rl_burst *b = &rs->b[rs->nb];
-  snprintf(b->path, sizeof(b->path), "%s", path);
+  /* path is another field of the same state: copied, never overlapping. */
+  size_t n = strlen(path);
+  if(n >= sizeof(b->path))
+    return;
+  memmove(b->path, path, n + 1);
   b->auth = auth;
   for(int i = 0; i < s->opts->burst; i++)
     if(scan_queue(s, "GET", path, PROBE_BURST, &check_ratelimit, RL_TAG_BURST + rs->nb))

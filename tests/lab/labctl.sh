@@ -34,6 +34,7 @@ SERVICES="echo chi fiber buffalo infra"
 SERVICES="$SERVICES echojwt"
 SERVICES="$SERVICES echomw"
 SERVICES="$SERVICES abuse"
+SERVICES="$SERVICES apis"
 START_TIMEOUT=10
 
 die() { echo "labctl: $*" >&2; exit 1; }
@@ -103,7 +104,7 @@ is_ours() {
 	kill -0 "$pid" 2>/dev/null || return 1
 	cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
 	case $cmdline in
-	"$BIN"/* | *"$LAB_SRC/infra/app.py"*) return 0 ;;
+	"$BIN"/* | *"$LAB_SRC/infra/app.py"* | *"$LAB_SRC/apis/app.py"*) return 0 ;;
 	"nginx: master process"*"$LAB_DIR/nginx/"*) return 0 ;;
 	*) return 1 ;;
 	esac
@@ -137,8 +138,8 @@ start_instance() {
 	local name=$1 svc=$2 mode=$3 tls=$4
 	shift 4
 	local -a cmd
-	if [ "$svc" = infra ]; then
-		cmd=("$PYTHON" "$LAB_SRC/infra/app.py")
+	if [ "$svc" = infra ] || [ "$svc" = apis ]; then
+		cmd=("$PYTHON" "$LAB_SRC/$svc/app.py")
 	else
 		cmd=("$BIN/$svc")
 	fi
