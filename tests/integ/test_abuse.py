@@ -1,6 +1,9 @@
 """The abuse and surface categories (issue 15) against their lab services:
-tests/lab/abuse (Echo; API4 rate limiting with Echo's own
-middleware.RateLimiter on the hardened twin, page-size caps).
+tests/lab/abuse (Echo: API4 rate limiting with Echo's own
+middleware.RateLimiter on the hardened twin, page-size caps; API9 versions
+and spec routes; API10 relayed upstream content, headers, redirects) and
+tests/lab/apis (Flask: GraphQL on python3-graphql-core, an OpenAI-compatible
+stand-in, SQLite and Jinja2 for the input-validation signals).
 
 Each vulnerable instance must raise exactly the expected rule ids, each
 hardened twin none of them (and the run happened). The expected ids come
@@ -13,7 +16,8 @@ from harness import check, clean, done, how, lab_url, ran, rules, scan_json
 # What the plain-HTTP lab raises whatever the API does (Echo fingerprint,
 # no https, no nosniff); the hardened twins are HTTPS with nosniff.
 PLAIN = ["fingerprint.framework", "transport.no-https", "transport.no-nosniff"]
-OURS = ("resource.",)
+OURS = ("resource.", "inventory.", "unsafe.", "graphql.", "llm.", "injection.", "ssrf.",
+        "endpoint.graphql-introspection")
 
 
 def diff(want, got):
@@ -30,33 +34,58 @@ def by_rule(doc):
 # ---- API4: rate limiting and page size -------------------------------------
 vuln = lab_url("abuse-vuln")
 rc, doc, err = scan_json(vuln, "--burst", "40")
-want = sorted(PLAIN + ["resource.no-rate-limit", "resource.no-rate-limit-auth",
-                       "resource.page-size-unbounded"])
+# The spec's servers name a private address (10.0.4.12): leak.internal-ip
+# on /openapi.json.
+SURFACE = ["inventory.old-version-alive", "inventory.spec-route-missing", "leak.internal-ip",
+           "unsafe.foreign-redirect", "unsafe.upstream-content", "unsafe.upstream-headers"]
+RATE = ["resource.no-rate-limit", "resource.no-rate-limit-auth"]
+want = sorted(PLAIN + RATE + ["resource.page-size-unbounded"] + SURFACE)
 got = rules(doc)
 check("abuse-vuln: exact rule ids", got == want and ran(doc), diff(want, got) + " " + str(how(doc)),
-      raises=["resource.no-rate-limit", "resource.no-rate-limit-auth",
-              "resource.page-size-unbounded"])
+      raises=RATE + ["resource.page-size-unbounded"] + SURFACE)
 f = by_rule(doc)
 rl = f.get("resource.no-rate-limit", [{}])[0]
 check("no-rate-limit: medium, on the cheap read route, 40 answers without 429",
-      rl.get("severity") == "medium" and rl.get("location", {}).get("url") == vuln + "/api/v1/status"
-      and "40 GET /api/v1/status (40 answered): 40 2xx" in rl.get("evidence", "")
+      rl.get("severity") == "medium" and rl.get("location", {}).get("url") == vuln + "/api/v2/status"
+      and "40 GET /api/v2/status (40 answered): 40 2xx" in rl.get("evidence", "")
       and " 0 429, 0 503; rate-limit headers on 0" in rl.get("evidence", ""), rl)
 ra = f.get("resource.no-rate-limit-auth", [{}])[0]
 check("no-rate-limit-auth: high, on the spec's login route",
-      ra.get("severity") == "high" and ra.get("location", {}).get("url") == vuln + "/api/v1/login", ra)
+      ra.get("severity") == "high" and ra.get("location", {}).get("url") == vuln + "/api/v2/login", ra)
 pg = f.get("resource.page-size-unbounded", [{}])[0]
 check("page size: 10000 items came back for ?limit=10000",
       "-> 10000 items" in pg.get("evidence", "")
-      and pg.get("location", {}).get("url", "").endswith("/api/v1/items?limit=10000"), pg)
+      and pg.get("location", {}).get("url", "").endswith("/api/v2/items?limit=10000"), pg)
 check("the burst is reported (statuses, headers, timings)",
-      any(n.startswith("rate-limit burst: 40 GET /api/v1/status") and "time per request" in n
+      any(n.startswith("rate-limit burst: 40 GET /api/v2/status") and "time per request" in n
           for n in doc.get("notes", [])), doc.get("notes"))
-check("score: resource is tested", "resource" in doc.get("score", {}).get("tested", []), doc.get("score"))
+check("score: resource, inventory, unsafe tested",
+      {"resource", "inventory", "unsafe"} <= set(doc.get("score", {}).get("tested", [])), doc.get("score"))
+old = f.get("inventory.old-version-alive", [{}])[0]
+check("old version: /api/v1/status answers next to the spec's /api/v2/status",
+      old.get("location", {}).get("url") == vuln + "/api/v1/status"
+      and "/api/v2/status" in old.get("evidence", ""), old)
+miss = f.get("inventory.spec-route-missing", [])
+check("spec route missing: /api/v2/reports only",
+      [m.get("location", {}).get("url") for m in miss] == [vuln + "/api/v2/reports"], miss)
+up = f.get("unsafe.upstream-content", [{}])[0]
+check("upstream content: nginx's 502 page inside the JSON of /api/v2/weather",
+      up.get("location", {}).get("url") == vuln + "/api/v2/weather"
+      and "HTML document" in up.get("evidence", ""), up)
+uh = f.get("unsafe.upstream-headers", [{}])[0]
+check("upstream headers: X-Upstream-Server or the Via chain of /api/v2/prices",
+      uh.get("location", {}).get("url") == vuln + "/api/v2/prices"
+      and ("pricing-svc" in uh.get("evidence", "") or "pricing-gw" in uh.get("evidence", "")), uh)
+fr = f.get("unsafe.foreign-redirect", [{}])[0]
+check("foreign redirect: /api/v2/partner to partner.shop.invalid",
+      fr.get("location", {}).get("url") == vuln + "/api/v2/partner"
+      and "partner.shop.invalid" in fr.get("evidence", ""), fr)
 
 # --burst 0: no burst, so the rate-limit rules did not run (and are not raised).
 rc, doc0, err = scan_json(vuln, "--burst", "0")
 got0 = rules(doc0)
+want0 = sorted(PLAIN + ["resource.page-size-unbounded"] + SURFACE)
+check("abuse-vuln --burst 0: exact rule ids", got0 == want0 and ran(doc0), diff(want0, got0))
 check("--burst 0 sends no burst", ran(doc0) and "resource.no-rate-limit" not in got0
       and not any(n.startswith("rate-limit burst") for n in doc0.get("notes", []))
       and doc0.get("requests", 0) < doc.get("requests", 0) - 70,
@@ -66,14 +95,73 @@ check("--burst 0 sends no burst", ran(doc0) and "resource.no-rate-limit" not in 
 # and the page size capped at 100.
 hard = lab_url("abuse-hard")
 rc, doc, err = scan_json(hard, "--burst", "40")
-clean("abuse-hard (Echo middleware.RateLimiter, page cap): no resource finding", doc,
-      [r for r in rules(doc) if r.startswith(OURS)])
+clean("abuse-hard (Echo middleware.RateLimiter, page cap, one version, no relaying): none of ours",
+      doc, [r for r in rules(doc) if r.startswith(OURS)])
 check("abuse-hard: exact rule ids", rules(doc) == ["fingerprint.framework"] and ran(doc), rules(doc))
 check("abuse-hard: the burst met 429 with RateLimit headers",
-      any(n.startswith("rate-limit burst: 40 GET /api/v1/status")
+      any(n.startswith("rate-limit burst: 40 GET /api/v2/status")
           and int((re.search(r" (\d+) 429,", n) or re.search("(0)", "0")).group(1)) >= 20
           and "ratelimit-limit: 10" in n.lower() for n in doc.get("notes", [])), doc.get("notes"))
-check("score: resource tested and 100 on the twin",
-      doc.get("score", {}).get("categories", {}).get("resource") == 100, doc.get("score"))
+check("score: resource, inventory, unsafe tested and 100 on the twin",
+      all(doc.get("score", {}).get("categories", {}).get(c) == 100
+          for c in ("resource", "inventory", "unsafe")), doc.get("score"))
+
+# ---- GraphQL, LLM, input validation (tests/lab/apis) ------------------------
+GQL = ["endpoint.graphql-introspection", "graphql.alias-amplification", "graphql.field-suggestions",
+       "graphql.get-mutation"]
+LLM = ["llm.system-prompt-leak", "llm.unauthenticated-access", "llm.usage-disclosure"]
+INJ = ["injection.sql-error", "injection.template-eval"]
+api = lab_url("apis-vuln")
+rc, doc, err = scan_json(api)
+want = sorted(PLAIN + GQL + LLM + INJ + ["ssrf.url-parameter"])
+got = rules(doc)
+check("apis-vuln: exact rule ids", got == want and ran(doc), diff(want, got) + " " + str(how(doc)),
+      raises=GQL + LLM + INJ + ["ssrf.url-parameter"])
+f = by_rule(doc)
+ev = lambda r: " ".join(x.get("evidence", "") for x in f.get(r, []))
+url = lambda r: sorted(x.get("location", {}).get("url", "") for x in f.get(r, []))
+check("graphql: the library's own suggestion names the real fields",
+      'Did you mean \\"user\\" or \\"users\\"?' in ev("graphql.field-suggestions")
+      or 'Did you mean "user" or "users"?' in ev("graphql.field-suggestions"), ev("graphql.field-suggestions"))
+check("graphql: mutation { __typename } ran over GET",
+      'data.__typename = "Mutation"' in ev("graphql.get-mutation"), ev("graphql.get-mutation"))
+check("graphql: 100 aliases answered", "100 fields answered" in ev("graphql.alias-amplification"),
+      ev("graphql.alias-amplification"))
+check("graphql: the endpoint is reported as running GET queries",
+      any("GraphQL endpoint /graphql runs queries sent with GET" in n for n in doc.get("notes", [])),
+      doc.get("notes"))
+check("llm: the model list and the /chat completion answered without a key",
+      url("llm.unauthenticated-access")[:1] and "shopbot-7b-instruct" in ev("llm.unauthenticated-access"),
+      f.get("llm.unauthenticated-access"))
+check("llm: the system prompt returned by /chat",
+      url("llm.system-prompt-leak") == [api + "/chat?q=hello"] and "ShopBot" in ev("llm.system-prompt-leak"),
+      f.get("llm.system-prompt-leak"))
+check("llm: model and usage disclosed by /chat, not by the model API itself",
+      url("llm.usage-disclosure") == [api + "/chat?q=hello"], f.get("llm.usage-disclosure"))
+check("injection: SQLite's own error for the quote, on /api/v1/products",
+      "SQLite error" in ev("injection.sql-error") and "unrecognized token" in ev("injection.sql-error")
+      and all(u.startswith(api + "/api/v1/products?q=") for u in url("injection.sql-error")),
+      f.get("injection.sql-error"))
+check("injection: Jinja2 evaluated wd{{7*7}}wd on /api/v1/greet",
+      "wd49wd" in ev("injection.template-eval")
+      and url("injection.template-eval") == [api + "/api/v1/greet?name=wd%7B%7B7*7%7D%7Dwd"],
+      f.get("injection.template-eval"))
+sp = f.get("ssrf.url-parameter", [{}])
+check("ssrf surface: ?url= of /api/v1/preview, info, without credentials",
+      len(sp) == 1 and sp[0].get("severity") == "info" and "?url=" in sp[0].get("evidence", ""), sp)
+check("score: ssrf untested read-only (an info rule tests nothing), the others tested",
+      {"misconfig", "auth", "data", "resource", "unsafe"} <= set(doc.get("score", {}).get("tested", []))
+      and "ssrf" in doc.get("score", {}).get("not_tested", []), doc.get("score"))
+
+hard = lab_url("apis-hard")
+rc, doc, err = scan_json(hard)
+clean("apis-hard (introspection, suggestions and GET mutations refused, field budget, LLM key, "
+      "bound SQL parameter, template variable): none of ours", doc,
+      [r for r in rules(doc) if r.startswith(OURS)])
+check("apis-hard: exact rule ids", rules(doc) == ["fingerprint.framework"] and ran(doc), rules(doc))
+check("apis-hard: the GraphQL endpoint was found and judged",
+      any("GraphQL endpoint /graphql" in n for n in doc.get("notes", [])), doc.get("notes"))
+check("apis-hard: the LLM routes were judged (auth tested: 401 without a key)",
+      "auth" in doc.get("score", {}).get("tested", []), doc.get("score"))
 
 done()

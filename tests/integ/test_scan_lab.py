@@ -48,15 +48,20 @@ for svc in ["echo", "chi", "fiber", "buffalo", "infra"]:
     clean(inst + "-redirect: plain HTTP that redirects to HTTPS is clean", doc,
           rules(doc) if rc == 0 else ["exit %d" % rc])
 
-# A score that means what it says (docs/scoring.md, warden-score-2). Six
-# categories have no scan rule at all (bola, property, resource, flows,
-# ssrf, unsafe); inventory has only the info fingerprint, which cannot
-# lower a score; bfla needs --as2 or --cert. None of them may be graded
-# on a scan without credentials. echo-vuln serves a spec with secured
-# routes (auth.no-auth ran), answers bodies (container and leak rules ran)
-# and 2xx responses (transport rules ran): exactly four are tested.
-NEVER = {"bola", "property", "resource", "flows", "ssrf", "unsafe", "inventory", "bfla"}
-ALL = NEVER | {"auth", "misconfig", "data", "container"}
+# A score that means what it says (docs/scoring.md, warden-score-2).
+# Without credentials and without --active, five categories are never
+# graded: bola, property and flows have no read-only scan rule, ssrf has
+# only an info rule read-only (the URL-parameter surface), bfla needs
+# --as2 or --cert. The others are tested when their rules really judged
+# something: auth (a spec with secured routes), misconfig, data and
+# container (answered bodies), unsafe (every answer is judged for relayed
+# upstream content and headers), inventory (a spec GET route without
+# parameters), resource (a list route asked for a page of 10,000: the
+# users of echo-vuln; the suites scan with --burst 0).
+NEVER = {"bola", "property", "flows", "ssrf", "bfla"}
+ALL = NEVER | {"auth", "resource", "misconfig", "inventory", "unsafe", "data", "container"}
+TESTED = {"echo-vuln": {"auth", "resource", "misconfig", "inventory", "unsafe", "data", "container"},
+          "echo-hard": {"auth", "misconfig", "inventory", "unsafe", "data", "container"}}
 for inst in ["echo-vuln", "echo-hard", "fiber-vuln"]:
     rc, doc, err = scan_json(lab_url(inst))
     sc = doc.get("score", {})
@@ -72,13 +77,13 @@ for inst in ["echo-vuln", "echo-hard", "fiber-vuln"]:
     check(inst + ": the grade says how many were tested",
           sc.get("label") == "%s, %d of 12 categories tested" % (sc.get("grade"), len(tested)) and
           sc.get("tested_count") == len(tested), sc.get("label"))
-    if inst.startswith("echo"):
-        check(inst + ": exactly auth, misconfig, data, container tested",
-              tested == {"auth", "misconfig", "data", "container"}, sorted(tested))
+    if inst in TESTED:
+        check(inst + ": exactly " + ", ".join(sorted(TESTED[inst])) + " tested",
+              tested == TESTED[inst], sorted(tested))
 rc, out, err = warden("scan", "--no-color", "--cacert", CA, lab_url("echo-hard"))
 check("terminal: grade with its coverage and the untested list",
-      "grade A, 4 of 12 categories tested" in out and
-      "not tested: bola, property, resource, bfla, flows, ssrf, inventory, unsafe" in out, out[:600])
+      "grade A, 6 of 12 categories tested" in out and
+      "not tested: bola, property, resource, bfla, flows, ssrf" in out, out[:600])
 
 # The critical findings cap the grade (docs/scoring.md).
 rc, doc, err = scan_json(lab_url("fiber-vuln"))

@@ -1,11 +1,16 @@
-// Lab service "abuse": the OWASP API4 (resource consumption) patterns on
-// labstack/echo v4. -mode vuln: no rate limiter anywhere (a read route and
-// the login route answer any number of requests), and a list route that
-// honours any ?limit=. -mode hard: Echo's own middleware.RateLimiter
+// Lab service "abuse": the OWASP API4 (resource consumption), API9
+// (inventory) and API10 (unsafe consumption) patterns on labstack/echo v4.
+// -mode vuln: no rate limiter anywhere (a read route and the login route
+// answer any number of requests), a list route that honours any ?limit=,
+// version 1 still served next to the spec's version 2, a spec route that
+// is not served and non-production servers in the spec, an upstream's
+// error page relayed inside JSON, upstream headers and a Via chain, a
+// redirect to another host. -mode hard: Echo's own middleware.RateLimiter
 // (golang.org/x/time/rate token buckets, keyed by client IP and request
 // path, 2 per second with a burst of 10) answering 429 with Retry-After
-// and RateLimit headers, and the page size capped at 100 (declared as the
-// maximum in the spec). See tests/lab/CONTRACT.md.
+// and RateLimit headers, the page size capped at 100 (declared as the
+// maximum in the spec), only version 2, a spec that matches what runs,
+// and none of the relayed content. See tests/lab/CONTRACT.md.
 package main
 
 import (
@@ -20,49 +25,57 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 )
 
-const openAPIVuln = `{
+// The spec: version 2 of the API. vuln also declares /api/v2/reports,
+// which is not served, and names non-production servers.
+func spec(hard bool) string {
+	reports, servers, maxLimit, tooMany := "", `"servers": [{"url": "http://staging.shop.internal:8080"}, {"url": "http://10.0.4.12:8080"}],`, "", ""
+	if hard {
+		servers, maxLimit = `"servers": [{"url": "/"}],`, `, "maximum": 100`
+		tooMany = `, "429": {"description": "too many requests"}`
+	} else {
+		reports = `"/api/v2/reports": {"get": {"operationId": "listReports", "summary": "Reports",
+              "responses": {"200": {"description": "reports"}}}},`
+	}
+	return `{
   "openapi": "3.0.3",
   "info": {"title": "warden lab: abuse", "version": "2.1.0"},
+  ` + servers + `
   "paths": {
-    "/api/v1/status": {
+    "/api/v2/status": {
       "get": {"operationId": "status", "summary": "Service status",
-              "responses": {"200": {"description": "status"}}}
+              "responses": {"200": {"description": "status"}` + tooMany + `}}
     },
-    "/api/v1/items": {
+    "/api/v2/items": {
       "get": {"operationId": "listItems", "summary": "List items",
-              "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer"}}],
-              "responses": {"200": {"description": "items"}}}
+              "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer"` + maxLimit + `}}],
+              "responses": {"200": {"description": "items"}` + tooMany + `}}
     },
-    "/api/v1/login": {
+    "/api/v2/login": {
       "post": {"operationId": "login", "summary": "Log in",
-               "responses": {"200": {"description": "token"}, "401": {"description": "bad credentials"}}}
+               "responses": {"200": {"description": "token"}, "401": {"description": "bad credentials"}` + tooMany + `}}
+    },
+    ` + reports + `
+    "/api/v2/weather": {
+      "get": {"operationId": "weather", "summary": "Weather from the upstream weather service",
+              "responses": {"200": {"description": "forecast"}, "503": {"description": "upstream down"}}}
+    },
+    "/api/v2/prices": {
+      "get": {"operationId": "prices", "summary": "Prices from the upstream pricing service",
+              "responses": {"200": {"description": "prices"}}}
+    },
+    "/api/v2/partner": {
+      "get": {"operationId": "partner", "summary": "The partner's page",
+              "responses": {"302": {"description": "redirect"}, "200": {"description": "page"}}}
     }
   },
   "components": {"securitySchemes": {}},
   "security": []
 }`
+}
 
-const openAPIHard = `{
-  "openapi": "3.0.3",
-  "info": {"title": "warden lab: abuse", "version": "2.1.0"},
-  "paths": {
-    "/api/v1/status": {
-      "get": {"operationId": "status", "summary": "Service status",
-              "responses": {"200": {"description": "status"}, "429": {"description": "too many requests"}}}
-    },
-    "/api/v1/items": {
-      "get": {"operationId": "listItems", "summary": "List items",
-              "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 100}}],
-              "responses": {"200": {"description": "items"}, "429": {"description": "too many requests"}}}
-    },
-    "/api/v1/login": {
-      "post": {"operationId": "login", "summary": "Log in",
-               "responses": {"200": {"description": "token"}, "401": {"description": "bad credentials"}, "429": {"description": "too many requests"}}}
-    }
-  },
-  "components": {"securitySchemes": {}},
-  "security": []
-}`
+// What the upstream weather service (behind nginx) answered when it was
+// down: the vulnerable route wraps it, HTML and all, into its JSON.
+const upstreamDown = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
 
 type item struct {
 	ID   int    `json:"id"`
@@ -97,17 +110,19 @@ func main() {
 		}))
 	}
 
-	spec := openAPIVuln
-	if f.Hard() {
-		spec = openAPIHard
-	}
+	doc := spec(f.Hard())
 	e.GET("/openapi.json", func(c echo.Context) error {
-		return c.Blob(http.StatusOK, "application/json", []byte(spec))
+		return c.Blob(http.StatusOK, "application/json", []byte(doc))
 	})
-	e.GET("/api/v1/status", func(c echo.Context) error {
+	status := func(c echo.Context) error {
 		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
-	})
-	e.GET("/api/v1/items", func(c echo.Context) error {
+	}
+	e.GET("/api/v2/status", status)
+	if !f.Hard() {
+		// VULNERABLE [inventory.old-version-alive]: version 1 still runs.
+		e.GET("/api/v1/status", status)
+	}
+	e.GET("/api/v2/items", func(c echo.Context) error {
 		n := 20
 		if v := c.QueryParam("limit"); v != "" {
 			l, err := strconv.Atoi(v)
@@ -131,11 +146,36 @@ func main() {
 	})
 	// The login form's description (GET) and the login itself (POST): a
 	// limiter in front of the router sees both.
-	e.GET("/api/v1/login", func(c echo.Context) error {
+	e.GET("/api/v2/login", func(c echo.Context) error {
 		return c.JSON(http.StatusOK, map[string]interface{}{"methods": []string{"password"}})
 	})
-	e.POST("/api/v1/login", func(c echo.Context) error {
+	e.POST("/api/v2/login", func(c echo.Context) error {
 		return c.JSON(http.StatusUnauthorized, map[string]string{"error": "bad credentials"})
+	})
+	e.GET("/api/v2/weather", func(c echo.Context) error {
+		if f.Hard() {
+			return c.JSON(http.StatusServiceUnavailable, map[string]string{"error": "weather service unavailable"})
+		}
+		// VULNERABLE [unsafe.upstream-content]: the upstream's error page is
+		// passed on inside the JSON answer.
+		return c.JSON(http.StatusBadGateway, map[string]interface{}{"upstream_status": 502, "upstream_body": upstreamDown})
+	})
+	e.GET("/api/v2/prices", func(c echo.Context) error {
+		if !f.Hard() {
+			// VULNERABLE [unsafe.upstream-headers]: the upstream's headers
+			// and the proxy chain are relayed.
+			c.Response().Header().Set("X-Upstream-Server", "pricing-svc.shop.internal:9000")
+			c.Response().Header().Set("Via", "1.1 edge-proxy, 1.1 pricing-gw.shop.internal")
+		}
+		return c.JSON(http.StatusOK, map[string]interface{}{"currency": "EUR", "prices": map[string]float64{"lamp": 19.9, "desk": 149, "chair": 59}})
+	})
+	e.GET("/api/v2/partner", func(c echo.Context) error {
+		if f.Hard() {
+			return c.JSON(http.StatusOK, map[string]string{"partner": "see the partner list in the docs"})
+		}
+		// VULNERABLE [unsafe.foreign-redirect]: a redirect to another host
+		// (a reserved name that never resolves).
+		return c.Redirect(http.StatusFound, "http://partner.shop.invalid/landing")
 	})
 	labkit.Serve(f, e)
 }

@@ -19,6 +19,9 @@
   concatenation and returns the driver's error with a 500; GET
   /api/v1/greet?name= renders the name as a Jinja2 template. hard: a bound
   parameter and the name passed as a template variable.
+- SSRF: GET /api/v1/preview?url= fetches the URL and returns what came
+  back. vuln: anyone, any loopback URL (the lab refuses other hosts so
+  tests never leave the machine). hard: the Bearer key and an allowlist.
 Flags as tests/lab/CONTRACT.md. Run with /usr/bin/python3.
 """
 import argparse
@@ -28,6 +31,9 @@ import sqlite3
 import sys
 import threading
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 
 import jinja2
 from flask import Flask, Response, jsonify, redirect, request
@@ -51,6 +57,11 @@ OPENAPI = {
             "operationId": "searchProducts", "summary": "Search products",
             "parameters": [{"name": "q", "in": "query", "schema": {"type": "string"}}],
             "responses": {"200": {"description": "products"}, "400": {"description": "bad query"}}}},
+        "/api/v1/preview": {"get": {
+            "operationId": "preview", "summary": "Preview a page by URL",
+            "parameters": [{"name": "url", "in": "query", "required": True,
+                            "schema": {"type": "string", "format": "uri"}}],
+            "responses": {"200": {"description": "preview"}, "400": {"description": "not allowed"}}}},
         "/api/v1/greet": {"get": {
             "operationId": "greet", "summary": "A greeting",
             "parameters": [{"name": "name", "in": "query", "schema": {"type": "string"}}],
@@ -277,6 +288,27 @@ def create_app(mode, tls):
             except jinja2.TemplateError as e:
                 return jsonify({"error": str(e)}), 500
         return jsonify({"greeting": text})
+
+    # ---- SSRF ------------------------------------------------------------------
+    @app.route("/api/v1/preview")
+    def preview():
+        if hard and request.headers.get("Authorization", "") != "Bearer " + LLM_KEY:
+            return no_key()
+        target = request.args.get("url", "")
+        parts = urllib.parse.urlsplit(target)
+        if hard:
+            # An allowlist of hosts, checked on the parsed URL.
+            if parts.scheme != "https" or parts.hostname not in ("cdn.shop.invalid",):
+                return jsonify({"error": "host not allowed"}), 400
+        elif parts.scheme not in ("http", "https") or parts.hostname not in ("127.0.0.1", "localhost", "::1"):
+            # VULNERABLE [ssrf]: any URL is fetched; the lab confines it to
+            # loopback so that tests never leave the machine.
+            return jsonify({"error": "the lab fetches loopback URLs only"}), 400
+        try:
+            with urllib.request.urlopen(target, timeout=3) as r:
+                return jsonify({"status": r.status, "body": r.read(2000).decode("utf-8", "replace")})
+        except (urllib.error.URLError, OSError, ValueError) as e:
+            return jsonify({"error": "fetch failed: %s" % e}), 502
 
     return app
 

@@ -1,0 +1,225 @@
+/*
+ * chk_graphql.c - GraphQL endpoints, read-only.
+ *
+ * Discovery: GET {__typename} at /graphql, /api/graphql, /v1/graphql and
+ * /query; an answer whose JSON data names the type ({"data":
+ * {"__typename": "Query"}}) is a GraphQL endpoint that runs queries sent
+ * with GET (a report note; GraphQL over HTTP allows GET for queries).
+ * Introspection is judged by the catalogue (signatures/apidocs.yaml,
+ * endpoint.graphql-introspection), on the same paths.
+ *
+ * On each endpoint found, three more GETs, none of which reads or changes
+ * data:
+ *  - field suggestions: { usr ordr prodct ... } (misspelled common names);
+ *    an error saying "Did you mean" lets anyone rebuild the schema with
+ *    introspection turned off;
+ *  - mutation over GET: mutation { __typename } touches nothing, and is
+ *    answered with data only by a server that runs mutations sent with
+ *    GET, which a cross-site link or image can send with the victim's
+ *    cookies (GraphQL over HTTP says 405);
+ *  - alias amplification: one query of 100 aliases of __typename,
+ *    answered whole when nothing counts fields per request.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/core_alloc.h"
+#include "../core/core_str.h"
+#include "../scan/scan.h"
+#include "check.h"
+
+enum { R_SUGGEST, R_GETMUT, R_ALIAS };
+
+static const struct wd_rule gq_rules[] = {
+  [R_SUGGEST] = {
+    .id = "graphql.field-suggestions",
+    .severity = WD_SEV_LOW,
+    .category = WD_CAT_MISCONFIG,
+    .owasp = "API8:2023",
+    .cwe = 209,
+    .title = "GraphQL field suggestions enabled",
+    .summary = "A query with unknown fields gets \"Did you mean ...\" errors that name real fields: the schema can be rebuilt even with introspection off",
+    .remediation = "Turn suggestions off in production (graphql-js/Apollo: strip \"Did you mean\" in formatError or a validation hook; graphql-java and others: mask validation messages).",
+  },
+  [R_GETMUT] = {
+    .id = "graphql.get-mutation",
+    .severity = WD_SEV_MEDIUM,
+    .category = WD_CAT_MISCONFIG,
+    .owasp = "API8:2023",
+    .cwe = 352,
+    .title = "GraphQL mutations run over GET (CSRF)",
+    .summary = "A mutation sent as a GET query string is executed: a link or image on another site can make a logged-in user's browser run it",
+    .remediation = "Run only queries over GET and answer 405 to any other operation sent with GET (GraphQL over HTTP); require a JSON POST (or a preflight-forcing header) for mutations.",
+  },
+  [R_ALIAS] = {
+    .id = "graphql.alias-amplification",
+    .severity = WD_SEV_LOW,
+    .category = WD_CAT_RESOURCE,
+    .owasp = "API4:2023",
+    .cwe = 770,
+    .title = "GraphQL query size not limited (aliases)",
+    .summary = "One request with 100 aliased fields is executed whole: aliases multiply the work (or the guesses) of one request past any per-request rate limit",
+    .remediation = "Limit the cost of a request: count fields and aliases (and depth) in a validation rule and refuse documents over the budget.",
+  },
+};
+
+extern const struct wd_check check_graphql;
+
+static const char *const gq_paths[] = {"/graphql", "/api/graphql", "/v1/graphql", "/query", NULL};
+
+#define GQ_MAX 4
+#define GQ_ALIASES 100
+
+/* Tags: what a probe asks, and of which endpoint (tag = kind * 8 + i). */
+enum { GQ_FIND = 1, GQ_SUGGEST, GQ_GETMUT, GQ_ALIAS };
+
+struct gq_state {
+  int found[GQ_MAX];
+};
+
+/* Percent-encodes a query for the query string. */
+static char *gq_url(const char *path, const char *query)
+{
+  size_t n = strlen(query);
+  char *enc = xmalloc(n * 3 + 1), *o = enc;
+  for(const unsigned char *c = (const unsigned char *)query; *c; c++) {
+    if((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+       *c == '_' || *c == '-' || *c == '.') {
+      *o++ = (char)*c;
+    } else {
+      snprintf(o, 4, "%%%02X", *c);
+      o += 3;
+    }
+  }
+  *o = '\0';
+  char *u = xasprintf("%s?query=%s", path, enc);
+  free(enc);
+  return u;
+}
+
+static void gq_plan(struct scan *s, void *st)
+{
+  (void)st;
+  if(s->opts->no_discovery)
+    return;
+  for(int i = 0; gq_paths[i]; i++) {
+    char *u = gq_url(gq_paths[i], "{__typename}");
+    scan_queue(s, "GET", u, PROBE_WELLKNOWN, &check_graphql, GQ_FIND * 8 + i);
+    free(u);
+  }
+}
+
+/* The JSON answer's data object, or NULL; *root gets what to free. */
+static json_t *gq_data(const struct probe *p, json_t **root)
+{
+  *root = NULL;
+  if(!p->x.body.len || p->x.body.len > 256 * 1024)
+    return NULL;
+  json_error_t e;
+  json_t *j = json_loadb(buf_str(&p->x.body), p->x.body.len, 0, &e);
+  if(!j)
+    return NULL;
+  *root = j;
+  json_t *d = json_is_object(j) ? json_object_get(j, "data") : NULL;
+  return json_is_object(d) ? d : NULL;
+}
+
+static void gq_follow(struct scan *s, struct probe *p, int i)
+{
+  static const struct {
+    int kind;
+    const char *query;
+  } asks[] = {
+    {GQ_SUGGEST, "{ usr ordr prodct acount itm viewr nod }"},
+    {GQ_GETMUT, "mutation { __typename }"},
+  };
+  for(size_t k = 0; k < ARRAY_LEN(asks); k++) {
+    char *u = gq_url(gq_paths[i], asks[k].query);
+    struct probe *q = scan_queue(s, "GET", u, PROBE_FOLLOWUP, &check_graphql, asks[k].kind * 8 + i);
+    if(q)
+      q->parent = p;
+    free(u);
+  }
+  char q[GQ_ALIASES * 16 + 8];
+  size_t o = (size_t)snprintf(q, sizeof(q), "{");
+  for(int a = 0; a < GQ_ALIASES; a++)
+    o += (size_t)snprintf(q + o, sizeof(q) - o, " a%d: __typename", a);
+  snprintf(q + o, sizeof(q) - o, " }");
+  char *u = gq_url(gq_paths[i], q);
+  struct probe *r = scan_queue(s, "GET", u, PROBE_FOLLOWUP, &check_graphql, GQ_ALIAS * 8 + i);
+  if(r)
+    r->parent = p;
+  free(u);
+}
+
+static void gq_judge(struct scan *s, void *st, struct probe *p)
+{
+  struct gq_state *gs = st;
+  if(p->origin != &check_graphql || (p->flags & PROBE_REDIRECT) || !http_answered(&p->x))
+    return;
+  int kind = p->tag / 8, i = p->tag % 8;
+  if(i >= GQ_MAX)
+    return;
+  json_t *root;
+  json_t *data = gq_data(p, &root);
+  char ev[400];
+  switch(kind) {
+  case GQ_FIND: {
+    json_t *t = data ? json_object_get(data, "__typename") : NULL;
+    if(json_is_string(t) && scan_is_hit(s, p) && !gs->found[i]) {
+      gs->found[i] = 1;
+      report_note(&s->rep, "GraphQL endpoint %s runs queries sent with GET ({__typename} -> %s)",
+                  gq_paths[i], json_string_value(t));
+      gq_follow(s, p, i);
+    }
+    break;
+  }
+  case GQ_SUGGEST: {
+    scan_ran(s, &gq_rules[R_SUGGEST]);
+    const char *b = buf_str(&p->x.body);
+    const char *hit = str_find(b, p->x.body.len, "Did you mean");
+    if(hit) {
+      size_t off = (size_t)(hit - b);
+      char *ex = str_excerpt(b, p->x.body.len, off > 80 ? off - 80 : 0, 200);
+      snprintf(ev, sizeof(ev), "{ usr ordr prodct ... } -> %ld: %s", p->x.status, ex);
+      free(ex);
+      scan_flag(s, p, &gq_rules[R_SUGGEST], -1, NULL, ev, 0, 0, "suggest");
+    }
+    break;
+  }
+  case GQ_GETMUT: {
+    scan_ran(s, &gq_rules[R_GETMUT]);
+    json_t *t = data ? json_object_get(data, "__typename") : NULL;
+    if(json_is_string(t) && p->x.status >= 200 && p->x.status < 300) {
+      snprintf(ev, sizeof(ev), "GET ?query=mutation { __typename } -> %ld, data.__typename = \"%.40s\": "
+               "the mutation operation ran over GET", p->x.status, json_string_value(t));
+      scan_flag(s, p, &gq_rules[R_GETMUT], -1, NULL, ev, 0, 0, "getmut");
+    }
+    break;
+  }
+  case GQ_ALIAS: {
+    scan_ran(s, &gq_rules[R_ALIAS]);
+    if(data && json_object_size(data) >= GQ_ALIASES && json_object_get(data, "a99")) {
+      snprintf(ev, sizeof(ev), "one GET with %d aliases of __typename -> %ld, %zu fields answered",
+               GQ_ALIASES, p->x.status, json_object_size(data));
+      scan_flag(s, p, &gq_rules[R_ALIAS], -1, NULL, ev, 0, 0, "alias");
+    }
+    break;
+  }
+  default:
+    break;
+  }
+  json_decref(root);
+}
+
+const struct wd_check check_graphql = {
+  .name = "graphql",
+  .summary = "GraphQL endpoints: field suggestions, mutations over GET, alias amplification",
+  .rules = gq_rules,
+  .nrules = ARRAY_LEN(gq_rules),
+  .state_size = sizeof(struct gq_state),
+  .plan = gq_plan,
+  .judge = gq_judge,
+};

@@ -1,0 +1,205 @@
+/*
+ * chk_inputval.c - input validation and injection signals, read-only.
+ *
+ * Every parameter of a spec GET operation (query parameters and path
+ * placeholders) gets a few malformed values, one request each, the other
+ * parameters filled with 1: a quote, a backslash, a 2,048-character
+ * string, a wrong type, invalid UTF-8 (%C3%28), wd{{7*7}}wd and
+ * wd${7*7}wd. Nothing else is sent: GET only, no statement, no payload
+ * that does anything if it is run. The scan's own error probe (a value
+ * with a quote, PROBE_ERROR) is judged too.
+ *
+ * Judged on the answer, never by guessing:
+ *  - injection.sql-error: the answer carries a database error message
+ *    (the table below: PostgreSQL, MySQL/MariaDB, SQLite, SQL Server,
+ *    Oracle, and the SQLSTATE form of Go's pgx that GORM passes on);
+ *  - injection.template-eval: wd49wd comes back where wd{{7*7}}wd or
+ *    wd${7*7}wd was sent: the input was evaluated as a template or an
+ *    expression (the markers make a coincidental 49 impossible).
+ * Parser traces and stack traces are the leaks check's (leak.stack-trace).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/core_alloc.h"
+#include "../core/core_buf.h"
+#include "../core/core_str.h"
+#include "../scan/scan.h"
+#include "../scan/scan_rx.h"
+#include "check.h"
+
+enum { R_SQL, R_TPL };
+
+static const struct wd_rule iv_rules[] = {
+  [R_SQL] = {
+    .id = "injection.sql-error",
+    .severity = WD_SEV_HIGH,
+    .category = WD_CAT_MISCONFIG,
+    .owasp = "API8:2023",
+    .cwe = 89,
+    .title = "Database error on malformed input (possible SQL injection)",
+    .summary = "A quote or other malformed value in a parameter makes the API answer with a database error: the value reaches the SQL text",
+    .remediation = "Use bound parameters (prepared statements, the ORM's placeholders) for every value, validate parameters by type, and answer a generic 400/500 without the driver's message.",
+  },
+  [R_TPL] = {
+    .id = "injection.template-eval",
+    .severity = WD_SEV_CRITICAL,
+    .category = WD_CAT_MISCONFIG,
+    .owasp = "API8:2023",
+    .cwe = 1336,
+    .title = "Input evaluated as a template or expression",
+    .summary = "wd{{7*7}}wd or wd${7*7}wd sent in a parameter comes back as wd49wd: the server evaluates user input (server-side template injection)",
+    .remediation = "Never build a template or expression from input: pass values to a fixed template as variables (Jinja2 render(name=...), Go text/template data), or use a sandboxed engine.",
+  },
+};
+
+extern const struct wd_check check_inputval;
+
+/* Database error messages, as the drivers word them. */
+static const struct {
+  const char *engine;
+  struct rx rx;
+} iv_db[] = {
+  {"PostgreSQL", RX("ERROR:\\s+(syntax error at or near|unterminated quoted string at or near|invalid input syntax for)")},
+  {"PostgreSQL", RX("(pq|psql): (syntax error|unterminated quoted string|invalid input syntax)")},
+  {"PostgreSQL", RX("PG::(SyntaxError|InvalidTextRepresentation)|psycopg2?\\.errors\\.\\w+|org\\.postgresql\\.util\\.PSQLException")},
+  {"PostgreSQL (pgx/GORM)", RX("\\(SQLSTATE [0-9A-Z]{5}\\)")},
+  {"MySQL", RX("You have an error in your SQL syntax|check the manual that corresponds to your (MySQL|MariaDB) server version")},
+  {"MySQL", RX("Error 1064( \\(42000\\))?:|com\\.mysql\\.(cj\\.)?jdbc|MySQLSyntaxErrorException|Warning: mysqli?_")},
+  {"SQLite", RX("sqlite3\\.(OperationalError|IntegrityError|ProgrammingError)|SQLITE_ERROR|SQLiteException|org\\.sqlite\\.")},
+  {"SQLite", RX("unrecognized token: \"|near \"[^\"\\n]{0,40}\": syntax error|incomplete input")},
+  {"SQL Server", RX("Unclosed quotation mark after the character string|Incorrect syntax near|System\\.Data\\.SqlClient\\.SqlException|Microsoft OLE DB Provider for SQL Server|mssql: ")},
+  {"Oracle", RX("ORA-[0-9]{5}|quoted string not properly terminated|oracle\\.jdbc")},
+};
+
+/* The malformed values, already percent-encoded. */
+static const struct {
+  const char *what;
+  const char *value;
+} iv_vals[] = {
+  {"a quote", "wd%27"},
+  {"a backslash", "wd%5C"},
+  {"invalid UTF-8", "wd%C3%28"},
+  {"a wrong type", "wd-not-a-number"},
+  {"{{7*7}}", "wd%7B%7B7*7%7D%7Dwd"},
+  {"${7*7}", "wd%24%7B7*7%7Dwd"},
+  {"a long string", NULL}, /* IV_LONG characters */
+};
+
+#define IV_LONG 2048
+#define IV_MAX_PARAMS 24 /* parameters tried per scan */
+#define IV_TAG_VAL 100   /* tag = IV_TAG_VAL * param + value */
+
+struct iv_state {
+  int params;     /* parameters tried so far */
+};
+
+/* The route of op with every placeholder filled with 1, except the
+ * target one (index `which` among placeholders, or -1) given val. */
+static void iv_fill(struct buf *b, const char *path, int which, const char *val)
+{
+  int k = 0;
+  for(const char *c = path; *c;) {
+    if(*c == '{') {
+      const char *e = strchr(c, '}');
+      if(!e)
+        break;
+      buf_appendz(b, k == which ? val : "1");
+      k++;
+      c = e + 1;
+    } else {
+      buf_append(b, c++, 1);
+    }
+  }
+}
+
+static void iv_queue(struct scan *s, const struct spec_op *op, int pidx, int path_i, size_t query_i,
+                     const char *val, int vi)
+{
+  struct buf b;
+  buf_init(&b, 0);
+  iv_fill(&b, op->path, path_i, val);
+  for(size_t i = 0; i < op->nquery; i++)
+    buf_printf(&b, "%c%s=%s", i ? '&' : '?', op->query[i], i == query_i ? val : "1");
+  struct probe *p = scan_queue(s, "GET", buf_str(&b), PROBE_FOLLOWUP, &check_inputval,
+                               IV_TAG_VAL * pidx + vi);
+  if(p)
+    p->op = op;
+  buf_cleanup(&b);
+}
+
+/* One spec operation's parameters, each with every malformed value. */
+static void iv_queue_op(struct scan *s, struct iv_state *is, const struct spec_op *op)
+{
+  char *lng = xmalloc(IV_LONG + 3);
+  memcpy(lng, "wd", 2);
+  memset(lng + 2, 'A', IV_LONG);
+  lng[IV_LONG + 2] = '\0';
+  int nph = 0;
+  for(const char *c = op->path; (c = strchr(c, '{')); c++)
+    nph++;
+  for(int t = 0; t < nph + (int)op->nquery && is->params < IV_MAX_PARAMS; t++) {
+    int path_i = t < nph ? t : -1;
+    size_t query_i = t < nph ? (size_t)-1 : (size_t)(t - nph);
+    for(size_t v = 0; v < ARRAY_LEN(iv_vals); v++)
+      iv_queue(s, op, is->params, path_i, query_i, iv_vals[v].value ? iv_vals[v].value : lng, (int)v);
+    is->params++;
+  }
+  free(lng);
+}
+
+static void iv_judge(struct scan *s, void *st, struct probe *p)
+{
+  struct iv_state *is = st;
+  if(!http_answered(&p->x) || strcmp(p->x.method, "GET") || (p->flags & PROBE_REDIRECT))
+    return;
+  /* A spec route answered: its parameters get the malformed values once
+   * (the ordinary request, not the error variant, starts them). */
+  if(p->op && (p->flags & PROBE_SPEC) && !(p->flags & PROBE_ERROR) && p->ident == ID_MAIN &&
+     p->origin == NULL && (strchr(p->op->path, '{') || p->op->nquery))
+    iv_queue_op(s, is, p->op);
+  int ours = p->origin == &check_inputval;
+  if(!ours && !(p->flags & PROBE_ERROR))
+    return;
+  const char *b = buf_str(&p->x.body);
+  size_t n = p->x.body.len;
+  const char *what = ours ? iv_vals[p->tag % IV_TAG_VAL].what : "a quote (the scan's error value)";
+  char ev[400];
+  scan_ran(s, &iv_rules[R_SQL]);
+  for(size_t i = 0; i < ARRAY_LEN(iv_db); i++) {
+    size_t mo, ml;
+    if(!rx_search(s->rx, &iv_db[i].rx, b, n, 0, &mo, &ml))
+      continue;
+    char *ex = str_excerpt(b, n, mo > 60 ? mo - 60 : 0, 200);
+    snprintf(ev, sizeof(ev), "%s in a parameter -> %ld with a %s error: %s", what, p->x.status,
+             iv_db[i].engine, ex);
+    free(ex);
+    char key[160];
+    snprintf(key, sizeof(key), "sql %s", p->op ? p->op->path : p->path);
+    scan_flag(s, p, &iv_rules[R_SQL], -1, NULL, ev, 0, 0, key);
+    break;
+  }
+  if(!ours || (p->tag % IV_TAG_VAL != 4 && p->tag % IV_TAG_VAL != 5))
+    return;
+  scan_ran(s, &iv_rules[R_TPL]);
+  const char *hit = str_find(b, n, "wd49wd");
+  if(hit) {
+    size_t off = (size_t)(hit - b);
+    char *ex = str_excerpt(b, n, off > 60 ? off - 60 : 0, 160);
+    snprintf(ev, sizeof(ev), "wd%swd sent, wd49wd came back (%ld): %s", what, p->x.status, ex);
+    free(ex);
+    char key[160];
+    snprintf(key, sizeof(key), "tpl %s", p->op ? p->op->path : p->path);
+    scan_flag(s, p, &iv_rules[R_TPL], -1, NULL, ev, 0, 0, key);
+  }
+}
+
+const struct wd_check check_inputval = {
+  .name = "inputval",
+  .summary = "Input validation: database errors and template evaluation on malformed GET parameters",
+  .rules = iv_rules,
+  .nrules = ARRAY_LEN(iv_rules),
+  .state_size = sizeof(struct iv_state),
+  .judge = iv_judge,
+};
