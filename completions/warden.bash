@@ -22,7 +22,7 @@ _warden() {
   local opts=$report
   case $cmd in
     scan) opts="$opts --spec --no-discovery --auth-required --scope -c --concurrency --rate --timeout
-      --max-time --body-cap -H --header -k --insecure --cacert --cert --key --proxy --bearer --api-key
+      --max-time --body-cap --max-requests -H --header -k --insecure --cacert --cert --key --proxy --bearer --api-key
       --api-key-in --basic --cookie --as2 --jwt-wordlist --iac --inspect-report --active --allow-delete
       --max-writes --burst" ;;
     iac) opts="$opts --list-rules" ;;

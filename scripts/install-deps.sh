@@ -3,7 +3,7 @@
 # Idempotent: only packages that are missing are installed.
 set -eu
 pkgs="pkg-config gcc make clang libclang-rt-14-dev libcurl4-openssl-dev libssl-dev openssl
-libpcre2-dev libjansson-dev libfyaml-dev libyaml-dev libsqlite3-dev libmicrohttpd-dev
+libpcre2-dev libjansson-dev libyaml-dev libsqlite3-dev libmicrohttpd-dev
 libcmocka-dev meson ninja-build nginx-light wrk curl ca-certificates
 prometheus etcd-server caddy nats-server influxdb jupyter-notebook podman
 golang-go golang-github-labstack-echo-dev golang-github-go-chi-chi-dev

@@ -51,6 +51,8 @@ static const char scan_usage[] =
   "      --timeout SEC         per request (default 10)\n"
   "      --max-time SEC        whole scan budget (default 300)\n"
   "      --body-cap BYTES      bytes kept of each body (default 1048576)\n"
+  "      --max-requests N      requests sent at most (default 100000); past it the\n"
+  "                            report is partial and says how many were left out\n"
   "  -H, --header 'N: V'       extra header on every request (repeatable)\n"
   "  -k, --insecure            do not verify the server certificate\n"
   "      --cacert FILE         trust this CA bundle (PEM)\n"
@@ -86,6 +88,7 @@ const struct option scan_opts_long[] = {
   {"timeout", required_argument, NULL, 2006},
   {"max-time", required_argument, NULL, 2007},
   {"body-cap", required_argument, NULL, 2008},
+  {"max-requests", required_argument, NULL, 2090},
   {"header", required_argument, NULL, 'H'},
   {"insecure", no_argument, NULL, 'k'},
   {"cacert", required_argument, NULL, 2009},
@@ -440,6 +443,11 @@ int cli_scan(int argc, char **argv)
       if(cli_parse_int("--body-cap", optarg, 1024, 256L * 1024 * 1024, &v))
         goto done;
       so.http.body_cap = (size_t)v;
+      break;
+    case 2090:
+      if(cli_parse_int("--max-requests", optarg, 1, 100000000L, &v))
+        goto done;
+      so.max_requests = (size_t)v;
       break;
     case 'H':
       if(!strchr(optarg, ':') || optarg[0] == ':' || strpbrk(optarg, "\r\n")) {

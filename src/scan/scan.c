@@ -19,7 +19,6 @@
 #include "../net/net_tls.h"
 #include "scan_rx.h"
 
-#define SCAN_MAX_PROBES 20000
 #define SCAN_MAX_REDIRECTS 5
 #define EXCERPT_BEFORE 40
 #define EXCERPT_MAX 200
@@ -118,6 +117,11 @@ static char *cred_query(const struct cred *c, enum probe_ident id)
   return NULL;
 }
 
+static size_t scan_max_requests(const struct scan *s)
+{
+  return s->opts->max_requests ? s->opts->max_requests : SCAN_MAX_REQUESTS;
+}
+
 static void probe_free(struct probe *p)
 {
   curl_slist_free_all(p->hdrs);
@@ -145,7 +149,7 @@ static struct probe *scan_queue_req(struct scan *s, const char *method, const ch
   }
   if(!body)
     blen = 0;
-  if(s->nprobes >= SCAN_MAX_PROBES) {
+  if(s->nprobes >= scan_max_requests(s)) {
     s->dropped++; /* said in the report: no silent cap */
     return NULL;
   }
@@ -911,12 +915,9 @@ static void scan_use_spec(struct scan *s, struct spec *sp)
     memset(sp, 0, sizeof(*sp));
   }
   s->have_spec = 1;
-  if(s->spec.skipped) {
-    s->rep.status = REP_PARTIAL;
-    report_note(&s->rep, "the spec has %zu operations; only the first %d are scanned (the "
-                "cap): %zu were not requested and the routes behind them not judged",
-                s->spec.n + s->spec.skipped, SPEC_MAX_OPS, s->spec.skipped);
-  }
+  if(s->spec.refs_unresolved)
+    report_note(&s->rep, "the spec has %zu \"$ref\" that lead nowhere in the document (or "
+                "past %d steps): what they describe was left out", s->spec.refs_unresolved, 16);
   for(size_t i = 0; i < s->spec.n; i++)
     scan_queue_op(s, &s->spec.ops[i]);
 }
@@ -1221,9 +1222,9 @@ int scan_run(struct scan *s, const struct scan_opts *o, char *err, size_t errlen
   s->rep.seconds = mono_now() - s->t0;
   if(s->dropped) {
     s->rep.status = REP_PARTIAL;
-    report_note(&s->rep, "%zu requests were not sent: the scan stops queueing at %d requests "
-                "(the cap), so the routes behind them were not judged",
-                s->dropped, SCAN_MAX_PROBES);
+    report_note(&s->rep, "%zu requests were not sent: the scan stops queueing at %zu requests "
+                "(--max-requests), so the routes behind them were not judged",
+                s->dropped, scan_max_requests(s));
   }
   if(s->writes_over) {
     s->rep.status = REP_PARTIAL;

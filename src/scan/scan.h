@@ -148,8 +148,13 @@ struct scan_opts {
   int active;
   int allow_delete;
   int max_writes;         /* --max-writes (the CLI's default: 25) */
+  /* --max-requests: requests queued at most (each spec operation, every
+   * check's probe); past it nothing more is queued and the report says
+   * how many were left out. 0: SCAN_MAX_REQUESTS. */
+  size_t max_requests;
   struct http_opts http;
 };
+#define SCAN_MAX_REQUESTS 100000
 
 struct scan {
   const struct scan_opts *opts;
@@ -176,7 +181,7 @@ struct scan {
   size_t completed;
   size_t unanswered;      /* requests that got no HTTP answer at all */
   int interrupted;        /* the signal that stopped the scan, or 0 */
-  size_t dropped;         /* requests not queued: SCAN_MAX_PROBES reached */
+  size_t dropped;         /* requests not queued: --max-requests reached */
   size_t truncated;       /* bodies cut at the body cap */
   int writes;             /* writes queued (the --max-writes budget) */
   size_t writes_over;     /* writes refused: the budget was spent */

@@ -41,6 +41,27 @@ void yl_free(struct yloader *l);
  * at the end of the stream, -1 on error (message "line:col: what" in err). */
 int yl_next(struct yloader *l, struct ydoc *doc, char *err, size_t errlen);
 
+/* Streams the first document of a large file without building all of
+ * it: for each key of its top-level mapping, want() says what to do with
+ * the value. YS_KEEP builds it into the document (as yl_next would),
+ * YS_SKIP reads past it (an empty scalar stands in for it), YS_EACH (a
+ * mapping) builds each of its entries on its own, hands it to each()
+ * and frees it before the next one, so only one entry is ever held.
+ * An entry's nodes are valid during each() only. Returns 1 with the kept
+ * document in doc (valid until yl_free), 0 for an empty stream, -1 on
+ * error (as yl_next; each() returning < 0 stops with its own err), -2
+ * when an alias met an anchor that was skipped or freed with an earlier
+ * entry: read the text again whole with yl_next. */
+enum { YS_SKIP, YS_KEEP, YS_EACH };
+struct ystream {
+  void *ctx;
+  int (*want)(void *ctx, const char *key);
+  int (*each)(void *ctx, const char *key, const struct ynode *k, const struct ynode *v,
+              struct ydoc *d, char *err, size_t errlen);
+};
+int yl_stream(struct yloader *l, const struct ystream *cb, struct ydoc *doc, char *err,
+              size_t errlen);
+
 /* Follows aliases (costs budget). NULL stays NULL. */
 const struct ynode *y_deref(struct ydoc *d, const struct ynode *n);
 /* Mapping lookup by key, following aliases and merge keys (<<). */

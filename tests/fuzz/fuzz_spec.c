@@ -1,11 +1,14 @@
 /*
  * fuzz_spec.c - the OpenAPI/Swagger reader on any bytes (JSON or YAML:
- * both go through libfyaml). Invariants: an error names the document
- * ("fuzz.yaml..."); a success gives at most SPEC_MAX_OPS operations, each
- * with an upper-case method, a path starting with "/" and at most 16
- * query parameter names.
+ * both go through libyaml's events, src/yaml). Invariants: an error names
+ * the document ("fuzz.yaml...") and leaves nothing to free; a success
+ * gives operations with an upper-case method, a path starting with "/",
+ * the compact bounds of scan_spec.h (query names, parameters, tags,
+ * response properties, servers), every parameter named and placed, and a
+ * body example that, when there is one, is JSON jansson reads.
  */
 #include <ctype.h>
+#include <jansson.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +16,12 @@
 #include "../../src/scan/scan_spec.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void check_param(const struct spec_param *p, int body)
+{
+  if(!p->name || p->in > SPEC_IN_BODY || (body != (p->in == SPEC_IN_BODY)))
+    abort();
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -24,15 +33,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   if(spec_parse(&sp, (const char *)data, size, "fuzz.yaml", err, sizeof(err))) {
     if(strncmp(err, "fuzz.yaml", 9))
       abort();
-    if(sp.n || sp.ops || sp.title)
+    if(sp.n || sp.ops || sp.title || sp.servers || sp.strs)
       abort(); /* a failure leaves nothing to free */
     return 0;
   }
-  if(sp.n > SPEC_MAX_OPS)
+  if(sp.nservers > SPEC_MAX_SERVERS)
     abort();
+  for(size_t i = 0; i < sp.nservers; i++)
+    if(!sp.servers[i])
+      abort();
   for(size_t i = 0; i < sp.n; i++) {
     const struct spec_op *o = &sp.ops[i];
-    if(!o->method || !o->path || o->nquery > 16)
+    if(!o->method || !o->path || o->nquery > SPEC_MAX_QUERY)
       abort();
     for(const char *c = o->method; *c; c++)
       if(!isupper((unsigned char)*c))
@@ -42,6 +54,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for(size_t q = 0; q < o->nquery; q++)
       if(!o->query[q])
         abort();
+    if(o->nparams > SPEC_MAX_PARAMS || o->nbody_props > SPEC_MAX_PARAMS ||
+       o->ntags > SPEC_MAX_TAGS || o->nresp_props > SPEC_MAX_RESP_PROPS)
+      abort();
+    for(size_t p = 0; p < o->nparams; p++)
+      check_param(&o->params[p], 0);
+    for(size_t p = 0; p < o->nbody_props; p++)
+      check_param(&o->body_props[p], 1);
+    for(size_t t = 0; t < o->ntags; t++)
+      if(!o->tags[t])
+        abort();
+    for(size_t r = 0; r < o->nresp_props; r++)
+      if(!o->resp_props[r])
+        abort();
+    if(o->nresp_props && !o->resp_props_known)
+      abort();
+    if(o->body_example) {
+      if(!o->body_ctype || strlen(o->body_example) > SPEC_MAX_EXAMPLE)
+        abort();
+      json_error_t je;
+      json_t *j = json_loads(o->body_example, JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
+      if(!j)
+        abort(); /* the example the scan would send is not JSON */
+      json_decref(j);
+    }
   }
   spec_cleanup(&sp);
   return 0;

@@ -30,7 +30,7 @@
  *   tls-garbage  random bytes instead of a TLS handshake (URL is https://)
  *   biglen       Content-Length: 1 TB, a short body, then close
  *   bad-spec     200 everywhere with a "spec" whose YAML directive is not
- *                UTF-8 (libfyaml 0.7.12 never returns from it)
+ *                UTF-8 (a YAML reader once never returned from it)
  *
  * Each connection is served by a forked child with an alarm, so a stuck
  * client never keeps anything alive; children die with the parent. The

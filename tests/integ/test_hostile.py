@@ -122,7 +122,7 @@ CASES = {
     "reset": ({0, 1, 3}, r"[Rr]eset", "connection reset"),
     "tls-garbage": ({3}, r"tls: .*(SSL|TLS)", "TLS failure"),
     "biglen": ({0, 1, 3}, r"protocol: transfer closed with \d+ bytes remaining", "short body"),
-    # libfyaml hangs on a non-UTF-8 directive; spec discovery must not
+    # a spec whose YAML directive is not UTF-8: spec discovery must not hang
     "bad-spec": ({0, 1}, None, None),
 }
 
