@@ -84,7 +84,7 @@ enum iac_rule {
 
 /* The YAML tree: src/yaml/yaml_tree.h. */
 
-/* ---- run context (iac_run.c) ------------------------------------------- */
+/* ---- run context (iac_ctx.c) ------------------------------------------- */
 
 /* What a Dockerfile says about the image it builds, for compose services
  * built from it. */
@@ -120,6 +120,9 @@ struct iac_ctx {
   size_t nsas, capsas;
   struct iac_pending_sa *pend;
   size_t npend, cappend;
+  /* Reads and analyses a Dockerfile that was not an input (set by the
+   * run; NULL: none are loaded). */
+  const struct iac_dfinfo *(*load_df)(struct iac_ctx *c, const char *path);
   /* Literal secret values seen so far (iac_secret_seen): every finding
    * of the run is masked with them, wherever it quotes one. */
   struct wd_mask mask;
@@ -131,8 +134,6 @@ void iac_ctx_init(struct iac_ctx *c, struct wd_findings *out, struct report *rep
  * carry the file name, so two files cannot collide, and findings_add's
  * linear search over tens of thousands of findings would dominate. */
 void iac_ctx_flush(struct iac_ctx *c);
-/* Resolves what needed every file (service-account token automount). */
-void iac_ctx_finish(struct iac_ctx *c);
 void iac_ctx_cleanup(struct iac_ctx *c);
 
 /* A file-level problem: a note on the report (the CLI prints notes). */
@@ -151,6 +152,8 @@ void iac_emit(struct iac_ctx *c, enum iac_rule r, int sev, const char *file,
 /* A literal secret value (ENV/ARG, environment:, env:): masked in every
  * finding of the run, not only in the one that names it. */
 void iac_secret_seen(struct iac_ctx *c, const char *value);
+/* Bounded printable copy for evidence (caller frees). */
+char *iac_excerpt(const char *s, size_t max);
 /* str_excerpt of s[off..] (max bytes) cut from s masked as a whole, so a
  * secret the cut would halve is still recognised. Fresh string. */
 char *iac_excerpt_masked(struct iac_ctx *c, const char *s, size_t n, size_t off,
@@ -161,8 +164,8 @@ char *iac_excerpt_masked(struct iac_ctx *c, const char *s, size_t n, size_t off,
 const struct iac_dfinfo *iac_df_lookup(struct iac_ctx *c, const char *path);
 /* Records a Dockerfile's facts under path (copied; info->path is set). */
 void iac_df_add(struct iac_ctx *c, const char *path, struct iac_dfinfo *info);
-/* Reads and analyses a Dockerfile not given on the command line (a
- * compose build context). Returns its facts or NULL. */
+/* A Dockerfile's facts, analysed now through c->load_df if it was not
+ * given on the command line (a compose build context). NULL if none. */
 const struct iac_dfinfo *iac_df_load(struct iac_ctx *c, const char *path);
 
 /* ---- formats ------------------------------------------------------------ */
@@ -171,14 +174,15 @@ const struct iac_dfinfo *iac_df_load(struct iac_ctx *c, const char *path);
  * nothing could be read; errors are reported through c. */
 int iac_docker_analyze(struct iac_ctx *c, const char *file, const char *data,
                        size_t len);
-/* YAML stream (iac_yaml.c drives, iac_compose.c and iac_k8s.c judge). */
-int iac_yaml_analyze(struct iac_ctx *c, const char *file, const char *data,
-                     size_t len);
+/* YAML documents (iac_run.c reads the stream and hands each over). */
 /* Returns 1 if the document was a compose file. */
 int iac_compose_doc(struct iac_ctx *c, const char *file, struct ydoc *d);
 /* Returns 1 if the document was a Kubernetes object. */
 int iac_k8s_doc(struct iac_ctx *c, const char *file, struct ydoc *d,
                 const struct ynode *obj, int depth);
+/* Resolves what needed every file: a pod's service-account token
+ * automount, from a ServiceAccount that may sit in any file of the run. */
+void iac_k8s_finish(struct iac_ctx *c);
 
 /* ---- shared judgements (iac_rules.c) ----------------------------------- */
 
@@ -236,8 +240,5 @@ enum iac_rule iac_mount_emit(struct iac_ctx *c, const char *file, int line,
 /* Lexical join and normalisation of a relative or absolute path (for
  * build contexts); heap string. */
 char *iac_path_join(const char *dir, const char *rel);
-
-/* Bounded printable copy for evidence (caller frees). */
-char *iac_excerpt(const char *s, size_t max);
 
 #endif

@@ -613,3 +613,61 @@ int iac_k8s_doc(struct iac_ctx *c, const char *file, struct ydoc *d,
   k8s_pod(c, file, d, y_deref(d, pod), ann, ns, subject);
   return 1;
 }
+
+/* Service accounts ordered by namespace, name, then the order they were
+ * read (the last one read wins, as before the index). */
+static int sa_cmp(const void *a, const void *b, void *arg)
+{
+  const struct iac_sa *v = arg;
+  size_t x = *(const size_t *)a, y = *(const size_t *)b;
+  int r = strcmp(v[x].ns, v[y].ns);
+  if(!r)
+    r = strcmp(v[x].name, v[y].name);
+  return r ? r : x < y ? -1 : x > y;
+}
+
+/* The automount setting of the last ServiceAccount ns/name read, or -2
+ * when none was: a binary search over the sorted index. */
+static int sa_find(const struct iac_ctx *c, const size_t *ix, const char *ns, const char *name)
+{
+  size_t lo = 0, hi = c->nsas;
+  while(lo < hi) { /* the first entry > (ns, name) */
+    size_t mid = lo + (hi - lo) / 2;
+    const struct iac_sa *s = &c->sas[ix[mid]];
+    int r = strcmp(s->ns, ns);
+    if(!r)
+      r = strcmp(s->name, name);
+    if(r <= 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if(lo == 0)
+    return -2;
+  const struct iac_sa *s = &c->sas[ix[lo - 1]];
+  return !strcmp(s->ns, ns) && !strcmp(s->name, name) ? s->automount : -2;
+}
+
+void iac_k8s_finish(struct iac_ctx *c)
+{
+  /* A pod that says nothing about its token inherits its service
+   * account's setting, which may sit in any file of the run. Indexed:
+   * workloads x service accounts would be quadratic. */
+  size_t *ix = c->nsas ? xmalloc(c->nsas * sizeof(*ix)) : NULL;
+  for(size_t j = 0; j < c->nsas; j++)
+    ix[j] = j;
+  if(c->nsas > 1)
+    qsort_r(ix, c->nsas, sizeof(*ix), sa_cmp, c->sas);
+  for(size_t i = 0; i < c->npend; i++) {
+    const struct iac_pending_sa *p = &c->pend[i];
+    int seen = sa_find(c, ix, p->ns, p->name);
+    if(seen == 0)
+      continue;
+    iac_emit(c, R_SA_AUTOMOUNT, -1, p->file, p->line, p->subject, NULL,
+             "%s: automountServiceAccountToken not set; ServiceAccount %s/%s %s",
+             p->subject, p->ns, p->name,
+             seen == -2 ? "not among the files (default: token mounted)"
+                        : seen == 1 ? "sets it true" : "does not set it false");
+  }
+  free(ix);
+}

@@ -1,6 +1,8 @@
 /*
  * iac_run.c - one iac run: which files, in which order, read how, and
- * the context the rule families share.
+ * which analyser each goes to (the top of the folder: run -> docker,
+ * compose, k8s analysers -> shared judgements (iac_rules.c) -> context
+ * and rule table (iac_ctx.c)).
  *
  * Inputs are walked first into a sorted list (so reports are stable),
  * then Dockerfiles are analysed before YAML so that a compose service
@@ -26,221 +28,6 @@
 #define IAC_MAX_DEPTH 48
 #define IAC_MAX_FILES 100000
 
-/* ---- context ------------------------------------------------------------ */
-
-void iac_ctx_init(struct iac_ctx *c, struct wd_findings *out, struct report *rep)
-{
-  memset(c, 0, sizeof(*c));
-  findings_init(&c->batch);
-  c->out = &c->batch;
-  c->dest = out;
-  c->rep = rep;
-  mask_init(&c->mask);
-  c->batch.mask = &c->mask;
-}
-
-char *iac_excerpt_masked(struct iac_ctx *c, const char *s, size_t n, size_t off,
-                         size_t max)
-{
-  struct mask_map map;
-  size_t ml;
-  char *m = mask_text(&c->mask, s, n, &ml, &map);
-  char *ex = str_excerpt(m, ml, mask_map_off(&map, off), max);
-  mask_map_free(&map);
-  free(m);
-  return ex;
-}
-
-void iac_secret_seen(struct iac_ctx *c, const char *value)
-{
-  if(c->mask.n < MASK_MAX_LEARNED)
-    mask_add(&c->mask, value);
-}
-
-void iac_tested(struct iac_ctx *c, unsigned cats)
-{
-  if(c->rep)
-    c->rep->tested |= cats;
-}
-
-void iac_ctx_flush(struct iac_ctx *c)
-{
-  /* A file's findings carry its name in their keys: no merging needed. */
-  findings_take(c->dest, &c->batch);
-}
-
-void iac_ctx_cleanup(struct iac_ctx *c)
-{
-  iac_ctx_flush(c);
-  /* A value seen in a later file or line may be quoted by an earlier
-   * finding (a RUN line, a command): mask the whole run once more. */
-  if(c->mask.n)
-    findings_remask(c->dest, &c->mask);
-  mask_cleanup(&c->mask);
-  for(size_t i = 0; i < c->ndfs; i++)
-    free(c->dfs[i].path);
-  free(c->dfs);
-  free(c->dfhash);
-  for(size_t i = 0; i < c->nsas; i++) {
-    free(c->sas[i].ns);
-    free(c->sas[i].name);
-  }
-  free(c->sas);
-  for(size_t i = 0; i < c->npend; i++) {
-    free(c->pend[i].ns);
-    free(c->pend[i].name);
-    free(c->pend[i].file);
-    free(c->pend[i].subject);
-  }
-  free(c->pend);
-  memset(c, 0, sizeof(*c));
-}
-
-/* Service accounts ordered by namespace, name, then the order they were
- * read (the last one read wins, as before the index). */
-static int sa_cmp(const void *a, const void *b, void *arg)
-{
-  const struct iac_sa *v = arg;
-  size_t x = *(const size_t *)a, y = *(const size_t *)b;
-  int r = strcmp(v[x].ns, v[y].ns);
-  if(!r)
-    r = strcmp(v[x].name, v[y].name);
-  return r ? r : x < y ? -1 : x > y;
-}
-
-/* The automount setting of the last ServiceAccount ns/name read, or -2
- * when none was: a binary search over the sorted index. */
-static int sa_find(const struct iac_ctx *c, const size_t *ix, const char *ns, const char *name)
-{
-  size_t lo = 0, hi = c->nsas;
-  while(lo < hi) { /* the first entry > (ns, name) */
-    size_t mid = lo + (hi - lo) / 2;
-    const struct iac_sa *s = &c->sas[ix[mid]];
-    int r = strcmp(s->ns, ns);
-    if(!r)
-      r = strcmp(s->name, name);
-    if(r <= 0)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  if(lo == 0)
-    return -2;
-  const struct iac_sa *s = &c->sas[ix[lo - 1]];
-  return !strcmp(s->ns, ns) && !strcmp(s->name, name) ? s->automount : -2;
-}
-
-void iac_ctx_finish(struct iac_ctx *c)
-{
-  /* A pod that says nothing about its token inherits its service
-   * account's setting, which may sit in any file of the run. Indexed:
-   * workloads x service accounts would be quadratic. */
-  size_t *ix = c->nsas ? xmalloc(c->nsas * sizeof(*ix)) : NULL;
-  for(size_t j = 0; j < c->nsas; j++)
-    ix[j] = j;
-  if(c->nsas > 1)
-    qsort_r(ix, c->nsas, sizeof(*ix), sa_cmp, c->sas);
-  for(size_t i = 0; i < c->npend; i++) {
-    const struct iac_pending_sa *p = &c->pend[i];
-    int seen = sa_find(c, ix, p->ns, p->name);
-    if(seen == 0)
-      continue;
-    iac_emit(c, R_SA_AUTOMOUNT, -1, p->file, p->line, p->subject, NULL,
-             "%s: automountServiceAccountToken not set; ServiceAccount %s/%s %s",
-             p->subject, p->ns, p->name,
-             seen == -2 ? "not among the files (default: token mounted)"
-                        : seen == 1 ? "sets it true" : "does not set it false");
-  }
-  free(ix);
-  iac_ctx_flush(c);
-}
-
-void iac_problem(struct iac_ctx *c, const char *fmt, ...)
-{
-  char msg[1024];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof(msg), fmt, ap);
-  va_end(ap);
-  if(c->rep)
-    report_note(c->rep, "%s", msg);
-}
-
-void iac_emit(struct iac_ctx *c, enum iac_rule r, int sev, const char *file,
-              int line, const char *subject, const char *title,
-              const char *evfmt, ...)
-{
-  va_list ap;
-  va_start(ap, evfmt);
-  int n = vsnprintf(NULL, 0, evfmt, ap);
-  va_end(ap);
-  char *ev = xmalloc(n > 0 ? (size_t)n + 1 : 1);
-  ev[0] = '\0';
-  va_start(ap, evfmt);
-  if(n > 0)
-    vsnprintf(ev, (size_t)n + 1, evfmt, ap);
-  va_end(ap);
-  /* Masked whole, before the excerpt is cut (a token cut in half would
-   * no longer be recognised). */
-  char *masked = mask_str(&c->mask, ev);
-  free(ev);
-  char *ex = iac_excerpt(masked, 400);
-  free(masked);
-  char *key = xasprintf("%s:%d|%s", file, line, subject ? subject : "");
-  struct wd_finding_spec fs = {
-    .rule = &iac_rules[r], .severity = sev, .title = title, .evidence = ex,
-    .file = file, .line = line, .dedupe = key,
-  };
-  findings_add(c->out, &fs);
-  free(key);
-  free(ex);
-}
-
-static size_t df_hash(const char *s)
-{
-  size_t h = 14695981039346656037ULL & (size_t)-1; /* FNV-1a */
-  for(; *s; s++)
-    h = (h ^ (unsigned char)*s) * (size_t)1099511628211ULL;
-  return h;
-}
-
-static void df_index(struct iac_ctx *c, size_t i)
-{
-  size_t m = c->dfhcap - 1, h = df_hash(c->dfs[i].path) & m;
-  while(c->dfhash[h])
-    h = (h + 1) & m;
-  c->dfhash[h] = i + 1;
-}
-
-const struct iac_dfinfo *iac_df_lookup(struct iac_ctx *c, const char *path)
-{
-  if(!c->dfhcap)
-    return NULL;
-  size_t m = c->dfhcap - 1;
-  for(size_t h = df_hash(path) & m; c->dfhash[h]; h = (h + 1) & m)
-    if(strcmp(c->dfs[c->dfhash[h] - 1].path, path) == 0)
-      return &c->dfs[c->dfhash[h] - 1];
-  return NULL;
-}
-
-void iac_df_add(struct iac_ctx *c, const char *path, struct iac_dfinfo *info)
-{
-  c->dfs = xgrow(c->dfs, &c->capdfs, c->ndfs + 1, sizeof(*c->dfs));
-  info->path = xstrdup(path);
-  c->dfs[c->ndfs++] = *info;
-  /* Kept at most half full; grown by rehashing everything. */
-  if(c->ndfs * 2 > c->dfhcap) {
-    free(c->dfhash);
-    c->dfhcap = c->dfhcap ? c->dfhcap * 2 : 64;
-    c->dfhash = xcalloc(c->dfhcap, sizeof(*c->dfhash));
-    for(size_t i = 0; i < c->ndfs; i++)
-      df_index(c, i);
-  } else {
-    df_index(c, c->ndfs - 1);
-  }
-}
-
-/* ---- reading ------------------------------------------------------------ */
 
 /* Reads a whole file (or stdin) up to the cap. Returns a heap buffer, or
  * NULL with why in err. */
@@ -315,6 +102,41 @@ static int sniff_dockerfile(const char *data, size_t len)
   return 0;
 }
 
+/* The YAML stream of a deployment file: each document goes to the
+ * Kubernetes or the compose judge (the tree is src/yaml/yaml_tree.c). */
+static int iac_yaml_analyze(struct iac_ctx *c, const char *file, const char *data,
+                     size_t len)
+{
+  struct yloader *l = yl_new(data, len);
+  if(!l) {
+    iac_problem(c, "%s: cannot start the YAML parser", file);
+    return 0;
+  }
+  char err[400];
+  struct ydoc d;
+  int rc, ndocs = 0, exhausted = 0;
+  while((rc = yl_next(l, &d, err, sizeof(err))) == 1) {
+    ndocs++;
+    if(!d.root)
+      continue;
+    if(y_get(&d, d.root, "kind"))
+      iac_k8s_doc(c, file, &d, d.root, 0);
+    else
+      iac_compose_doc(c, file, &d);
+    exhausted |= d.exhausted;
+  }
+  if(exhausted)
+    iac_problem(c, "%s: alias or merge-key expansion stopped at its budget; "
+                   "the file was analysed partly", file);
+  if(rc < 0) {
+    int helm = memmem(data, len, "{{", 2) != NULL;
+    iac_problem(c, "%s:%s%s", file, err,
+                helm ? " (a Helm template? render it with helm template and pipe it in)" : "");
+  }
+  yl_free(l);
+  return rc < 0 && ndocs == 0 ? 0 : 1;
+}
+
 static int analyze_data(struct iac_ctx *c, const char *name, const char *data,
                         size_t len, int kind)
 {
@@ -351,11 +173,10 @@ static int analyze_file(struct iac_ctx *c, const char *path, int kind)
   return ok;
 }
 
-const struct iac_dfinfo *iac_df_load(struct iac_ctx *c, const char *path)
+/* The context's load_df: reads and analyses a Dockerfile that was not
+ * an input (a compose build context), unless the run has no file system. */
+static const struct iac_dfinfo *load_df(struct iac_ctx *c, const char *path)
 {
-  const struct iac_dfinfo *d = iac_df_lookup(c, path);
-  if(d)
-    return d;
   struct stat st;
   if(c->no_fs || stat(path, &st) || !S_ISREG(st.st_mode))
     return NULL;
@@ -495,7 +316,8 @@ static int run_paths(struct iac_ctx *c, const char *const *paths, size_t n)
   for(size_t i = 0; i < pl.n; i++)
     free(pl.v[i]);
   free(pl.v);
-  iac_ctx_finish(c);
+  iac_k8s_finish(c);
+  iac_ctx_flush(c);
   return (int)c->nread;
 }
 
@@ -504,6 +326,7 @@ int iac_analyze_paths(const char *const *paths, size_t n,
 {
   struct iac_ctx c;
   iac_ctx_init(&c, out, rep);
+  c.load_df = load_df;
   int nread = run_paths(&c, paths, n);
   if(rep) {
     char num[32];
@@ -524,7 +347,8 @@ int iac_analyze_buffer(const char *name, const char *data, size_t len,
   c.no_fs = 1;
   /* The buffer's own Dockerfile facts only: no file system look-ups. */
   int ok = analyze_data(&c, name, data, len, kind);
-  iac_ctx_finish(&c);
+  iac_k8s_finish(&c);
+  iac_ctx_flush(&c);
   iac_ctx_cleanup(&c);
   return ok;
 }
