@@ -14,8 +14,6 @@
 #include "../core/core_str.h"
 #include "iac_int.h"
 
-#define OW "API8:2023"
-#define CT WD_CAT_CONTAINER
 #define C WD_SEV_CRITICAL
 #define H WD_SEV_HIGH
 #define M WD_SEV_MEDIUM

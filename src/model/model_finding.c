@@ -114,6 +114,23 @@ static void findings_reindex(struct wd_findings *f)
   }
 }
 
+/* Takes spec's title, evidence and location as x's own (the place its
+ * evidence came from), replacing what x had. */
+static void finding_set_place(struct wd_finding *x, const struct wd_finding_spec *spec)
+{
+  free(x->title);
+  free(x->evidence);
+  free(x->method);
+  free(x->url);
+  free(x->file);
+  x->title = dupz(spec->title);
+  x->evidence = dupz(spec->evidence);
+  x->method = dupz(spec->method);
+  x->url = dupz(spec->url);
+  x->file = dupz(spec->file);
+  x->line = spec->line;
+}
+
 static struct wd_finding *findings_add_masked(struct wd_findings *f,
                                               const struct wd_finding_spec *spec);
 
@@ -225,17 +242,7 @@ static struct wd_finding *findings_add_masked(struct wd_findings *f,
     const struct wd_loc cur = {x->method, x->url, x->file, x->line};
     int smaller = loc_cmp(spec->method, spec->url, spec->file, spec->line, &cur) < 0;
     if(smaller) {
-      free(x->title);
-      free(x->evidence);
-      free(x->method);
-      free(x->url);
-      free(x->file);
-      x->title = dupz(spec->title);
-      x->evidence = dupz(spec->evidence);
-      x->method = dupz(spec->method);
-      x->url = dupz(spec->url);
-      x->file = dupz(spec->file);
-      x->line = spec->line;
+      finding_set_place(x, spec);
     }
     int sev = spec->severity >= 0 ? spec->severity : (int)spec->rule->severity;
     if((enum wd_severity)sev > x->severity)
@@ -249,12 +256,7 @@ static struct wd_finding *findings_add_masked(struct wd_findings *f,
   x->rule = spec->rule;
   x->severity = spec->severity >= 0 ? (enum wd_severity)spec->severity
                                     : spec->rule->severity;
-  x->title = dupz(spec->title);
-  x->evidence = dupz(spec->evidence);
-  x->method = dupz(spec->method);
-  x->url = dupz(spec->url);
-  x->file = dupz(spec->file);
-  x->line = spec->line;
+  finding_set_place(x, spec);
   x->key = key;
   x->count = 1;
   loc_add(x, spec);

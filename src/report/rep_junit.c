@@ -28,6 +28,23 @@ static int finding_fails(const struct report *r, const struct rep_opts *o,
   return 1;
 }
 
+/* Appends the side's registered rules not yet in c, each once, in table
+ * order: those that ran (ran = 1), or all the others (ran = 0). */
+static void add_rules(const struct report *r, const char *side, int ran,
+                      struct junit_case *c, size_t *n)
+{
+  for(size_t i = 0; i < r->nrules; i++) {
+    if(strcmp(r->rules[i].side, side) || (ran && !report_rule_ran(r, r->rules[i].rule)))
+      continue;
+    size_t k;
+    for(k = 0; k < *n; k++)
+      if(strcmp(c[k].rule->id, r->rules[i].rule->id) == 0)
+        break;
+    if(k == *n)
+      c[(*n)++].rule = r->rules[i].rule;
+  }
+}
+
 static void junit_suite(FILE *out, const struct report *r, const struct rep_opts *o,
                         const char *side)
 {
@@ -36,16 +53,7 @@ static void junit_suite(FILE *out, const struct report *r, const struct rep_opts
   struct junit_case *c = calloc(r->nrules + r->findings->n + 1, sizeof(*c));
   if(!c)
     abort();
-  for(size_t i = 0; i < r->nrules; i++) {
-    if(strcmp(r->rules[i].side, side) || !report_rule_ran(r, r->rules[i].rule))
-      continue;
-    size_t k;
-    for(k = 0; k < n; k++)
-      if(strcmp(c[k].rule->id, r->rules[i].rule->id) == 0)
-        break;
-    if(k == n)
-      c[n++].rule = r->rules[i].rule;
-  }
+  add_rules(r, side, 1, c, &n);
   for(size_t i = 0; i < r->findings->n; i++) {
     const struct wd_finding *x = &r->findings->v[i];
     if(strcmp(report_rule_side(r, x->rule), side))
@@ -66,16 +74,7 @@ static void junit_suite(FILE *out, const struct report *r, const struct rep_opts
   /* The side's rules that did not run (and raised nothing), each once:
    * skipped test cases, never passed ones. */
   size_t nrun = n;
-  for(size_t i = 0; i < r->nrules; i++) {
-    if(strcmp(r->rules[i].side, side))
-      continue;
-    size_t k;
-    for(k = 0; k < n; k++)
-      if(strcmp(c[k].rule->id, r->rules[i].rule->id) == 0)
-        break;
-    if(k == n)
-      c[n++].rule = r->rules[i].rule;
-  }
+  add_rules(r, side, 0, c, &n);
   size_t failures = 0;
   for(size_t k = 0; k < nrun; k++)
     failures += c[k].failing > 0;

@@ -54,13 +54,7 @@ void report_note(struct report *r, const char *fmt, ...)
 {
   va_list ap;
   va_start(ap, fmt);
-  int n = vsnprintf(NULL, 0, fmt, ap);
-  va_end(ap);
-  if(n < 0)
-    return;
-  char *s = xmalloc((size_t)n + 1);
-  va_start(ap, fmt);
-  vsnprintf(s, (size_t)n + 1, fmt, ap);
+  char *s = xvasprintf(fmt, ap);
   va_end(ap);
   mask_inplace(r->mask, &s);
   /* The same trouble seen on many probes is one note, not hundreds. */
@@ -92,13 +86,7 @@ void report_debug(struct report *r, const char *fmt, ...)
     return;
   va_list ap;
   va_start(ap, fmt);
-  int n = vsnprintf(NULL, 0, fmt, ap);
-  va_end(ap);
-  if(n < 0)
-    return;
-  char *s = xmalloc((size_t)n + 1);
-  va_start(ap, fmt);
-  vsnprintf(s, (size_t)n + 1, fmt, ap);
+  char *s = xvasprintf(fmt, ap);
   va_end(ap);
   mask_inplace(r->mask, &s);
   r->debug = xgrow(r->debug, &r->capdebug, r->ndebug + 1, sizeof(char *));

@@ -455,13 +455,7 @@ void scan_debug(struct scan *s, const char *fmt, ...)
     return;
   va_list ap;
   va_start(ap, fmt);
-  int n = vsnprintf(NULL, 0, fmt, ap);
-  va_end(ap);
-  if(n < 0)
-    return;
-  char *line = xmalloc((size_t)n + 1);
-  va_start(ap, fmt);
-  vsnprintf(line, (size_t)n + 1, fmt, ap);
+  char *line = xvasprintf(fmt, ap);
   va_end(ap);
   char *m = scan_mask(s, line);
   report_debug(&s->rep, "%s", m);
