@@ -523,7 +523,11 @@ static int cli_write_all(const struct report *r, const struct cli_out *o,
   } else if(o->nreports && o->quiet && strcmp(o->format, "term") == 0) {
     /* -q with only report files: nothing on stdout. */
   } else {
-    cli_write(stdout, r, o->format, o->color, ro);
+    /* JSON Lines findings streamed to stdout during the scan are not
+     * written again; files get every line. */
+    struct rep_opts so = *ro;
+    so.skip_streamed = 1;
+    cli_write(stdout, r, o->format, o->color, &so);
   }
   int rc = cli_stdout_done(0);
   return bad || rc ? EXIT_USAGE : 0;

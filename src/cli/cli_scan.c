@@ -20,9 +20,11 @@
 #include "../scan/scan.h"
 #include "../scan/scan_jwt.h"
 #include "cli.h"
+#include "cli_fleet.h"
 
 static const char scan_usage[] =
-  "usage: warden scan [options] URL\n"
+  "usage: warden scan [options] URL [URL...]\n"
+  "       warden scan [options] -l FILE\n"
   "\n"
   "Black-box scan of a live API. Read-only by default: sends only GET, HEAD and\n"
   "OPTIONS (writes only with --active), only to the URL's scheme, host and port\n"
@@ -72,6 +74,15 @@ static const char scan_usage[] =
   "                            bare token; run again when a request gets 401 (3 times at most)\n"
   "  -v, --verbose             debug lines on stderr (why each route was or was not\n"
   "                            taken as a witness for the forged-credential tests)\n"
+  "Many targets (each gets a complete report of its own; docs/cli.md)\n"
+  "  -l, --list FILE           targets, one per line ('-': standard input); a line\n"
+  "                            may add --spec FILE, --scope HOST, --no-discovery,\n"
+  "                            --auth-required for its target; '#' starts a comment\n"
+  "      --parallel N          targets scanned at once (default 4)\n"
+  "      --per-host N          requests in flight to one host, over all its targets\n"
+  "      --shard I/N           scan only shard I of N (by a hash of each URL)\n"
+  "  -4, -6                    IPv4 or IPv6 targets only\n"
+  "                            (--rate then counts every target's requests)\n"
   "Correlation (attack chains across the sides of warden)\n"
   "      --iac PATH            also analyse these deployment files (repeatable)\n"
   "      --inspect-report FILE a JSON report of `warden inspect` from the container\n"
@@ -112,6 +123,12 @@ const struct option scan_opts_long[] = {
   {"allow-delete", no_argument, NULL, 2071},
   {"max-writes", required_argument, NULL, 2072},
   {"burst", required_argument, NULL, 2301},
+  {"list", required_argument, NULL, 'l'},
+  {"parallel", required_argument, NULL, 2400},
+  {"per-host", required_argument, NULL, 2401},
+  {"shard", required_argument, NULL, 2402},
+  {"ipv4", no_argument, NULL, '4'},
+  {"ipv6", no_argument, NULL, '6'},
   {"help", no_argument, NULL, 'h'},
   CLI_OUT_OPTIONS,
   {NULL, 0, NULL, 0},
@@ -355,6 +372,15 @@ static void cli_progress(size_t completed, size_t queued, size_t findings, int f
           findings, final ? "\n" : "");
 }
 
+/* scan_opts.on_finding for one target: the JSON line goes to stdout at
+ * once, and is not written again with the summary. */
+static void cli_stream_finding(void *ctx, const struct scan *s, struct wd_finding *f)
+{
+  (void)ctx;
+  rep_jsonl_finding(stdout, "scan", s->shown_url, f);
+  f->streamed = 1;
+}
+
 int cli_scan(int argc, char **argv)
 {
   struct scan_opts so;
@@ -375,11 +401,17 @@ int cli_scan(int argc, char **argv)
   int max_writes_set = 0;
   const char *as2_arg = NULL;
   struct auth_cmd acmd = {NULL, NULL};
+  struct cli_fleet_opts fo = {.parallel = 4};
+  const char *lists[8];
+  size_t nlists = 0;
+  int family = 0;
+  struct fleet_list targets;
+  fleet_list_init(&targets);
   long v;
   char *end;
   int opt;
   optind = 1;
-  while((opt = getopt_long(argc, argv, "c:H:kf:o:qvh", scan_opts_long, NULL)) != -1) {
+  while((opt = getopt_long(argc, argv, "c:H:kf:o:qvhl:46", scan_opts_long, NULL)) != -1) {
     int r = cli_out_option(&out, opt, optarg);
     if(r < 0)
       goto done;
@@ -527,6 +559,40 @@ int cli_scan(int argc, char **argv)
     case 2020:
       so.inspect_report = optarg;
       break;
+    case 'l':
+      if(nlists >= sizeof(lists) / sizeof(lists[0])) {
+        cli_error("--list: at most %zu lists", sizeof(lists) / sizeof(lists[0]));
+        goto done;
+      }
+      lists[nlists++] = optarg;
+      break;
+    case 2400:
+      if(cli_parse_int("--parallel", optarg, 1, 256, &v))
+        goto done;
+      fo.parallel = (int)v;
+      break;
+    case 2401:
+      if(cli_parse_int("--per-host", optarg, 1, 4096, &v))
+        goto done;
+      fo.per_host = (int)v;
+      break;
+    case 2402: {
+      char serr[200];
+      if(fleet_shard_parse(optarg, &fo.shard_i, &fo.shard_n, serr, sizeof(serr))) {
+        cli_error("%s", serr);
+        goto done;
+      }
+      fo.shard_arg = optarg;
+      break;
+    }
+    case '4':
+    case '6':
+      if(family && family != opt - '0') {
+        cli_error("-4 and -6 exclude each other");
+        goto done;
+      }
+      family = opt - '0';
+      break;
     case 'h':
       fputs(scan_usage, stdout);
       rc = EXIT_CLEAN;
@@ -594,10 +660,39 @@ int cli_scan(int argc, char **argv)
     cli_error("--as2: %s", jerr);
     goto done;
   }
-  if(optind != argc - 1) {
-    cli_error(optind >= argc ? "scan: no URL given" : "scan: give exactly one URL");
+  int multi = nlists > 0 || fo.shard_n > 0 || argc - optind > 1;
+  if(optind >= argc && !nlists) {
+    cli_error("scan: no URL given");
     fputs(scan_usage, stderr);
     goto done;
+  }
+  if(multi || family) {
+    /* Every target is checked before any traffic: a bad one is named
+     * (its list and line) and nothing is scanned. */
+    char lerr[600];
+    for(int i = optind; i < argc; i++)
+      if(fleet_add_url(&targets, argv[i], family, lerr, sizeof(lerr))) {
+        cli_error("%s", lerr);
+        goto done;
+      }
+    for(size_t i = 0; i < nlists; i++)
+      if(fleet_load(&targets, lists[i], family, lerr, sizeof(lerr))) {
+        cli_error("%s", lerr);
+        goto done;
+      }
+    for(size_t i = 0; i < targets.n; i++) {
+      const struct fleet_target *t = &targets.v[i];
+      if(t->spec && strncmp(t->spec, "http://", 7) && strncmp(t->spec, "https://", 8) &&
+         access(t->spec, R_OK)) {
+        cli_error("%s:%d: --spec %s: cannot read the file: %s", t->list, t->line, t->spec,
+                  strerror(errno));
+        goto done;
+      }
+    }
+    if(fo.shard_n)
+      fleet_select(&targets, fo.shard_i, fo.shard_n);
+    else
+      fleet_select(&targets, 0, 1);
   }
   if((so.http.cert == NULL) != (so.http.key == NULL)) {
     cli_error("--cert and --key go together");
@@ -614,12 +709,24 @@ int cli_scan(int argc, char **argv)
   /* A bad --ignore or --baseline stops the scan before any traffic. */
   if(cli_out_ready(&out, "scan"))
     goto done;
-  so.url = argv[optind];
   so.iac_analyze = cli_iac_analyze;
   so.http.headers = headers;
-  so.progress = !out.quiet && isatty(STDERR_FILENO) ? cli_progress : NULL;
+  so.http.ip_family = family;
   /* From here on Ctrl-C or SIGTERM stops the scan and still reports. */
   so.http.stop = cli_stop_install();
+  if(multi) {
+    rc = cli_fleet_run(&so, &out, &targets, &fo);
+    goto done;
+  }
+  so.url = argv[optind];
+  so.progress = !out.quiet && isatty(STDERR_FILENO) ? cli_progress : NULL;
+  /* JSON Lines on stdout: each finding as it is decided (unless a
+   * suppressions file must see the whole report first). */
+  if(!strcmp(out.format, "jsonl") && !out.outfile && !out.ignore_given &&
+     access(".wardenignore.yml", F_OK) != 0) {
+    so.on_finding = cli_stream_finding;
+    so.on_finding_ctx = NULL;
+  }
 
   struct scan s;
   char err[512] = "";
@@ -648,6 +755,7 @@ int cli_scan(int argc, char **argv)
   }
   scan_cleanup(&s);
 done:
+  fleet_list_cleanup(&targets);
   cred_free(&so.cred);
   cred_free(&so.as2);
   curl_slist_free_all(headers);

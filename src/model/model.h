@@ -90,6 +90,7 @@ struct wd_finding {
   int suppressed;    /* 1: matched a suppression (out of score and exit code) */
   char *suppress_reason; /* the suppression's reason, when suppressed */
   int baseline;      /* 0 no baseline given, 1 new, 2 unchanged */
+  int streamed;      /* set by the CLI: already written as a JSON line */
 };
 
 struct wd_findings {

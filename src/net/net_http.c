@@ -9,6 +9,7 @@
 
 #include "../core/core_alloc.h"
 #include "../core/core_time.h"
+#include "net_limit.h"
 
 struct http_engine {
   struct http_opts o;
@@ -26,16 +27,23 @@ struct http_engine {
 
 static int http_global_ready;
 
+int http_global_init(char *err, size_t errlen)
+{
+  if(http_global_ready)
+    return 0;
+  if(curl_global_init(CURL_GLOBAL_DEFAULT)) {
+    snprintf(err, errlen, "libcurl could not be initialised");
+    return -1;
+  }
+  http_global_ready = 1;
+  return 0;
+}
+
 struct http_engine *http_engine_new(const struct http_opts *o, char *err,
                                     size_t errlen)
 {
-  if(!http_global_ready) {
-    if(curl_global_init(CURL_GLOBAL_DEFAULT)) {
-      snprintf(err, errlen, "libcurl could not be initialised");
-      return NULL;
-    }
-    http_global_ready = 1;
-  }
+  if(http_global_init(err, errlen))
+    return NULL;
   struct http_engine *e = xcalloc(1, sizeof(*e));
   e->o = *o;
   if(e->o.concurrency < 1)
@@ -172,6 +180,10 @@ static void http_setup(struct http_engine *e, CURL *c, struct http_exchange *x)
   /* An explicit empty proxy stops libcurl from reading http_proxy from
    * the environment: warden's traffic goes where the user said. */
   curl_easy_setopt(c, CURLOPT_PROXY, o->proxy ? o->proxy : "");
+  if(o->ip_family == 4)
+    curl_easy_setopt(c, CURLOPT_IPRESOLVE, (long)CURL_IPRESOLVE_V4);
+  else if(o->ip_family == 6)
+    curl_easy_setopt(c, CURLOPT_IPRESOLVE, (long)CURL_IPRESOLVE_V6);
   const struct curl_slist *h = x->headers ? x->headers : o->headers;
   if(h)
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
@@ -226,6 +238,14 @@ static enum http_outcome http_map(CURLcode rc, const struct http_exchange *x)
   }
 }
 
+/* Gives back the shared limiter's slot x held, if any. */
+static void http_unlimit(struct http_engine *e, struct http_exchange *x)
+{
+  if(x->limited && e->o.limiter)
+    http_limiter_release(e->o.limiter, x->url);
+  x->limited = 0;
+}
+
 static void http_finish(struct http_engine *e, CURL *c, CURLcode rc)
 {
   struct http_exchange *x = NULL;
@@ -253,6 +273,7 @@ static void http_finish(struct http_engine *e, CURL *c, CURLcode rc)
   http_easy_give(e, c);
   e->inflight--;
   x->easy = NULL;
+  http_unlimit(e, x);
   x->done(x, x->ctx);
 }
 
@@ -292,6 +313,7 @@ long http_engine_run(struct http_engine *e)
         http_easy_give(e, c);
         e->inflight--;
         x->easy = NULL;
+        http_unlimit(e, x);
         x->outcome = HTTP_BUDGET;
         snprintf(x->error, sizeof(x->error), "%s while waiting for the response",
                  sig ? "scan interrupted" : "scan budget spent");
@@ -301,20 +323,25 @@ long http_engine_run(struct http_engine *e)
       break;
     }
     /* Start what the concurrency cap and the rate allow. */
+    double limit_wait = 0;
     while(e->qhead && e->inflight < e->o.concurrency) {
+      if(e->o.rate > 0 && now < e->next_slot)
+        break;
+      if(e->o.limiter && !http_limiter_acquire(e->o.limiter, e->qhead->url, now, &limit_wait))
+        break;
       if(e->o.rate > 0) {
-        if(now < e->next_slot)
-          break;
         e->next_slot += 1.0 / e->o.rate;
         if(e->next_slot < now - 1.0)
           e->next_slot = now; /* no burst after an idle spell */
       }
       struct http_exchange *x = e->qhead;
+      x->limited = e->o.limiter != NULL;
       e->qhead = x->next;
       if(!e->qhead)
         e->qtail = NULL;
       CURL *c = http_easy_take(e);
       if(!c) {
+        http_unlimit(e, x);
         x->outcome = HTTP_PROTOCOL;
         snprintf(x->error, sizeof(x->error), "could not create a libcurl handle");
         x->done(x, x->ctx);
@@ -360,6 +387,12 @@ long http_engine_run(struct http_engine *e)
       wait_ms = d <= 0 ? 0 : d < 100 ? (int)d + 1 : 100;
     } else if(e->qhead && e->inflight < e->o.concurrency) {
       wait_ms = 0;
+    }
+    if(limit_wait > 0 && e->qhead && e->inflight < e->o.concurrency) {
+      /* The shared limiter said not yet: ask again when it said. */
+      int lw = (int)(limit_wait * 1000.0) + 1;
+      if(wait_ms == 0 || lw < wait_ms)
+        wait_ms = lw < 100 ? lw : 100;
     }
     if(wait_ms > 0 && e->inflight)
       curl_multi_poll(e->multi, NULL, 0, wait_ms, NULL);

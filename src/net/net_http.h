@@ -43,6 +43,11 @@ struct http_opts {
   /* Set (to a signal number) by a signal handler to stop the run the way
    * the budget does; NULL = none. Read between polls, never written. */
   const volatile sig_atomic_t *stop;
+  /* A limiter shared with other engines (net_limit.h: one --rate over a
+   * multi-target run, --per-host); NULL = none. Borrowed. */
+  struct http_limiter *limiter;
+  /* 4 or 6: resolve names to that address family only; 0 = either. */
+  int ip_family;
 };
 
 #define HTTP_HEADERS_CAP (64 * 1024)
@@ -70,9 +75,16 @@ struct http_exchange {
   void *ctx;
   struct http_exchange *next;
   void *easy;
+  int limited;          /* holds a slot of http_opts.limiter */
 };
 
 struct http_engine;
+struct http_limiter;
+
+/* Process-wide set-up of libcurl, once. http_engine_new calls it; a
+ * program that runs engines in several threads calls it first, before
+ * it starts them. 0, or -1 with err. */
+int http_global_init(char *err, size_t errlen);
 
 struct http_engine *http_engine_new(const struct http_opts *o, char *err,
                                     size_t errlen);

@@ -49,6 +49,8 @@ void rep_write_jsonl(FILE *out, const struct report *r, const struct rep_opts *o
 {
   for(size_t i = 0; i < r->findings->n; i++) {
     const struct wd_finding *x = &r->findings->v[i];
+    if(x->streamed && o->skip_streamed)
+      continue; /* written while the scan ran (rep_jsonl_finding) */
     struct jw w;
     jw_init(&w, out, 0);
     jw_obj_open(&w);

@@ -94,6 +94,7 @@ struct rep_opts {
   int fail_new_only;      /* --fail-on-new: only new findings fail */
   const char *sarif_base; /* directory SARIF file URIs are relative to */
   size_t md_limit;        /* Markdown size cap; 0 = 65536 */
+  int skip_streamed;      /* JSON Lines: leave out findings already streamed */
 };
 
 void report_init(struct report *r, const char *kind, const char *target,
@@ -148,7 +149,8 @@ void rep_write_html(FILE *out, const struct report *r, const struct rep_opts *o)
 void rep_write_md(FILE *out, const struct report *r, const struct rep_opts *o);
 void rep_write_junit(FILE *out, const struct report *r, const struct rep_opts *o);
 /* JSON Lines: one line per finding, then one summary line. The finding
- * line alone is used to stream findings while a scan runs. */
+ * line alone is used to stream findings while a scan runs; with
+ * o->skip_streamed a finding marked streamed is not written again. */
 void rep_write_jsonl(FILE *out, const struct report *r, const struct rep_opts *o);
 void rep_jsonl_finding(FILE *out, const char *kind, const char *target,
                        const struct wd_finding *x);

@@ -371,6 +371,15 @@ char *scan_mask(const struct scan *s, const char *text)
   return mask_str(s ? &s->mask : NULL, text);
 }
 
+/* findings_add, and scan_opts.on_finding when the finding is new. */
+static void scan_add_finding(struct scan *s, const struct wd_finding_spec *fs)
+{
+  size_t before = s->findings.n;
+  struct wd_finding *f = findings_add(&s->findings, fs);
+  if(s->opts->on_finding && f && s->findings.n > before)
+    s->opts->on_finding(s->opts->on_finding_ctx, s, f);
+}
+
 void scan_flag(struct scan *s, struct probe *p, const struct wd_rule *r,
                int severity, const char *title, const char *text,
                size_t off, size_t len, const char *dedupe)
@@ -415,7 +424,7 @@ void scan_flag(struct scan *s, struct probe *p, const struct wd_rule *r,
     .url = url,
     .dedupe = dd,
   };
-  findings_add(&s->findings, &fs);
+  scan_add_finding(s, &fs);
   free(ev);
   free(dd);
   free(url);
@@ -443,7 +452,7 @@ void scan_flag_at(struct scan *s, const struct wd_rule *r, int severity,
     .url = u,
     .dedupe = dd,
   };
-  findings_add(&s->findings, &fs);
+  scan_add_finding(s, &fs);
   free(ev);
   free(u);
   free(dd);

@@ -24,6 +24,7 @@
 #include "scan_spec.h"
 
 struct wd_check;
+struct scan;
 struct rx_cache;
 struct tls_probe_opts;
 struct tls_result;
@@ -153,6 +154,12 @@ struct scan_opts {
    * how many were left out. 0: SCAN_MAX_REQUESTS. */
   size_t max_requests;
   struct http_opts http;
+  /* Called for each new finding as it is decided (a repeat merged into
+   * an earlier one is not new), in the thread running the scan, with the
+   * finding masked by what the scan knows at that moment: the CLI
+   * streams JSON Lines from it. NULL: none. */
+  void (*on_finding)(void *ctx, const struct scan *s, struct wd_finding *f);
+  void *on_finding_ctx;
 };
 #define SCAN_MAX_REQUESTS 100000
 
