@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -415,6 +416,12 @@ struct probe_ctx {
 };
 
 static int ctx_index = -1;
+static pthread_once_t ctx_once = PTHREAD_ONCE_INIT;
+
+static void ctx_index_init(void)
+{
+  ctx_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+}
 
 static int client_cert_cb(SSL *ssl, X509 **x509, EVP_PKEY **pkey)
 {
@@ -569,8 +576,25 @@ static void do_request(SSL *ssl, int fd, const struct tls_probe_opts *o,
 static X509_STORE *store_cache;
 static char *store_path;
 static int store_system;
+/* Scans of a multi-target run probe from several threads: the cache is
+ * read and replaced under this lock, and each caller gets its own
+ * reference (X509_STORE_up_ref), so a replaced store outlives its users. */
+static pthread_mutex_t store_mu = PTHREAD_MUTEX_INITIALIZER;
 
+static X509_STORE *trust_store_locked(const char *cacert);
+
+/* The store, with a reference the caller gives back (X509_STORE_free). */
 static X509_STORE *trust_store(const char *cacert)
+{
+  pthread_mutex_lock(&store_mu);
+  X509_STORE *st = trust_store_locked(cacert);
+  if(st)
+    X509_STORE_up_ref(st);
+  pthread_mutex_unlock(&store_mu);
+  return st;
+}
+
+static X509_STORE *trust_store_locked(const char *cacert)
 {
   if(store_cache && (cacert ? store_path && strcmp(cacert, store_path) == 0
                             : store_system))
@@ -601,8 +625,7 @@ int tls_probe(const struct tls_probe_opts *o, struct tls_result *r,
   r->verify = -1;
   double t0 = mono_now();
   double step = (double)(o->timeout_ms > 0 ? o->timeout_ms : 3000) / 1000.0;
-  if(ctx_index < 0)
-    ctx_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+  pthread_once(&ctx_once, ctx_index_init);
   SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
   if(!ctx) {
     snprintf(err, errlen, "cannot create a TLS context");
@@ -610,8 +633,10 @@ int tls_probe(const struct tls_probe_opts *o, struct tls_result *r,
   }
   SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
   X509_STORE *store = trust_store(o->cacert);
-  if(store)
+  if(store) {
     SSL_CTX_set1_cert_store(ctx, store);
+    X509_STORE_free(store); /* the context holds its own reference */
+  }
   ERR_clear_error();
   if(o->ciphers && SSL_CTX_set_cipher_list(ctx, o->ciphers) != 1) {
     ERR_clear_error();
