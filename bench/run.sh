@@ -6,7 +6,8 @@
 #     same concurrency, same run -> ratio (target >= 0.5).
 #  2. a full default scan of one lab service (echo-vuln): wall time
 #     (target < 2 s), median of 5.
-#  3. the iac and inspect benchmarks, when present.
+#  3. the iac and inspect benchmarks, when present; bench/fleet: peak RSS
+#     by number of targets of one `warden scan -l` run.
 set -eu
 REL=${1:-build-rel}
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -66,7 +67,7 @@ done
 /usr/bin/python3 -c "import statistics,sys; v=sorted(map(float,sys.argv[1:])); print('full scan wall time: median %.3f s, min %.3f s, max %.3f s (target < 2 s)' % (statistics.median(v), v[0], v[-1]))" $times
 LAB_DIR="$top/$REL/lab" bash tests/lab/labctl.sh stop >/dev/null
 
-for b in bench/iac/run.sh bench/inspect/run.sh bench/auth/run.sh bench/catalogue/run.sh; do
+for b in bench/iac/run.sh bench/inspect/run.sh bench/auth/run.sh bench/catalogue/run.sh bench/fleet/run.sh; do
   if [ -f "$b" ]; then
     echo "== $b"
     bash "$b" "$REL"
