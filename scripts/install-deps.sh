@@ -3,13 +3,13 @@
 # Idempotent: only packages that are missing are installed.
 set -eu
 pkgs="pkg-config gcc make clang libclang-rt-14-dev libcurl4-openssl-dev libssl-dev openssl
-libpcre2-dev libjansson-dev libyaml-dev libsqlite3-dev libmicrohttpd-dev
+libpcre2-dev libjansson-dev libyaml-dev libsqlite3-dev libpq-dev libmicrohttpd-dev
 libcmocka-dev meson ninja-build nginx-light wrk curl ca-certificates
 prometheus etcd-server caddy nats-server influxdb jupyter-notebook podman
 golang-go golang-github-labstack-echo-dev golang-github-go-chi-chi-dev
 golang-github-golang-jwt-jwt-dev python3 python3-flask python3-graphql-core musl-tools bc
 docker.io busybox-static
-chromium nodejs libxml2-utils"
+chromium nodejs libxml2-utils postgresql-15"
 missing=""
 for p in $pkgs; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then

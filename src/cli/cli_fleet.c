@@ -269,7 +269,8 @@ static int worse(int a, int b)
 
 /* Writes a finished target's report everywhere and records its row.
  * Called with run->mu held. */
-static void fleet_emit(struct fleet_run *run, size_t idx, struct report *r, int rc)
+static void fleet_emit(struct fleet_run *run, size_t idx, struct report *r, int rc,
+                       long long dbscan)
 {
   struct rep_opts ro = {
     .cmdline = run->out->cmdline,
@@ -303,6 +304,8 @@ static void fleet_emit(struct fleet_run *run, size_t idx, struct report *r, int 
   w->rc = rc;
   run->worst = worse(run->worst, rc);
   run->ndone++;
+  if(run->fo->db)
+    cli_db_scan_end(run->fo->db, dbscan, r, rc);
 }
 
 /* The exit code of one target's report, as cli_emit computes it. */
@@ -317,7 +320,7 @@ static int target_rc(const struct report *r, const struct cli_out *o)
 /* A target that could not even start (bad --spec file on its line...):
  * a failed report of its own, so the run's outputs stay complete. */
 static void fleet_emit_failed(struct fleet_run *run, size_t idx, const char *url,
-                              const char *why, int rc)
+                              const char *why, int rc, long long dbscan)
 {
   struct wd_findings f;
   findings_init(&f);
@@ -329,7 +332,7 @@ static void fleet_emit_failed(struct fleet_run *run, size_t idx, const char *url
   report_note(&r, "%s", why);
   report_finalize(&r);
   pthread_mutex_lock(&run->mu);
-  fleet_emit(run, idx, &r, rc);
+  fleet_emit(run, idx, &r, rc, dbscan);
   pthread_mutex_unlock(&run->mu);
   report_cleanup(&r);
   findings_cleanup(&f);
@@ -356,6 +359,14 @@ static void fleet_scan_one(struct fleet_run *run, size_t idx)
     so.on_finding = fleet_on_finding;
     so.on_finding_ctx = run;
   }
+  /* The store records the scan as started (partial) before any traffic:
+   * a worker killed from here on leaves it so. */
+  long long dbscan = 0;
+  if(run->fo->db) {
+    pthread_mutex_lock(&run->mu);
+    cli_db_scan_begin(run->fo->db, t->url, &dbscan);
+    pthread_mutex_unlock(&run->mu);
+  }
   struct scan s;
   char err[512] = "";
   int sr = scan_run(&s, &so, err, sizeof(err));
@@ -365,7 +376,7 @@ static void fleet_scan_one(struct fleet_run *run, size_t idx)
     else
       cli_error("%s", err);
     char *why = t->line ? xasprintf("line %d of the list: %s", t->line, err) : xstrdup(err);
-    fleet_emit_failed(run, idx, t->url, why, EXIT_USAGE);
+    fleet_emit_failed(run, idx, t->url, why, EXIT_USAGE, dbscan);
     free(why);
     scan_cleanup(&s);
     return;
@@ -390,7 +401,7 @@ static void fleet_scan_one(struct fleet_run *run, size_t idx)
     rc = 128 + s.interrupted;
     run->interrupted = s.interrupted;
   }
-  fleet_emit(run, idx, &s.rep, rc);
+  fleet_emit(run, idx, &s.rep, rc, dbscan);
   pthread_mutex_unlock(&run->mu);
   scan_cleanup(&s);
 }

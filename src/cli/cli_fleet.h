@@ -6,12 +6,14 @@
 #include "../fleet/fleet.h"
 #include "../scan/scan.h"
 #include "cli.h"
+#include "cli_db.h"
 
 struct cli_fleet_opts {
   int parallel;           /* targets scanned at once (--parallel) */
   int per_host;           /* requests in flight per host, 0 = no cap */
   unsigned shard_i, shard_n; /* --shard I/N (n = 0: none) */
   const char *shard_arg;  /* as given, for the reports */
+  struct cli_db *db;      /* --db, or NULL */
 };
 
 /* Scans every target of the list (already sharded) with base's options

@@ -20,6 +20,7 @@
 #include "../scan/scan.h"
 #include "../scan/scan_jwt.h"
 #include "cli.h"
+#include "cli_db.h"
 #include "cli_fleet.h"
 
 static const char scan_usage[] =
@@ -83,6 +84,9 @@ static const char scan_usage[] =
   "      --shard I/N           scan only shard I of N (by a hash of each URL)\n"
   "  -4, -6                    IPv4 or IPv6 targets only\n"
   "                            (--rate then counts every target's requests)\n"
+  "History (docs/history.md; `warden history`, `warden diff`)\n"
+  "      --db [PATH|URI]       record the run: a SQLite file (default warden.db)\n"
+  "                            or postgresql://... (one transaction per target)\n"
   "Correlation (attack chains across the sides of warden)\n"
   "      --iac PATH            also analyse these deployment files (repeatable)\n"
   "      --inspect-report FILE a JSON report of `warden inspect` from the container\n"
@@ -129,6 +133,7 @@ const struct option scan_opts_long[] = {
   {"shard", required_argument, NULL, 2402},
   {"ipv4", no_argument, NULL, '4'},
   {"ipv6", no_argument, NULL, '6'},
+  {"db", optional_argument, NULL, 2073},
   {"help", no_argument, NULL, 'h'},
   CLI_OUT_OPTIONS,
   {NULL, 0, NULL, 0},
@@ -347,9 +352,9 @@ static void cred_free(struct cred *c)
 
 /* The JSON report must stay valid even when the scan never started. */
 static int scan_fail_json(const struct cli_out *out, const char *url,
-                          const char *why, int code)
+                          const char *why, int code, struct cli_db *db, long long dbscan)
 {
-  if(strcmp(out->format, "json"))
+  if(strcmp(out->format, "json") && !db->st)
     return code;
   struct wd_findings f;
   findings_init(&f);
@@ -359,7 +364,9 @@ static int scan_fail_json(const struct cli_out *out, const char *url,
   r.requests = 0;
   report_note(&r, "%s", why);
   report_finalize(&r);
-  cli_write_report(&r, out, 0); /* says so if it fails; the code stays */
+  cli_db_scan_end(db, dbscan, &r, code);
+  if(!strcmp(out->format, "json"))
+    cli_write_report(&r, out, 0); /* says so if it fails; the code stays */
   report_cleanup(&r);
   findings_cleanup(&f);
   return code;
@@ -407,6 +414,9 @@ int cli_scan(int argc, char **argv)
   int family = 0;
   struct fleet_list targets;
   fleet_list_init(&targets);
+  const char *db_where = NULL;
+  struct cli_db db;
+  memset(&db, 0, sizeof(db));
   long v;
   char *end;
   int opt;
@@ -585,6 +595,9 @@ int cli_scan(int argc, char **argv)
       fo.shard_arg = optarg;
       break;
     }
+    case 2073:
+      db_where = cli_db_optarg(argc, argv);
+      break;
     case '4':
     case '6':
       if(family && family != opt - '0') {
@@ -714,8 +727,12 @@ int cli_scan(int argc, char **argv)
   so.http.ip_family = family;
   /* From here on Ctrl-C or SIGTERM stops the scan and still reports. */
   so.http.stop = cli_stop_install();
+  if(db_where && cli_db_open(&db, db_where, out.cmdline, fo.shard_arg))
+    goto done;
   if(multi) {
+    fo.db = db_where ? &db : NULL;
     rc = cli_fleet_run(&so, &out, &targets, &fo);
+    rc = cli_db_close(&db, rc, rc >= 128);
     goto done;
   }
   so.url = argv[optind];
@@ -728,6 +745,8 @@ int cli_scan(int argc, char **argv)
     so.on_finding_ctx = NULL;
   }
 
+  long long dbscan = 0;
+  cli_db_scan_begin(&db, so.url, &dbscan);
   struct scan s;
   char err[512] = "";
   int sr = scan_run(&s, &so, err, sizeof(err));
@@ -735,7 +754,7 @@ int cli_scan(int argc, char **argv)
     fprintf(stderr, "warden: debug: %s\n", s.rep.debug[i]);
   if(sr == 2) {
     cli_error("%s", err);
-    rc = scan_fail_json(&out, so.url, err, EXIT_USAGE);
+    rc = scan_fail_json(&out, so.url, err, EXIT_USAGE, &db, dbscan);
   } else {
     if(sr == 3)
       cli_error("%s", err);
@@ -752,9 +771,13 @@ int cli_scan(int argc, char **argv)
      * shell reports it, once the partial report is written. */
     if(s.interrupted && rc != EXIT_USAGE)
       rc = 128 + s.interrupted;
+    cli_db_scan_end(&db, dbscan, &s.rep, rc);
   }
   scan_cleanup(&s);
+  rc = cli_db_close(&db, rc, s.interrupted);
 done:
+  if(db.st)
+    rc = cli_db_close(&db, rc, 0);
   fleet_list_cleanup(&targets);
   cred_free(&so.cred);
   cred_free(&so.as2);

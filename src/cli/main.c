@@ -11,6 +11,7 @@
 #include <getopt.h>
 
 #include "cli.h"
+#include "cli_db.h"
 
 static const char usage[] =
   "warden " WARDEN_VERSION " - find how an API can be broken into, and how a break-in\n"
@@ -23,6 +24,8 @@ static const char usage[] =
   "  inspect         run inside a container: every way out it can see\n"
   "  checks          list every rule with its id and severity\n"
   "  config print    the options a command runs with (.warden.yml, --config)\n"
+  "  history         runs recorded with scan --db, and a target's grades over time\n"
+  "  diff A B        new, fixed and unchanged findings between two runs or reports\n"
   "  mcp             Model Context Protocol server on stdio (AI assistants)\n"
   "  version         print the version\n"
   "\n"
@@ -81,6 +84,10 @@ static int dispatch(int argc, char **argv)
   }
   if(!strcmp(cmd, "config"))
     return cli_config(argc - 1, argv + 1);
+  if(!strcmp(cmd, "history"))
+    return cli_history(argc - 1, argv + 1);
+  if(!strcmp(cmd, "diff"))
+    return cli_diff(argc - 1, argv + 1);
   if(!strcmp(cmd, "mcp"))
     return cli_mcp(argc - 1, argv + 1);
   if(!strcmp(cmd, "checks"))
