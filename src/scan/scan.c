@@ -376,7 +376,7 @@ static void scan_add_finding(struct scan *s, const struct wd_finding_spec *fs)
 {
   size_t before = s->findings.n;
   struct wd_finding *f = findings_add(&s->findings, fs);
-  if(s->opts->on_finding && f && s->findings.n > before)
+  if(s->opts && s->opts->on_finding && f && s->findings.n > before)
     s->opts->on_finding(s->opts->on_finding_ctx, s, f);
 }
 
