@@ -489,6 +489,10 @@ int cli_fleet_run(const struct scan_opts *base, struct cli_out *out,
   /* Findings stream as they are decided unless a policy file must see
    * the whole report first (suppressions mark findings at the end). */
   run.stream = !out->ignore_given && access(".wardenignore.yml", F_OK) != 0;
+  int any_jsonl = 0;
+  for(int i = 0; i < run.nsinks; i++)
+    any_jsonl |= strcmp(run.sinks[i].format, "jsonl") == 0;
+  run.stream = run.stream && any_jsonl;
   for(int i = 0; i < run.nsinks; i++)
     if(strcmp(run.sinks[i].format, "json") == 0)
       json_open_doc(&run.sinks[i]);

@@ -738,8 +738,8 @@ int cli_scan(int argc, char **argv)
   so.url = argv[optind];
   so.progress = !out.quiet && isatty(STDERR_FILENO) ? cli_progress : NULL;
   /* JSON Lines on stdout: each finding as it is decided (unless a
-   * suppressions file must see the whole report first). */
-  if(!strcmp(out.format, "jsonl") && !out.outfile && !out.ignore_given &&
+   * suppressions file or a baseline must see the whole report first). */
+  if(!strcmp(out.format, "jsonl") && !out.outfile && !out.ignore_given && !out.baseline &&
      access(".wardenignore.yml", F_OK) != 0) {
     so.on_finding = cli_stream_finding;
     so.on_finding_ctx = NULL;
