@@ -21,7 +21,7 @@ try:
         best = None
         for _ in range(3):
             t0 = time.time()
-            p = subprocess.run(["/usr/bin/time", "-f", "%M", warden, "scan", "-q", "-f", "json",
+            p = subprocess.run(["/usr/bin/time", "-f", "%M", warden, "scan", "--burst", "0", "-q", "-f", "json",
                                 "--parallel", "8", "-l", path], capture_output=True, text=True)
             wall = time.time() - t0
             mb = int(p.stderr.strip().splitlines()[-1]) / 1024.0

@@ -151,7 +151,7 @@ class Pg:
 
 def scan(db, *urls, extra=()):
     """One recorded scan; returns (rc, JSON report text, stderr)."""
-    rc, out, err = warden("scan", "-q", "-f", "json", "--no-discovery", "--db", db.where,
+    rc, out, err = warden("scan", "--burst", "0", "-q", "-f", "json", "--no-discovery", "--db", db.where,
                           *extra, *urls, timeout=120)
     return rc, out, err
 
@@ -258,7 +258,7 @@ def backend_suite(db):
     # A worker killed mid-scan: its target stays partial, no findings.
     State.slow = 4.0
     hits = State.hits
-    p = subprocess.Popen([WARDEN, "scan", "-q", "-f", "json", "--no-discovery", "--timeout", "30",
+    p = subprocess.Popen([WARDEN, "scan", "--burst", "0", "-q", "-f", "json", "--no-discovery", "--timeout", "30",
                           "--db", db.where, URL], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.time() + 30
     while time.time() < deadline and State.hits == hits:
@@ -361,7 +361,7 @@ try:
                               ("a directory", tmp, "cannot open"),
                               ("a file that is not SQLite", notdb, "not-a-db.db"),
                               ("another program's database", other, "not a warden history")):
-        rc, out, err = warden("scan", "-q", "-f", "json", "--no-discovery", "--db", where, URL)
+        rc, out, err = warden("scan", "--burst", "0", "-q", "-f", "json", "--no-discovery", "--db", where, URL)
         msgs = [ln for ln in err.splitlines() if ln.startswith("warden: ")]
         check("sqlite: --db %s -> exit 2, one clear message" % name,
               rc == 2 and len(msgs) == 1 and want in msgs[0], (rc, err[-300:]))
@@ -370,7 +370,7 @@ try:
     # --db without a value: warden.db in the working directory.
     cwd = os.path.join(tmp, "cwd")
     os.mkdir(cwd)
-    p = subprocess.run([WARDEN, "scan", "-q", "--no-discovery", "--db", URL], cwd=cwd,
+    p = subprocess.run([WARDEN, "scan", "--burst", "0", "-q", "--no-discovery", "--db", URL], cwd=cwd,
                        capture_output=True, text=True, timeout=120)
     check("sqlite: --db without a value records into ./warden.db",
           p.returncode in (0, 1) and os.path.exists(os.path.join(cwd, "warden.db")) and
@@ -386,7 +386,7 @@ try:
         try:
             backend_suite(Pg(pg, "history"))
             hits = State.hits
-            rc, out, err = warden("scan", "-q", "--no-discovery", "--db",
+            rc, out, err = warden("scan", "--burst", "0", "-q", "--no-discovery", "--db",
                                   "postgresql://warden:s3cr3t-pass@127.0.0.1:%d/nope" % pg.port, URL)
             check("postgresql: a database that does not exist -> exit 2, the password never shown",
                   rc == 2 and "nope" in err and "s3cr3t" not in err + out and State.hits == hits,
@@ -403,7 +403,7 @@ try:
                 want = sorted([(u, NOHTTPS) for u in ngx.urls()] +
                               [(u, CORS) for u in ngx.urls("vuln")])
                 for db in (Pg(pg, "fleet"), Sqlite(os.path.join(tmp, "fleet.db"))):
-                    procs = [subprocess.Popen([WARDEN, "scan", "-q", "-f", "json", "-l", lst,
+                    procs = [subprocess.Popen([WARDEN, "scan", "--burst", "0", "-q", "-f", "json", "-l", lst,
                                                "--shard", "%d/%d" % (i, N), "--parallel", "2",
                                                "--db", db.where], stdout=subprocess.PIPE,
                                               stderr=subprocess.PIPE, text=True)
