@@ -8,7 +8,7 @@
 FROM debian:bookworm-slim AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends gcc meson ninja-build pkg-config \
-      libcurl4-openssl-dev libssl-dev libpcre2-dev libjansson-dev libfyaml-dev \
+      libcurl4-openssl-dev libssl-dev libpcre2-dev libjansson-dev \
       libyaml-dev libsqlite3-dev libpq-dev python3 ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
@@ -21,7 +21,7 @@ RUN rm -rf build-img \
 FROM debian:bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libcurl4 libssl3 libpcre2-8-0 \
-      libjansson4 libfyaml0 libyaml-0-2 libsqlite3-0 libpq5 ca-certificates \
+      libjansson4 libyaml-0-2 libsqlite3-0 libpq5 ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && mkdir -p /work && chown 65532:65532 /work
 COPY --from=build /out/ /
