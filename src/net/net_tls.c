@@ -13,6 +13,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -387,6 +389,11 @@ static int tcp_connect(const char *host, int port, long timeout_ms,
     if(fd < 0)
       continue;
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    /* A handshake is small writes each waiting for an answer: without
+     * TCP_NODELAY, Nagle holds the next flight until the peer's delayed
+     * ACK (about 40 ms per probe). */
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     int cr = connect(fd, a->ai_addr, a->ai_addrlen);
     if(cr < 0 && errno == EINPROGRESS) {
       double deadline = mono_now() + (double)timeout_ms / 1000.0;
