@@ -30,6 +30,25 @@
  *
  * A check never writes output (only src/cli talks to the user) and never
  * keeps pointers to probes past the callback that received them.
+ *
+ * Body lifetime. A probe's body (p->x.body, and the masked copy scan_flag
+ * makes of it) is valid only while the judge callbacks run for that
+ * probe; after the last judge the scan releases it, so a scan's memory
+ * does not grow with requests x body size. What stays: the status, the
+ * response headers (p->x.head, at most 16 KiB of whole lines), the
+ * digest p->sum (length, hash of the whole body, hash and length of its
+ * shape for the baseline, "small JSON error" and "login form" marks),
+ * which scan_refused, scan_accepted, scan_is_hit and scan_like_baseline
+ * read, and the findings already raised (their evidence is cut when
+ * raised). Later, x.body is empty: use scan_body_len(p) for the length.
+ * So: never read p->x.body in plan_late or finish, nor another probe's
+ * body in judge (a parent's or a variant's: compare digests through the
+ * scan's functions). A check that needs something from a body later (an
+ * object id, a list of fields) copies it, bounded, into its own state
+ * during judge. The one exception: the phase-1 probes (the URL and the
+ * two random paths, PROBE_ROOT | PROBE_BASELINE) are answered before any
+ * check runs, so their bodies are also readable in plan; they are
+ * released after the URL's judge.
  */
 #ifndef WD_CHECK_H
 #define WD_CHECK_H

@@ -121,7 +121,7 @@ static int au_refused(const struct probe *p)
 
 static int au_ok(const struct scan *s, const struct probe *p)
 {
-  return p && scan_is_hit(s, p) && p->x.body.len > 0;
+  return p && scan_is_hit(s, p) && scan_body_len(p) > 0;
 }
 
 /* The credential's value comes back in the body or a header. */

@@ -35,13 +35,39 @@ static unsigned long long probe_key(const char *method, const char *url)
   return h;
 }
 
+/* The request dedupe: a hash set of 64-bit request keys (open
+ * addressing, linear probing, a power-of-two table at most half full; 0
+ * marks a free slot, so the key 0 is kept apart). Returns 1 if key was
+ * already there, else adds it. */
 static int scan_seen(struct scan *s, unsigned long long key)
 {
-  for(size_t i = 0; i < s->nseen; i++)
-    if(s->seen[i] == key)
+  if(key == 0) {
+    int had = s->seen_zero;
+    s->seen_zero = 1;
+    return had;
+  }
+  if((s->nseen + 1) * 2 > s->capseen) {
+    size_t oldcap = s->capseen;
+    unsigned long long *old = s->seen;
+    s->capseen = oldcap ? oldcap * 2 : 1024;
+    s->seen = xcalloc(s->capseen, sizeof(*s->seen));
+    for(size_t i = 0; i < oldcap; i++) {
+      if(!old[i])
+        continue;
+      size_t j = (size_t)(old[i] * 0x9e3779b97f4a7c15ULL >> 20) & (s->capseen - 1);
+      while(s->seen[j])
+        j = (j + 1) & (s->capseen - 1);
+      s->seen[j] = old[i];
+    }
+    free(old);
+  }
+  size_t mask = s->capseen - 1;
+  size_t j = (size_t)(key * 0x9e3779b97f4a7c15ULL >> 20) & mask;
+  for(; s->seen[j]; j = (j + 1) & mask)
+    if(s->seen[j] == key)
       return 1;
-  s->seen = xgrow(s->seen, &s->capseen, s->nseen + 1, sizeof(*s->seen));
-  s->seen[s->nseen++] = key;
+  s->seen[j] = key;
+  s->nseen++;
   return 0;
 }
 
@@ -277,27 +303,43 @@ struct probe *scan_queue(struct scan *s, const char *method, const char *path,
 
 /* ---- baseline and soft 404 ------------------------------------------ */
 
-/* Hash of the body with every copy of the request path removed, since
- * "not found" pages often echo the path. */
-static unsigned long long body_shape(const struct probe *p, size_t *len_out)
+/* The probe's digest, computed once (a probe judged by a harness that
+ * did not go through scan_on_done gets it here). */
+static void probe_digest(struct probe *p)
 {
-  const char *b = buf_str(&p->x.body);
-  size_t n = p->x.body.len;
-  const char *needle = p->path;
-  size_t nl = strlen(needle);
-  unsigned long long h = 1469598103934665603ULL;
-  size_t len = 0;
-  for(size_t i = 0; i < n;) {
-    if(nl > 1 && i + nl <= n && memcmp(b + i, needle, nl) == 0) {
-      i += nl;
-      continue;
-    }
-    h ^= (unsigned char)b[i++];
-    h *= 1099511628211ULL;
-    len++;
+  if(!p->sum.done)
+    scan_body_digest(p, &p->sum);
+}
+
+size_t scan_body_len(const struct probe *p)
+{
+  return p->sum.done ? p->sum.len : p->x.body.len;
+}
+
+/* After the last judge of p: its body and the masked copy of it go; the
+ * status, the headers (at most SCAN_KEEP_HEAD bytes, whole lines) and
+ * the digest stay. */
+#define SCAN_KEEP_HEAD 16384
+static void scan_release_body(struct probe *p)
+{
+  if(p->body_released)
+    return;
+  probe_digest(p);
+  buf_cleanup(&p->x.body);
+  free(p->masked);
+  p->masked = NULL;
+  p->masked_len = 0;
+  mask_map_free(&p->masked_map);
+  if(p->x.head.len > SCAN_KEEP_HEAD) {
+    size_t n = SCAN_KEEP_HEAD;
+    while(n > 0 && p->x.head.data[n - 1] != '\n')
+      n--;
+    p->x.head.len = n;
+    p->x.head.data[n] = '\0';
+    p->x.head.data = xrealloc(p->x.head.data, n + 1);
+    p->x.head.cap = n + 1;
   }
-  *len_out = len;
-  return h;
+  p->body_released = 1;
 }
 
 void scan_baseline_record(struct scan *s, struct probe *p, int slot)
@@ -307,15 +349,23 @@ void scan_baseline_record(struct scan *s, struct probe *p, int slot)
     return;
   b->valid = 1;
   b->status = p->x.status;
-  b->hash = body_shape(p, &b->len);
+  probe_digest(p);
+  b->hash = p->sum.shape;
+  b->len = p->sum.shape_len;
   if(!http_header(&p->x, "Content-Type", 0, b->ctype, sizeof(b->ctype)))
     b->ctype[0] = '\0';
 }
 
 int scan_like_baseline(const struct scan *s, const struct probe *p)
 {
-  size_t len;
-  unsigned long long h = body_shape(p, &len);
+  struct body_sum tmp;
+  const struct body_sum *ps = &p->sum;
+  if(!ps->done) {
+    scan_body_digest(p, &tmp);
+    ps = &tmp;
+  }
+  size_t len = ps->shape_len;
+  unsigned long long h = ps->shape;
   for(int i = 0; i < 2; i++) {
     const struct baseline *b = &s->base[i];
     if(!b->valid || b->status != p->x.status)
@@ -694,6 +744,7 @@ void scan_checks_plan(struct scan *s)
 void scan_checks_judge(struct scan *s, struct probe *p)
 {
   scan_checks_begin(s);
+  probe_digest(p);
   for(size_t i = 0; check_registry[i]; i++)
     if(check_registry[i]->judge)
       check_registry[i]->judge(s, s->check_state[i], p);
@@ -802,7 +853,9 @@ static void scan_on_done(struct http_exchange *x, void *ctx)
     s->unanswered++;
   if(p->x.outcome == HTTP_TRUNCATED)
     s->truncated++;
+  probe_digest(p);
   if(s->phase == 2 && http_answered(&p->x) && scan_refresh_retry(s, p)) {
+    scan_release_body(p);
     scan_progress(s, 0);
     return;
   }
@@ -812,6 +865,10 @@ static void scan_on_done(struct http_exchange *x, void *ctx)
     scan_follow(s, p);
     scan_checks_judge(s, p);
   }
+  /* Judged: the body goes (phase 1's wait for the baseline, the checks'
+   * plan and the root's judge, in scan_run). */
+  if(s->phase == 2)
+    scan_release_body(p);
   scan_progress(s, 0);
 }
 
@@ -1204,6 +1261,9 @@ int scan_run(struct scan *s, const struct scan_opts *o, char *err, size_t errlen
   /* Phase-1 probes are judged now that the baseline is known. */
   scan_checks_judge(s, s->root);
   scan_follow(s, s->root);
+  for(size_t i = 0; i < s->nprobes; i++)
+    if(s->probes[i]->flags & (PROBE_BASELINE | PROBE_ROOT))
+      scan_release_body(s->probes[i]);
   http_engine_run(s->eng);
 
   /* Phase 2b: what depends on phase 2's answers (forged tokens against

@@ -66,6 +66,20 @@ enum probe_ident {
   ID__COUNT
 };
 
+/* What the scan keeps of a body once it is released (check.h: a body
+ * lives until the last judge of its probe). Filled once, when the probe
+ * completes (or when a harness judges it by hand). */
+struct body_sum {
+  int done;
+  size_t len;                /* the body's length */
+  unsigned long long hash;   /* of the whole body: "the same answer" */
+  unsigned long long shape;  /* of the body with every copy of the request
+                                path removed: the baseline comparison */
+  size_t shape_len;
+  unsigned char json_error;  /* a small JSON object with an error-ish key */
+  unsigned char login_form;  /* an HTML form that asks for a password */
+};
+
 struct probe {
   struct http_exchange x;
   char *path;          /* path and query, for display; owned */
@@ -94,6 +108,10 @@ struct probe {
   char *masked;
   size_t masked_len;
   struct mask_map masked_map;
+  /* The body's digest, and whether the body itself is gone (x.body is
+   * then empty: read sum, or scan_body_len). */
+  struct body_sum sum;
+  int body_released;
 };
 
 struct baseline {
@@ -173,8 +191,9 @@ struct scan {
   struct http_engine *eng;
   struct probe **probes;
   size_t nprobes, capprobes;
-  unsigned long long *seen; /* request keys already queued */
+  unsigned long long *seen; /* request keys already queued: a hash set */
   size_t nseen, capseen;
+  int seen_zero;          /* the key 0 was queued */
   struct spec spec;
   int have_spec;
   struct baseline base[2];
@@ -294,6 +313,11 @@ int scan_has_cred(const struct scan *s);
 int scan_is_hit(const struct scan *s, const struct probe *p);
 /* 1 when p's response looks like the baseline "not found" answer. */
 int scan_like_baseline(const struct scan *s, const struct probe *p);
+/* The length of p's body, also after the body was released. */
+size_t scan_body_len(const struct probe *p);
+/* Fills out from p's body (the request path p->path is left out of the
+ * shape); scan_witness.c. */
+void scan_body_digest(const struct probe *p, struct body_sum *out);
 
 /* The checks' callbacks, in registry order, each with its own state.
  * scan_run calls them; they are public for harnesses that drive a scan

@@ -51,10 +51,8 @@ static int location_is_login(const char *loc)
 
 /* {"error": ...}, {"message": ...}, RFC 7807 problem details: a small
  * JSON object with an error-ish key. */
-static int body_is_json_error(const struct probe *p)
+static int body_is_json_error(const char *b, size_t n)
 {
-  const char *b = buf_str(&p->x.body);
-  size_t n = p->x.body.len;
   if(n == 0 || n > JSON_ERROR_MAX_BODY)
     return 0;
   size_t i = 0;
@@ -80,20 +78,71 @@ static int body_is_json_error(const struct probe *p)
 }
 
 /* An HTML page with a form that asks for a password. */
-static int body_is_login_form(const struct probe *p)
+static int body_is_login_form(const char *b, size_t n)
 {
-  const char *b = buf_str(&p->x.body);
-  size_t n = p->x.body.len;
-  if(!str_find_ci(b, n, "<form"))
+  const char *f = str_find_ci(b, n, "<form");
+  if(!f)
     return 0;
+  n -= (size_t)(f - b);
+  b = f;
   return str_find_ci(b, n, "type=\"password\"") || str_find_ci(b, n, "type='password'") ||
          str_find_ci(b, n, "type=password");
 }
 
+/* One pass over the body for both hashes: the whole body, and its shape
+ * (every copy of the request path left out, since "not found" pages
+ * often echo it). */
+void scan_body_digest(const struct probe *p, struct body_sum *out)
+{
+  const char *b = buf_str(&p->x.body);
+  size_t n = p->x.body.len;
+  const char *needle = p->path ? p->path : "";
+  size_t nl = strlen(needle);
+  unsigned long long h = 1469598103934665603ULL, sh = h;
+  size_t shape_len = 0;
+  for(size_t i = 0; i < n;) {
+    if(nl > 1 && b[i] == needle[0] && i + nl <= n && memcmp(b + i, needle, nl) == 0) {
+      for(size_t k = 0; k < nl; k++) {
+        h ^= (unsigned char)b[i + k];
+        h *= 1099511628211ULL;
+      }
+      i += nl;
+      continue;
+    }
+    h ^= (unsigned char)b[i];
+    h *= 1099511628211ULL;
+    sh ^= (unsigned char)b[i++];
+    sh *= 1099511628211ULL;
+    shape_len++;
+  }
+  memset(out, 0, sizeof(*out));
+  out->done = 1;
+  out->len = n;
+  out->hash = h;
+  out->shape = sh;
+  out->shape_len = shape_len;
+  out->json_error = (unsigned char)body_is_json_error(b, n);
+  /* A login page is markup from its first bytes: a body that opens with
+   * no '<' (JSON, text, a blob) is not searched through. */
+  size_t lead = n < 1024 ? n : 1024;
+  out->login_form = memchr(b, '<', lead) && (unsigned char)body_is_login_form(b, n);
+}
+
+/* p's digest: kept since it completed, or computed now (a harness that
+ * judges by hand). */
+static const struct body_sum *sum_of(const struct probe *p, struct body_sum *tmp)
+{
+  if(p->sum.done)
+    return &p->sum;
+  scan_body_digest(p, tmp);
+  return tmp;
+}
+
 static int same_body(const struct probe *a, const struct probe *b)
 {
-  return a->x.body.len == b->x.body.len &&
-         memcmp(buf_str(&a->x.body), buf_str(&b->x.body), a->x.body.len) == 0;
+  struct body_sum ta, tb;
+  const struct body_sum *x = sum_of(a, &ta), *y = sum_of(b, &tb);
+  return x->len == y->len && x->hash == y->hash;
 }
 
 int scan_refused(const struct scan *s, const struct probe *authd, const struct probe *p,
@@ -110,10 +159,12 @@ int scan_refused(const struct scan *s, const struct probe *authd, const struct p
     return REF_NO;
   }
   long st = p->x.status;
+  struct body_sum tmp;
+  const struct body_sum *ps = sum_of(p, &tmp);
   if(status_refuses(st)) {
-    const char *kind = p->x.body.len == 0 ? ", empty body"
-                       : body_is_json_error(p) ? ", JSON error body"
-                       : body_is_login_form(p) ? ", login form" : "";
+    const char *kind = ps->len == 0 ? ", empty body"
+                       : ps->json_error ? ", JSON error body"
+                       : ps->login_form ? ", login form" : "";
     snprintf(why, whylen, "HTTP %ld%s", st, kind);
     return REF_STATUS;
   }
@@ -141,19 +192,19 @@ int scan_refused(const struct scan *s, const struct probe *authd, const struct p
              st);
     return REF_NO;
   }
-  if(p->x.body.len == 0) {
+  if(ps->len == 0) {
     snprintf(why, whylen, "HTTP %ld with an empty body", st);
     return REF_EMPTY;
   }
-  if(body_is_json_error(p)) {
+  if(ps->json_error) {
     snprintf(why, whylen, "HTTP %ld with a JSON error body", st);
     return REF_JSON_ERROR;
   }
-  if(body_is_login_form(p)) {
+  if(ps->login_form) {
     snprintf(why, whylen, "HTTP %ld with a login form", st);
     return REF_LOGIN_FORM;
   }
-  snprintf(why, whylen, "HTTP %ld with other content (%zu bytes)", st, p->x.body.len);
+  snprintf(why, whylen, "HTTP %ld with other content (%zu bytes)", st, ps->len);
   return REF_NO;
 }
 

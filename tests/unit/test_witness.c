@@ -196,6 +196,61 @@ static void same_answer_or_other_data_is_not(void **state)
   teardown(&f);
 }
 
+/* What a check reads once a body is released (check.h): the digest taken
+ * when the probe completed gives the same judgements as the body. */
+static void release(struct probe *p)
+{
+  scan_body_digest(p, &p->sum);
+  buf_cleanup(&p->x.body);
+  p->body_released = 1;
+}
+
+static void judged_the_same_after_release(void **state)
+{
+  (void)state;
+  struct fixture f;
+  setup(&f, 404, NF_HEAD, not_found_json);
+  size_t authd_len = f.authd->x.body.len;
+  struct probe *same = mk("/api/v1/profile", 200, JSON_HEAD, buf_str(&f.authd->x.body));
+  struct probe *other = mk("/api/v1/profile", 200, JSON_HEAD, "[{\"id\":1}]");
+  struct probe *empty = mk("/api/v1/profile", 200, JSON_HEAD, "");
+  struct probe *jerr = mk("/api/v1/profile", 200, JSON_HEAD, "{\"error\":\"unauthorized\"}");
+  struct probe *form = mk("/api/v1/profile", 200, HTML_HEAD, login_page);
+  struct probe *st = mk("/api/v1/profile", 401, JSON_HEAD, "{\"message\":\"no\"}");
+  struct probe *all[] = {f.authd, same, other, empty, jerr, form, st};
+  for(size_t i = 0; i < 7; i++)
+    release(all[i]);
+  /* Nothing of the bodies is left to read. */
+  assert_int_equal(f.authd->x.body.len, 0);
+  assert_null(f.authd->x.body.data);
+  assert_int_equal(scan_body_len(f.authd), authd_len);
+  char why[200];
+  assert_int_equal(scan_refused(&f.s, f.authd, same, why, sizeof(why)), REF_NO);
+  assert_non_null(strstr(why, "same body"));
+  assert_true(scan_accepted(&f.s, f.authd, same));
+  assert_int_equal(scan_refused(&f.s, f.authd, other, why, sizeof(why)), REF_NO);
+  assert_non_null(strstr(why, "other content (10 bytes)"));
+  assert_int_equal(scan_refused(&f.s, f.authd, empty, NULL, 0), REF_EMPTY);
+  assert_int_equal(scan_refused(&f.s, f.authd, jerr, NULL, 0), REF_JSON_ERROR);
+  assert_int_equal(scan_refused(&f.s, f.authd, form, NULL, 0), REF_LOGIN_FORM);
+  assert_int_equal(scan_refused(&f.s, f.authd, st, why, sizeof(why)), REF_STATUS);
+  assert_string_equal(why, "HTTP 401, JSON error body");
+  for(size_t i = 1; i < 7; i++)
+    rm(all[i]);
+  teardown(&f);
+  /* A catch-all server: the random-path page is recognised by its shape
+   * (the request path left out) after the body is gone too. */
+  setup(&f, 200, HTML_HEAD, spa_page);
+  struct probe *spa = mk("/api/v1/profile", 200, HTML_HEAD, spa_page);
+  release(spa);
+  assert_true(scan_like_baseline(&f.s, spa));
+  assert_false(scan_is_hit(&f.s, spa));
+  assert_int_equal(scan_refused(&f.s, f.authd, spa, why, sizeof(why)), REF_NO);
+  assert_non_null(strstr(why, "random-path"));
+  rm(spa);
+  teardown(&f);
+}
+
 /* The witness choice across identities, with its debug lines. */
 static void witnesses_need_both_refusals(void **state)
 {
@@ -250,6 +305,7 @@ int main(void)
     cmocka_unit_test(soft_refusal_like_baseline_is_not),
     cmocka_unit_test(same_answer_or_other_data_is_not),
     cmocka_unit_test(witnesses_need_both_refusals),
+    cmocka_unit_test(judged_the_same_after_release),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
