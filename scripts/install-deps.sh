@@ -4,7 +4,7 @@
 set -eu
 pkgs="pkg-config gcc make clang libclang-rt-14-dev libcurl4-openssl-dev libssl-dev openssl
 libpcre2-dev libjansson-dev libyaml-dev libsqlite3-dev libpq-dev libmicrohttpd-dev
-libcmocka-dev meson ninja-build nginx-light wrk curl ca-certificates
+libcmocka-dev meson ninja-build nginx-light wrk nghttp2-client curl ca-certificates
 prometheus etcd-server caddy nats-server influxdb jupyter-notebook podman
 golang-go golang-github-labstack-echo-dev golang-github-go-chi-chi-dev
 golang-github-golang-jwt-jwt-dev python3 python3-flask python3-graphql-core musl-tools bc
