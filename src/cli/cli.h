@@ -149,6 +149,22 @@ int cli_config(int argc, char **argv);
 void cli_print_options_yaml(FILE *out, int argc, char **argv,
                             const struct option *opts);
 
+/* OAuth2 client credentials (cli_oauth.c): the scan's main credential,
+ * fetched from token_url; cli_oauth_fetch fits scan_opts.refresh_cred
+ * (0, or -1 with the reason in err; secrets never in it). */
+struct cred;
+struct http_opts;
+struct cli_oauth {
+  const char *token_url, *client_id, *client_secret, *scope;
+  const struct http_opts *http; /* the scan's TLS and proxy options */
+  struct cred *cred;            /* rewritten in place: Bearer, the token */
+  int fetched;
+};
+int cli_oauth_fetch(void *ctx, char *err, size_t errlen);
+/* Reads a token endpoint's answer (HTTP status and body): the access
+ * token of a Bearer answer in *token (the caller frees it), or -1 with
+ * the reason in err (never the token). tests/fuzz/fuzz_oauth.c. */
+int cli_oauth_parse(long status, const char *body, char **token, char *err, size_t errlen);
 int cli_scan(int argc, char **argv);
 /* Answers one MCP message line to out as a server with no allowed target
  * that starts no child (scan, iac and inspect answer an error): what

@@ -353,6 +353,11 @@ static void fleet_scan_one(struct fleet_run *run, size_t idx)
   for(int i = 0; i < t->nscope && so.nscope < SCOPE_MAX - 1; i++)
     so.scope[so.nscope++] = t->scope[i];
   so.progress = NULL;
+  /* Each target's options are a copy sharing the credential's string: a
+   * refresh (--auth-cmd, --oauth2-token-url) rewrites and frees it while
+   * other targets' scans send it, so with several targets the credential
+   * fetched at the start serves the whole run (docs/auth.md). */
+  so.refresh_cred = NULL;
   so.http.limiter = run->limiter;
   so.http.rate = 0; /* the limiter holds --rate, over every target */
   if(run->stream) {

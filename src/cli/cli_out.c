@@ -118,7 +118,7 @@ static int secret_option(const char *name)
 {
   static const char *const opts[] = {"--bearer", "--api-key", "--basic",
                                      "--cookie", "--as2", "--header", "-H",
-                                     "--proxy", NULL};
+                                     "--proxy", "--client-secret", NULL};
   for(size_t i = 0; opts[i]; i++)
     if(strcmp(name, opts[i]) == 0)
       return 1;

@@ -73,6 +73,10 @@ static const char scan_usage[] =
   "      --auth-cmd 'COMMAND'  run COMMAND (sh -c) for the main credential: its first line\n"
   "                            is a header ('X-API-Key: k', 'Authorization: Bearer t') or a\n"
   "                            bare token; run again when a request gets 401 (3 times at most)\n"
+  "      --oauth2-token-url URL  OAuth2 client credentials: fetch a Bearer token there\n"
+  "      --client-id ID        (with --client-secret SECRET, sent with HTTP Basic, and\n"
+  "      --client-secret SECRET  --scope S); fetched again when a request gets 401\n"
+  "      --scope S\n"
   "  -v, --verbose             debug lines on stderr (why each route was or was not\n"
   "                            taken as a witness for the forged-credential tests)\n"
   "Many targets (each gets a complete report of its own; docs/cli.md)\n"
@@ -121,6 +125,10 @@ const struct option scan_opts_long[] = {
   {"inspect-report", required_argument, NULL, 2020},
   {"verbose", no_argument, NULL, 'v'},
   {"auth-cmd", required_argument, NULL, 2060},
+  {"oauth2-token-url", required_argument, NULL, 2061},
+  {"client-id", required_argument, NULL, 2062},
+  {"client-secret", required_argument, NULL, 2063},
+  {"scope", required_argument, NULL, 2064},
   {"signatures", required_argument, NULL, 2041},
   {"templates", required_argument, NULL, 2042},
   {"active", no_argument, NULL, 2070},
@@ -417,6 +425,9 @@ int cli_scan(int argc, char **argv)
   const char *db_where = NULL;
   struct cli_db db;
   memset(&db, 0, sizeof(db));
+  struct cli_oauth oauth;
+  memset(&oauth, 0, sizeof(oauth));
+  char *client_id = NULL, *client_secret = NULL;
   long v;
   char *end;
   int opt;
@@ -508,6 +519,22 @@ int cli_scan(int argc, char **argv)
       max_writes_set = 1;
       break;
     case 'v': so.verbose = 1; break;
+    case 2061:
+      oauth.token_url = optarg;
+      break;
+    case 2062:
+      free(client_id);
+      if(!(client_id = secret_value("--client-id", optarg)))
+        goto done;
+      break;
+    case 2063:
+      free(client_secret);
+      if(!(client_secret = secret_value("--client-secret", optarg)))
+        goto done;
+      break;
+    case 2064:
+      oauth.scope = optarg;
+      break;
     case 2060:
       if(!optarg[0]) {
         cli_error("--auth-cmd: empty command");
@@ -630,6 +657,33 @@ int cli_scan(int argc, char **argv)
     so.refresh_cred = auth_cmd_refresh;
     so.refresh_ctx = &acmd;
     so.refresh_max = 3;
+  }
+  if(oauth.token_url || client_id || client_secret || oauth.scope) {
+    if(!oauth.token_url || !client_id || !client_secret) {
+      cli_error("--oauth2-token-url, --client-id and --client-secret go together (--scope is optional)");
+      goto done;
+    }
+    if(so.cred.kind != CRED_NONE) {
+      cli_error("--oauth2-token-url: only one credential per identity (drop --bearer/--api-key/--basic/--cookie/--auth-cmd)");
+      goto done;
+    }
+    if(strncmp(oauth.token_url, "http://", 7) && strncmp(oauth.token_url, "https://", 8)) {
+      cli_error("--oauth2-token-url %s: an http:// or https:// URL is expected", oauth.token_url);
+      goto done;
+    }
+    oauth.client_id = client_id;
+    oauth.client_secret = client_secret;
+    oauth.http = &so.http;
+    oauth.cred = &so.cred;
+    char oerr[512];
+    if(cli_oauth_fetch(&oauth, oerr, sizeof(oerr))) {
+      cli_error("%s", oerr);
+      goto done;
+    }
+    so.refresh_cred = cli_oauth_fetch;
+    so.refresh_ctx = &oauth;
+    so.refresh_max = 3;
+    so.refresh_name = "--oauth2-token-url";
   }
   if(!so.active && (so.allow_delete || max_writes_set)) {
     cli_error("%s needs --active (which is never implied)",
@@ -779,6 +833,8 @@ done:
   if(db.st)
     rc = cli_db_close(&db, rc, 0);
   fleet_list_cleanup(&targets);
+  free(client_id);
+  free(client_secret);
   cred_free(&so.cred);
   cred_free(&so.as2);
   curl_slist_free_all(headers);

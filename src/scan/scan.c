@@ -807,19 +807,21 @@ static int scan_refresh_retry(struct scan *s, struct probe *p)
     return 0;
   if(p->cred_gen == s->cred_gen) {
     if(s->refreshes >= o->refresh_max) {
-      report_note(&s->rep, "--auth-cmd: 401 after %d refreshes; not refreshed again", s->refreshes);
+      report_note(&s->rep, "%s: 401 after %d refreshes; not refreshed again",
+                  o->refresh_name ? o->refresh_name : "--auth-cmd", s->refreshes);
       return 0;
     }
     char err[256] = "";
     s->refreshes++;
     if(o->refresh_cred(o->refresh_ctx, err, sizeof(err))) {
-      report_note(&s->rep, "--auth-cmd: refresh after a 401 failed: %s", err);
+      report_note(&s->rep, "%s: refresh after a 401 failed: %s",
+                  o->refresh_name ? o->refresh_name : "--auth-cmd", err);
       return 0;
     }
     scan_add_secret(s, o->cred.value);
     s->cred_gen++;
-    report_note(&s->rep, "--auth-cmd: credential refreshed after a 401 (%d of at most %d)",
-                s->refreshes, o->refresh_max);
+    report_note(&s->rep, "%s: credential refreshed after a 401 (%d of at most %d)",
+                o->refresh_name ? o->refresh_name : "--auth-cmd", s->refreshes, o->refresh_max);
   }
   struct probe *q = scan_queue_req(s, p->x.method, p->base, p->req_ctype, p->req_body,
                                    p->req_body_len, p->flags | PROBE_RETRY, p->origin,

@@ -143,6 +143,7 @@ struct scan_opts {
   int (*refresh_cred)(void *ctx, char *err, size_t errlen);
   void *refresh_ctx;
   int refresh_max;
+  const char *refresh_name; /* the option named in notes; NULL: --auth-cmd */
   /* Correlation: deployment files to analyse with the scan (--iac), and
    * a JSON report of `warden inspect` run inside the container. The iac
    * analyser is passed in so the scan library does not depend on it. */
