@@ -153,6 +153,7 @@ struct span {
   size_t from, to;
   size_t keep; /* bytes of public prefix shown */
   int reg;     /* a registered value: no prefix may be kept */
+  const char *kind; /* the format's name (mask_find), or NULL */
 };
 
 struct spans {
@@ -160,14 +161,20 @@ struct spans {
   size_t n, cap;
 };
 
-static void span_add(struct spans *sp, size_t from, size_t to, size_t keep, int reg)
+static void span_addk(struct spans *sp, size_t from, size_t to, size_t keep, int reg,
+                      const char *kind)
 {
   if(to <= from)
     return;
   if(keep > to - from)
     keep = 0;
   sp->v = xgrow(sp->v, &sp->cap, sp->n + 1, sizeof(*sp->v));
-  sp->v[sp->n++] = (struct span){from, to, keep, reg};
+  sp->v[sp->n++] = (struct span){from, to, keep, reg, kind};
+}
+
+static void span_add(struct spans *sp, size_t from, size_t to, size_t keep, int reg)
+{
+  span_addk(sp, from, to, keep, reg, NULL);
 }
 
 static int is_al(unsigned char c)
@@ -196,7 +203,7 @@ static unsigned char up(unsigned char c)
   return c >= 'a' && c <= 'z' ? (unsigned char)(c - 32) : c;
 }
 
-enum cls { C_UPDIG, C_ALNUM, C_ALNUM_US, C_TOK, C_ALNUM_DASH };
+enum cls { C_UPDIG, C_ALNUM, C_ALNUM_US, C_TOK, C_ALNUM_DASH, C_HEXLO };
 
 static int in_cls(enum cls k, unsigned char c)
 {
@@ -206,6 +213,7 @@ static int in_cls(enum cls k, unsigned char c)
   case C_ALNUM_US: return is_alnum(c) || c == '_';
   case C_TOK: return is_tok(c);
   case C_ALNUM_DASH: return is_alnum(c) || c == '-';
+  case C_HEXLO: return is_dig(c) || (c >= 'a' && c <= 'f');
   }
   return 0;
 }
@@ -215,22 +223,27 @@ static const struct fmt {
   const char *prefix;
   enum cls cls;
   size_t min; /* characters after the prefix */
+  const char *kind; /* mask_find's name for it */
 } fmts[] = {
-  {"AKIA", C_UPDIG, 16}, {"ASIA", C_UPDIG, 16}, {"AGPA", C_UPDIG, 16},
-  {"AIDA", C_UPDIG, 16}, {"AROA", C_UPDIG, 16}, {"AIPA", C_UPDIG, 16},
-  {"ANPA", C_UPDIG, 16}, {"ANVA", C_UPDIG, 16}, {"ABIA", C_UPDIG, 16},
-  {"ACCA", C_UPDIG, 16},
-  {"ghp_", C_ALNUM, 20}, {"gho_", C_ALNUM, 20}, {"ghu_", C_ALNUM, 20},
-  {"ghs_", C_ALNUM, 20}, {"ghr_", C_ALNUM, 20},
-  {"github_pat_", C_ALNUM_US, 20},
-  {"glpat-", C_TOK, 20}, {"glrt-", C_TOK, 20},
-  {"xoxa-", C_ALNUM_DASH, 10}, {"xoxb-", C_ALNUM_DASH, 10},
-  {"xoxe-", C_ALNUM_DASH, 10}, {"xoxp-", C_ALNUM_DASH, 10},
-  {"xoxr-", C_ALNUM_DASH, 10}, {"xoxs-", C_ALNUM_DASH, 10},
-  {"sk_live_", C_ALNUM, 16}, {"rk_live_", C_ALNUM, 16},
-  {"sk_test_", C_ALNUM, 16}, {"rk_test_", C_ALNUM, 16},
-  {"npm_", C_ALNUM, 30},
-  {"AIza", C_TOK, 30},
+  {"AKIA", C_UPDIG, 16, "aws-access-key-id"}, {"ASIA", C_UPDIG, 16, "aws-access-key-id"},
+  {"AGPA", C_UPDIG, 16, "aws-access-key-id"}, {"AIDA", C_UPDIG, 16, "aws-access-key-id"},
+  {"AROA", C_UPDIG, 16, "aws-access-key-id"}, {"AIPA", C_UPDIG, 16, "aws-access-key-id"},
+  {"ANPA", C_UPDIG, 16, "aws-access-key-id"}, {"ANVA", C_UPDIG, 16, "aws-access-key-id"},
+  {"ABIA", C_UPDIG, 16, "aws-access-key-id"}, {"ACCA", C_UPDIG, 16, "aws-access-key-id"},
+  {"ghp_", C_ALNUM, 20, "github-token"}, {"gho_", C_ALNUM, 20, "github-token"},
+  {"ghu_", C_ALNUM, 20, "github-token"}, {"ghs_", C_ALNUM, 20, "github-token"},
+  {"ghr_", C_ALNUM, 20, "github-token"},
+  {"github_pat_", C_ALNUM_US, 20, "github-token"},
+  {"glpat-", C_TOK, 20, "gitlab-token"}, {"glrt-", C_TOK, 20, "gitlab-token"},
+  {"xoxa-", C_ALNUM_DASH, 10, "slack-token"}, {"xoxb-", C_ALNUM_DASH, 10, "slack-token"},
+  {"xoxe-", C_ALNUM_DASH, 10, "slack-token"}, {"xoxp-", C_ALNUM_DASH, 10, "slack-token"},
+  {"xoxr-", C_ALNUM_DASH, 10, "slack-token"}, {"xoxs-", C_ALNUM_DASH, 10, "slack-token"},
+  {"sk_live_", C_ALNUM, 16, "stripe-secret-key"}, {"rk_live_", C_ALNUM, 16, "stripe-secret-key"},
+  {"sk_test_", C_ALNUM, 16, "stripe-test-key"}, {"rk_test_", C_ALNUM, 16, "stripe-test-key"},
+  {"npm_", C_ALNUM, 30, "npm-token"},
+  {"AIza", C_TOK, 30, "google-api-key"},
+  /* Twilio API key SIDs: SK and 32 lower-case hex digits. */
+  {"SK", C_HEXLO, 32, "twilio-api-key"},
 };
 
 static size_t run(const char *s, size_t n, size_t i, enum cls k)
@@ -266,8 +279,8 @@ static void find_formats(const char *s, size_t n, struct spans *sp)
       if((unsigned char)t->prefix[0] != c || n - i <= pl || memcmp(s + i, t->prefix, pl))
         continue;
       size_t r = run(s, n, i + pl, t->cls);
-      if(r >= t->min) {
-        span_add(sp, i, i + pl + r, pl, 0);
+      if(r >= t->min && (t->cls != C_HEXLO || i + pl + r == n || !is_alnum((unsigned char)s[i + pl + r]))) {
+        span_addk(sp, i, i + pl + r, pl, 0, t->kind);
         break;
       }
     }
@@ -277,7 +290,7 @@ static void find_formats(const char *s, size_t n, struct spans *sp)
       if(a >= 16 && i + 3 + a < n && s[i + 3 + a] == '.') {
         size_t b = run(s, n, i + 4 + a, C_TOK);
         if(b >= 16)
-          span_add(sp, i, i + 4 + a + b, 3, 0);
+          span_addk(sp, i, i + 4 + a + b, 3, 0, "sendgrid-api-key");
       }
     }
     /* JWT: eyJ<header>.<payload>.<signature>. */
@@ -290,7 +303,7 @@ static void find_formats(const char *s, size_t n, struct spans *sp)
           size_t e = i + a + 1 + b;
           if(e < n && s[e] == '.')
             e += 1 + run(s, n, e + 1, C_TOK);
-          span_add(sp, i, e, 3, 0);
+          span_addk(sp, i, e, 3, 0, "jwt");
         }
       }
     }
@@ -323,7 +336,7 @@ static void find_aws_secret(const char *s, size_t n, struct spans *sp)
     }
     if(j - i == 40 && u && l && d && (i == 0 || s[i - 1] != '=') &&
        (j == n || s[j] != '='))
-      span_add(sp, i, j, 0, 0);
+      span_addk(sp, i, j, 0, 0, "aws-secret-access-key");
     i = j;
   }
 }
@@ -348,7 +361,7 @@ static void find_pem(const char *s, size_t n, struct spans *sp)
     const char *stop = memmem(body, (size_t)(end - body), "-----END", 8);
     if(!stop)
       stop = end;
-    span_add(sp, (size_t)(body - s), (size_t)(stop - s), 0, 0);
+    span_addk(sp, (size_t)(body - s), (size_t)(stop - s), 0, 0, "private-key");
     p = stop;
     if(p == end)
       break;
@@ -370,7 +383,7 @@ static void find_userinfo(const char *s, size_t n, struct spans *sp)
     if(at && at > a) {
       const char *colon = memchr(a, ':', (size_t)(at - a));
       if(colon)
-        span_add(sp, (size_t)(colon + 1 - s), (size_t)(at - s), 0, 0);
+        span_addk(sp, (size_t)(colon + 1 - s), (size_t)(at - s), 0, 0, "url-password");
       else
         span_add(sp, (size_t)(a - s), (size_t)(at - s), 0, 0);
     }
@@ -645,8 +658,30 @@ static void find_registered(const struct wd_mask *m, const char *s, size_t n,
   }
 }
 
+/* Slack incoming webhooks: /services/T<team>/B<bot>/<24 secret>; the
+ * last part is the secret. */
+static void find_webhooks(const char *s, size_t n, struct spans *sp)
+{
+  const char *p = s, *end = s + n;
+  while((p = memmem(p, (size_t)(end - p), "/services/T", 11))) {
+    size_t i = (size_t)(p - s) + 10;
+    size_t a = run(s, n, i, C_UPDIG);
+    if(a >= 9 && i + a < n && s[i + a] == '/' && i + a + 1 < n && s[i + a + 1] == 'B') {
+      size_t j = i + a + 1;
+      size_t b = run(s, n, j, C_UPDIG);
+      if(b >= 9 && j + b < n && s[j + b] == '/') {
+        size_t k = j + b + 1, c = run(s, n, k, C_ALNUM);
+        if(c >= 20)
+          span_addk(sp, k, k + c, 0, 0, "slack-webhook");
+      }
+    }
+    p += 11;
+  }
+}
+
 static void find_detected(const char *s, size_t n, struct spans *sp)
 {
+  find_webhooks(s, n, sp);
   find_formats(s, n, sp);
   find_aws_secret(s, n, sp);
   find_pem(s, n, sp);
@@ -775,6 +810,33 @@ static int looks_random(const char *s, size_t n)
       ot = 1;
   }
   return lo + upc + dg + ot >= 2;
+}
+
+int mask_is_secret_name(const char *name, size_t n)
+{
+  return secret_name(name, n);
+}
+
+size_t mask_find(const char *s, size_t n, struct mask_found *out, size_t max)
+{
+  struct spans sp = {NULL, 0, 0};
+  find_webhooks(s, n, &sp);
+  find_formats(s, n, &sp);
+  find_aws_secret(s, n, &sp);
+  find_pem(s, n, &sp);
+  find_userinfo(s, n, &sp);
+  if(sp.n > 1)
+    qsort(sp.v, sp.n, sizeof(*sp.v), span_cmp);
+  size_t k = 0;
+  for(size_t i = 0; i < sp.n; i++) {
+    if(!sp.v[i].kind)
+      continue;
+    if(k < max)
+      out[k] = (struct mask_found){sp.v[i].from, sp.v[i].to, sp.v[i].kind};
+    k++;
+  }
+  free(sp.v);
+  return k;
 }
 
 void mask_learn(struct wd_mask *m, const char *s, size_t n)

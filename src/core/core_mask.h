@@ -12,7 +12,8 @@
  *     40-character secret keys, GitHub (ghp_, gho_, ghu_, ghs_, ghr_,
  *     github_pat_), GitLab (glpat-, glrt-), Slack (xox?-), Stripe
  *     (sk_live_, rk_live_, sk_test_, rk_test_), npm (npm_), Google API
- *     keys (AIza...), SendGrid (SG.x.y), JWTs (eyJ...), PEM private key
+ *     keys (AIza...), SendGrid (SG.x.y), Twilio API keys (SK + 32 hex),
+ *     Slack webhook secrets, JWTs (eyJ...), PEM private key
  *     blocks, Bearer/Basic credentials, passwords in URLs
  *     (scheme://user:PASSWORD@host), and the value after any
  *     secret-like name (PASSWORD, SECRET, TOKEN, *KEY, CREDENTIAL, ...)
@@ -83,6 +84,23 @@ void mask_inplace(const struct wd_mask *m, char **s);
  * masked value maps to the start of its mask. */
 size_t mask_map_off(const struct mask_map *map, size_t off);
 void mask_map_free(struct mask_map *map);
+/* A secret found by its format (not by the name before it): where, and
+ * which format ("aws-access-key-id", "aws-secret-access-key",
+ * "github-token", "gitlab-token", "slack-token", "slack-webhook",
+ * "stripe-secret-key", "stripe-test-key", "npm-token", "google-api-key",
+ * "sendgrid-api-key", "twilio-api-key", "jwt", "private-key" (the body of
+ * a PEM private key block), "url-password"). Static strings. */
+struct mask_found {
+  size_t from, to;
+  const char *kind;
+};
+/* The secrets mask_text recognises by format in s[0..n), by position;
+ * at most max are stored in out, the count of all is returned. */
+size_t mask_find(const char *s, size_t n, struct mask_found *out, size_t max);
+/* 1 when a field or variable called name[0..n) holds a secret by its
+ * name (PASSWORD, SECRET, TOKEN, API_KEY, *KEY, *PASS, ...; not *_FILE,
+ * *_URL, *_NAME ...): the rule mask_text applies to "name": "value". */
+int mask_is_secret_name(const char *name, size_t n);
 /* The display form of one known secret value: its format's public
  * prefix, if any, and "****". */
 char *mask_value(const char *s, size_t n);

@@ -3,13 +3,17 @@ service, and nothing but the framework fingerprint on its hardened twin."""
 from harness import CA, check, clean, done, lab_url, ran, rules, scan_json, warden
 
 EXPECT_VULN = {
+    # data.pii-bulk, property.internal-field: /api/v1/users lists three
+    # users' e-mails and roles, with no credential.
     "echo-vuln": ["chain.unauthenticated-host-data", "auth.no-auth", "container.docker-api-response", "endpoint.expvar",
-                  "fingerprint.framework", "leak.internal-ip", "leak.stack-trace",
+                  "data.pii-bulk", "property.internal-field", "fingerprint.framework", "leak.internal-ip", "leak.stack-trace",
                   "transport.no-https", "transport.no-nosniff"],
     "echo-vuln-tls": ["chain.unauthenticated-host-data", "auth.no-auth", "container.docker-api-response", "endpoint.expvar",
-                      "fingerprint.framework", "leak.internal-ip", "leak.stack-trace",
+                      "data.pii-bulk", "property.internal-field", "fingerprint.framework", "leak.internal-ip", "leak.stack-trace",
                       "transport.no-hsts", "transport.no-nosniff", "tls.old-protocol"],
+    # data.cloud-credential: the env dump holds an AWS access key id.
     "chi-vuln": ["chain.unauthenticated-host-data", "auth.no-auth", "container.env-dump", "container.host-file",
+                 "data.cloud-credential",
                  "container.socket-path", "cors.reflected-origin", "endpoint.expvar", "endpoint.metrics",
                  "endpoint.pprof", "fingerprint.framework", "transport.cookie-flags",
                  "transport.no-https", "transport.no-nosniff"],
@@ -50,18 +54,20 @@ for svc in ["echo", "chi", "fiber", "buffalo", "infra"]:
 
 # A score that means what it says (docs/scoring.md, warden-score-2).
 # Without credentials and without --active, five categories are never
-# graded: bola, property and flows have no read-only scan rule, ssrf has
-# only an info rule read-only (the URL-parameter surface), bfla needs
-# --as2 or --cert. The others are tested when their rules really judged
+# graded: bola needs a credential and a spec's list route, flows has no
+# read-only scan rule, ssrf has only an info rule read-only (the
+# URL-parameter surface), bfla needs --as2 or --cert. The others are tested when their rules really judged
 # something: auth (a spec with secured routes), misconfig, data and
 # container (answered bodies), unsafe (every answer is judged for relayed
 # upstream content and headers), inventory (a spec GET route without
 # parameters), resource (a list route asked for a page of 10,000: the
-# users of echo-vuln; the suites scan with --burst 0).
-NEVER = {"bola", "property", "flows", "ssrf", "bfla"}
-ALL = NEVER | {"auth", "resource", "misconfig", "inventory", "unsafe", "data", "container"}
-TESTED = {"echo-vuln": {"auth", "resource", "misconfig", "inventory", "unsafe", "data", "container"},
-          "echo-hard": {"auth", "misconfig", "inventory", "unsafe", "data", "container"}}
+# users of echo-vuln; the suites scan with --burst 0), property (a 2xx
+# JSON answer was walked for hashes, secrets and internal properties).
+NEVER = {"bola", "flows", "ssrf", "bfla"}
+ALL = NEVER | {"auth", "resource", "misconfig", "inventory", "unsafe", "data", "container", "property"}
+TESTED = {"echo-vuln": {"auth", "resource", "misconfig", "inventory", "unsafe", "data", "container",
+                        "property"},
+          "echo-hard": {"auth", "misconfig", "inventory", "unsafe", "data", "container", "property"}}
 for inst in ["echo-vuln", "echo-hard", "fiber-vuln"]:
     rc, doc, err = scan_json(lab_url(inst))
     sc = doc.get("score", {})
@@ -82,8 +88,8 @@ for inst in ["echo-vuln", "echo-hard", "fiber-vuln"]:
               tested == TESTED[inst], sorted(tested))
 rc, out, err = warden("scan", "--no-color", "--cacert", CA, lab_url("echo-hard"))
 check("terminal: grade with its coverage and the untested list",
-      "grade A, 6 of 12 categories tested" in out and
-      "not tested: bola, property, resource, bfla, flows, ssrf" in out, out[:600])
+      "grade A, 7 of 12 categories tested" in out and
+      "not tested: bola, resource, bfla, flows, ssrf" in out, out[:600])
 
 # The critical findings cap the grade (docs/scoring.md).
 rc, doc, err = scan_json(lab_url("fiber-vuln"))

@@ -35,6 +35,8 @@ SERVICES="$SERVICES echojwt"
 SERVICES="$SERVICES echomw"
 SERVICES="$SERVICES abuse"
 SERVICES="$SERVICES apis"
+GO_SERVICES="$GO_SERVICES authz"
+SERVICES="$SERVICES authz"
 START_TIMEOUT=10
 
 die() { echo "labctl: $*" >&2; exit 1; }
@@ -161,6 +163,11 @@ start_instance() {
 	# echomw (Echo's own JWT and KeyAuth middleware) mints its tokens and key.
 	if [ "$svc" = echomw ]; then
 		cmd+=(-token-out "$RUN/$name.token" -token-as2-out "$RUN/$name.token-as2" -key-out "$RUN/$name.key" -rs-token-out "$RUN/$name.rs-token")
+	fi
+	# authz (issue 14) mints alice's (main) and bob's (--as2) tokens.
+	if [ "$svc" = authz ]; then
+		cmd+=(-token-out "$RUN/$name.token" -token-as2-out "$RUN/$name.token-as2")
+		cmd+=(-key-out "$RUN/$name.key" -key-as2-out "$RUN/$name.key-as2")
 	fi
 	cmd+=("$@")
 	"${cmd[@]}" </dev/null >"$RUN/$name.log" 2>&1 &

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "../../src/core/core_buf.h"
+#include "../../src/core/core_mask.h"
+#include "../../src/core/core_pii.h"
 #include "../../src/core/core_str.h"
 
 static void buf_caps_at_limit(void **state)
@@ -21,10 +23,98 @@ static void buf_caps_at_limit(void **state)
   buf_cleanup(&b);
 }
 
+/* Published test vectors: the Luhn example of ISO/IEC 7812's usual
+ * illustration (79927398713), the payment processors' documented test
+ * card numbers, and the IBAN examples of the ISO 13616 registry. */
+static void luhn_and_card_vectors(void **state)
+{
+  (void)state;
+  assert_true(pii_luhn("79927398713", 11));
+  assert_false(pii_luhn("79927398710", 11));
+  static const struct { const char *pan, *brand; } ok[] = {
+    {"4111111111111111", "Visa"}, {"4012888888881881", "Visa"},
+    {"5555555555554444", "Mastercard"}, {"2223003122003222", "Mastercard"},
+    {"378282246310005", "American Express"}, {"371449635398431", "American Express"},
+    {"6011111111111117", "Discover"}, {"3530111333300000", "JCB"},
+    {"30569309025904", "Diners Club"}, {"6200000000000005", "UnionPay"},
+  };
+  for(size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+    size_t n = strlen(ok[i].pan);
+    assert_true(pii_luhn(ok[i].pan, n));
+    assert_string_equal(pii_card_brand(ok[i].pan, n), ok[i].brand);
+  }
+  assert_false(pii_luhn("4111111111111112", 16));
+  assert_null(pii_card_brand("9111111111111111", 16)); /* no issuer */
+  assert_null(pii_card_brand("411111111111", 12));     /* too short */
+}
+
+static void iban_vectors(void **state)
+{
+  (void)state;
+  static const char *const ok[] = {
+    "GB82WEST12345698765432", "DE89370400440532013000", "FR1420041010050500013M02606",
+    "NL91ABNA0417164300", "BE68539007547034", "CH9300762011623852957",
+    "ES9121000418450200051332", "IT60X0542811101000000123456", "NO9386011117947",
+  };
+  for(size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+    assert_true(pii_iban_valid(ok[i], strlen(ok[i])));
+  assert_false(pii_iban_valid("GB82WEST12345698765433", 22)); /* check digits */
+  assert_false(pii_iban_valid("GB82WEST1234569876543", 21));  /* length */
+  assert_false(pii_iban_valid("ZZ82WEST12345698765432", 22)); /* country */
+}
+
+static void pii_find_in_text(void **state)
+{
+  (void)state;
+  static const char t[] =
+      "{\"card\":\"4111 1111 1111 1111\",\"iban\":\"GB82 WEST 1234 5698 7654 32\","
+      "\"order\":4111111111111112,\"ts\":1700000000000,\"price\":4111111111111111.5,"
+      "\"mail\":\"ann.lee+x@mail.lab.invalid\",\"tel\":\"+44 20 7946 0100\",\"v\":\"1.2.3\"}";
+  struct pii_hit h[8];
+  size_t n = pii_find(t, strlen(t), h, 8);
+  assert_int_equal(n, 4);
+  assert_int_equal(h[0].kind, PII_CARD);
+  assert_string_equal(h[0].brand, "Visa");
+  assert_memory_equal(t + h[0].from, "4111 1111 1111 1111", 19);
+  assert_int_equal(h[1].kind, PII_IBAN);
+  assert_int_equal(h[1].to - h[1].from, 27);
+  assert_int_equal(h[2].kind, PII_EMAIL);
+  assert_memory_equal(t + h[2].from, "ann.lee+x@mail.lab.invalid", h[2].to - h[2].from);
+  assert_int_equal(h[3].kind, PII_PHONE);
+  assert_memory_equal(t + h[3].from, "+44 20 7946 0100", h[3].to - h[3].from);
+}
+
+/* The secret formats masking knows, found with their names. */
+static void mask_find_kinds(void **state)
+{
+  (void)state;
+  static const char t[] =
+      "a=AKIAIOSFODNN7EXAMPLE b=ghp_aB3dE5fG7haB3dE5fG7haB3dE5fG7hK9mN0p "
+      "c=postgres://app:Pw-123456@db:5432/x d=SK0123456789abcdef0123456789abcdef "
+      "e=/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX "
+      "f=-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END PRIVATE KEY-----";
+  struct mask_found f[16];
+  size_t n = mask_find(t, strlen(t), f, 16);
+  static const char *const want[] = {"aws-access-key-id", "github-token", "url-password",
+                                     "twilio-api-key", "slack-webhook", "private-key"};
+  assert_int_equal(n, 6);
+  for(size_t i = 0; i < n; i++)
+    assert_string_equal(f[i].kind, want[i]);
+  assert_memory_equal(t + f[2].from, "Pw-123456", 9);
+  char *m = mask_str(NULL, t);
+  assert_null(strstr(m, "XXXXXXXXXXXXXXXXXXXXXXXX"));
+  assert_null(strstr(m, "0123456789abcdef0123"));
+  free(m);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(buf_caps_at_limit),
+    cmocka_unit_test(luhn_and_card_vectors),
+    cmocka_unit_test(iban_vectors),
+    cmocka_unit_test(pii_find_in_text),
+    cmocka_unit_test(mask_find_kinds),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,451 @@
+/*
+ * chk_data.c - sensitive data exposure: one matcher pass over every
+ * answered body and header block for payment data (Luhn-valid card
+ * numbers with an issuer prefix, checksum-valid IBANs), private keys,
+ * cloud and SaaS credentials by their documented formats (core_mask's
+ * detectors: mask_find), database URLs with a password, JWTs issued to
+ * someone else, and e-mails or phone numbers in bulk (a list of many
+ * people's contact data).
+ *
+ * Severity goes by what leaked and by whether the route needed
+ * credentials: the same leak on an answer to a request that carried none
+ * is one step worse. Hits are collected while probes are judged (bodies
+ * live only that long: what is kept is the route, the URL and a masked
+ * evidence line) and raised in finish, one finding per rule, kind and
+ * route. Card numbers and IBANs found are registered as secrets, so no
+ * output ever shows them; the other kinds are masked by format.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/core_alloc.h"
+#include "../core/core_pii.h"
+#include "../core/core_str.h"
+#include "../scan/scan.h"
+#include "../scan/scan_jwt.h"
+#include "check.h"
+
+enum { R_CARD, R_IBAN, R_KEY, R_CLOUD, R_DBURL, R_PII, R_JWT };
+
+static const struct wd_rule dt_rules[] = {
+  [R_CARD] = {
+    .id = "data.card-number", .severity = WD_SEV_HIGH, .category = WD_CAT_DATA,
+    .owasp = "API3:2023", .cwe = 359,
+    .title = "Full payment card number in a response",
+    .summary = "A response holds a card number that passes the Luhn check and has a card network's issuer prefix and length",
+    .remediation = "Never return a full card number (PAN): show the last four digits at most, and keep PANs in the payment provider's vault (tokens) rather than in the API's data.",
+  },
+  [R_IBAN] = {
+    .id = "data.iban", .severity = WD_SEV_MEDIUM, .category = WD_CAT_DATA,
+    .owasp = "API3:2023", .cwe = 359,
+    .title = "Bank account number (IBAN) in a response",
+    .summary = "A response holds an IBAN whose country length and mod-97 check digits are valid",
+    .remediation = "Return bank account numbers masked (country code and last four characters) unless the caller is the account holder on a route made for it.",
+  },
+  [R_KEY] = {
+    .id = "data.private-key", .severity = WD_SEV_CRITICAL, .category = WD_CAT_DATA,
+    .owasp = "API3:2023", .cwe = 321,
+    .title = "Private key in a response",
+    .summary = "A response holds a PEM private key block",
+    .remediation = "Remove the key from the response and from whatever data the route serializes, and replace the key pair: it must be treated as compromised.",
+  },
+  [R_CLOUD] = {
+    .id = "data.cloud-credential", .severity = WD_SEV_HIGH, .category = WD_CAT_DATA,
+    .owasp = "API3:2023", .cwe = 200,
+    .title = "Cloud or SaaS credential in a response",
+    .summary = "A response holds a credential recognised by its documented format (AWS, Google, GitHub, GitLab, Slack, Stripe, SendGrid, Twilio, npm)",
+    .remediation = "Remove the credential from the response (serialize an explicit allow-list of fields), revoke it at its provider and issue a new one kept only server-side.",
+  },
+  [R_DBURL] = {
+    .id = "data.db-url-password", .severity = WD_SEV_HIGH, .category = WD_CAT_DATA,
+    .owasp = "API8:2023", .cwe = 260,
+    .title = "Database URL with its password in a response",
+    .summary = "A response holds a database connection URL (postgres://, mysql://, mongodb://, redis://, amqp://, ...) with a password in it",
+    .remediation = "Never echo connection strings; report the dependency's state (\"up\"/\"down\") instead, and change the database password.",
+  },
+  [R_PII] = {
+    .id = "data.pii-bulk", .severity = WD_SEV_MEDIUM, .category = WD_CAT_DATA,
+    .owasp = "API3:2023", .cwe = 359,
+    .title = "Many people's contact data in one response",
+    .summary = "One JSON response lists the e-mail addresses or phone numbers of three or more people",
+    .remediation = "Return contact data only to whom it belongs (or to roles that need it), and list users with the fields a list needs (id, display name).",
+  },
+  [R_JWT] = {
+    .id = "data.jwt-other-subject", .severity = WD_SEV_HIGH, .category = WD_CAT_DATA,
+    .owasp = "API2:2023", .cwe = 522,
+    .title = "Token issued to someone else in a response",
+    .summary = "A response holds a JWT whose subject is not the caller: another user's session or API token",
+    .remediation = "Never return other users' tokens; list sessions by id and metadata only, and revoke the tokens that were exposed.",
+  },
+};
+
+/* A leak to report in finish: one per rule, kind and route. */
+struct dt_hit {
+  int rule;
+  char *kind;     /* "Visa", "aws-access-key-id", "e-mail" ... */
+  char *route;    /* spec path or request path, no query */
+  char *method, *url;
+  char *evidence; /* masked */
+  int public;     /* seen on an answer to a request without credentials */
+  unsigned count;
+};
+
+#define DT_MAX_HITS 512
+#define DT_MAX_FOUND 256
+
+struct dt_state {
+  struct dt_hit *v;
+  size_t n, cap;
+  size_t dropped;
+  char *sub_main, *sub_as2; /* subjects of the --bearer/--as2 JWTs */
+};
+
+static char *jwt_subject(const char *tok, size_t n)
+{
+  if(n == 0 || n > JWT_MAX_LEN)
+    return NULL;
+  char *t = xstrndup(tok, n);
+  struct wd_jwt j;
+  char err[128];
+  char *sub = NULL;
+  if(jwt_decode(&j, t, err, sizeof(err)) == 0) {
+    if(j.sub && j.sub[0])
+      sub = xstrdup(j.sub);
+    jwt_free(&j);
+  }
+  free(t);
+  return sub;
+}
+
+static void dt_init(struct scan *s, void *st)
+{
+  struct dt_state *d = st;
+  const struct cred *c = &s->opts->cred, *c2 = &s->opts->as2;
+  if(c->kind == CRED_BEARER && c->value && jwt_looks_like(c->value))
+    d->sub_main = jwt_subject(c->value, strlen(c->value));
+  if(c2->kind == CRED_BEARER && c2->value && jwt_looks_like(c2->value))
+    d->sub_as2 = jwt_subject(c2->value, strlen(c2->value));
+}
+
+static void dt_cleanup(void *st)
+{
+  struct dt_state *d = st;
+  for(size_t i = 0; i < d->n; i++) {
+    free(d->v[i].kind);
+    free(d->v[i].route);
+    free(d->v[i].method);
+    free(d->v[i].url);
+    free(d->v[i].evidence);
+  }
+  free(d->v);
+  free(d->sub_main);
+  free(d->sub_as2);
+}
+
+/* 1 when p was sent without a working credential of the user's. */
+static int dt_public(const struct scan *s, const struct probe *p)
+{
+  switch(p->ident) {
+  case ID_MAIN:
+    return !scan_has_cred(s);
+  case ID_AS2:
+  case ID_QUERYKEY:
+    return 0;
+  default:
+    return 1;
+  }
+}
+
+/* The route a leak belongs to: the spec's path, or the request's. */
+static char *dt_route(const struct probe *p)
+{
+  if(p->op)
+    return xstrdup(p->op->path);
+  const char *q = strchr(p->path, '?');
+  return q ? xstrndup(p->path, (size_t)(q - p->path)) : xstrdup(p->path);
+}
+
+static void dt_record(struct scan *s, struct dt_state *d, const struct probe *p, int rule,
+                      const char *kind, const char *evidence)
+{
+  char *route = dt_route(p);
+  int pub = dt_public(s, p);
+  for(size_t i = 0; i < d->n; i++) {
+    struct dt_hit *h = &d->v[i];
+    if(h->rule == rule && !strcmp(h->kind, kind) && !strcmp(h->route, route)) {
+      h->count++;
+      if(pub && !h->public) {
+        /* The answer without credentials is the one to show. */
+        h->public = 1;
+        free(h->url);
+        free(h->method);
+        free(h->evidence);
+        h->url = xstrdup(p->x.url);
+        h->method = xstrdup(p->x.method);
+        h->evidence = scan_mask(s, evidence);
+      }
+      free(route);
+      return;
+    }
+  }
+  if(d->n >= DT_MAX_HITS) {
+    d->dropped++;
+    free(route);
+    return;
+  }
+  d->v = xgrow(d->v, &d->cap, d->n + 1, sizeof(*d->v));
+  d->v[d->n++] = (struct dt_hit){rule, xstrdup(kind), route, xstrdup(p->x.method),
+                                 xstrdup(p->x.url), scan_mask(s, evidence), pub, 1};
+}
+
+/* The JSON key right before a value at off ("key": "value"), into out. */
+static void dt_key_before(const char *b, size_t off, char *out, size_t outlen)
+{
+  out[0] = '\0';
+  size_t i = off;
+  if(i > 0 && b[i - 1] == '"')
+    i--;
+  while(i > 0 && (b[i - 1] == ' ' || b[i - 1] == '\t'))
+    i--;
+  if(i == 0 || b[i - 1] != ':')
+    return;
+  i--;
+  while(i > 0 && (b[i - 1] == ' ' || b[i - 1] == '\t'))
+    i--;
+  if(i == 0 || b[i - 1] != '"')
+    return;
+  size_t end = --i;
+  while(i > 0 && b[i - 1] != '"' && end - i < 64)
+    i--;
+  if(i == 0 || b[i - 1] != '"')
+    return;
+  snprintf(out, outlen, "%.*s", (int)(end - i), b + i);
+  for(char *c = out; *c; c++)
+    if((unsigned char)*c < 0x20)
+      *c = ' ';
+}
+
+/* The user's own credentials are auth.credential-echoed's business. */
+static int dt_is_given(const struct scan *s, const char *v, size_t n)
+{
+  const char *g[2] = {s->opts->cred.value, s->opts->as2.value};
+  for(int i = 0; i < 2; i++)
+    if(g[i] && strlen(g[i]) == n && memcmp(g[i], v, n) == 0)
+      return 1;
+  return 0;
+}
+
+static int dt_alnum(unsigned char c)
+{
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int dt_db_scheme(const char *b, size_t from, char *scheme, size_t slen)
+{
+  /* from is the password; back over "user:" to "://", then the scheme. */
+  size_t i = from;
+  while(i > 0 && from - i < 256 && !(i >= 3 && !memcmp(b + i - 3, "://", 3)))
+    i--;
+  if(i < 3 || memcmp(b + i - 3, "://", 3))
+    return 0;
+  size_t e = i - 3, a = e;
+  while(a > 0 && e - a < 24 && (dt_alnum((unsigned char)b[a - 1]) || b[a - 1] == '+'))
+    a--;
+  snprintf(scheme, slen, "%.*s", (int)(e - a), b + a);
+  static const char *const db[] = {"postgres", "postgresql", "mysql", "mariadb", "mongodb",
+                                   "mongodb+srv", "redis", "rediss", "amqp", "amqps",
+                                   "mssql", "sqlserver", "oracle", "cockroachdb", "clickhouse",
+                                   "couchdb", "neo4j", "cassandra", NULL};
+  for(size_t k = 0; db[k]; k++)
+    if(!strcmp(scheme, db[k]))
+      return 1;
+  return 0;
+}
+
+static const char *dt_cloud_kind(const char *kind)
+{
+  static const char *const cloud[] = {
+    "aws-access-key-id", "github-token", "gitlab-token", "slack-token", "slack-webhook",
+    "stripe-secret-key", "stripe-test-key", "npm-token", "google-api-key", "sendgrid-api-key",
+    "twilio-api-key", NULL};
+  for(size_t i = 0; cloud[i]; i++)
+    if(!strcmp(kind, cloud[i]))
+      return cloud[i];
+  return NULL;
+}
+
+/* Secrets by format in text (a body or the header block). */
+static void dt_formats(struct scan *s, struct dt_state *d, const struct probe *p,
+                       const char *b, size_t n, int header)
+{
+  struct mask_found f[64];
+  size_t nf = mask_find(b, n, f, 64);
+  if(nf > 64)
+    nf = 64;
+  int has_key_id = 0;
+  for(size_t i = 0; i < nf; i++)
+    has_key_id |= !strcmp(f[i].kind, "aws-access-key-id");
+  const char *where = header ? "a response header" : "the body";
+  for(size_t i = 0; i < nf; i++) {
+    const char *v = b + f[i].from;
+    size_t vl = f[i].to - f[i].from;
+    if(dt_is_given(s, v, vl))
+      continue;
+    char key[72], ev[400];
+    dt_key_before(b, f[i].from, key, sizeof(key));
+    char *shown = mask_value(v, vl);
+    const char *kind = f[i].kind;
+    if(!strcmp(kind, "private-key")) {
+      snprintf(ev, sizeof(ev), "%s%s%sa PEM private key block in %s: -----BEGIN ... PRIVATE "
+               "KEY-----%s-----END ... PRIVATE KEY-----", key[0] ? "\"" : "", key,
+               key[0] ? "\": " : "", where, MASK_STARS);
+      dt_record(s, d, p, R_KEY, kind, ev);
+    } else if(dt_cloud_kind(kind) ||
+              (!strcmp(kind, "aws-secret-access-key") && has_key_id)) {
+      snprintf(ev, sizeof(ev), "%s in %s: %s%s%s%s", kind, where, key[0] ? "\"" : "", key,
+               key[0] ? "\": " : "", shown);
+      dt_record(s, d, p, R_CLOUD, kind, ev);
+    } else if(!strcmp(kind, "url-password")) {
+      char scheme[32];
+      if(dt_db_scheme(b, f[i].from, scheme, sizeof(scheme))) {
+        snprintf(ev, sizeof(ev), "a %s:// URL with its password in %s%s%s%s: %s://...:%s@...",
+                 scheme, where, key[0] ? " (\"" : "", key, key[0] ? "\")" : "", scheme,
+                 MASK_STARS);
+        dt_record(s, d, p, R_DBURL, scheme, ev);
+      }
+    } else if(!strcmp(kind, "jwt")) {
+      char *sub = jwt_subject(v, vl);
+      const char *me = p->ident == ID_AS2 ? d->sub_as2
+                     : p->ident == ID_MAIN || p->ident == ID_QUERYKEY ? d->sub_main : NULL;
+      if(sub && me && strcmp(sub, me)) {
+        snprintf(ev, sizeof(ev), "a JWT in %s%s%s%s whose subject is not the caller's: %s",
+                 where, key[0] ? " (\"" : "", key, key[0] ? "\")" : "", shown);
+        dt_record(s, d, p, R_JWT, "jwt", ev);
+      }
+      free(sub);
+    }
+    free(shown);
+  }
+}
+
+static int dt_is_json(const struct probe *p)
+{
+  char ct[128];
+  return http_header(&p->x, "Content-Type", 0, ct, sizeof(ct)) && strstr(ct, "json");
+}
+
+/* Distinct values of one kind, by their bytes. */
+static size_t dt_distinct(const char *b, const struct pii_hit *h, size_t nh, enum pii_kind k)
+{
+  size_t count = 0;
+  for(size_t i = 0; i < nh; i++) {
+    if(h[i].kind != k)
+      continue;
+    int seen = 0;
+    for(size_t j = 0; j < i && !seen; j++)
+      seen = h[j].kind == k && h[j].to - h[j].from == h[i].to - h[i].from &&
+             !memcmp(b + h[j].from, b + h[i].from, h[i].to - h[i].from);
+    count += !seen;
+  }
+  return count;
+}
+
+static void dt_pii(struct scan *s, struct dt_state *d, const struct probe *p, const char *b,
+                   size_t n)
+{
+  struct pii_hit *h = xcalloc(DT_MAX_FOUND, sizeof(*h));
+  size_t nh = pii_find(b, n, h, DT_MAX_FOUND);
+  if(nh > DT_MAX_FOUND)
+    nh = DT_MAX_FOUND;
+  char ev[400], key[72];
+  for(size_t i = 0; i < nh; i++) {
+    if(h[i].kind != PII_CARD && h[i].kind != PII_IBAN)
+      continue;
+    /* The value is a secret from now on: no output shows it. */
+    char *v = xstrndup(b + h[i].from, h[i].to - h[i].from);
+    scan_add_secret(s, v);
+    dt_key_before(b, h[i].from, key, sizeof(key));
+    size_t digits = 0;
+    for(const char *c = v; *c; c++)
+      digits += *c != ' ' && *c != '-';
+    if(h[i].kind == PII_CARD) {
+      snprintf(ev, sizeof(ev), "%s%s%s%s card number, %zu digits, Luhn-valid: %s", key[0] ? "\"" : "",
+               key, key[0] ? "\": " : "", h[i].brand, digits, MASK_STARS);
+      dt_record(s, d, p, R_CARD, h[i].brand, ev);
+    } else {
+      snprintf(ev, sizeof(ev), "%s%s%sIBAN (%.2s), %zu characters, mod-97 valid: %s",
+               key[0] ? "\"" : "", key, key[0] ? "\": " : "", v, digits, MASK_STARS);
+      dt_record(s, d, p, R_IBAN, "iban", ev);
+    }
+    free(v);
+  }
+  /* Contact data in bulk: a JSON answer naming three people or more. */
+  if(dt_is_json(p)) {
+    size_t ne = dt_distinct(b, h, nh, PII_EMAIL), np = dt_distinct(b, h, nh, PII_PHONE);
+    if(ne >= 3 || np >= 3) {
+      snprintf(ev, sizeof(ev), "one answer lists %zu distinct e-mail address%s and %zu distinct "
+               "phone number%s", ne, ne == 1 ? "" : "es", np, np == 1 ? "" : "s");
+      dt_record(s, d, p, R_PII, "contact", ev);
+    }
+  }
+  free(h);
+}
+
+/* The spec document itself (examples) is not the API's data. */
+static int dt_is_spec(const struct probe *p)
+{
+  size_t n = p->x.body.len < 256 ? p->x.body.len : 256;
+  const char *b = buf_str(&p->x.body);
+  return (p->flags & PROBE_SPECFIND) || memmem(b, n, "\"openapi\"", 9) ||
+         memmem(b, n, "\"swagger\"", 9) || memmem(b, n, "openapi:", 8);
+}
+
+static void dt_judge(struct scan *s, void *st, struct probe *p)
+{
+  struct dt_state *d = st;
+  if(!http_answered(&p->x) || (p->flags & PROBE_BASELINE) || p->claimed)
+    return;
+  for(size_t i = 0; i < ARRAY_LEN(dt_rules); i++)
+    if(i != R_JWT || d->sub_main || d->sub_as2)
+      scan_ran(s, &dt_rules[i]);
+  dt_formats(s, d, p, buf_str(&p->x.head), p->x.head.len, 1);
+  if(!p->x.body.len || dt_is_spec(p))
+    return;
+  dt_formats(s, d, p, buf_str(&p->x.body), p->x.body.len, 0);
+  dt_pii(s, d, p, buf_str(&p->x.body), p->x.body.len);
+}
+
+static void dt_finish(struct scan *s, void *st)
+{
+  struct dt_state *d = st;
+  for(size_t i = 0; i < d->n; i++) {
+    const struct dt_hit *h = &d->v[i];
+    const struct wd_rule *r = &dt_rules[h->rule];
+    int sev = (int)r->severity;
+    if(h->rule == R_CLOUD && !strcmp(h->kind, "stripe-test-key"))
+      sev = WD_SEV_MEDIUM;
+    if(h->public && sev < WD_SEV_CRITICAL)
+      sev++;
+    char title[200], dd[300];
+    snprintf(title, sizeof(title), "%s%s", r->title,
+             h->public ? ", to a request without credentials" : "");
+    snprintf(dd, sizeof(dd), "%s %s", h->kind, h->route);
+    scan_flag_at(s, r, sev, title, h->method, h->url, h->evidence, dd);
+  }
+  if(d->dropped)
+    report_note(&s->rep, "sensitive data: %zu further leaks were not kept (at most %d routes "
+                "and kinds are reported)", d->dropped, DT_MAX_HITS);
+}
+
+const struct wd_check check_data = {
+  .name = "data",
+  .summary = "Sensitive data in responses: card numbers, IBANs, private keys, cloud/SaaS credentials, database URLs with passwords, other users' tokens, contact data in bulk",
+  .rules = dt_rules,
+  .nrules = ARRAY_LEN(dt_rules),
+  .state_size = sizeof(struct dt_state),
+  .init = dt_init,
+  .cleanup = dt_cleanup,
+  .judge = dt_judge,
+  .finish = dt_finish,
+};

@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""Authorization and data exposure (issue 14) against the lab's authz
+service (tests/lab/authz: Echo v4 + golang-jwt, two real users whose
+tokens it mints at start): exact rule ids on the vulnerable instance and
+only the fingerprint on its hardened twin, read-only and with --active,
+with two identities (--as2) and with one.
+
+Each scan starts from the service's initial data (POST /__reset, a lab
+control route outside the spec), so an --active run never depends on
+another."""
+import json
+import os
+import re
+import urllib.request
+import ssl
+
+from harness import CA, LAB, check, clean, done, lab_url, ran, rules, scan_json, how
+
+RUN = os.path.join(LAB, "run")
+
+
+def token(inst, which="token"):
+    with open(os.path.join(RUN, "%s.%s" % (inst, which))) as f:
+        return f.read().strip()
+
+
+def reset(url):
+    ctx = ssl.create_default_context(cafile=CA)
+    req = urllib.request.Request(url + "/__reset", method="POST")
+    with urllib.request.urlopen(req, timeout=10, context=ctx) as r:
+        assert r.status == 204
+
+
+def scan(inst, *extra, as2=True, keys=False):
+    url = lab_url(inst)
+    reset(url)
+    if keys:
+        args = ["--api-key", "X-API-Key=" + token(inst, "key"), "--as2", "api-key:" + token(inst, "key-as2")]
+    else:
+        args = ["--bearer", token(inst)]
+        if as2:
+            args += ["--as2", "bearer:" + token(inst, "token-as2")]
+    return scan_json(url, *args, *extra)
+
+
+# What the HTTP vulnerable instance raises whatever the identities: the
+# data leaks (one per route and kind; the database URL is on a public
+# route), API3 on /api/v1/me, sequential order ids, and the transport and
+# token-over-http rules any plain-HTTP lab service gets.
+BASE = ["auth.credential-over-http", "bola.sequential-ids", "data.card-number",
+        "data.cloud-credential", "data.db-url-password", "data.iban", "data.jwt-other-subject",
+        "data.pii-bulk", "data.private-key", "fingerprint.framework", "property.internal-field",
+        "property.password-hash", "property.secret-field", "transport.no-https",
+        "transport.no-nosniff"]
+# Two identities: identity 2 reads identity 1's order; it also gets the
+# forgotten /api/v1/internal and the admin-named /api/v1/admin/audit,
+# which under a JWT is the JWT check's bfla.scope-not-enforced.
+TWO = BASE + ["bola.object-read-by-other", "bfla.undocumented-route", "bfla.scope-not-enforced"]
+# One identity: the order next to alice's own is bob's (owner_id).
+ONE = BASE + ["bola.adjacent-object"]
+ACTIVE = TWO + ["bola.object-write-by-other", "property.mass-assignment", "bfla.method-gap"]
+# API keys (no JWT: no subject to compare tokens with): the admin-named
+# route is this check's bfla.admin-route.
+KEYS = [r for r in BASE if r != "data.jwt-other-subject"] + [
+    "bola.object-read-by-other", "bfla.undocumented-route", "bfla.admin-route"]
+
+
+def exact(name, doc, want):
+    got = rules(doc)
+    check(name + ": exact rule ids", got == sorted(want),
+          "missing %s, unexpected %s" % (sorted(set(want) - set(got)), sorted(set(got) - set(want))),
+          raises=want)
+    check(name + ": the scan ran complete", ran(doc), how(doc))
+
+
+def finding(doc, rule):
+    return [f for f in doc.get("findings", []) if f["rule"] == rule]
+
+
+# 1. Vulnerable, read-only, two identities.
+rc, doc, err = scan("authz-vuln")
+exact("authz-vuln --as2", doc, TWO)
+out = json.dumps(doc)
+check("authz-vuln --as2: no write in the default mode", doc.get("writes") == [], doc.get("writes"))
+db = finding(doc, "data.db-url-password")
+check("database URL on a public route: one step worse (critical), said in the title",
+      db and db[0]["severity"] == "critical" and "without credentials" in db[0]["title"], db)
+card = finding(doc, "data.card-number")
+check("card number on a secured route: high", card and card[0]["severity"] == "high", card)
+bola = finding(doc, "bola.object-read-by-other")
+check("BOLA evidence: identity 2 got identity 1's order, no credential refused",
+      bola and "/api/v1/orders/" in bola[0]["location"]["url"] and
+      "same object" in (bola[0].get("evidence") or "") and "no credential -> 401" in bola[0]["evidence"],
+      bola)
+# Every value masked: the lab's card, IBAN, passwords, keys and tokens.
+leaked = [v for v in ["whsec-lab-5Qm2Lp9Xz7", "4111 1111 1111 1111", "GB82 WEST", "Sh0p-Pa55-lab-7731", "IOSFODNN7EXAMPLE",
+                      "ghp_aB3d", "$2a$10$N9qo8", "MC4CAQAwBQYDK2VwBCIEI", token("authz-vuln"),
+                      token("authz-vuln", "token-as2")] if v in out]
+leaked += re.findall(r"eyJ[A-Za-z0-9_-]{6,}", out)
+check("no leaked value in the report (cards, IBAN, passwords, keys, tokens masked)", not leaked,
+      leaked[:3])
+sc = doc.get("score", {})
+check("bola, property and data are tested categories with a score",
+      {"bola", "property", "data"} <= set(sc.get("tested", [])) and
+      all(isinstance(sc.get("categories", {}).get(c), int) for c in ("bola", "property", "data")), sc)
+
+# 2. Vulnerable, one identity: adjacent ids, not the two-identity rule.
+rc, doc, err = scan("authz-vuln", as2=False)
+exact("authz-vuln one identity", doc, ONE)
+adj = finding(doc, "bola.adjacent-object")
+check("adjacent id: another owner's order, judged by owner_id",
+      adj and "owner_id" in (adj[0].get("evidence") or ""), adj)
+
+# 3. Vulnerable, --active, two identities: writes within the budget.
+rc, doc, err = scan("authz-vuln", "--active")
+exact("authz-vuln --active --as2", doc, ACTIVE)
+w = doc.get("writes") or []
+check("--active: writes listed, none of them DELETE, within the default budget of 25",
+      0 < len(w) <= 25 and not any(x["method"] == "DELETE" for x in w), w)
+mass = finding(doc, "property.mass-assignment")
+check("mass assignment: role and is_admin stuck on the read-back",
+      mass and '"role": "user" -> "admin"' in (mass[0].get("evidence") or ""), mass)
+
+gap = finding(doc, "bfla.method-gap")
+check("method gap: GET refused to bob, PUT accepted from him",
+      gap and "/api/v1/settings/site" in gap[0]["location"]["url"] and gap[0]["location"]["method"] == "PUT",
+      gap)
+
+# 4. Vulnerable, API keys for both identities.
+rc, doc, err = scan("authz-vuln", keys=True)
+exact("authz-vuln API keys --as2", doc, KEYS)
+adm = finding(doc, "bfla.admin-route")
+check("admin route: /api/v1/admin/audit answered to bob's key",
+      adm and adm[0]["location"]["url"].endswith("/api/v1/admin/audit"), adm)
+sc = doc.get("score", {})
+check("bola, bfla, property and data are tested categories with a score",
+      {"bola", "bfla", "property", "data"} <= set(sc.get("tested", [])), sc.get("tested"))
+
+# 5. The hardened twin: only the fingerprint, in every mode.
+for name, extra, two, keys in [("authz-hard --as2", (), True, False),
+                               ("authz-hard one identity", (), False, False),
+                               ("authz-hard --active --as2", ("--active",), True, False),
+                               ("authz-hard API keys --as2", (), True, True)]:
+    rc, doc, err = scan("authz-hard", *extra, as2=two, keys=keys)
+    clean(name + ": only the fingerprint", doc, rules(doc), ["fingerprint.framework"])
+    sc = doc.get("score", {})
+    check(name + ": data and property tested%s" % (", bola too" if two else ""),
+          {"data", "property"} | ({"bola"} if two else set()) <= set(sc.get("tested", [])), sc.get("tested"))
+    if extra:
+        check(name + ": the writes were sent (and refused where they should be)",
+              any(x["method"] == "PATCH" and x["status"] == 404 for x in doc.get("writes", [])),
+              doc.get("writes"))
+done()
