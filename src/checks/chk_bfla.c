@@ -95,14 +95,14 @@ static int bf_path_admin(const char *path)
   return strcasestr(path, "admin") != NULL;
 }
 
-/* The spec's own words for an operation. The compact spec model keeps
- * tags, operationId and summary (CONTRACTS.md 1); until it does, only
- * the path tells. */
+/* The spec's own words for an operation: its tags, operationId and
+ * summary. */
 static int bf_spec_admin(const struct spec_op *op)
 {
-  (void)op;
-  (void)bf_has_word;
-  return 0;
+  for(size_t i = 0; i < op->ntags; i++)
+    if(bf_has_word(op->tags[i]))
+      return 1;
+  return bf_has_word(op->operation_id) || bf_has_word(op->summary);
 }
 
 static void bf_init(struct scan *s, void *st)
@@ -174,8 +174,10 @@ static void bf_judge_own(struct scan *s, struct bf_state *b, struct probe *p)
     if(g->admin)
       scan_ran(s, &bf_rules[R_ADMIN]);
     if(g->admin && bf_answers(s, p)) {
-      snprintf(ev, sizeof(ev), "admin function %s: identity 1 -> %ld, --as2 identity -> %ld "
-               "with %zu bytes", g->op->path, g->main_status, p->x.status, p->x.body.len);
+      snprintf(ev, sizeof(ev), "admin function %s (%s%s%s): identity 1 -> %ld, --as2 identity "
+               "-> %ld with %zu bytes", g->op->path, g->op->operation_id ? "operationId " : "path",
+               g->op->operation_id ? g->op->operation_id : "", g->op->ntags ? ", tagged" : "",
+               g->main_status, p->x.status, p->x.body.len);
       scan_flag(s, p, &bf_rules[R_ADMIN], -1, NULL, ev, 0, 0, g->op->path);
     } else if(p->x.status == 401 || p->x.status == 403) {
       const struct spec_op *w = scan_active(s) ? bf_write_op(s, g->op->path) : NULL;

@@ -893,12 +893,15 @@ static char *fill_path(const char *path, const char *value)
   return buf_steal(&b);
 }
 
-/* The body of a spec write and its media type: a JSON object (the
- * spec's example or one built from its schema once the spec model keeps
- * them; an empty object until then). */
+/* The body of a spec write and its media type: the spec's example, or
+ * the JSON body the spec model built from the schema (body_example);
+ * an empty JSON object when the spec gives none. */
 static const char *op_body(const struct spec_op *op, const char **ctype)
 {
-  (void)op;
+  if(op->body_example && op->body_ctype) {
+    *ctype = op->body_ctype;
+    return op->body_example;
+  }
   *ctype = "application/json";
   return "{}";
 }

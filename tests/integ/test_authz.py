@@ -53,9 +53,11 @@ BASE = ["auth.credential-over-http", "bola.sequential-ids", "data.card-number",
         "property.password-hash", "property.secret-field", "transport.no-https",
         "transport.no-nosniff"]
 # Two identities: identity 2 reads identity 1's order; it also gets the
-# forgotten /api/v1/internal and the admin-named /api/v1/admin/audit,
+# forgotten /api/v1/internal, the route the spec tags admin
+# (/api/v1/reports/finance) and the admin-named /api/v1/admin/audit,
 # which under a JWT is the JWT check's bfla.scope-not-enforced.
-TWO = BASE + ["bola.object-read-by-other", "bfla.undocumented-route", "bfla.scope-not-enforced"]
+TWO = BASE + ["bola.object-read-by-other", "bfla.undocumented-route", "bfla.scope-not-enforced",
+              "bfla.admin-route"]
 # One identity: the order next to alice's own is bob's (owner_id).
 ONE = BASE + ["bola.adjacent-object"]
 ACTIVE = TWO + ["bola.object-write-by-other", "property.mass-assignment", "bfla.method-gap"]
@@ -130,8 +132,8 @@ check("method gap: GET refused to bob, PUT accepted from him",
 rc, doc, err = scan("authz-vuln", keys=True)
 exact("authz-vuln API keys --as2", doc, KEYS)
 adm = finding(doc, "bfla.admin-route")
-check("admin route: /api/v1/admin/audit answered to bob's key",
-      adm and adm[0]["location"]["url"].endswith("/api/v1/admin/audit"), adm)
+check("admin route: /api/v1/admin/audit (by path) answered to bob's key",
+      any(a["location"]["url"].endswith("/api/v1/admin/audit") for a in adm), adm)
 sc = doc.get("score", {})
 check("bola, bfla, property and data are tested categories with a score",
       {"bola", "bfla", "property", "data"} <= set(sc.get("tested", [])), sc.get("tested"))
