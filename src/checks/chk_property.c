@@ -9,7 +9,9 @@
  * the data check's), and internal properties: internal_* anywhere, and
  * authorization flags (is_admin, role, permissions) of the objects of a
  * list (other people's; the caller's own role is its to know). One
- * finding per property and route.
+ * finding per property and route. With a spec that declares the 2xx
+ * response's properties, a finding on an undeclared one says so, and the
+ * other undeclared properties are an inventory note.
  *
  * Mass assignment, with --active only: for each route the spec lets one
  * read (GET) and change (PATCH, else PUT) without a path parameter, the
@@ -85,7 +87,11 @@ struct pr_mass {
   int done;
 };
 
+#define PR_MAX_NOTED 32
+
 struct pr_state {
+  const struct spec_op *noted[PR_MAX_NOTED]; /* inventory notes given */
+  size_t nnoted;
   struct pr_mass mass[PR_MAX_MASS];
   size_t nmass;
   enum probe_ident ident;
@@ -175,8 +181,23 @@ static int pr_is_given(const struct scan *s, const char *v)
          (s->opts->as2.value && !strcmp(v, s->opts->as2.value));
 }
 
-static void pr_flag(struct scan *s, struct probe *p, int rule, const char *key, const char *ev)
+/* 1 when the spec declares the 2xx response's properties and key is not
+ * among them. */
+static int pr_undeclared(const struct probe *p, const char *key)
 {
+  if(!p->op || !p->op->resp_props_known)
+    return 0;
+  for(size_t i = 0; i < p->op->nresp_props; i++)
+    if(!strcmp(p->op->resp_props[i], key))
+      return 0;
+  return 1;
+}
+
+static void pr_flag(struct scan *s, struct probe *p, int rule, const char *key, const char *ev0)
+{
+  char ev[400];
+  snprintf(ev, sizeof(ev), "%s%s", ev0,
+           pr_undeclared(p, key) ? "; not declared in the spec's response schema" : "");
   char dd[300];
   snprintf(dd, sizeof(dd), "%s %s", key, p->op ? p->op->path : p->path);
   char title[200];
@@ -344,6 +365,38 @@ static void pr_mass_judge(struct scan *s, struct pr_state *ps, struct probe *p)
   json_decref(doc);
 }
 
+/* Properties the answer has and the spec's response schema does not
+ * declare, top level (or the first item of a list): an inventory note,
+ * once per operation (the sensitive ones are findings, which say it). */
+static void pr_inventory(struct scan *s, struct pr_state *ps, struct probe *p, json_t *doc)
+{
+  if(!p->op || !p->op->resp_props_known || p->ident != ID_MAIN || strcmp(p->x.method, "GET"))
+    return;
+  for(size_t i = 0; i < ps->nnoted; i++)
+    if(ps->noted[i] == p->op)
+      return;
+  json_t *o = json_is_array(doc) ? json_array_get(doc, 0) : doc;
+  if(!json_is_object(o))
+    return;
+  char list[300] = "";
+  size_t len = 0, n = 0;
+  const char *key;
+  json_t *x;
+  json_object_foreach(o, key, x) {
+    if(!pr_undeclared(p, key))
+      continue;
+    n++;
+    if(len < sizeof(list))
+      len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s", len ? ", " : "", key);
+  }
+  (void)x;
+  if(!n || ps->nnoted >= PR_MAX_NOTED)
+    return;
+  ps->noted[ps->nnoted++] = p->op;
+  report_note(&s->rep, "inventory: GET %s answers %zu propert%s its spec's response schema does "
+              "not declare: %s", p->op->path, n, n == 1 ? "y" : "ies", list);
+}
+
 static void pr_judge(struct scan *s, void *st, struct probe *p)
 {
   struct pr_state *ps = st;
@@ -365,6 +418,7 @@ static void pr_judge(struct scan *s, void *st, struct probe *p)
     scan_ran(s, &pr_rules[R_SECRET]);
     scan_ran(s, &pr_rules[R_INTERNAL]);
     pr_walk(s, p, doc, 0, 0, &nodes);
+    pr_inventory(s, ps, p, doc);
   }
   json_decref(doc);
 }

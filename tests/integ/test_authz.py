@@ -101,6 +101,15 @@ leaked = [v for v in ["whsec-lab-5Qm2Lp9Xz7", "4111 1111 1111 1111", "GB82 WEST"
 leaked += re.findall(r"eyJ[A-Za-z0-9_-]{6,}", out)
 check("no leaked value in the report (cards, IBAN, passwords, keys, tokens masked)", not leaked,
       leaked[:3])
+# With the spec's response schema for /api/v1/me (id, username, email):
+# the hash is flagged as undeclared, the other extra properties are an
+# inventory note.
+ph = finding(doc, "property.password-hash")
+check("password hash: the evidence says the spec does not declare it",
+      ph and "not declared in the spec" in (ph[0].get("evidence") or ""), ph)
+check("inventory note: /api/v1/me answers undeclared properties (phone among them)",
+      any(n.startswith("inventory: GET /api/v1/me answers") and "phone" in n
+          for n in doc.get("notes", [])), doc.get("notes"))
 sc = doc.get("score", {})
 check("bola, property and data are tested categories with a score",
       {"bola", "property", "data"} <= set(sc.get("tested", [])) and
@@ -145,6 +154,8 @@ for name, extra, two, keys in [("authz-hard --as2", (), True, False),
                                ("authz-hard API keys --as2", (), True, True)]:
     rc, doc, err = scan("authz-hard", *extra, as2=two, keys=keys)
     clean(name + ": only the fingerprint", doc, rules(doc), ["fingerprint.framework"])
+    check(name + ": no undeclared property on /api/v1/me",
+          not any("GET /api/v1/me answers" in n for n in doc.get("notes", [])), doc.get("notes"))
     sc = doc.get("score", {})
     check(name + ": data and property tested%s" % (", bola too" if two else ""),
           {"data", "property"} | ({"bola"} if two else set()) <= set(sc.get("tested", [])), sc.get("tested"))
