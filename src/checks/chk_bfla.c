@@ -11,7 +11,7 @@
  *     as the lower identity and accepted is bfla.method-gap;
  *   - routes absent from the spec under its API prefix ("/api/v1/admin",
  *     /internal, /management, /actuator) answered to the lower identity
- *     (--as2, else no credential): bfla.undocumented-route.
+ *     (--as2): bfla.undocumented-route.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -213,7 +213,7 @@ static void bf_judge(struct scan *s, void *st, struct probe *p)
     return;
   int by_spec = bf_spec_admin(op), by_path = bf_path_admin(op->path);
   /* Admin-named paths under a JWT are bfla.scope-not-enforced's. */
-  int admin = by_spec || (by_path && !b->jwt_main);
+  int admin = (by_spec || by_path) && !(by_path && b->jwt_main);
   /* --active: any route identity 1 opens and the spec also writes is
    * worth a method-gap probe. */
   int gap = scan_active(s) && bf_write_op(s, op->path);
@@ -257,9 +257,9 @@ static void bf_plan_late(struct scan *s, void *st)
 {
   struct bf_state *b = st;
   char prefix[128];
-  if(!s->have_spec || !bf_prefix(s, prefix, sizeof(prefix)))
+  if(!s->have_spec || s->opts->as2.kind == CRED_NONE || !bf_prefix(s, prefix, sizeof(prefix)))
     return;
-  b->undoc_id = s->opts->as2.kind != CRED_NONE ? ID_AS2 : ID_NONE;
+  b->undoc_id = ID_AS2;
   for(size_t i = 0; bf_undoc[i] && b->nundoc < 4; i++) {
     char path[160];
     snprintf(path, sizeof(path), "%s/%s", prefix, bf_undoc[i]);

@@ -7,8 +7,9 @@
  * format, or a password-named property with a value), secrets by name
  * (core_mask's rule; values core_mask already recognises by format are
  * the data check's), and internal properties: internal_* anywhere, and
- * authorization flags (is_admin, role, permissions) of the objects of a
- * list (other people's; the caller's own role is its to know). One
+ * authorization flags (is_admin, role, permissions) of the accounts in a
+ * list (objects with a username, e-mail or user id: other people's; the
+ * caller's own role is its to know). One
  * finding per property and route. With a spec that declares the 2xx
  * response's properties, a finding on an undeclared one says so, and the
  * other undeclared properties are an inventory note.
@@ -166,6 +167,19 @@ static int pr_internal_name(const char *key, const char *norm, int in_list)
          (strlen(norm) > 8 && !strcmp(norm + strlen(norm) - 8, "internal"));
 }
 
+/* An object that describes an account (a username, e-mail or user id
+ * next to the flags): a chat message's "role" is not an authorization
+ * flag. */
+static int pr_is_account(json_t *o)
+{
+  static const char *const k[] = {"username", "user_name", "login", "email", "user_id",
+                                  "userId", NULL};
+  for(size_t i = 0; k[i]; i++)
+    if(json_object_get(o, k[i]))
+      return 1;
+  return 0;
+}
+
 static int pr_not_secret(const char *norm)
 {
   static const char *const w[] = {"csrf", "page", "cursor", "next", "expire", "count", NULL};
@@ -242,7 +256,7 @@ static void pr_walk(struct scan *s, struct probe *p, json_t *v, int depth, int i
       snprintf(ev, sizeof(ev), "a secret-named property with a value: \"%s\" (value %s)", key,
                MASK_STARS);
       pr_flag(s, p, R_SECRET, key, ev);
-    } else if(!json_is_null(x) && pr_internal_name(key, norm, in_list)) {
+    } else if(!json_is_null(x) && pr_internal_name(key, norm, in_list && pr_is_account(v))) {
       char *val = json_dumps(x, JSON_ENCODE_ANY | JSON_COMPACT);
       snprintf(ev, sizeof(ev), "\"%s\": %.60s", key, val ? val : "?");
       free(val);
