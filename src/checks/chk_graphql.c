@@ -19,6 +19,10 @@
  *    cookies (GraphQL over HTTP says 405);
  *  - alias amplification: one query of 100 aliases of __typename,
  *    answered whole when nothing counts fields per request.
+ * With --active (a POST, one write of the --max-writes budget): a batch
+ * of three {__typename} operations in one JSON array; three answers back
+ * is graphql.batching. Depth limits are not judged: a deep query needs a
+ * recursive field of the schema, which warden does not guess.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -30,7 +34,7 @@
 #include "../scan/scan.h"
 #include "check.h"
 
-enum { R_SUGGEST, R_GETMUT, R_ALIAS };
+enum { R_SUGGEST, R_GETMUT, R_ALIAS, R_BATCH };
 
 static const struct wd_rule gq_rules[] = {
   [R_SUGGEST] = {
@@ -63,6 +67,16 @@ static const struct wd_rule gq_rules[] = {
     .summary = "One request with 100 aliased fields is executed whole: aliases multiply the work (or the guesses) of one request past any per-request rate limit",
     .remediation = "Limit the cost of a request: count fields and aliases (and depth) in a validation rule and refuse documents over the budget.",
   },
+  [R_BATCH] = {
+    .id = "graphql.batching",
+    .severity = WD_SEV_LOW,
+    .category = WD_CAT_RESOURCE,
+    .owasp = "API4:2023",
+    .cwe = 770,
+    .title = "GraphQL batching accepted",
+    .summary = "A JSON array of operations in one POST is executed whole: one request carries any number of operations past per-request rate limits (--active)",
+    .remediation = "Disable array batching, or count every operation of a batch against the rate limit and cap the batch size.",
+  },
 };
 
 extern const struct wd_check check_graphql;
@@ -73,7 +87,7 @@ static const char *const gq_paths[] = {"/graphql", "/api/graphql", "/v1/graphql"
 #define GQ_ALIASES 100
 
 /* Tags: what a probe asks, and of which endpoint (tag = kind * 8 + i). */
-enum { GQ_FIND = 1, GQ_SUGGEST, GQ_GETMUT, GQ_ALIAS };
+enum { GQ_FIND = 1, GQ_SUGGEST, GQ_GETMUT, GQ_ALIAS, GQ_BATCH };
 
 struct gq_state {
   int found[GQ_MAX];
@@ -152,6 +166,12 @@ static void gq_follow(struct scan *s, struct probe *p, int i)
   if(r)
     r->parent = p;
   free(u);
+  if(scan_active(s)) {
+    static const char batch[] = "[{\"query\":\"{__typename}\"},{\"query\":\"{__typename}\"},"
+                                "{\"query\":\"{__typename}\"}]";
+    scan_queue_body(s, "POST", gq_paths[i], "application/json", batch, sizeof(batch) - 1,
+                    PROBE_FOLLOWUP, &check_graphql, GQ_BATCH * 8 + i, ID_MAIN, NULL, NULL);
+  }
 }
 
 static void gq_judge(struct scan *s, void *st, struct probe *p)
@@ -205,6 +225,23 @@ static void gq_judge(struct scan *s, void *st, struct probe *p)
       snprintf(ev, sizeof(ev), "one GET with %d aliases of __typename -> %ld, %zu fields answered",
                GQ_ALIASES, p->x.status, json_object_size(data));
       scan_flag(s, p, &gq_rules[R_ALIAS], -1, NULL, ev, 0, 0, "alias");
+    }
+    break;
+  }
+  case GQ_BATCH: {
+    scan_ran(s, &gq_rules[R_BATCH]);
+    json_decref(root);
+    root = NULL;
+    json_error_t e;
+    json_t *j = p->x.body.len < 65536 ? json_loadb(buf_str(&p->x.body), p->x.body.len, 0, &e) : NULL;
+    size_t answered = 0;
+    for(size_t k = 0; json_is_array(j) && k < json_array_size(j); k++)
+      answered += json_is_object(json_object_get(json_array_get(j, k), "data"));
+    json_decref(j);
+    if(answered >= 2 && p->x.status >= 200 && p->x.status < 300) {
+      snprintf(ev, sizeof(ev), "POST %s with a JSON array of 3 operations -> %ld, %zu answered",
+               gq_paths[i], p->x.status, answered);
+      scan_flag(s, p, &gq_rules[R_BATCH], -1, NULL, ev, 0, 0, "batch");
     }
     break;
   }

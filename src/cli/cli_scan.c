@@ -48,6 +48,8 @@ static const char scan_usage[] =
   "                            attack probes; never implied by anything else\n"
   "      --allow-delete        with --active: DELETE too (the spec's, sent last)\n"
   "      --max-writes N        with --active: at most N writes (default 25)\n"
+  "      --canary HOST:PORT    with --active: the SSRF canary listener binds there and\n"
+  "                            the canary URLs name it (default 127.0.0.1, any port)\n"
   "Engine\n"
   "  -c, --concurrency N       requests in flight (default 32)\n"
   "      --rate N              requests per second (default unlimited)\n"
@@ -142,6 +144,7 @@ const struct option scan_opts_long[] = {
   {"ipv4", no_argument, NULL, '4'},
   {"ipv6", no_argument, NULL, '6'},
   {"db", optional_argument, NULL, 2073},
+  {"canary", required_argument, NULL, 2302},
   {"help", no_argument, NULL, 'h'},
   CLI_OUT_OPTIONS,
   {NULL, 0, NULL, 0},
@@ -461,6 +464,7 @@ int cli_scan(int argc, char **argv)
         goto done;
       so.burst = (int)v;
       break;
+    case 2302: so.canary = optarg; break;
     case 2004:
       if(so.nscope >= SCOPE_MAX - 1) {
         cli_error("--scope: at most %d entries", SCOPE_MAX - 1);
@@ -688,6 +692,10 @@ int cli_scan(int argc, char **argv)
   if(!so.active && (so.allow_delete || max_writes_set)) {
     cli_error("%s needs --active (which is never implied)",
               so.allow_delete ? "--allow-delete" : "--max-writes");
+    goto done;
+  }
+  if(!so.active && so.canary) {
+    cli_error("--canary needs --active (which is never implied)");
     goto done;
   }
   if(!max_writes_set)

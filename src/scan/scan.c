@@ -1,4 +1,5 @@
 #include "scan.h"
+#include "scan_canary.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -1335,6 +1336,7 @@ int scan_run(struct scan *s, const struct scan_opts *o, char *err, size_t errlen
 
 void scan_cleanup(struct scan *s)
 {
+  scan_canary_close(s);
   scan_checks_end(s);
   for(size_t i = 0; i < s->nprobes; i++)
     probe_free(s->probes[i]);

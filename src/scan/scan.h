@@ -28,6 +28,7 @@ struct scan;
 struct rx_cache;
 struct tls_probe_opts;
 struct tls_result;
+struct canary;
 
 enum probe_flag {
   PROBE_BASELINE = 1 << 0,  /* random path: what "not found" looks like */
@@ -156,6 +157,10 @@ struct scan_opts {
    * route (and as many against each authentication route found); 0 sends
    * none. The CLI's default is 40; the engine's --rate spaces them. */
   int burst;
+  /* --canary HOST:PORT: where the SSRF canary listener binds and what the
+   * canary URLs name (an address the target can reach); NULL: loopback,
+   * an ephemeral port (scan_canary.h). */
+  const char *canary;
   /* --signatures DIR|FILE (added to the built-in catalogue) and
    * --templates DIR|FILE (nuclei HTTP templates). */
   const char *signatures[8];
@@ -230,6 +235,9 @@ struct scan {
    * secrets found in responses (core_mask.h). findings, side_findings
    * and rep point to it. */
   struct wd_mask mask;
+  /* The SSRF canary listener (scan_canary.c), opened on first use. */
+  struct canary *canary;
+  int canary_failed;
 };
 
 /* Runs a whole scan. Returns 0 when the scan ran (findings or not), 2 for

@@ -11,7 +11,7 @@ from what the lab serves (tests/lab/CONTRACT.md), not from warden's output.
 """
 import re
 
-from harness import check, clean, done, how, lab_url, ran, rules, scan_json
+from harness import check, clean, done, how, lab_url, ran, rules, scan_json, warden
 
 # What the plain-HTTP lab raises whatever the API does (Echo fingerprint,
 # no https, no nosniff); the hardened twins are HTTPS with nosniff.
@@ -163,5 +163,93 @@ check("apis-hard: the GraphQL endpoint was found and judged",
       any("GraphQL endpoint /graphql" in n for n in doc.get("notes", [])), doc.get("notes"))
 check("apis-hard: the LLM routes were judged (auth tested: 401 without a key)",
       "auth" in doc.get("score", {}).get("tested", []), doc.get("score"))
+
+
+# ---- what the default mode sends: the apis lab records every request ---------
+import json as _json
+import ssl as _ssl
+import urllib.parse as _up
+import urllib.request as _ur
+
+
+def record(inst):
+    with _ur.urlopen(lab_url(inst) + "/__record", timeout=30) as r:
+        return _json.load(r)
+
+
+DOCUMENTED = {"1", "warden'\"x", "wd'", "wd\\", "wd\udcc3(", "wd-not-a-number", "wd{{7*7}}wd",
+              "wd${7*7}wd", "wd" + "A" * 2048}
+before = len(record("apis-vuln"))
+rc, doc, err = scan_json(api)
+sent = record("apis-vuln")[before:]
+check("default mode: the apis lab recorded the scan", ran(doc) and len(sent) > 100, (len(sent), how(doc)))
+check("default mode: only GET, HEAD and OPTIONS",
+      sorted({m for m, _ in sent}) <= ["GET", "HEAD", "OPTIONS"], sorted({m for m, _ in sent}))
+vals = set()
+for m, full in sent:
+    if full.startswith("/api/v1/products?"):
+        for k, v in _up.parse_qsl(full.split("?", 1)[1], keep_blank_values=True, errors="surrogateescape"):
+            vals.add(v)
+check("default mode: a spec parameter gets only the documented read-only values",
+      vals == DOCUMENTED, sorted(v[:20] for v in vals ^ DOCUMENTED))
+bad = [full for _, full in sent if "WDC" in full or "joined" in full or "%2Fwd-" in full
+       or "/wd-" in full or "http%3A" in full.lower() or "ignore" in full.lower()]
+check("default mode: no prompt, no canary URL, no URL in any parameter", not bad, bad[:3])
+
+# ---- --active: prompts with canaries, SSRF callbacks, GraphQL batching ------
+INJ_ACTIVE = ["graphql.batching", "llm.prompt-injection", "ssrf.callback"]
+before = len(record("apis-vuln"))
+rc, doc, err = scan_json(api, "--active")
+want = sorted(PLAIN + GQL + LLM + INJ + INJ_ACTIVE + ["ssrf.url-parameter"])
+got = rules(doc)
+check("apis-vuln --active: exact rule ids", got == want and ran(doc), diff(want, got) + " " + str(how(doc)),
+      raises=INJ_ACTIVE)
+f = by_rule(doc)
+pi = [x.get("evidence", "") for x in f.get("llm.prompt-injection", [])]
+check("prompt injection: all five prompts obeyed on the chat API and on /chat, canaries named",
+      len(pi) == 2 and all(e.startswith("5 of 5 prompts obeyed") and "indirect injection (canary WDC" in e
+                           and "encoding trick" in e for e in pi), pi)
+check("prompt injection: POST /v1/chat/completions and GET /chat",
+      sorted(x["location"]["method"] + " " + x["location"]["url"] for x in f.get("llm.prompt-injection", []))
+      == ["GET " + api + "/chat", "POST " + api + "/v1/chat/completions"], f.get("llm.prompt-injection"))
+cb = f.get("ssrf.callback", [{}])[0]
+check("ssrf: the target requested the canary URL given in ?url=, from loopback, with its User-Agent",
+      "?url= given the canary URL" in cb.get("evidence", "") and "from 127.0.0.1" in cb.get("evidence", "")
+      and "Python-urllib" in cb.get("evidence", ""), cb)
+check("graphql batching: three operations answered",
+      "3 answered" in " ".join(x.get("evidence", "") for x in f.get("graphql.batching", [])), f.get("graphql.batching"))
+check("--active: the POSTs are listed as writes",
+      any(w.get("method") == "POST" and w.get("url", "").endswith("/v1/chat/completions")
+          for w in doc.get("writes", [])), doc.get("writes"))
+sent = record("apis-vuln")[before:]
+check("--active: the prompts and the canary URLs were sent (and only then)",
+      any(m == "POST" and p == "/v1/chat/completions" for m, p in sent)
+      and any("/api/v1/preview?url=http%3A%2F%2F127.0.0.1%3A" in p and "%2Fwd-" in p for _, p in sent),
+      [p for _, p in sent if "preview" in p][:3])
+check("score: ssrf tested with --active", "ssrf" in doc.get("score", {}).get("tested", []), doc.get("score"))
+
+# The twin, with the key it asks for: the model follows no instruction in
+# its input, the preview allows one host, batching is refused.
+key = "lab-llm-key-0123456789"
+rc, doc, err = scan_json(hard, "--active", "--bearer", key)
+clean("apis-hard --active with its key: none of ours", doc, [r for r in rules(doc) if r.startswith(OURS)])
+check("apis-hard --active: prompts, canary URLs and the batch were sent and judged",
+      {"ssrf", "resource"} <= set(doc.get("score", {}).get("tested", []))
+      and sum(1 for w in doc.get("writes", []) if w.get("url", "").endswith("/v1/chat/completions")) == 5,
+      (doc.get("score", {}).get("tested"), doc.get("writes")))
+check("the key is never printed", key not in str(doc) and key not in err)
+
+# --canary HOST:PORT: the listener binds there and the canary URLs name it.
+import socket as _socket
+_s = _socket.socket()
+_s.bind(("127.0.0.1", 0))
+port = _s.getsockname()[1]
+_s.close()
+rc, doc, err = scan_json(api, "--active", "--canary", "127.0.0.1:%d" % port)
+cb = [x for x in doc.get("findings", []) if x["rule"] == "ssrf.callback"]
+check("--canary 127.0.0.1:PORT: the callback came to that port",
+      len(cb) == 1 and ("%%3A%d%%2Fwd-" % port) in cb[0]["location"]["url"], [x.get("location") for x in cb])
+rc, out, err = warden("scan", "--canary", "127.0.0.1:%d" % port, api)
+check("--canary without --active: exit 2, said", rc == 2 and "--canary needs --active" in err, (rc, err))
 
 done()

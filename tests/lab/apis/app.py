@@ -25,8 +25,10 @@
 Flags as tests/lab/CONTRACT.md. Run with /usr/bin/python3.
 """
 import argparse
+import base64
 import json
 import os
+import re
 import sqlite3
 import sys
 import threading
@@ -135,6 +137,22 @@ def create_app(mode, tls):
     lock = threading.Lock()
     jenv = jinja2.Environment(autoescape=True)
 
+    # The record of every request (method and path with its query), so a
+    # test can prove what warden sent; GET /__record returns it, is not in
+    # the spec and is not recorded. Bounded.
+    record = []
+
+    @app.before_request
+    def keep():
+        if request.path != "/__record" and len(record) < 50000:
+            with lock:
+                record.append([request.method, request.full_path if request.query_string else request.path])
+
+    @app.route("/__record")
+    def get_record():
+        with lock:
+            return jsonify(list(record))
+
     @app.after_request
     def headers(resp):
         if hard:
@@ -204,14 +222,30 @@ def create_app(mode, tls):
     def complete(messages):
         """The stand-in model: it follows an instruction to reveal its
         instructions or to repeat a text (vuln), refuses (hard)."""
-        last = next((m.get("content", "") for m in reversed(messages) if m.get("role") == "user"), "")
-        low = str(last).lower()
-        if not hard and ("system prompt" in low or "instructions" in low or "repeat" in low):
-            reply = "My instructions: " + SYSTEM_PROMPT + " You wrote: " + str(last)
-        elif hard and ("system prompt" in low or "instructions" in low):
-            reply = "I can't share that."
+        last = str(next((m.get("content", "") for m in reversed(messages) if m.get("role") == "user"), ""))
+        low = last.lower()
+        if hard:
+            # The twin never follows instructions found in its input.
+            reply = "I can't share that." if ("system prompt" in low or "instructions" in low) \
+                else "Our shop sells lamps, desks and chairs."
         else:
-            reply = "Our shop sells lamps, desks and chairs."
+            # The vulnerable model obeys instructions wherever they are: in
+            # the message, in a document it was given, or base64-encoded.
+            text = last
+            for word in last.split():
+                if len(word) >= 16 and len(word) % 4 == 0:
+                    try:
+                        text += " " + base64.b64decode(word, validate=True).decode("utf-8")
+                    except (ValueError, UnicodeDecodeError):
+                        pass
+            reply = ""
+            if "system prompt" in low or "instructions" in low or "repeat" in low:
+                reply = "My instructions: " + SYSTEM_PROMPT + " "
+            m = re.search(r"the two strings (\S+) and (\S+) joined together", text)
+            if m:
+                reply += m.group(1) + m.group(2)
+            if not reply:
+                reply = "Our shop sells lamps, desks and chairs."
         prompt_tokens = sum(len(str(m.get("content", "")).split()) for m in messages)
         return {
             "id": "chatcmpl-%d" % int(time.time() * 1000), "object": "chat.completion",
@@ -253,6 +287,10 @@ def create_app(mode, tls):
         msgs = [{"role": "system", "content": SYSTEM_PROMPT},
                 {"role": "user", "content": request.args.get("q", "hello")}]
         out = complete(msgs)
+        if hard:
+            # The twin's app route returns the reply alone: no model name,
+            # no token usage, no conversation.
+            return jsonify({"answer": out["choices"][0]["message"]["content"]})
         if not hard:
             # VULNERABLE [llm.system-prompt-leak]: the app returns the whole
             # conversation it sent to the model, its system prompt included.
