@@ -356,7 +356,8 @@ static void rl_queue_burst(struct scan *s, struct rl_state *rs, const char *path
 static void rl_plan_late(struct scan *s, void *st)
 {
   struct rl_state *rs = st;
-  if(s->opts->burst <= 0)
+  /* No burst once --max-time is spent: it could only complete as budget. */
+  if(s->opts->burst <= 0 || http_engine_out_of_budget(s->eng))
     return;
   /* Authentication routes the spec declares (any method: a GET burst
    * still meets a limiter in front of the router). */
