@@ -385,8 +385,14 @@ def main(argv=None):
         ssl_context.load_cert_chain(args.tls_cert, args.tls_key)
     app = create_app(args.mode, tls)
     handler = QuietServerHeader if args.mode == "hard" else WSGIRequestHandler
-    server = make_server(host, int(port), app, threaded=True, request_handler=handler,
-                         ssl_context=ssl_context)
+    server = make_server(host, int(port), app, threaded=True, request_handler=handler)
+    if ssl_context:
+        # The TLS handshake happens in each connection's thread, not in the
+        # accept loop: a client that stalls mid-handshake (warden's TLS
+        # probes) must not hold up every other connection.
+        server.socket = ssl_context.wrap_socket(server.socket, server_side=True,
+                                                do_handshake_on_connect=False)
+        server.ssl_context = ssl_context
     bound = server.socket.getsockname()
     url = "%s://%s:%d" % ("https" if tls else "http", bound[0], bound[1])
     if tls and args.redirect_file:
