@@ -173,6 +173,17 @@ def clean(name, doc, got, want=()):
                  got if ok else ("the run did not happen", how(doc), got))
 
 
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on (for a server a
+    suite starts itself)."""
+    import socket
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
 def done():
     print("1..%d" % checks)
     sys.stdout.flush()

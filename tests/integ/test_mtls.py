@@ -10,7 +10,7 @@ import subprocess
 import tempfile
 import time
 
-from harness import CA, LAB, UNREADABLE, check, done, how, lab_url, ran, report, rules, scan_json, warden
+from harness import CA, LAB, UNREADABLE, check, done, how, lab_url, ran, report, rules, scan_json, warden, free_port
 
 CERTS = os.path.join(LAB, "certs")
 CLIENT = ["--cert", os.path.join(CERTS, "client.pem"), "--key", os.path.join(CERTS, "client-key.pem")]
@@ -140,12 +140,6 @@ check("wrong --cacert: exit 3 naming the URL", rc == 3 and url in err and one_li
 
 
 # Server certificates: openssl s_server with throwaway certificates.
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def openssl(*args):

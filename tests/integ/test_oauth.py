@@ -11,19 +11,13 @@ import subprocess
 import tempfile
 import time
 
-from harness import TOP, check, done, report, skip, warden
+from harness import TOP, check, done, report, skip, warden, free_port
 
 SERVER = os.path.join(TOP, "tests", "lab", "oauth", "server.py")
 SPEC = os.path.join(TOP, "tests", "fixtures", "oauth", "openapi.json")
 SECRET = "s3cr3t client/secret+x"  # '/', '+' and ' ' need form-encoding in Basic
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def start(uses, state):

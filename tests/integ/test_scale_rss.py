@@ -22,7 +22,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import WARDEN, check, done, skip  # noqa: E402
+from harness import WARDEN, check, done, free_port, skip  # noqa: E402
 
 BODY = 512 * 1024
 ASAN = "build-rel" not in WARDEN
@@ -39,12 +39,6 @@ GROWTH_MAX_MB = 40
 SMALL, LARGE = (50, 500) if ASAN else (100, 1000)
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def run_measured(args, env, limit=300):
