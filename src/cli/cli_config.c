@@ -25,6 +25,7 @@
 #include <yaml.h>
 
 #include "../core/core_alloc.h"
+#include "../core/core_file.h"
 #include "cli.h"
 
 #define CONFIG_MAX_BYTES (1024 * 1024)
@@ -217,15 +218,13 @@ static int cfg_load(struct cfg *c, const char *cmd, const struct option *opts)
     cfg_err(c, "%s: cannot read: %s", c->path, strerror(errno));
     return -1;
   }
-  char *text = xmalloc(CONFIG_MAX_BYTES + 1);
-  size_t len = fread(text, 1, CONFIG_MAX_BYTES + 1, f);
-  int bad = ferror(f);
+  char rerr[256];
+  size_t len = 0;
+  char *text = file_read_all(f, CONFIG_MAX_BYTES, &len, rerr, sizeof(rerr));
   fclose(f);
   int rc = -1;
-  if(bad)
-    cfg_err(c, "%s: cannot read", c->path);
-  else if(len > CONFIG_MAX_BYTES)
-    cfg_err(c, "%s: larger than %d bytes", c->path, CONFIG_MAX_BYTES);
+  if(!text)
+    cfg_err(c, "%s: %s", c->path, rerr);
   else
     rc = cfg_parse(c, text, len, cmd, opts);
   free(text);

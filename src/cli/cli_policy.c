@@ -15,6 +15,7 @@
 #include <yaml.h>
 
 #include "../core/core_alloc.h"
+#include "../core/core_file.h"
 #include "cli.h"
 
 struct suppression;
@@ -57,45 +58,6 @@ static int valid_date(const char *s)
   static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   return y >= 1970 && m >= 1 && m <= 12 && d >= 1 && d <= mdays[m - 1] &&
          !(m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
-}
-
-/* Reads a whole policy file (at most POLICY_MAX_BYTES). NULL with the
- * reason in err. */
-static char *read_policy_file(const char *path, size_t *len, char *err, size_t errlen)
-{
-  FILE *f = fopen(path, "rb");
-  if(!f) {
-    snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
-    return NULL;
-  }
-  size_t cap = 4096, n = 0;
-  char *buf = xmalloc(cap);
-  for(;;) {
-    if(n + 1 >= cap) {
-      if(cap > POLICY_MAX_BYTES) {
-        snprintf(err, errlen, "%s: larger than %d bytes", path, POLICY_MAX_BYTES);
-        free(buf);
-        fclose(f);
-        return NULL;
-      }
-      cap *= 2;
-      buf = xrealloc(buf, cap);
-    }
-    size_t got = fread(buf + n, 1, cap - 1 - n, f);
-    n += got;
-    if(got == 0)
-      break;
-  }
-  int bad = ferror(f);
-  fclose(f);
-  if(bad) {
-    snprintf(err, errlen, "%s: cannot read", path);
-    free(buf);
-    return NULL;
-  }
-  buf[n] = '\0';
-  *len = n;
-  return buf;
 }
 
 struct cli_policy *cli_policy_new(void)
@@ -293,7 +255,17 @@ static int load_file(struct cli_policy *pol, const char *path, const char *kind,
 {
   char err[1024];
   size_t len = 0;
-  char *text = read_policy_file(path, &len, err, sizeof(err));
+  char *text = NULL;
+  FILE *f = fopen(path, "rb");
+  if(!f) {
+    snprintf(err, sizeof(err), "%s: cannot read: %s", path, strerror(errno));
+  } else {
+    char rerr[256];
+    text = file_read_all(f, POLICY_MAX_BYTES, &len, rerr, sizeof(rerr));
+    fclose(f);
+    if(!text)
+      snprintf(err, sizeof(err), "%s: %s", path, rerr);
+  }
   int rc = -1;
   if(text)
     rc = baseline ? cli_policy_parse_baseline(pol, text, len, path, kind, err, sizeof(err))

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "../core/core_alloc.h"
+#include "../core/core_file.h"
 #include "../core/core_str.h"
 #include "iac_int.h"
 
@@ -28,37 +29,6 @@
 #define IAC_MAX_DEPTH 48
 #define IAC_MAX_FILES 100000
 
-
-/* Reads a whole file (or stdin) up to the cap. Returns a heap buffer, or
- * NULL with why in err. */
-static char *read_all(FILE *f, size_t *len, char *err, size_t errlen)
-{
-  size_t cap = 65536, n = 0;
-  char *b = xmalloc(cap + 1);
-  for(;;) {
-    if(n == cap) {
-      if(cap >= IAC_MAX_FILE) {
-        free(b);
-        snprintf(err, errlen, "larger than %u MiB, skipped", IAC_MAX_FILE >> 20);
-        return NULL;
-      }
-      cap *= 2;
-      b = xrealloc(b, cap + 1);
-    }
-    size_t r = fread(b + n, 1, cap - n, f);
-    n += r;
-    if(r == 0)
-      break;
-  }
-  if(ferror(f)) {
-    free(b);
-    snprintf(err, errlen, "read error: %s", strerror(errno));
-    return NULL;
-  }
-  b[n] = '\0';
-  *len = n;
-  return b;
-}
 
 static int is_dockerfile_name(const char *path)
 {
@@ -161,11 +131,11 @@ static int analyze_file(struct iac_ctx *c, const char *path, int kind)
     return 0;
   }
   size_t len = 0;
-  char *data = read_all(f, &len, err, sizeof(err));
+  char *data = file_read_all(f, IAC_MAX_FILE, &len, err, sizeof(err));
   if(f != stdin)
     fclose(f);
   if(!data) {
-    iac_problem(c, "%s: %s", name, err);
+    iac_problem(c, "%s: %s%s", name, err, strncmp(err, "larger", 6) ? "" : ", skipped");
     return 0;
   }
   int ok = analyze_data(c, name, data, len, kind);

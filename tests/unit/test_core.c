@@ -2,10 +2,12 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../../src/core/core_buf.h"
+#include "../../src/core/core_file.h"
 #include "../../src/core/core_mask.h"
 #include "../../src/core/core_pii.h"
 #include "../../src/core/core_str.h"
@@ -107,10 +109,47 @@ static void mask_find_kinds(void **state)
   free(m);
 }
 
+/* A file of exactly max bytes is read whole; one byte more is refused
+ * with the limit named; an empty file is an empty string. */
+static void file_read_all_bounds(void **state)
+{
+  (void)state;
+  static char data[70001];
+  memset(data, 'a', sizeof(data));
+  char err[64];
+  size_t len = 1;
+  FILE *f = fmemopen(data, 70000, "r");
+  char *s = file_read_all(f, 70000, &len, err, sizeof(err));
+  fclose(f);
+  assert_non_null(s);
+  assert_int_equal(len, 70000);
+  assert_int_equal(s[70000], '\0');
+  free(s);
+  f = fmemopen(data, 70001, "r");
+  assert_null(file_read_all(f, 70000, &len, err, sizeof(err)));
+  fclose(f);
+  assert_string_equal(err, "larger than 70000 bytes");
+  f = fmemopen(data, 3, "r");
+  assert_null(file_read_all(f, 2, &len, err, sizeof(err)));
+  fclose(f);
+  f = fmemopen(data, 70000, "r");
+  assert_null(file_read_all(f, 1u << 15, &len, err, sizeof(err)));
+  fclose(f);
+  assert_string_equal(err, "larger than 32768 bytes");
+  f = fopen("/dev/null", "rb");
+  s = file_read_all(f, 1u << 20, &len, err, sizeof(err));
+  fclose(f);
+  assert_non_null(s);
+  assert_int_equal(len, 0);
+  assert_string_equal(s, "");
+  free(s);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(buf_caps_at_limit),
+    cmocka_unit_test(file_read_all_bounds),
     cmocka_unit_test(luhn_and_card_vectors),
     cmocka_unit_test(iban_vectors),
     cmocka_unit_test(pii_find_in_text),
