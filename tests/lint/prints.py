@@ -15,6 +15,8 @@ import os
 import re
 import sys
 
+import lintlib  # noqa: E402 (tests/lint is the script's own directory)
+
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from statics import strip  # noqa: E402
 
@@ -23,12 +25,7 @@ FATAL = ("warden: bug:", "out of memory")
 
 
 def main():
-    args = sys.argv[1:]
-    expect = None
-    if "--expect" in args:
-        k = args.index("--expect")
-        expect = int(args[k + 1])
-        del args[k:k + 2]
+    args, expect = lintlib.parse_args(sys.argv[1:])
     root = args[0]
     bad = []
     files = 0
@@ -48,15 +45,7 @@ def main():
                 line = re.sub(r"format\s*\(\s*printf", "", line)
                 if BAD.search(line) and not any(m in orig[i] for m in FATAL):
                     bad.append(f"{path}:{i + 1}: prints: {orig[i].strip()[:100]}")
-    if files == 0:
-        print(f"prints.py: no source files under {root}", file=sys.stderr)
-        return 1
-    for b in bad:
-        print(b)
-    print(f"prints.py: {files} files, {len(bad)} places that print")
-    if expect is not None:
-        return 0 if len(bad) == expect else 1
-    return 1 if bad else 0
+    return lintlib.finish("prints.py", root, files, bad, f"{files} files, {len(bad)} places that print", expect)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,8 @@ import re
 import subprocess
 import sys
 
+import lintlib  # noqa: E402 (tests/lint is the script's own directory)
+
 # "inspect.md" is a file name, not a rule
 FILE_EXTS = {"md", "json", "py", "c", "h", "yaml", "yml", "txt", "go", "sock",
              "pem", "sh", "toml", "ini", "sarif", "jsonl", "html", "xml", "out",
@@ -49,12 +51,7 @@ def literals(path, text):
 
 
 def main():
-    args = sys.argv[1:]
-    expect = None
-    if "--expect" in args:
-        k = args.index("--expect")
-        expect = int(args[k + 1])
-        del args[k:k + 2]
+    args, expect = lintlib.parse_args(sys.argv[1:])
     warden, root = args[0], args[1]
     ids = rule_table(warden)
     if len(ids) < 50:
@@ -93,15 +90,7 @@ def main():
                         ok = lit in ids
                     if not ok:
                         bad.append(f"{path}:{line}: '{lit}' is not a rule id (`warden checks`)")
-    if files == 0:
-        print(f"rule_ids.py: no source files under {root}", file=sys.stderr)
-        return 1
-    for b in bad:
-        print(b)
-    print(f"rule_ids.py: {len(ids)} rules, {files} files, {seen} rule ids named, {len(bad)} unknown")
-    if expect is not None:
-        return 0 if len(bad) == expect else 1
-    return 1 if bad else 0
+    return lintlib.finish("rule_ids.py", root, files, bad, f"{len(ids)} rules, {files} files, {seen} rule ids named, {len(bad)} unknown", expect)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,8 @@ import os
 import re
 import sys
 
+import lintlib  # noqa: E402 (tests/lint is the script's own directory)
+
 # Every folder of src/ but these two: cli holds the one flag a signal
 # handler may set (docs/design.md), net the process-wide set-up of curl
 # and OpenSSL.
@@ -133,12 +135,7 @@ def mutable(text, file_scope):
 
 
 def main():
-    args = sys.argv[1:]
-    expect = None
-    if "--expect" in args:
-        k = args.index("--expect")
-        expect = int(args[k + 1])
-        del args[k:k + 2]
+    args, expect = lintlib.parse_args(sys.argv[1:])
     root = args[0] if args else "src"
     bad = []
     files = 0
@@ -160,15 +157,7 @@ def main():
                     if mutable(text, fs):
                         bad.append(f"{path}:{line}: mutable {'file-level' if fs else 'function-level'} "
                                    f"static: {' '.join(text.split())[:100]}")
-    if files == 0:
-        print(f"statics.py: no source files under {root}", file=sys.stderr)
-        return 1
-    for b in bad:
-        print(b)
-    print(f"statics.py: {files} files, {len(bad)} mutable statics")
-    if expect is not None:
-        return 0 if len(bad) == expect else 1
-    return 1 if bad else 0
+    return lintlib.finish("statics.py", root, files, bad, f"{files} files, {len(bad)} mutable statics", expect)
 
 
 if __name__ == "__main__":
