@@ -9,6 +9,21 @@
 
 static const char *const status_names[] = {"complete", "partial", "failed"};
 
+void rep_jw_location(struct jw *w, const char *method, const char *url, const char *file,
+                     int line)
+{
+  jw_obj_open(w);
+  if(url) {
+    jw_kstr(w, "method", method);
+    jw_kstr(w, "url", url);
+  }
+  if(file) {
+    jw_kstr(w, "file", file);
+    jw_kint(w, "line", line);
+  }
+  jw_obj_close(w);
+}
+
 static void rep_json_finding(struct jw *w, const struct wd_finding *x,
                              int has_baseline)
 {
@@ -24,32 +39,12 @@ static void rep_json_finding(struct jw *w, const struct wd_finding *x,
   else
     jw_kstr(w, "cwe", NULL);
   jw_key(w, "location");
-  jw_obj_open(w);
-  if(x->url) {
-    jw_kstr(w, "method", x->method);
-    jw_kstr(w, "url", x->url);
-  }
-  if(x->file) {
-    jw_kstr(w, "file", x->file);
-    jw_kint(w, "line", x->line);
-  }
-  jw_obj_close(w);
+  rep_jw_location(w, x->method, x->url, x->file, x->line);
   /* Every distinct place it was seen (bounded; count has them all). */
   jw_key(w, "locations");
   jw_arr_open(w);
-  for(unsigned i = 0; i < x->nlocs; i++) {
-    const struct wd_loc *l = &x->locs[i];
-    jw_obj_open(w);
-    if(l->url) {
-      jw_kstr(w, "method", l->method);
-      jw_kstr(w, "url", l->url);
-    }
-    if(l->file) {
-      jw_kstr(w, "file", l->file);
-      jw_kint(w, "line", l->line);
-    }
-    jw_obj_close(w);
-  }
+  for(unsigned i = 0; i < x->nlocs; i++)
+    rep_jw_location(w, x->locs[i].method, x->locs[i].url, x->locs[i].file, x->locs[i].line);
   jw_arr_close(w);
   jw_kstr(w, "evidence", x->evidence);
   jw_kint(w, "count", x->count);

@@ -20,16 +20,7 @@ static void jsonl_finding_body(struct jw *w, const char *kind, const char *targe
   jw_kstr(w, "category", cat_name(r->category));
   jw_kstr(w, "title", x->title ? x->title : r->title);
   jw_key(w, "location");
-  jw_obj_open(w);
-  if(x->url) {
-    jw_kstr(w, "method", x->method);
-    jw_kstr(w, "url", x->url);
-  }
-  if(x->file) {
-    jw_kstr(w, "file", x->file);
-    jw_kint(w, "line", x->line);
-  }
-  jw_obj_close(w);
+  rep_jw_location(w, x->method, x->url, x->file, x->line);
   jw_kstr(w, "evidence", x->evidence);
 }
 
