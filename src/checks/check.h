@@ -21,8 +21,9 @@
  *   - Handshake-level TLS probes: scan_tls_probe, which connects only to
  *     the target's host and port, refuses when --proxy is set (a direct
  *     connection would go around it), and stops when --max-time is spent.
- *   - Canary URLs for SSRF tests: scan_canary_url / scan_canary_hit
- *     (scan_canary.h); the scan opens its listener, with --active only.
+ *   - Canary URLs for SSRF and jku tests: scan_canary_url / scan_canary_hit
+ *     / scan_canary_serve (scan_canary.h); the scan opens its listener,
+ *     with --active only.
  * A check never opens a connection, a file or a process itself.
  *
  * Findings are raised only through the scan: scan_flag for a finding on

@@ -33,13 +33,14 @@
 #include "../core/core_buf.h"
 #include "../core/core_str.h"
 #include "../scan/scan.h"
+#include "../scan/scan_canary.h"
 #include "../scan/scan_jwks.h"
 #include "../scan/scan_jwt.h"
 #include "check.h"
 
 enum {
   R_NONE_ACCEPTED, R_SIG, R_WEAK, R_NO_EXP, R_LONG, R_SENSITIVE, R_AUD, R_ISS,
-  R_EXP, R_QUERY, R_UNSIGNED, R_BFLA, R_KEYCONF, R_KID,
+  R_EXP, R_QUERY, R_UNSIGNED, R_BFLA, R_KEYCONF, R_KID, R_JKU, R_JKU_FETCH,
 };
 
 /* A lifetime above this is "long" (24 hours); above a month, medium. */
@@ -163,6 +164,21 @@ static const struct wd_rule jt_rules[] = {
     .remediation = "Look kid up in a fixed map of known keys; never build a file path (or a query) from it, and refuse empty keys.",
     .fixes = fix_verify,
   },
+  [R_JKU] = {
+    .id = "jwt.jku-accepted", .severity = WD_SEV_CRITICAL,
+    .category = WD_CAT_AUTH, .owasp = "API2:2023", .cwe = 347,
+    .title = "JWT jku header trusted: a token signed with warden's own key accepted",
+    .summary = "A token signed with a key warden made, whose jku header names a JWK Set on warden's listener, is accepted: the verifier takes its key from a URL the token names, so anyone can mint tokens (--active)",
+    .remediation = "Never fetch keys from a URL in the token (jku, x5u): verify against a JWKS URL fixed in the configuration, pin the algorithm, and look kid up among those keys only.",
+    .fixes = fix_verify,
+  },
+  [R_JKU_FETCH] = {
+    .id = "jwt.jku-fetched", .severity = WD_SEV_MEDIUM,
+    .category = WD_CAT_SSRF, .owasp = "API7:2023", .cwe = 918,
+    .title = "JWT jku header fetched: the server requests a URL the token names",
+    .summary = "Given a token whose jku header names warden's listener, the server fetched that URL before refusing the token: an unauthenticated caller can make it send requests (SSRF), and a verifier one step from trusting the key (--active)",
+    .remediation = "Ignore jku and x5u in incoming tokens, or accept only URLs from a fixed allowlist; fetch the JWKS from configuration, not from the token.",
+  },
   [R_BFLA] = {
     .id = "bfla.scope-not-enforced", .severity = WD_SEV_HIGH,
     .category = WD_CAT_BFLA, .owasp = "API5:2023", .cwe = 285,
@@ -210,6 +226,10 @@ struct jt_state {
   int cracked;
   char secret[JWT_CRACK_MAX_WORD + 1];
   struct jwks keys;         /* public keys the server published */
+  /* The jku test (--active): per witness, the canary path token its
+   * token's jku names. */
+  struct { const struct probe *w; char tok[40]; } jku[JW_MAX_WITNESS];
+  int njku;
   pthread_t thread;
   int running;              /* the crack thread was started, not joined */
   struct jt_crack_job job;
@@ -531,6 +551,44 @@ static void jt_confusion_on(struct scan *s, const struct jt_state *jw, struct pr
 
 /* ---- active tests ----------------------------------------------------- */
 
+/* --active only: on witness w, a token signed with a key warden made,
+ * whose jku names a JWK Set (that key, under a fresh kid) served by the
+ * scan's canary listener at a path of w's own, so a fetch tells which
+ * route's verifier made it. The listener learns the document before the
+ * request carries the URL. */
+static void jt_jku_on(struct scan *s, struct jt_state *jw, struct evp_pkey_st *key,
+                      struct probe *w)
+{
+  char rnd[17], url[256], tok[40], kid[32], *jwks = NULL;
+  str_random_hex(rnd, 16);
+  snprintf(tok, sizeof(tok), "jku-%s", rnd);
+  snprintf(kid, sizeof(kid), "warden-%.8s", rnd);
+  if(jw->njku >= JW_MAX_WITNESS || scan_canary_url(s, tok, url, sizeof(url)))
+    return;
+  char *t = jwt_forge_jku(&jw->tok, key, url, kid, &jwks);
+  if(t && scan_canary_serve(s, tok, "application/json", jwks) == 0) {
+    scan_add_secret(s, t);
+    jw->jku[jw->njku].w = w;
+    snprintf(jw->jku[jw->njku].tok, sizeof(jw->jku[0].tok), "%s", tok);
+    jw->njku++;
+    char *h = xasprintf("Authorization: Bearer %s", t);
+    scan_queue_as(s, "GET", w->base, PROBE_FOLLOWUP, &check_jwt, JWT_FORGE_JKU, ID_CUSTOM, h,
+                  w);
+    free(h);
+  }
+  free(t);
+  free(jwks);
+}
+
+/* The canary token of witness w's jku test, or NULL. */
+static const char *jt_jku_tok(const struct jt_state *jw, const struct probe *w)
+{
+  for(int i = 0; i < jw->njku; i++)
+    if(jw->jku[i].w == w)
+      return jw->jku[i].tok;
+  return NULL;
+}
+
 static int jt_is_admin(const char *path)
 {
   static const char *const segs[] = {"internal", "manage", "management", "superuser",
@@ -567,9 +625,13 @@ static void jt_plan_late(struct scan *s, void *st)
   size_t it = 0;
   int n = 0;
   struct probe *w;
+  struct evp_pkey_st *jku = c->kind == CRED_BEARER && jw->have && scan_active(s) &&
+                                strcasecmp(jw->tok.alg, "none") ? jwt_rsa_new() : NULL;
   while((w = scan_next_witness(s, &it))) {
     if(c->kind == CRED_BEARER && n < JW_MAX_WITNESS) {
       n++;
+      if(jku)
+        jt_jku_on(s, jw, jku, w);
       if(jw->have && strcasecmp(jw->tok.alg, "none")) {
         for(int k = JWT_FORGE_NONE; k <= JWT_FORGE_TAMPERED; k++)
           jt_forge_on(s, jw, w, (enum jwt_forge)k);
@@ -590,6 +652,7 @@ static void jt_plan_late(struct scan *s, void *st)
     if(s->opts->as2.kind != CRED_NONE && jt_is_admin(w->path))
       scan_queue_as(s, "GET", w->base, PROBE_FOLLOWUP, &check_jwt, TAG_BFLA, ID_AS2, NULL, w);
   }
+  jwt_rsa_free(jku);
 }
 
 /* A forged variant got in: a hit that is not a refusal judged against the
@@ -624,6 +687,7 @@ static void jt_ran(struct scan *s, int tag, const struct probe *w,
   case JWT_FORGE_KEYCONF_PEM:
   case JWT_FORGE_KEYCONF_DER: rule = R_KEYCONF; break;
   case JWT_FORGE_KID_NULL: rule = R_KID; break;
+  case JWT_FORGE_JKU: rule = R_JKU; break;
   default:
     if(tag >= TAG_QUERY && jt_qname(tag - TAG_QUERY))
       rule = R_QUERY;
@@ -633,8 +697,26 @@ static void jt_ran(struct scan *s, int tag, const struct probe *w,
     scan_ran(s, &jt_rules[rule]);
 }
 
+/* jku tokens that were refused, but whose URL the server fetched. */
+static void jt_jku_fetched(struct scan *s, const struct jt_state *jw, const struct probe *p)
+{
+  const char *tok = jt_jku_tok(jw, p->parent);
+  if(!tok || !http_answered(&p->x))
+    return;
+  scan_ran(s, &jt_rules[R_JKU_FETCH]);
+  char ua[160] = "", peer[64] = "";
+  if(jt_accepted(s, p) || !scan_canary_hit(s, tok, ua, sizeof(ua), peer, sizeof(peer)))
+    return;
+  char ev[400];
+  snprintf(ev, sizeof(ev), "a token whose jku names warden's listener -> %ld (refused); before "
+           "answering, the server asked the listener for that URL from %s (User-Agent: %s)",
+           p->x.status, peer, ua[0] ? ua : "none");
+  scan_flag(s, (struct probe *)p, &jt_rules[R_JKU_FETCH], -1, NULL, ev, 0, 0, "jku-fetched");
+}
+
 static void jt_finish(struct scan *s, void *st)
 {
+  struct jt_state *jw = st;
   /* Witnesses where the unchanged re-signed token works: the secret is
    * right, so a refusal of the modified ones is meaningful, and so is an
    * acceptance. */
@@ -669,6 +751,8 @@ static void jt_finish(struct scan *s, void *st)
       continue;
     if(http_answered(&p->x))
       jt_ran(s, p->tag, w, ctl, nctl);
+    if(p->tag == JWT_FORGE_JKU)
+      jt_jku_fetched(s, jw, p);
     if(!jt_accepted(s, p))
       continue;
     long none = w->var[ID_NONE] ? w->var[ID_NONE]->x.status : 0;
@@ -699,6 +783,7 @@ static void jt_finish(struct scan *s, void *st)
       dd = r->id;
       break;
     }
+    case JWT_FORGE_JKU:
     case JWT_FORGE_KEYCONF_PEM:
     case JWT_FORGE_KEYCONF_DER:
     case JWT_FORGE_KID_NULL: {
@@ -710,6 +795,11 @@ static void jt_finish(struct scan *s, void *st)
       if(p->tag == JWT_FORGE_KID_NULL) {
         r = &jt_rules[R_KID];
         dd = "kid";
+        break;
+      }
+      if(p->tag == JWT_FORGE_JKU) {
+        r = &jt_rules[R_JKU];
+        dd = "jku";
         break;
       }
       r = &jt_rules[R_KEYCONF];
@@ -731,6 +821,9 @@ static void jt_finish(struct scan *s, void *st)
     }
     snprintf(ev, sizeof(ev), "no credential -> %ld; token forged (%s) -> %ld, as the real token (%ld)",
              none, jwt_forge_name((enum jwt_forge)p->tag), p->x.status, w->x.status);
+    if(p->tag == JWT_FORGE_JKU && jt_jku_tok(jw, w) &&
+       scan_canary_hit(s, jt_jku_tok(jw, w), NULL, 0, NULL, 0))
+      snprintf(ev + strlen(ev), sizeof(ev) - strlen(ev), "; the server fetched the jku URL");
     scan_flag(s, p, r, -1, NULL, ev, 0, 0, dd);
   }
   jt_reset(st);
@@ -738,7 +831,7 @@ static void jt_finish(struct scan *s, void *st)
 
 const struct wd_check check_jwt = {
   .name = "jwt",
-  .summary = "Bearer/JWT: token contents, weak HMAC secret, forged tokens (alg none, stripped signature, aud/iss/exp, RS256->HS256 key confusion, kid path), token in the query, admin scope not enforced",
+  .summary = "Bearer/JWT: token contents, weak HMAC secret, forged tokens (alg none, stripped signature, aud/iss/exp, RS256->HS256 key confusion, kid path, jku with --active), token in the query, admin scope not enforced",
   .rules = jt_rules,
   .nrules = ARRAY_LEN(jt_rules),
   .state_size = sizeof(struct jt_state),

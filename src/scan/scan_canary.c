@@ -31,11 +31,21 @@
 
 #define CANARY_MAX_HITS 64
 #define CANARY_READ 4096
+#define CANARY_MAX_DOCS 8
+#define CANARY_MAX_DOC 16384
 
 struct canary_hit {
   char line[256]; /* the request line: "GET /wd-... HTTP/1.1" */
   char ua[160];
   char peer[64];
+};
+
+/* A document the listener serves at /wd-<token> instead of its short
+ * "ok" (a JWK Set for the jku test). */
+struct canary_doc {
+  char path[100]; /* "/wd-<token>" */
+  char ctype[64];
+  char *body;
 };
 
 struct canary {
@@ -46,8 +56,27 @@ struct canary {
   struct canary_hit hits[CANARY_MAX_HITS];
   size_t n;   /* under mu */
   size_t dropped;
+  struct canary_doc docs[CANARY_MAX_DOCS];
+  size_t ndocs; /* under mu */
   char base[160]; /* http://HOST:PORT */
 };
+
+/* The document served for the request line's path, as a whole HTTP
+ * answer (heap), or NULL for the default answer. Called under mu. */
+static char *canary_doc_answer(const struct canary *c, const char *line)
+{
+  const char *sp = strchr(line, ' ');
+  if(!sp)
+    return NULL;
+  sp++;
+  size_t pl = strcspn(sp, " ?");
+  for(size_t i = 0; i < c->ndocs; i++)
+    if(strlen(c->docs[i].path) == pl && !memcmp(c->docs[i].path, sp, pl))
+      return xasprintf("HTTP/1.0 200 OK\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+                       "Connection: close\r\n\r\n%s",
+                       c->docs[i].ctype, strlen(c->docs[i].body), c->docs[i].body);
+  return NULL;
+}
 
 static void canary_serve(struct canary *c, int cfd, const struct sockaddr_storage *ss)
 {
@@ -69,37 +98,43 @@ static void canary_serve(struct canary *c, int cfd, const struct sockaddr_storag
   buf[got] = '\0';
   static const char reply[] = "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 3\r\n"
                               "Connection: close\r\n\r\nok\n";
-  if(send(cfd, reply, sizeof(reply) - 1, MSG_NOSIGNAL) < 0) {
+  char *doc = NULL;
+  if(got) {
+    /* Recorded before the answer goes out: the target may answer the
+     * scan as soon as it has read ours, and the judge must see the hit. */
+    struct canary_hit h;
+    memset(&h, 0, sizeof(h));
+    size_t l = strcspn(buf, "\r\n");
+    snprintf(h.line, sizeof(h.line), "%.*s", (int)(l < 255 ? l : 255), buf);
+    for(char *p = buf; (p = strchr(p, '\n'));) {
+      p++;
+      if(strncasecmp(p, "User-Agent:", 11) == 0) {
+        p += 11;
+        while(*p == ' ')
+          p++;
+        size_t ul = strcspn(p, "\r\n");
+        snprintf(h.ua, sizeof(h.ua), "%.*s", (int)(ul < 159 ? ul : 159), p);
+      }
+    }
+    char host[64] = "?";
+    if(ss->ss_family == AF_INET)
+      inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr, host, sizeof(host));
+    else if(ss->ss_family == AF_INET6)
+      inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ss)->sin6_addr, host, sizeof(host));
+    snprintf(h.peer, sizeof(h.peer), "%s", host);
+    pthread_mutex_lock(&c->mu);
+    if(c->n < CANARY_MAX_HITS)
+      c->hits[c->n++] = h;
+    else
+      c->dropped++;
+    doc = canary_doc_answer(c, h.line);
+    pthread_mutex_unlock(&c->mu);
+  }
+  const char *ans = doc ? doc : reply;
+  if(send(cfd, ans, strlen(ans), MSG_NOSIGNAL) < 0) {
     /* the peer went away: what it asked is still recorded */
   }
-  if(!got)
-    return;
-  struct canary_hit h;
-  memset(&h, 0, sizeof(h));
-  size_t l = strcspn(buf, "\r\n");
-  snprintf(h.line, sizeof(h.line), "%.*s", (int)(l < 255 ? l : 255), buf);
-  for(char *p = buf; (p = strchr(p, '\n'));) {
-    p++;
-    if(strncasecmp(p, "User-Agent:", 11) == 0) {
-      p += 11;
-      while(*p == ' ')
-        p++;
-      size_t ul = strcspn(p, "\r\n");
-      snprintf(h.ua, sizeof(h.ua), "%.*s", (int)(ul < 159 ? ul : 159), p);
-    }
-  }
-  char host[64] = "?";
-  if(ss->ss_family == AF_INET)
-    inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr, host, sizeof(host));
-  else if(ss->ss_family == AF_INET6)
-    inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ss)->sin6_addr, host, sizeof(host));
-  snprintf(h.peer, sizeof(h.peer), "%s", host);
-  pthread_mutex_lock(&c->mu);
-  if(c->n < CANARY_MAX_HITS)
-    c->hits[c->n++] = h;
-  else
-    c->dropped++;
-  pthread_mutex_unlock(&c->mu);
+  free(doc);
 }
 
 static void *canary_thread(void *arg)
@@ -210,6 +245,24 @@ int scan_canary_url(struct scan *s, const char *token, char *out, size_t outlen)
   return 0;
 }
 
+int scan_canary_serve(struct scan *s, const char *token, const char *ctype, const char *body)
+{
+  struct canary *c = s->canary;
+  if(!c || strlen(body) > CANARY_MAX_DOC || strlen(token) > 90 || strlen(ctype) > 63)
+    return -1;
+  int rc = -1;
+  pthread_mutex_lock(&c->mu);
+  if(c->ndocs < CANARY_MAX_DOCS) {
+    struct canary_doc *d = &c->docs[c->ndocs++];
+    snprintf(d->path, sizeof(d->path), "/wd-%s", token);
+    snprintf(d->ctype, sizeof(d->ctype), "%s", ctype);
+    d->body = xstrdup(body);
+    rc = 0;
+  }
+  pthread_mutex_unlock(&c->mu);
+  return rc;
+}
+
 int scan_canary_hit(struct scan *s, const char *token, char *ua, size_t ualen, char *peer,
                     size_t peerlen)
 {
@@ -246,6 +299,8 @@ void scan_canary_close(struct scan *s)
   pthread_join(c->th, NULL);
   close(c->fd);
   pthread_mutex_destroy(&c->mu);
+  for(size_t i = 0; i < c->ndocs; i++)
+    free(c->docs[i].body);
   free(c);
   s->canary = NULL;
 }

@@ -1,5 +1,5 @@
 /*
- * scan_canary.h - the canary listener service for SSRF tests (--active).
+ * scan_canary.h - the canary listener service for SSRF and jku tests (--active).
  */
 #ifndef WD_SCAN_CANARY_H
 #define WD_SCAN_CANARY_H
@@ -12,6 +12,11 @@ struct scan;
  * on an ephemeral port, or --canary HOST:PORT). -1 without --active or
  * when the listener cannot be opened (a report note says why, once). */
 int scan_canary_url(struct scan *s, const char *token, char *out, size_t outlen);
+/* Makes the listener answer the path of token (scan_canary_url first)
+ * with body (at most 16 KiB, copied) as ctype instead of its "ok": the
+ * document a test needs the target to fetch (a JWK Set for jku). At most
+ * 8 per scan. 0, or -1 when the listener is not open or full. */
+int scan_canary_serve(struct scan *s, const char *token, const char *ctype, const char *body);
 /* 1 when the listener got a request for token's path; ua and peer (may
  * be NULL) get that request's User-Agent and source address. */
 int scan_canary_hit(struct scan *s, const char *token, char *ua, size_t ualen, char *peer,

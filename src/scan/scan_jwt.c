@@ -12,6 +12,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/params.h>
+#include <openssl/rsa.h>
 
 #include "../core/core_alloc.h"
 #include "../core/core_b64.h"
@@ -462,6 +463,7 @@ const char *jwt_forge_name(enum jwt_forge kind)
     [JWT_FORGE_KEYCONF_DER] = "HS256 with the public key's DER as secret",
     [JWT_FORGE_KID_NULL] = "HS256, kid -> /dev/null, empty secret",
     [JWT_FORGE_HS_RANDOM] = "HS256 with a random secret",
+    [JWT_FORGE_JKU] = "RS256 signed by warden's own key, jku naming warden's listener",
   };
   return kind < JWT_FORGE__COUNT ? names[kind] : "?";
 }
@@ -575,5 +577,72 @@ char *jwt_forge_hs(const struct wd_jwt *j, const char *alg, const char *kid, con
   char *t = sig ? xasprintf("%s.%s", input, sig) : NULL;
   free(sig);
   free(input);
+  return t;
+}
+
+/* The base64url of a big number's big-endian bytes (a JWK's n or e). */
+static char *bn_b64url(const EVP_PKEY *k, const char *param)
+{
+  BIGNUM *bn = NULL;
+  if(!EVP_PKEY_get_bn_param(k, param, &bn))
+    return NULL;
+  int n = BN_num_bytes(bn);
+  unsigned char *b = xmalloc((size_t)n + 1);
+  BN_bn2bin(bn, b);
+  BN_free(bn);
+  char *out = jwt_b64url_encode(b, (size_t)n);
+  free(b);
+  return out;
+}
+
+struct evp_pkey_st *jwt_rsa_new(void)
+{
+  return EVP_RSA_gen(2048);
+}
+
+void jwt_rsa_free(struct evp_pkey_st *k)
+{
+  EVP_PKEY_free(k);
+}
+
+char *jwt_forge_jku(const struct wd_jwt *j, struct evp_pkey_st *k, const char *jku,
+                    const char *kid, char **jwks)
+{
+  *jwks = NULL;
+  const char *dot = j->signing_input ? strchr(j->signing_input, '.') : NULL;
+  if(!dot || !k)
+    return NULL;
+  char *t = NULL, *n = bn_b64url(k, OSSL_PKEY_PARAM_RSA_N), *e = bn_b64url(k, OSSL_PKEY_PARAM_RSA_E);
+  json_t *h = json_pack("{s:s, s:s, s:s, s:s}", "alg", "RS256", "typ", "JWT", "kid", kid, "jku", jku);
+  json_t *set = n && e ? json_pack("{s:[{s:s, s:s, s:s, s:s, s:s, s:s}]}", "keys", "kty", "RSA",
+                                   "use", "sig", "alg", "RS256", "kid", kid, "n", n, "e", e)
+                       : NULL;
+  char *hs = h ? json_seg(h) : NULL;
+  char *input = hs ? xasprintf("%s%s", hs, dot) : NULL;
+  EVP_MD_CTX *md = EVP_MD_CTX_new();
+  size_t siglen = 0;
+  unsigned char *sig = NULL;
+  if(input && set && md && EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, k) == 1 &&
+     EVP_DigestSign(md, NULL, &siglen, (const unsigned char *)input, strlen(input)) == 1) {
+    sig = xmalloc(siglen);
+    if(EVP_DigestSign(md, sig, &siglen, (const unsigned char *)input, strlen(input)) == 1) {
+      char *sb = jwt_b64url_encode(sig, siglen);
+      t = xasprintf("%s.%s", input, sb);
+      free(sb);
+      *jwks = json_dumps(set, JSON_COMPACT);
+      if(!*jwks) {
+        free(t);
+        t = NULL;
+      }
+    }
+  }
+  free(sig);
+  EVP_MD_CTX_free(md);
+  free(input);
+  free(hs);
+  json_decref(set);
+  json_decref(h);
+  free(n);
+  free(e);
   return t;
 }

@@ -82,6 +82,7 @@ enum jwt_forge {
   JWT_FORGE_KEYCONF_DER, /* the same with the key's DER */
   JWT_FORGE_KID_NULL,  /* HS256, kid a path to /dev/null, the empty secret */
   JWT_FORGE_HS_RANDOM, /* HS256 with a random secret: control for the three above */
+  JWT_FORGE_JKU,       /* RS256 under warden's own key, jku -> warden's listener (--active) */
   JWT_FORGE__COUNT
 };
 /* A forged variant of j. The re-signed kinds need secret (NULL otherwise
@@ -94,6 +95,16 @@ const char *jwt_forge_name(enum jwt_forge kind);
  * bytes, may be 0). NULL if alg is not HS*. */
 char *jwt_forge_hs(const struct wd_jwt *j, const char *alg, const char *kid, const void *key,
                    size_t keylen);
+/* An RSA-2048 key pair made for the jku test (OpenSSL's EVP_PKEY). */
+struct evp_pkey_st;
+struct evp_pkey_st *jwt_rsa_new(void);
+void jwt_rsa_free(struct evp_pkey_st *k);
+/* j's payload under the header {"alg":"RS256","typ":"JWT","kid":kid,
+ * "jku":jku}, signed with k. *jwks gets the JWK Set (JSON text) that
+ * publishes k's public half under kid, for the listener at jku to serve.
+ * NULL (and *jwks NULL) on failure. */
+char *jwt_forge_jku(const struct wd_jwt *j, struct evp_pkey_st *k, const char *jku,
+                    const char *kid, char **jwks);
 /* The kid that points at /dev/null from any key directory. */
 #define JWT_KID_DEVNULL "../../../../../../../../../../dev/null"
 

@@ -73,6 +73,31 @@ check("key confusion: the PEM form, on /api/v3",
       kc and "PEM" in kc[0]["evidence"] and kc[0]["location"]["url"].endswith("/api/v3/orders"),
       [f["evidence"] for f in kc])
 check("RS256 scan ran, the token is not printed", ran(doc) and rs not in str(doc) + err)
+check("read-only: no jku token without --active",
+      ran(doc) and "jku" not in str(doc) + err, [f["rule"] for f in doc["findings"]])
+
+# --active adds the jku test: /api/v3's keyfunc takes the key from the JWK
+# Set the token's jku names (warden's listener serves one with its own
+# key): accepted. /api/v4's keyfunc fetches the jku "to warm a cache" and
+# then verifies with the pinned key: refused, but fetched (SSRF).
+rc, doc, err = scan_json(url, "--active", "--bearer", "@" + os.path.join(RUN, "echomw-vuln.rs-token"))
+want_active = sorted(want + ["jwt.jku-accepted", "jwt.jku-fetched"])
+got = rules(doc)
+check("echomw-vuln, RS256 token, --active: exact rule ids (jku accepted and fetched)",
+      got == want_active and ran(doc),
+      "missing %s, unexpected %s" % (sorted(set(want_active) - set(got)), sorted(set(got) - set(want_active))),
+      raises=["jwt.jku-accepted", "jwt.jku-fetched"])
+by = {}
+for f in doc.get("findings", []):
+    by.setdefault(f["rule"], []).append(f)
+check("jku accepted on /api/v3 (and fetched), fetched-only on /api/v4, by Go's HTTP client",
+      [f["location"]["url"].endswith("/api/v3/orders") and "fetched the jku URL" in f["evidence"]
+       for f in by.get("jwt.jku-accepted", [])] == [True] and
+      [f["location"]["url"].endswith("/api/v4/invoices") and "Go-http-client" in f["evidence"]
+       for f in by.get("jwt.jku-fetched", [])] == [True],
+      [(f["rule"], f["location"]["url"], f["evidence"]) for f in doc.get("findings", [])
+       if f["rule"] in ("jwt.jku-accepted", "jwt.jku-fetched")])
+check("--active: the RS256 token is not printed", ran(doc) and rs not in str(doc) + err)
 
 # ---- vulnerable: API key ---------------------------------------------------
 key = read("echomw-vuln.key")
@@ -102,6 +127,10 @@ rc, doc, err = scan_json(hurl, "-v", "--bearer", "@" + os.path.join(RUN, "echomw
 check("echomw-hard with an RS256 token (RS256 pinned, kid in a map): only the fingerprint",
       rules(doc) == ["fingerprint.framework"] and ran(doc) and
       "witness: %s/api/v3/orders" % hurl in err, (rules(doc), err[-300:]))
+rc, doc, err = scan_json(hurl, "-v", "--active", "--bearer", "@" + os.path.join(RUN, "echomw-hard.rs-token"))
+check("echomw-hard, RS256 token, --active (jku never read): only the fingerprint",
+      rules(doc) == ["fingerprint.framework"] and ran(doc) and
+      "witness: %s/api/v4/invoices" % hurl in err, (rules(doc), err[-300:]))
 rc, doc, err = scan_json(hurl, "--api-key", "X-API-Key=" + read("echomw-hard.key"))
 clean("echomw-hard with its key: only the fingerprint", doc, rules(doc), ["fingerprint.framework"])
 # ---- --auth-cmd: a token that expires mid-scan -------------------------------

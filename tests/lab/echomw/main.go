@@ -19,11 +19,18 @@
 //     /.well-known/jwks.json and in /.well-known/openid-configuration): the
 //     keyfunc hands the RSA key to RS256 tokens and, for HMAC tokens, the
 //     key's PEM as the secret (RS256->HS256 confusion), or the file that kid
-//     names under a key directory (kid path traversal).
+//     names under a key directory (kid path traversal); an RS256 token
+//     with a jku header gets its key from the JWK Set at that URL ("keys
+//     rotate; the token says where they live").
+//   - /api/v4 (KeyAuth, the same RS256 tokens): the keyfunc "warms its
+//     key cache" from the token's jku before it verifies with the pinned
+//     key: the token is refused, but the server fetched the URL.
+//
 // -mode hard: the same middleware, configured right: a random secret,
 // claims whose Valid() requires exp, aud and iss, scope "admin" on the admin
 // route; the /api/v2 validator pins HS256 and checks the claims; no query
-// shim for keys; /api/v3 pins RS256 and looks kid up in a map.
+// shim for keys; /api/v3 and /api/v4 pin RS256, look kid up in a map and
+// never read jku.
 //
 // Tokens are minted at start (-token-out: scope "read write admin";
 // -token-as2-out: scope "read"), both HS256, an hour long, with aud and iss,
@@ -38,12 +45,16 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"flag"
+	"io"
 	"log"
 	"math/big"
+	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -77,6 +88,7 @@ const openAPI = `{
     "/api/v1/profile": {"get": {"operationId": "profile", "responses": {"200": {"description": "the caller"}, "400": {"description": "no token"}, "401": {"description": "bad token"}}}},
     "/api/v1/admin/stats": {"get": {"operationId": "adminStats", "responses": {"200": {"description": "stats"}, "403": {"description": "scope admin required"}}}},
     "/api/v2/account": {"get": {"operationId": "account", "responses": {"200": {"description": "the account"}, "400": {"description": "no token"}}}},
+    "/api/v4/invoices": {"get": {"operationId": "invoices", "responses": {"200": {"description": "invoices"}, "400": {"description": "no token"}}}},
     "/api/v3/orders": {"get": {"operationId": "orders", "responses": {"200": {"description": "orders"}, "400": {"description": "no token"}}}},
     "/api/k/summary": {"get": {"operationId": "summary", "security": [{"apiKey": []}], "responses": {"200": {"description": "summary"}, "400": {"description": "no key"}}}}
   },
@@ -242,6 +254,16 @@ func main() {
 		return c.JSON(http.StatusOK, map[string]interface{}{"orders": []int{101, 102}, "total": 2})
 	})
 
+	// /api/v4: the same RS256 tokens, a keyfunc that fetches jku first.
+	v4 := e.Group("/api/v4", middleware.KeyAuthWithConfig(middleware.KeyAuthConfig{
+		KeyLookup:  "header:" + echo.HeaderAuthorization,
+		AuthScheme: "Bearer",
+		Validator:  rsPrefetchValidator(f.Hard(), &rsKey.PublicKey),
+	}))
+	v4.Match(getHead, "/invoices", func(c echo.Context) error {
+		return c.JSON(http.StatusOK, map[string]interface{}{"invoices": []string{"INV-7", "INV-8"}, "total": 2})
+	})
+
 	// /api/k: Echo's KeyAuth middleware on an API key header.
 	k := e.Group("/api/k", middleware.KeyAuthWithConfig(middleware.KeyAuthConfig{
 		KeyLookup: "header:X-API-Key",
@@ -305,6 +327,11 @@ func rsValidator(hard bool, pub *rsa.PublicKey, pubPEM []byte) middleware.KeyAut
 			kid, _ := t.Header["kid"].(string)
 			switch t.Method.(type) {
 			case *jwt.SigningMethodRSA:
+				// VULNERABLE [jwt.jku-accepted]: the key comes from the
+				// JWK Set the token's own jku names.
+				if jku, ok := t.Header["jku"].(string); ok && jku != "" {
+					return fetchJWK(jku, kid)
+				}
 				return pub, nil
 			case *jwt.SigningMethodHMAC:
 				// VULNERABLE [jwt.kid-path-traversal]: "shared keys live in
@@ -338,6 +365,77 @@ func rsValidator(hard bool, pub *rsa.PublicKey, pubPEM []byte) middleware.KeyAut
 		}
 		return true, nil
 	}
+}
+
+// rsPrefetchValidator checks RS256 tokens for /api/v4 against the pinned
+// key; in vuln mode it first fetches the token's jku "to warm the key
+// cache" (and drops what it got).
+func rsPrefetchValidator(hard bool, pub *rsa.PublicKey) middleware.KeyAuthValidator {
+	parser := jwt.NewParser(jwt.WithValidMethods([]string{"RS256"}))
+	keyfunc := func(t *jwt.Token) (interface{}, error) {
+		if !hard {
+			// VULNERABLE [jwt.jku-fetched]: a request to any URL a caller
+			// puts in a token, before the token is verified.
+			if jku, ok := t.Header["jku"].(string); ok && jku != "" {
+				kid, _ := t.Header["kid"].(string)
+				_, _ = fetchJWK(jku, kid)
+			}
+		}
+		if kid, _ := t.Header["kid"].(string); kid != rsKid {
+			return nil, errors.New("unknown kid")
+		}
+		return pub, nil
+	}
+	return func(key string, c echo.Context) (bool, error) {
+		cl := jwt.MapClaims{}
+		tok, err := parser.ParseWithClaims(key, cl, keyfunc)
+		now := time.Now().Unix()
+		if err != nil || !tok.Valid || !cl.VerifyAudience(audience, true) ||
+			!cl.VerifyIssuer(issuer, true) || !cl.VerifyExpiresAt(now, true) {
+			return false, nil
+		}
+		return true, nil
+	}
+}
+
+// fetchJWK reads the RSA key kid from the JWK Set at rawURL. The lab
+// fetches only from loopback (a guard of the lab, not of the vulnerable
+// design): tests never make it reach anywhere else.
+func fetchJWK(rawURL, kid string) (*rsa.PublicKey, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return nil, errors.New("bad jku")
+	}
+	if ip := net.ParseIP(u.Hostname()); ip == nil || !ip.IsLoopback() {
+		return nil, errors.New("lab: jku outside loopback refused")
+	}
+	cl := &http.Client{Timeout: 2 * time.Second}
+	resp, err := cl.Get(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	var set struct {
+		Keys []struct {
+			Kty, Kid, N, E string
+		} `json:"keys"`
+	}
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<16)).Decode(&set); err != nil {
+		return nil, err
+	}
+	b64 := base64.RawURLEncoding
+	for _, k := range set.Keys {
+		if k.Kty != "RSA" || (kid != "" && k.Kid != kid) {
+			continue
+		}
+		n, err1 := b64.DecodeString(k.N)
+		e, err2 := b64.DecodeString(k.E)
+		if err1 != nil || err2 != nil || len(e) > 4 {
+			continue
+		}
+		return &rsa.PublicKey{N: new(big.Int).SetBytes(n), E: int(new(big.Int).SetBytes(e).Int64())}, nil
+	}
+	return nil, errors.New("no such key")
 }
 
 func hasWord(s, want string) bool {
