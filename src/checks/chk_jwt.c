@@ -40,7 +40,7 @@
 
 enum {
   R_NONE_ACCEPTED, R_SIG, R_WEAK, R_NO_EXP, R_LONG, R_SENSITIVE, R_AUD, R_ISS,
-  R_EXP, R_QUERY, R_UNSIGNED, R_BFLA, R_KEYCONF, R_KID, R_JKU, R_JKU_FETCH,
+  R_EXP, R_QUERY, R_UNSIGNED, R_BFLA, R_KEYCONF, R_KID, R_JKU, R_X5U, R_KEYURL_FETCH,
 };
 
 /* A lifetime above this is "long" (24 hours); above a month, medium. */
@@ -172,11 +172,19 @@ static const struct wd_rule jt_rules[] = {
     .remediation = "Never fetch keys from a URL in the token (jku, x5u): verify against a JWKS URL fixed in the configuration, pin the algorithm, and look kid up among those keys only.",
     .fixes = fix_verify,
   },
-  [R_JKU_FETCH] = {
-    .id = "jwt.jku-fetched", .severity = WD_SEV_MEDIUM,
+  [R_X5U] = {
+    .id = "jwt.x5u-accepted", .severity = WD_SEV_CRITICAL,
+    .category = WD_CAT_AUTH, .owasp = "API2:2023", .cwe = 347,
+    .title = "JWT x5u header trusted: a token signed with warden's own key accepted",
+    .summary = "A token signed with a key warden made, whose x5u header names a self-signed certificate for that key on warden's listener, is accepted: the verifier takes its key from a URL the token names (--active)",
+    .remediation = "Never fetch keys from a URL in the token (x5u, jku): verify against keys fixed in the configuration; if certificates are used, validate the chain against a pinned CA.",
+    .fixes = fix_verify,
+  },
+  [R_KEYURL_FETCH] = {
+    .id = "jwt.key-url-fetched", .severity = WD_SEV_MEDIUM,
     .category = WD_CAT_SSRF, .owasp = "API7:2023", .cwe = 918,
-    .title = "JWT jku header fetched: the server requests a URL the token names",
-    .summary = "Given a token whose jku header names warden's listener, the server fetched that URL before refusing the token: an unauthenticated caller can make it send requests (SSRF), and a verifier one step from trusting the key (--active)",
+    .title = "JWT key URL fetched: the server requests a URL the token names (jku/x5u)",
+    .summary = "Given a token whose jku or x5u header names warden's listener, the server fetched that URL and still refused the token: an unauthenticated caller can make it send requests (SSRF), and its verifier is one step from trusting the key (--active)",
     .remediation = "Ignore jku and x5u in incoming tokens, or accept only URLs from a fixed allowlist; fetch the JWKS from configuration, not from the token.",
   },
   [R_BFLA] = {
@@ -226,10 +234,10 @@ struct jt_state {
   int cracked;
   char secret[JWT_CRACK_MAX_WORD + 1];
   struct jwks keys;         /* public keys the server published */
-  /* The jku test (--active): per witness, the canary path token its
-   * token's jku names. */
-  struct { const struct probe *w; char tok[40]; } jku[JW_MAX_WITNESS];
-  int njku;
+  /* The jku and x5u tests (--active): per witness and kind, the canary
+   * path token the forged token's header names. */
+  struct { const struct probe *w; int kind; char tok[40]; } keyurl[2 * JW_MAX_WITNESS];
+  int nkeyurl;
   pthread_t thread;
   int running;              /* the crack thread was started, not joined */
   struct jt_crack_job job;
@@ -551,41 +559,46 @@ static void jt_confusion_on(struct scan *s, const struct jt_state *jw, struct pr
 
 /* ---- active tests ----------------------------------------------------- */
 
-/* --active only: on witness w, a token signed with a key warden made,
- * whose jku names a JWK Set (that key, under a fresh kid) served by the
- * scan's canary listener at a path of w's own, so a fetch tells which
- * route's verifier made it. The listener learns the document before the
- * request carries the URL. */
-static void jt_jku_on(struct scan *s, struct jt_state *jw, struct evp_pkey_st *key,
-                      struct probe *w)
+/* --active only: on witness w, tokens signed with a key warden made,
+ * whose jku names a JWK Set (that key, under a fresh kid), and whose x5u
+ * names a self-signed certificate for it, both served by the scan's
+ * canary listener at paths of w's own, so a fetch tells which route's
+ * verifier made it. The listener learns each document before a request
+ * carries its URL. */
+static void jt_keyurl_on(struct scan *s, struct jt_state *jw, struct evp_pkey_st *key,
+                         struct probe *w)
 {
-  char rnd[17], url[256], tok[40], kid[32], *jwks = NULL;
-  str_random_hex(rnd, 16);
-  snprintf(tok, sizeof(tok), "jku-%s", rnd);
-  snprintf(kid, sizeof(kid), "warden-%.8s", rnd);
-  if(jw->njku >= JW_MAX_WITNESS || scan_canary_url(s, tok, url, sizeof(url)))
-    return;
-  char *t = jwt_forge_jku(&jw->tok, key, url, kid, &jwks);
-  if(t && scan_canary_serve(s, tok, "application/json", jwks) == 0) {
-    scan_add_secret(s, t);
-    jw->jku[jw->njku].w = w;
-    snprintf(jw->jku[jw->njku].tok, sizeof(jw->jku[0].tok), "%s", tok);
-    jw->njku++;
-    char *h = xasprintf("Authorization: Bearer %s", t);
-    scan_queue_as(s, "GET", w->base, PROBE_FOLLOWUP, &check_jwt, JWT_FORGE_JKU, ID_CUSTOM, h,
-                  w);
-    free(h);
+  for(int kind = JWT_FORGE_JKU; kind <= JWT_FORGE_X5U; kind++) {
+    int x5u = kind == JWT_FORGE_X5U;
+    char rnd[17], url[256], tok[40], kid[32], *doc = NULL;
+    str_random_hex(rnd, 16);
+    snprintf(tok, sizeof(tok), "%s-%s", x5u ? "x5u" : "jku", rnd);
+    snprintf(kid, sizeof(kid), "warden-%.8s", rnd);
+    if(jw->nkeyurl >= (int)ARRAY_LEN(jw->keyurl) || scan_canary_url(s, tok, url, sizeof(url)))
+      return;
+    char *t = jwt_forge_keyurl(&jw->tok, key, x5u, url, kid, &doc);
+    if(t && scan_canary_serve(s, tok, x5u ? "application/pem-certificate-chain"
+                                          : "application/json", doc) == 0) {
+      scan_add_secret(s, t);
+      jw->keyurl[jw->nkeyurl].w = w;
+      jw->keyurl[jw->nkeyurl].kind = kind;
+      snprintf(jw->keyurl[jw->nkeyurl].tok, sizeof(jw->keyurl[0].tok), "%s", tok);
+      jw->nkeyurl++;
+      char *h = xasprintf("Authorization: Bearer %s", t);
+      scan_queue_as(s, "GET", w->base, PROBE_FOLLOWUP, &check_jwt, kind, ID_CUSTOM, h, w);
+      free(h);
+    }
+    free(t);
+    free(doc);
   }
-  free(t);
-  free(jwks);
 }
 
-/* The canary token of witness w's jku test, or NULL. */
-static const char *jt_jku_tok(const struct jt_state *jw, const struct probe *w)
+/* The canary token of the jku/x5u probe p (by witness and kind), or NULL. */
+static const char *jt_keyurl_tok(const struct jt_state *jw, const struct probe *p)
 {
-  for(int i = 0; i < jw->njku; i++)
-    if(jw->jku[i].w == w)
-      return jw->jku[i].tok;
+  for(int i = 0; i < jw->nkeyurl; i++)
+    if(jw->keyurl[i].w == p->parent && jw->keyurl[i].kind == p->tag)
+      return jw->keyurl[i].tok;
   return NULL;
 }
 
@@ -631,7 +644,7 @@ static void jt_plan_late(struct scan *s, void *st)
     if(c->kind == CRED_BEARER && n < JW_MAX_WITNESS) {
       n++;
       if(jku)
-        jt_jku_on(s, jw, jku, w);
+        jt_keyurl_on(s, jw, jku, w);
       if(jw->have && strcasecmp(jw->tok.alg, "none")) {
         for(int k = JWT_FORGE_NONE; k <= JWT_FORGE_TAMPERED; k++)
           jt_forge_on(s, jw, w, (enum jwt_forge)k);
@@ -688,6 +701,7 @@ static void jt_ran(struct scan *s, int tag, const struct probe *w,
   case JWT_FORGE_KEYCONF_DER: rule = R_KEYCONF; break;
   case JWT_FORGE_KID_NULL: rule = R_KID; break;
   case JWT_FORGE_JKU: rule = R_JKU; break;
+  case JWT_FORGE_X5U: rule = R_X5U; break;
   default:
     if(tag >= TAG_QUERY && jt_qname(tag - TAG_QUERY))
       rule = R_QUERY;
@@ -697,21 +711,23 @@ static void jt_ran(struct scan *s, int tag, const struct probe *w,
     scan_ran(s, &jt_rules[rule]);
 }
 
-/* jku tokens that were refused, but whose URL the server fetched. */
-static void jt_jku_fetched(struct scan *s, const struct jt_state *jw, const struct probe *p)
+/* jku/x5u tokens that were refused, but whose URL the server fetched. */
+static void jt_keyurl_fetched(struct scan *s, const struct jt_state *jw, struct probe *p)
 {
-  const char *tok = jt_jku_tok(jw, p->parent);
+  const char *tok = jt_keyurl_tok(jw, p);
   if(!tok || !http_answered(&p->x))
     return;
-  scan_ran(s, &jt_rules[R_JKU_FETCH]);
+  scan_ran(s, &jt_rules[R_KEYURL_FETCH]);
   char ua[160] = "", peer[64] = "";
   if(jt_accepted(s, p) || !scan_canary_hit(s, tok, ua, sizeof(ua), peer, sizeof(peer)))
     return;
-  char ev[400];
-  snprintf(ev, sizeof(ev), "a token whose jku names warden's listener -> %ld (refused); before "
+  const char *hdr = p->tag == JWT_FORGE_X5U ? "x5u" : "jku";
+  char ev[400], dd[32];
+  snprintf(ev, sizeof(ev), "a token whose %s names warden's listener -> %ld (refused); before "
            "answering, the server asked the listener for that URL from %s (User-Agent: %s)",
-           p->x.status, peer, ua[0] ? ua : "none");
-  scan_flag(s, (struct probe *)p, &jt_rules[R_JKU_FETCH], -1, NULL, ev, 0, 0, "jku-fetched");
+           hdr, p->x.status, peer, ua[0] ? ua : "none");
+  snprintf(dd, sizeof(dd), "key-url-%s", hdr);
+  scan_flag(s, p, &jt_rules[R_KEYURL_FETCH], -1, NULL, ev, 0, 0, dd);
 }
 
 static void jt_finish(struct scan *s, void *st)
@@ -751,8 +767,8 @@ static void jt_finish(struct scan *s, void *st)
       continue;
     if(http_answered(&p->x))
       jt_ran(s, p->tag, w, ctl, nctl);
-    if(p->tag == JWT_FORGE_JKU)
-      jt_jku_fetched(s, jw, p);
+    if(p->tag == JWT_FORGE_JKU || p->tag == JWT_FORGE_X5U)
+      jt_keyurl_fetched(s, jw, p);
     if(!jt_accepted(s, p))
       continue;
     long none = w->var[ID_NONE] ? w->var[ID_NONE]->x.status : 0;
@@ -784,6 +800,7 @@ static void jt_finish(struct scan *s, void *st)
       break;
     }
     case JWT_FORGE_JKU:
+    case JWT_FORGE_X5U:
     case JWT_FORGE_KEYCONF_PEM:
     case JWT_FORGE_KEYCONF_DER:
     case JWT_FORGE_KID_NULL: {
@@ -797,9 +814,9 @@ static void jt_finish(struct scan *s, void *st)
         dd = "kid";
         break;
       }
-      if(p->tag == JWT_FORGE_JKU) {
-        r = &jt_rules[R_JKU];
-        dd = "jku";
+      if(p->tag == JWT_FORGE_JKU || p->tag == JWT_FORGE_X5U) {
+        r = &jt_rules[p->tag == JWT_FORGE_JKU ? R_JKU : R_X5U];
+        dd = p->tag == JWT_FORGE_JKU ? "jku" : "x5u";
         break;
       }
       r = &jt_rules[R_KEYCONF];
@@ -821,9 +838,9 @@ static void jt_finish(struct scan *s, void *st)
     }
     snprintf(ev, sizeof(ev), "no credential -> %ld; token forged (%s) -> %ld, as the real token (%ld)",
              none, jwt_forge_name((enum jwt_forge)p->tag), p->x.status, w->x.status);
-    if(p->tag == JWT_FORGE_JKU && jt_jku_tok(jw, w) &&
-       scan_canary_hit(s, jt_jku_tok(jw, w), NULL, 0, NULL, 0))
-      snprintf(ev + strlen(ev), sizeof(ev) - strlen(ev), "; the server fetched the jku URL");
+    if(jt_keyurl_tok(jw, p) && scan_canary_hit(s, jt_keyurl_tok(jw, p), NULL, 0, NULL, 0))
+      snprintf(ev + strlen(ev), sizeof(ev) - strlen(ev), "; the server fetched the %s URL",
+               p->tag == JWT_FORGE_X5U ? "x5u" : "jku");
     scan_flag(s, p, r, -1, NULL, ev, 0, 0, dd);
   }
   jt_reset(st);
@@ -831,7 +848,7 @@ static void jt_finish(struct scan *s, void *st)
 
 const struct wd_check check_jwt = {
   .name = "jwt",
-  .summary = "Bearer/JWT: token contents, weak HMAC secret, forged tokens (alg none, stripped signature, aud/iss/exp, RS256->HS256 key confusion, kid path, jku with --active), token in the query, admin scope not enforced",
+  .summary = "Bearer/JWT: token contents, weak HMAC secret, forged tokens (alg none, stripped signature, aud/iss/exp, RS256->HS256 key confusion, kid path, jku/x5u with --active), token in the query, admin scope not enforced",
   .rules = jt_rules,
   .nrules = ARRAY_LEN(jt_rules),
   .state_size = sizeof(struct jt_state),

@@ -12,7 +12,9 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/params.h>
+#include <openssl/pem.h>
 #include <openssl/rsa.h>
+#include <openssl/x509.h>
 
 #include "../core/core_alloc.h"
 #include "../core/core_b64.h"
@@ -464,6 +466,7 @@ const char *jwt_forge_name(enum jwt_forge kind)
     [JWT_FORGE_KID_NULL] = "HS256, kid -> /dev/null, empty secret",
     [JWT_FORGE_HS_RANDOM] = "HS256 with a random secret",
     [JWT_FORGE_JKU] = "RS256 signed by warden's own key, jku naming warden's listener",
+    [JWT_FORGE_X5U] = "RS256 signed by warden's own key, x5u naming warden's listener",
   };
   return kind < JWT_FORGE__COUNT ? names[kind] : "?";
 }
@@ -605,15 +608,42 @@ void jwt_rsa_free(struct evp_pkey_st *k)
   EVP_PKEY_free(k);
 }
 
-char *jwt_forge_jku(const struct wd_jwt *j, struct evp_pkey_st *k, const char *jku,
-                    const char *kid, char **jwks)
+/* A self-signed certificate for k (CN=warden-x5u, a day long), PEM. */
+static char *x5u_cert_pem(EVP_PKEY *k)
 {
-  *jwks = NULL;
+  X509 *x = X509_new();
+  BIO *b = BIO_new(BIO_s_mem());
+  X509_NAME *nm = x ? X509_get_subject_name(x) : NULL;
+  char *out = NULL;
+  if(x && b && nm && X509_set_version(x, 2) && ASN1_INTEGER_set(X509_get_serialNumber(x), 1) &&
+     X509_gmtime_adj(X509_getm_notBefore(x), -3600) &&
+     X509_gmtime_adj(X509_getm_notAfter(x), 86400) && X509_set_pubkey(x, k) &&
+     X509_NAME_add_entry_by_txt(nm, "CN", MBSTRING_ASC, (const unsigned char *)"warden-x5u", -1,
+                                -1, 0) &&
+     X509_set_issuer_name(x, nm) && X509_sign(x, k, EVP_sha256()) && PEM_write_bio_X509(b, x)) {
+    char *data;
+    long n = BIO_get_mem_data(b, &data);
+    if(n > 0) {
+      out = xmalloc((size_t)n + 1);
+      memcpy(out, data, (size_t)n);
+      out[n] = '\0';
+    }
+  }
+  BIO_free(b);
+  X509_free(x);
+  return out;
+}
+
+char *jwt_forge_keyurl(const struct wd_jwt *j, struct evp_pkey_st *k, int x5u, const char *url,
+                       const char *kid, char **doc)
+{
+  *doc = NULL;
   const char *dot = j->signing_input ? strchr(j->signing_input, '.') : NULL;
   if(!dot || !k)
     return NULL;
   char *t = NULL, *n = bn_b64url(k, OSSL_PKEY_PARAM_RSA_N), *e = bn_b64url(k, OSSL_PKEY_PARAM_RSA_E);
-  json_t *h = json_pack("{s:s, s:s, s:s, s:s}", "alg", "RS256", "typ", "JWT", "kid", kid, "jku", jku);
+  json_t *h = json_pack("{s:s, s:s, s:s, s:s}", "alg", "RS256", "typ", "JWT", "kid", kid,
+                        x5u ? "x5u" : "jku", url);
   json_t *set = n && e ? json_pack("{s:[{s:s, s:s, s:s, s:s, s:s, s:s}]}", "keys", "kty", "RSA",
                                    "use", "sig", "alg", "RS256", "kid", kid, "n", n, "e", e)
                        : NULL;
@@ -629,8 +659,8 @@ char *jwt_forge_jku(const struct wd_jwt *j, struct evp_pkey_st *k, const char *j
       char *sb = jwt_b64url_encode(sig, siglen);
       t = xasprintf("%s.%s", input, sb);
       free(sb);
-      *jwks = json_dumps(set, JSON_COMPACT);
-      if(!*jwks) {
+      *doc = x5u ? x5u_cert_pem(k) : json_dumps(set, JSON_COMPACT);
+      if(!*doc) {
         free(t);
         t = NULL;
       }

@@ -83,6 +83,7 @@ enum jwt_forge {
   JWT_FORGE_KID_NULL,  /* HS256, kid a path to /dev/null, the empty secret */
   JWT_FORGE_HS_RANDOM, /* HS256 with a random secret: control for the three above */
   JWT_FORGE_JKU,       /* RS256 under warden's own key, jku -> warden's listener (--active) */
+  JWT_FORGE_X5U,       /* the same with x5u -> a certificate for that key */
   JWT_FORGE__COUNT
 };
 /* A forged variant of j. The re-signed kinds need secret (NULL otherwise
@@ -100,11 +101,12 @@ struct evp_pkey_st;
 struct evp_pkey_st *jwt_rsa_new(void);
 void jwt_rsa_free(struct evp_pkey_st *k);
 /* j's payload under the header {"alg":"RS256","typ":"JWT","kid":kid,
- * "jku":jku}, signed with k. *jwks gets the JWK Set (JSON text) that
- * publishes k's public half under kid, for the listener at jku to serve.
- * NULL (and *jwks NULL) on failure. */
-char *jwt_forge_jku(const struct wd_jwt *j, struct evp_pkey_st *k, const char *jku,
-                    const char *kid, char **jwks);
+ * "jku":url} (or "x5u":url when x5u), signed with k. *doc gets what the
+ * listener at url must serve: the JWK Set (JSON) that publishes k's
+ * public half under kid, or (x5u) a self-signed PEM certificate for k.
+ * NULL (and *doc NULL) on failure. */
+char *jwt_forge_keyurl(const struct wd_jwt *j, struct evp_pkey_st *k, int x5u, const char *url,
+                       const char *kid, char **doc);
 /* The kid that points at /dev/null from any key directory. */
 #define JWT_KID_DEVNULL "../../../../../../../../../../dev/null"
 

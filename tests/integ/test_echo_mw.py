@@ -76,27 +76,31 @@ check("RS256 scan ran, the token is not printed", ran(doc) and rs not in str(doc
 check("read-only: no jku token without --active",
       ran(doc) and "jku" not in str(doc) + err, [f["rule"] for f in doc["findings"]])
 
-# --active adds the jku test: /api/v3's keyfunc takes the key from the JWK
-# Set the token's jku names (warden's listener serves one with its own
-# key): accepted. /api/v4's keyfunc fetches the jku "to warm a cache" and
-# then verifies with the pinned key: refused, but fetched (SSRF).
+# --active adds the jku and x5u tests: /api/v3's keyfunc takes the key from
+# the JWK Set the token's jku names, or from the certificate its x5u names
+# (warden's listener serves both, with its own key): accepted. /api/v4's
+# keyfunc fetches jku and x5u "to warm a cache" and then verifies with the
+# pinned key: refused, but fetched (SSRF), once per header.
 rc, doc, err = scan_json(url, "--active", "--bearer", "@" + os.path.join(RUN, "echomw-vuln.rs-token"))
-want_active = sorted(want + ["jwt.jku-accepted", "jwt.jku-fetched"])
+want_active = sorted(want + ["jwt.jku-accepted", "jwt.x5u-accepted", "jwt.key-url-fetched"])
 got = rules(doc)
-check("echomw-vuln, RS256 token, --active: exact rule ids (jku accepted and fetched)",
+check("echomw-vuln, RS256 token, --active: exact rule ids (jku/x5u accepted, fetched)",
       got == want_active and ran(doc),
       "missing %s, unexpected %s" % (sorted(set(want_active) - set(got)), sorted(set(got) - set(want_active))),
-      raises=["jwt.jku-accepted", "jwt.jku-fetched"])
+      raises=["jwt.jku-accepted", "jwt.x5u-accepted", "jwt.key-url-fetched"])
 by = {}
 for f in doc.get("findings", []):
     by.setdefault(f["rule"], []).append(f)
-check("jku accepted on /api/v3 (and fetched), fetched-only on /api/v4, by Go's HTTP client",
+check("jku and x5u accepted on /api/v3 (and fetched), fetched-only on /api/v4 (one per header, by Go's HTTP client)",
       [f["location"]["url"].endswith("/api/v3/orders") and "fetched the jku URL" in f["evidence"]
        for f in by.get("jwt.jku-accepted", [])] == [True] and
-      [f["location"]["url"].endswith("/api/v4/invoices") and "Go-http-client" in f["evidence"]
-       for f in by.get("jwt.jku-fetched", [])] == [True],
+      [f["location"]["url"].endswith("/api/v3/orders") and "fetched the x5u URL" in f["evidence"]
+       for f in by.get("jwt.x5u-accepted", [])] == [True] and
+      sorted(f["evidence"].split(" ")[3] for f in by.get("jwt.key-url-fetched", [])
+             if f["location"]["url"].endswith("/api/v4/invoices") and "Go-http-client" in f["evidence"])
+      == ["jku", "x5u"] and len(by.get("jwt.key-url-fetched", [])) == 2,
       [(f["rule"], f["location"]["url"], f["evidence"]) for f in doc.get("findings", [])
-       if f["rule"] in ("jwt.jku-accepted", "jwt.jku-fetched")])
+       if f["rule"] in ("jwt.jku-accepted", "jwt.x5u-accepted", "jwt.key-url-fetched")])
 check("--active: the RS256 token is not printed", ran(doc) and rs not in str(doc) + err)
 
 # ---- vulnerable: API key ---------------------------------------------------
@@ -128,7 +132,7 @@ check("echomw-hard with an RS256 token (RS256 pinned, kid in a map): only the fi
       rules(doc) == ["fingerprint.framework"] and ran(doc) and
       "witness: %s/api/v3/orders" % hurl in err, (rules(doc), err[-300:]))
 rc, doc, err = scan_json(hurl, "-v", "--active", "--bearer", "@" + os.path.join(RUN, "echomw-hard.rs-token"))
-check("echomw-hard, RS256 token, --active (jku never read): only the fingerprint",
+check("echomw-hard, RS256 token, --active (jku/x5u never read): only the fingerprint",
       rules(doc) == ["fingerprint.framework"] and ran(doc) and
       "witness: %s/api/v4/invoices" % hurl in err, (rules(doc), err[-300:]))
 rc, doc, err = scan_json(hurl, "--api-key", "X-API-Key=" + read("echomw-hard.key"))

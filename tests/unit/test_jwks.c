@@ -15,6 +15,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
+#include <openssl/x509.h>
 
 #include "../../src/scan/scan_jwks.h"
 #include "../../src/scan/scan_jwt.h"
@@ -138,12 +139,91 @@ static void forge_hs_keeps_payload_and_signs(void **state)
   jwt_free(&j);
 }
 
+/* The jku/x5u tokens: the header names the URL and the kid, the payload
+ * is the user's, and the RS256 signature verifies under the key the
+ * served document publishes (the JWK Set read back through jwks_parse, or
+ * the certificate's key). */
+static void verify_rs256(const char *tok, EVP_PKEY *k)
+{
+  const char *dot2 = strrchr(tok, '.');
+  assert_non_null(dot2);
+  size_t siglen = 0;
+  unsigned char *sig = jwt_b64url_decode(dot2 + 1, strlen(dot2 + 1), &siglen);
+  assert_non_null(sig);
+  EVP_MD_CTX *md = EVP_MD_CTX_new();
+  assert_int_equal(EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, k), 1);
+  assert_int_equal(EVP_DigestVerify(md, sig, siglen, (const unsigned char *)tok,
+                                    (size_t)(dot2 - tok)), 1);
+  /* one bit off: refused */
+  sig[0] ^= 1;
+  EVP_MD_CTX_free(md);
+  md = EVP_MD_CTX_new();
+  assert_int_equal(EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, k), 1);
+  assert_int_not_equal(EVP_DigestVerify(md, sig, siglen, (const unsigned char *)tok,
+                                        (size_t)(dot2 - tok)), 1);
+  EVP_MD_CTX_free(md);
+  free(sig);
+}
+
+static void forge_keyurl_signs_with_the_served_key(void **state)
+{
+  (void)state;
+  /* {"alg":"HS256","typ":"JWT"}.{"sub":"alice","scope":"read"}.sig */
+  const char *user = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhbGljZSIsInNjb3BlIjoicmVhZCJ9.c2ln";
+  struct wd_jwt j;
+  char err[200];
+  assert_int_equal(jwt_decode(&j, user, err, sizeof(err)), 0);
+  struct evp_pkey_st *key = jwt_rsa_new();
+  assert_non_null(key);
+  for(int x5u = 0; x5u <= 1; x5u++) {
+    char *doc = NULL;
+    char *t = jwt_forge_keyurl(&j, key, x5u, "http://127.0.0.1:9/wd-t1", "warden-k1", &doc);
+    assert_non_null(t);
+    assert_non_null(doc);
+    struct wd_jwt f;
+    assert_int_equal(jwt_decode(&f, t, err, sizeof(err)), 0);
+    assert_string_equal(f.alg, "RS256");
+    assert_string_equal(f.kid, "warden-k1");
+    assert_string_equal(f.payload_json, j.payload_json);
+    assert_non_null(strstr(f.header_json, x5u ? "\"x5u\":\"http://127.0.0.1:9/wd-t1\""
+                                              : "\"jku\":\"http://127.0.0.1:9/wd-t1\""));
+    assert_null(strstr(f.header_json, x5u ? "jku" : "x5u"));
+    jwt_free(&f);
+    EVP_PKEY *pub = NULL;
+    if(!x5u) {
+      struct jwks k;
+      assert_int_equal(jwks_parse(&k, doc, strlen(doc), err, sizeof(err)), 0);
+      assert_int_equal(k.n, 1);
+      assert_string_equal(k.v[0].kid, "warden-k1");
+      const unsigned char *p = k.v[0].der;
+      pub = d2i_PUBKEY(NULL, &p, (long)k.v[0].derlen);
+      jwks_free(&k);
+    } else {
+      assert_non_null(strstr(doc, "-----BEGIN CERTIFICATE-----"));
+      BIO *b = BIO_new_mem_buf(doc, -1);
+      X509 *c = PEM_read_bio_X509(b, NULL, NULL, NULL);
+      assert_non_null(c);
+      pub = X509_get_pubkey(c);
+      X509_free(c);
+      BIO_free(b);
+    }
+    assert_non_null(pub);
+    verify_rs256(t, pub);
+    EVP_PKEY_free(pub);
+    free(doc);
+    free(t);
+  }
+  jwt_rsa_free(key);
+  jwt_free(&j);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(rsa_jwk_gives_canonical_pem_and_der),
     cmocka_unit_test(unsupported_and_malformed),
     cmocka_unit_test(forge_hs_keeps_payload_and_signs),
+    cmocka_unit_test(forge_keyurl_signs_with_the_served_key),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

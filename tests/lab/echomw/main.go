@@ -21,9 +21,10 @@
 //     key's PEM as the secret (RS256->HS256 confusion), or the file that kid
 //     names under a key directory (kid path traversal); an RS256 token
 //     with a jku header gets its key from the JWK Set at that URL ("keys
-//     rotate; the token says where they live").
+//     rotate; the token says where they live"), and one with x5u from the
+//     certificate at that URL, no chain check.
 //   - /api/v4 (KeyAuth, the same RS256 tokens): the keyfunc "warms its
-//     key cache" from the token's jku before it verifies with the pinned
+//     key cache" from the token's jku and x5u before it verifies with the pinned
 //     key: the token is refused, but the server fetched the URL.
 //
 // -mode hard: the same middleware, configured right: a random secret,
@@ -332,6 +333,11 @@ func rsValidator(hard bool, pub *rsa.PublicKey, pubPEM []byte) middleware.KeyAut
 				if jku, ok := t.Header["jku"].(string); ok && jku != "" {
 					return fetchJWK(jku, kid)
 				}
+				// VULNERABLE [jwt.x5u-accepted]: likewise the certificate
+				// the token's x5u names, with no chain validation.
+				if x5u, ok := t.Header["x5u"].(string); ok && x5u != "" {
+					return fetchCertKey(x5u)
+				}
 				return pub, nil
 			case *jwt.SigningMethodHMAC:
 				// VULNERABLE [jwt.kid-path-traversal]: "shared keys live in
@@ -380,6 +386,9 @@ func rsPrefetchValidator(hard bool, pub *rsa.PublicKey) middleware.KeyAuthValida
 				kid, _ := t.Header["kid"].(string)
 				_, _ = fetchJWK(jku, kid)
 			}
+			if x5u, ok := t.Header["x5u"].(string); ok && x5u != "" {
+				_, _ = fetchCertKey(x5u)
+			}
 		}
 		if kid, _ := t.Header["kid"].(string); kid != rsKid {
 			return nil, errors.New("unknown kid")
@@ -398,16 +407,16 @@ func rsPrefetchValidator(hard bool, pub *rsa.PublicKey) middleware.KeyAuthValida
 	}
 }
 
-// fetchJWK reads the RSA key kid from the JWK Set at rawURL. The lab
-// fetches only from loopback (a guard of the lab, not of the vulnerable
-// design): tests never make it reach anywhere else.
-func fetchJWK(rawURL, kid string) (*rsa.PublicKey, error) {
+// loopbackGet fetches rawURL, at most 64 KiB. The lab fetches only from
+// loopback (a guard of the lab, not of the vulnerable design): tests never
+// make it reach anywhere else.
+func loopbackGet(rawURL string) ([]byte, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
-		return nil, errors.New("bad jku")
+		return nil, errors.New("bad key URL")
 	}
 	if ip := net.ParseIP(u.Hostname()); ip == nil || !ip.IsLoopback() {
-		return nil, errors.New("lab: jku outside loopback refused")
+		return nil, errors.New("lab: key URL outside loopback refused")
 	}
 	cl := &http.Client{Timeout: 2 * time.Second}
 	resp, err := cl.Get(rawURL)
@@ -415,12 +424,41 @@ func fetchJWK(rawURL, kid string) (*rsa.PublicKey, error) {
 		return nil, err
 	}
 	defer resp.Body.Close()
+	return io.ReadAll(io.LimitReader(resp.Body, 1<<16))
+}
+
+// fetchCertKey reads the RSA key of the (first) PEM certificate at rawURL.
+func fetchCertKey(rawURL string) (*rsa.PublicKey, error) {
+	body, err := loopbackGet(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	blk, _ := pem.Decode(body)
+	if blk == nil {
+		return nil, errors.New("no certificate")
+	}
+	cert, err := x509.ParseCertificate(blk.Bytes)
+	if err != nil {
+		return nil, err
+	}
+	if k, ok := cert.PublicKey.(*rsa.PublicKey); ok {
+		return k, nil
+	}
+	return nil, errors.New("not an RSA certificate")
+}
+
+// fetchJWK reads the RSA key kid from the JWK Set at rawURL.
+func fetchJWK(rawURL, kid string) (*rsa.PublicKey, error) {
+	body, err := loopbackGet(rawURL)
+	if err != nil {
+		return nil, err
+	}
 	var set struct {
 		Keys []struct {
 			Kty, Kid, N, E string
 		} `json:"keys"`
 	}
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<16)).Decode(&set); err != nil {
+	if err := json.Unmarshal(body, &set); err != nil {
 		return nil, err
 	}
 	b64 := base64.RawURLEncoding
