@@ -44,6 +44,13 @@
  * which scan_refused, scan_accepted, scan_is_hit and scan_like_baseline
  * read, and the findings already raised (their evidence is cut when
  * raised). Later, x.body is empty: use scan_body_len(p) for the length.
+ * The body as JSON is scan_body_json(s, p): parsed once per probe (the
+ * first caller pays, the digest parses small bodies first), a borrowed
+ * const document released with the body, NULL when the body is not a
+ * JSON object or array or is over SCAN_JSON_CAP. Never json_loadb the
+ * body yourself, never json_decref or keep what scan_body_json gave
+ * (copy what you need), and test your own conditions (Content-Type,
+ * size) before calling it.
  * So: never read p->x.body in plan_late or finish, nor another probe's
  * body in judge (a parent's or a variant's: compare digests through the
  * scan's functions). A check that needs something from a body later (an

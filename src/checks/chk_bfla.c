@@ -124,21 +124,19 @@ static struct bf_group *bf_group(struct bf_state *b, const struct spec_op *op)
 }
 
 /* A small JSON object with an "error"/"message" key: a refusal in a 2xx. */
-static int bf_error_body(const struct probe *p)
+static int bf_error_body(struct scan *s, struct probe *p)
 {
   if(p->x.body.len > 512)
     return 0;
-  json_t *d = json_loadb(buf_str(&p->x.body), p->x.body.len, 0, NULL);
-  int err = json_is_object(d) && json_object_size(d) <= 3 &&
-            (json_object_get(d, "error") || json_object_get(d, "errors") ||
-             json_object_get(d, "message"));
-  json_decref(d);
-  return err;
+  const json_t *d = scan_body_json(s, p);
+  return json_is_object(d) && json_object_size(d) <= 3 &&
+         (json_object_get(d, "error") || json_object_get(d, "errors") ||
+          json_object_get(d, "message"));
 }
 
-static int bf_answers(const struct scan *s, const struct probe *p)
+static int bf_answers(struct scan *s, struct probe *p)
 {
-  return scan_is_hit(s, p) && p->x.body.len > 0 && !bf_error_body(p);
+  return scan_is_hit(s, p) && p->x.body.len > 0 && !bf_error_body(s, p);
 }
 
 static const struct spec_op *bf_write_op(const struct scan *s, const char *path)
@@ -189,7 +187,7 @@ static void bf_judge_own(struct scan *s, struct bf_state *b, struct probe *p)
     }
   } else if(kind == TAG_GAP) {
     scan_ran(s, &bf_rules[R_GAP]);
-    if(p->x.status >= 200 && p->x.status < 300 && !bf_error_body(p)) {
+    if(p->x.status >= 200 && p->x.status < 300 && !bf_error_body(s, p)) {
       snprintf(ev, sizeof(ev), "GET %s as --as2 -> refused, %s %s as --as2 -> %ld",
                g->op->path, p->x.method, g->op->path, p->x.status);
       scan_flag(s, p, &bf_rules[R_GAP], -1, NULL, ev, 0, 0, g->op->path);

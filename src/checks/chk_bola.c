@@ -225,12 +225,15 @@ static void bo_add(struct scan *s, struct bo_state *b, const struct spec_op *op,
   (void)s;
 }
 
-static json_t *bo_json(const struct probe *p)
+/* A JSON answer's body, parsed once by the scan; borrowed (never
+ * decref'd). jansson's iterators take non-const objects: this only
+ * reads. */
+static json_t *bo_json(struct scan *s, struct probe *p)
 {
   char ct[128];
   if(!http_header(&p->x, "Content-Type", 0, ct, sizeof(ct)) || !strstr(ct, "json"))
     return NULL;
-  return json_loadb(buf_str(&p->x.body), p->x.body.len, 0, NULL);
+  return (json_t *)scan_body_json(s, p);
 }
 
 /* The array a list route answers: the body, or its items/data/results. */
@@ -257,7 +260,7 @@ static void bo_collect(struct scan *s, struct bo_state *b, struct probe *p)
   const struct spec_op *obj = bo_object_route(s, p->op->path);
   if(!obj)
     return;
-  json_t *doc = bo_json(p);
+  json_t *doc = bo_json(s, p);
   if(post && json_is_object(doc)) {
     bo_add(s, b, obj, doc, 1);
   } else if(!post) {
@@ -270,7 +273,6 @@ static void bo_collect(struct scan *s, struct bo_state *b, struct probe *p)
         bo_add(s, b, obj, o, 0);
     }
   }
-  json_decref(doc);
 }
 
 static void bo_queue(struct scan *s, struct bo_obj *x, int slot, int tag, const char *method,
@@ -380,7 +382,7 @@ static void bo_record(struct scan *s, struct bo_obj *x, int slot, struct probe *
   a->got = 1;
   a->status = http_answered(&p->x) ? p->x.status : 0;
   a->hit = scan_is_hit(s, p);
-  json_t *doc = a->hit ? bo_json(p) : NULL;
+  json_t *doc = a->hit ? bo_json(s, p) : NULL;
   if(json_is_object(doc)) {
     char *id = bo_id(doc);
     a->same_id = id && !strcmp(id, x->id);
@@ -398,7 +400,6 @@ static void bo_record(struct scan *s, struct bo_obj *x, int slot, struct probe *
       }
     }
   }
-  json_decref(doc);
 }
 
 static void bo_decide(struct scan *s, struct bo_obj *x)
@@ -445,7 +446,7 @@ static void bo_judge_adj(struct scan *s, struct bo_state *b, struct probe *p, si
   scan_ran(s, &bo_rules[R_ADJ]);
   if(b->adj_flagged || !scan_is_hit(s, p))
     return;
-  json_t *doc = bo_json(p);
+  json_t *doc = bo_json(s, p);
   json_t *v = json_is_object(doc) ? json_object_get(doc, b->owner_key) : NULL;
   char *ow = v ? json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
   if(ow && strcmp(ow, b->owner_val)) {
@@ -456,7 +457,6 @@ static void bo_judge_adj(struct scan *s, struct bo_state *b, struct probe *p, si
     scan_flag(s, p, &bo_rules[R_ADJ], -1, NULL, ev, 0, 0, a->op->path);
   }
   free(ow);
-  json_decref(doc);
 }
 
 static void bo_judge(struct scan *s, void *st, struct probe *p)

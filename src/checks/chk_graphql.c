@@ -125,17 +125,13 @@ static void gq_plan(struct scan *s, void *st)
   }
 }
 
-/* The JSON answer's data object, or NULL; *root gets what to free. */
-static json_t *gq_data(const struct probe *p, json_t **root)
+/* The JSON answer's data object, or NULL (the body parsed once by the
+ * scan; borrowed). */
+static const json_t *gq_data(struct scan *s, struct probe *p)
 {
-  *root = NULL;
   if(!p->x.body.len || p->x.body.len > 256 * 1024)
     return NULL;
-  json_error_t e;
-  json_t *j = json_loadb(buf_str(&p->x.body), p->x.body.len, 0, &e);
-  if(!j)
-    return NULL;
-  *root = j;
+  const json_t *j = scan_body_json(s, p);
   json_t *d = json_is_object(j) ? json_object_get(j, "data") : NULL;
   return json_is_object(d) ? d : NULL;
 }
@@ -182,8 +178,7 @@ static void gq_judge(struct scan *s, void *st, struct probe *p)
   int kind = p->tag / 8, i = p->tag % 8;
   if(i >= GQ_MAX)
     return;
-  json_t *root;
-  json_t *data = gq_data(p, &root);
+  const json_t *data = gq_data(s, p);
   char ev[400];
   switch(kind) {
   case GQ_FIND: {
@@ -230,14 +225,10 @@ static void gq_judge(struct scan *s, void *st, struct probe *p)
   }
   case GQ_BATCH: {
     scan_ran(s, &gq_rules[R_BATCH]);
-    json_decref(root);
-    root = NULL;
-    json_error_t e;
-    json_t *j = p->x.body.len < 65536 ? json_loadb(buf_str(&p->x.body), p->x.body.len, 0, &e) : NULL;
+    const json_t *j = p->x.body.len < 65536 ? scan_body_json(s, p) : NULL;
     size_t answered = 0;
     for(size_t k = 0; json_is_array(j) && k < json_array_size(j); k++)
       answered += json_is_object(json_object_get(json_array_get(j, k), "data"));
-    json_decref(j);
     if(answered >= 2 && p->x.status >= 200 && p->x.status < 300) {
       snprintf(ev, sizeof(ev), "POST %s with a JSON array of 3 operations -> %ld, %zu answered",
                gq_paths[i], p->x.status, answered);
@@ -248,7 +239,6 @@ static void gq_judge(struct scan *s, void *st, struct probe *p)
   default:
     break;
   }
-  json_decref(root);
 }
 
 const struct wd_check check_graphql = {

@@ -367,16 +367,15 @@ static void llm_judge(struct scan *s, void *st, struct probe *p)
   const char *b = buf_str(&p->x.body);
   if(b[strspn(b, " \t\r\n")] != '{')
     return;
-  json_error_t e;
-  json_t *j = json_loadb(b, p->x.body.len, 0, &e);
+  /* Parsed once by the scan, borrowed; jansson's iterators take a
+   * non-const object, and this only reads it. */
+  json_t *j = (json_t *)scan_body_json(s, p);
   if(!j)
     return;
   const char *model;
   enum llm_kind k = llm_kind(j, &model);
-  if(k == LLM_NONE) {
-    json_decref(j);
+  if(k == LLM_NONE)
     return;
-  }
   for(int r = R_UNAUTH; r <= R_SYSPROMPT; r++)
     scan_ran(s, &llm_rules[r]);
   char ev[400];
@@ -420,7 +419,6 @@ static void llm_judge(struct scan *s, void *st, struct probe *p)
     free(ex);
     scan_flag(s, p, &llm_rules[R_SYSPROMPT], -1, NULL, ev, 0, 0, "llm-sysprompt");
   }
-  json_decref(j);
 }
 
 const struct wd_check check_llm = {

@@ -267,12 +267,15 @@ static void pr_walk(struct scan *s, struct probe *p, json_t *v, int depth, int i
   }
 }
 
-static json_t *pr_json(const struct probe *p)
+/* A JSON answer's body, parsed once by the scan; borrowed (never
+ * decref'd). jansson's object iterator takes a non-const object: the
+ * walks only read it. */
+static json_t *pr_json(struct scan *s, struct probe *p)
 {
   char ct[128];
   if(!http_header(&p->x, "Content-Type", 0, ct, sizeof(ct)) || !strstr(ct, "json"))
     return NULL;
-  return json_loadb(buf_str(&p->x.body), p->x.body.len, 0, NULL);
+  return (json_t *)scan_body_json(s, p);
 }
 
 /* ---- mass assignment ---------------------------------------------------- */
@@ -323,12 +326,10 @@ static void pr_mass_judge(struct scan *s, struct pr_state *ps, struct probe *p)
   if(i >= ps->nmass)
     return;
   struct pr_mass *m = &ps->mass[i];
-  json_t *doc = scan_is_hit(s, p) ? pr_json(p) : NULL;
+  json_t *doc = scan_is_hit(s, p) ? pr_json(s, p) : NULL;
   if(step == TAG_BEFORE) {
-    if(!json_is_object(doc)) {
-      json_decref(doc);
+    if(!json_is_object(doc))
       return;
-    }
     m->before_known = 1;
     for(size_t k = 0; k < PR_NPRIV; k++)
       m->before[k] = pr_prop(doc, pr_priv[k].name);
@@ -376,7 +377,6 @@ static void pr_mass_judge(struct scan *s, struct pr_state *ps, struct probe *p)
       scan_flag(s, p, &pr_rules[R_MASS], -1, NULL, text, 0, 0, m->get->path);
     }
   }
-  json_decref(doc);
 }
 
 /* Properties the answer has and the spec's response schema does not
@@ -423,7 +423,7 @@ static void pr_judge(struct scan *s, void *st, struct probe *p)
   if(p->ident == ID_WRONG || p->ident == ID_CUSTOM || !scan_is_hit(s, p) ||
      (p->flags & (PROBE_SPECFIND | PROBE_BASELINE)) || p->claimed)
     return;
-  json_t *doc = pr_json(p);
+  json_t *doc = pr_json(s, p);
   if(!doc)
     return;
   size_t nodes = 0;
@@ -434,7 +434,6 @@ static void pr_judge(struct scan *s, void *st, struct probe *p)
     pr_walk(s, p, doc, 0, 0, &nodes);
     pr_inventory(s, ps, p, doc);
   }
-  json_decref(doc);
 }
 
 const struct wd_check check_property = {

@@ -199,12 +199,13 @@ static int rl_limit_header(const struct probe *p, char *out, size_t outlen)
 
 /* Items in a JSON list answer: a top-level array, or the largest array
  * among a top-level object's members; -1 when it is not one. */
-static long rl_items(const struct probe *p)
+static long rl_items(struct scan *s, struct probe *p)
 {
   if(!p->x.body.len || p->x.body.truncated)
     return -1;
-  json_error_t e;
-  json_t *j = json_loadb(buf_str(&p->x.body), p->x.body.len, 0, &e);
+  /* Parsed once by the scan, borrowed; jansson's object iterator takes
+   * a non-const object, and this only reads it. */
+  json_t *j = (json_t *)scan_body_json(s, p);
   if(!j)
     return -1;
   long n = -1;
@@ -218,7 +219,6 @@ static long rl_items(const struct probe *p)
         n = (long)json_array_size(v);
     }
   }
-  json_decref(j);
   return n;
 }
 
@@ -277,7 +277,7 @@ static void rl_judge_page(struct scan *s, struct rl_state *rs, struct probe *p)
       first = rs->pages[i].items;
   if(first < 0 || !scan_is_hit(s, p))
     return;
-  long got = rl_items(p);
+  long got = rl_items(s, p);
   if(got <= RL_PAGE_OVER || got <= first)
     return;
   char ev[300];
@@ -323,7 +323,7 @@ static void rl_judge(struct scan *s, void *st, struct probe *p)
   /* A list to ask a big page of. */
   size_t plen = strcspn(p->path, "?");
   if(from_spec && rs->npages < RL_PAGE_MAX && scan_is_hit(s, p) && plen < RL_PATH_MAX - 32) {
-    long items = rl_items(p);
+    long items = rl_items(s, p);
     if(items >= 1) {
       struct rl_page *pg = &rs->pages[rs->npages];
       snprintf(pg->path, sizeof(pg->path), "%.*s", (int)plen, p->path);

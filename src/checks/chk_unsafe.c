@@ -114,8 +114,9 @@ static void un_content(struct scan *s, struct probe *p)
   if(!http_header(&p->x, "Content-Type", 0, ct, sizeof(ct)) || !strcasestr(ct, "json") ||
      p->x.body.len > UN_MAX_JSON)
     return;
-  json_error_t e;
-  json_t *j = json_loadb(buf_str(&p->x.body), p->x.body.len, 0, &e);
+  /* Parsed once by the scan, borrowed; un_strings walks it with
+   * jansson's iterator, which takes a non-const object, and only reads. */
+  json_t *j = (json_t *)scan_body_json(s, p);
   if(!j)
     return;
   scan_ran(s, &un_rules[R_CONTENT]);
@@ -127,7 +128,6 @@ static void un_content(struct scan *s, struct probe *p)
     snprintf(ev, sizeof(ev), "%s (%ld, %s): %.200s", what, p->x.status, ct, v);
     scan_flag(s, p, &un_rules[R_CONTENT], -1, NULL, ev, 0, 0, "upstream-content");
   }
-  json_decref(j);
 }
 
 /* X-Upstream-* / X-Backend-* header lines, or a Via of two hops or more. */

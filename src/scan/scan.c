@@ -158,6 +158,7 @@ static void probe_free(struct probe *p)
   free(p->base);
   free(p->masked);
   mask_map_free(&p->masked_map);
+  json_decref(p->json);
   free(p->req_body);
   free(p->req_ctype);
   free(p);
@@ -308,8 +309,11 @@ struct probe *scan_queue(struct scan *s, const char *method, const char *path,
  * did not go through scan_on_done gets it here). */
 static void probe_digest(struct probe *p)
 {
-  if(!p->sum.done)
-    scan_body_digest(p, &p->sum);
+  if(p->sum.done)
+    return;
+  if(p->x.body.len <= SCAN_JSON_ERROR_MAX_BODY)
+    probe_body_json(p); /* the digest's "small JSON error" reads it */
+  scan_body_digest(p, &p->sum);
 }
 
 size_t scan_body_len(const struct probe *p)
@@ -317,16 +321,45 @@ size_t scan_body_len(const struct probe *p)
   return p->sum.done ? p->sum.len : p->x.body.len;
 }
 
+const json_t *probe_body_json(struct probe *p)
+{
+  if(p->json_done)
+    return p->json;
+  p->json_done = 1;
+  const char *b = buf_str(&p->x.body);
+  size_t n = p->x.body.len;
+  if(p->body_released || n == 0 || n > SCAN_JSON_CAP)
+    return NULL;
+  /* Without JSON_DECODE_ANY jansson takes only an object or an array
+   * after JSON's white space: anything else is not even tried. */
+  size_t i = 0;
+  while(i < n && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r'))
+    i++;
+  if(i == n || (b[i] != '{' && b[i] != '['))
+    return NULL;
+  p->json = json_loadb(b, n, 0, NULL);
+  return p->json;
+}
+
+const json_t *scan_body_json(struct scan *s, struct probe *p)
+{
+  (void)s;
+  return probe_body_json(p);
+}
+
 /* After the last judge of p: its body and the masked copy of it go; the
  * status, the headers (at most SCAN_KEEP_HEAD bytes, whole lines) and
  * the digest stay. */
 #define SCAN_KEEP_HEAD 16384
-static void scan_release_body(struct probe *p)
+void scan_release_body(struct probe *p)
 {
   if(p->body_released)
     return;
   probe_digest(p);
   buf_cleanup(&p->x.body);
+  json_decref(p->json);
+  p->json = NULL;
+  p->json_done = 1;
   free(p->masked);
   p->masked = NULL;
   p->masked_len = 0;

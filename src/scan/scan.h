@@ -15,6 +15,8 @@
 #define WD_SCAN_H
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "../correlate/corr.h"
 #include "../model/model.h"
 #include "../net/net_http.h"
@@ -113,6 +115,11 @@ struct probe {
    * then empty: read sum, or scan_body_len). */
   struct body_sum sum;
   int body_released;
+  /* The body parsed as JSON (scan_body_json), once: json_done says it
+   * was tried, json is the document or NULL; owned, released with the
+   * body. */
+  json_t *json;
+  int json_done;
 };
 
 struct baseline {
@@ -324,8 +331,30 @@ int scan_is_hit(const struct scan *s, const struct probe *p);
 int scan_like_baseline(const struct scan *s, const struct probe *p);
 /* The length of p's body, also after the body was released. */
 size_t scan_body_len(const struct probe *p);
+/* The largest body scan_body_json parses: the default --body-cap. A
+ * larger (hostile, multi-MB) body is not parsed at all. */
+#define SCAN_JSON_CAP (1024 * 1024)
+/* The probe's body parsed as JSON, parsed at most once per probe (the
+ * first caller pays), or NULL when the body is empty, not JSON (an
+ * object or an array at the top), larger than SCAN_JSON_CAP, or already
+ * released. A borrowed reference: valid only while the judge callbacks
+ * for this probe run (it is released with the body); a check never
+ * keeps it (copy what you need into your state instead). A caller's own
+ * conditions (a JSON Content-Type, a smaller size) are tested before
+ * calling it, so a body nobody wants parsed is not parsed. */
+const json_t *scan_body_json(struct scan *s, struct probe *p);
+/* The same, for the scan's own files where no scan is at hand. */
+const json_t *probe_body_json(struct probe *p);
+/* After the last judge of p: its body, the parsed JSON of it and the
+ * masked copy go; the status, the headers (at most 16 KiB, whole lines)
+ * and the digest stay. The scan calls it; public for harnesses. */
+void scan_release_body(struct probe *p);
+/* A JSON body this small may be a "small JSON error" (body_sum): the
+ * scan parses it (probe_body_json) before the digest reads it. */
+#define SCAN_JSON_ERROR_MAX_BODY 8192
 /* Fills out from p's body (the request path p->path is left out of the
- * shape); scan_witness.c. */
+ * shape); reads the parsed JSON when probe_body_json was called, else
+ * parses a small JSON body itself (a harness); scan_witness.c. */
 void scan_body_digest(const struct probe *p, struct body_sum *out);
 
 /* The checks' callbacks, in registry order, each with its own state.

@@ -25,7 +25,6 @@
 #include "../core/core_str.h"
 #include "scan.h"
 
-#define JSON_ERROR_MAX_BODY 8192 /* error bodies are short */
 #define JSON_ERROR_MAX_KEYS 8
 
 static int status_refuses(long st)
@@ -50,30 +49,28 @@ static int location_is_login(const char *loc)
 }
 
 /* {"error": ...}, {"message": ...}, RFC 7807 problem details: a small
- * JSON object with an error-ish key. */
-static int body_is_json_error(const char *b, size_t n)
+ * JSON object with an error-ish key. The body parsed once by the scan
+ * (probe_body_json) when it was, else parsed here (a harness). */
+static int body_is_json_error(const struct probe *p, const char *b, size_t n)
 {
-  if(n == 0 || n > JSON_ERROR_MAX_BODY)
+  if(n == 0 || n > SCAN_JSON_ERROR_MAX_BODY)
     return 0;
   size_t i = 0;
   while(i < n && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t'))
     i++;
   if(i == n || b[i] != '{')
     return 0;
-  json_t *j = json_loadb(b, n, 0, NULL);
-  if(!json_is_object(j)) {
-    json_decref(j);
-    return 0;
-  }
+  json_t *own = NULL;
+  const json_t *j = p->json_done ? p->json : (own = json_loadb(b, n, 0, NULL));
   static const char *const keys[] = {
     "error", "errors", "message", "msg", "detail", "error_description", "fault", "title",
     "status", "code", NULL,
   };
   int hit = 0;
-  if(json_object_size(j) <= JSON_ERROR_MAX_KEYS)
+  if(json_is_object(j) && json_object_size(j) <= JSON_ERROR_MAX_KEYS)
     for(size_t k = 0; keys[k] && !hit; k++)
       hit = json_object_get(j, keys[k]) != NULL;
-  json_decref(j);
+  json_decref(own);
   return hit;
 }
 
@@ -121,7 +118,7 @@ void scan_body_digest(const struct probe *p, struct body_sum *out)
   out->hash = h;
   out->shape = sh;
   out->shape_len = shape_len;
-  out->json_error = (unsigned char)body_is_json_error(b, n);
+  out->json_error = (unsigned char)body_is_json_error(p, b, n);
   /* A login page is markup from its first bytes: a body that opens with
    * no '<' (JSON, text, a blob) is not searched through. */
   size_t lead = n < 1024 ? n : 1024;

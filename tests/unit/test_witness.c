@@ -29,6 +29,7 @@ static struct probe *mk(const char *path, long st, const char *head, const char 
 
 static void rm(struct probe *p)
 {
+  json_decref(p->json); /* parsed by scan_baseline_record's digest */
   buf_cleanup(&p->x.body);
   buf_cleanup(&p->x.head);
   free(p->x.url);
@@ -196,6 +197,62 @@ static void same_answer_or_other_data_is_not(void **state)
   teardown(&f);
 }
 
+/* scan_body_json: the body parsed once (the same document to every
+ * caller), NULL for what is not a JSON object or array or is over the
+ * cap, and gone with the body (LeakSanitizer fails the run if the
+ * release kept it; a read after it would be a use after free). */
+static void body_json_parsed_once_and_released(void **state)
+{
+  (void)state;
+  struct scan s;
+  memset(&s, 0, sizeof(s));
+  struct probe *obj = mk("/api/v1/item", 200, JSON_HEAD, " \r\n{\"id\":7,\"tags\":[\"a\"]}");
+  const json_t *j = scan_body_json(&s, obj);
+  assert_non_null(j);
+  assert_true(json_is_object(j));
+  assert_int_equal(json_integer_value(json_object_get(j, "id")), 7);
+  assert_ptr_equal(scan_body_json(&s, obj), j);
+  assert_ptr_equal(probe_body_json(obj), j);
+  /* The digest reads the same document (no second parse needed). */
+  scan_body_digest(obj, &obj->sum);
+  assert_ptr_equal(obj->json, j);
+  struct probe *arr = mk("/api/v1/items", 200, JSON_HEAD, "[1,2,3]");
+  assert_true(json_is_array(scan_body_json(&s, arr)));
+  assert_int_equal(json_array_size(scan_body_json(&s, arr)), 3);
+  static const char *const not_json[] = {
+    "", "<html>{\"id\":1}</html>", "{\"id\":", "\"a string\"", "42", "{} trailing", NULL,
+  };
+  struct probe *bad[8];
+  size_t nbad = 0;
+  for(size_t i = 0; not_json[i]; i++) {
+    bad[nbad] = mk("/x", 200, JSON_HEAD, not_json[i]);
+    assert_null(scan_body_json(&s, bad[nbad]));
+    assert_null(scan_body_json(&s, bad[nbad]));
+    nbad++;
+  }
+  /* Over the cap: a valid document that is not parsed at all. */
+  struct probe *big = mk("/big", 200, JSON_HEAD, "");
+  buf_appendz(&big->x.body, "[");
+  while(big->x.body.len < SCAN_JSON_CAP)
+    buf_appendz(&big->x.body, "1,");
+  buf_appendz(&big->x.body, "1]");
+  assert_null(scan_body_json(&s, big));
+  /* Released with the body: nothing left, and nothing parsed again. */
+  struct probe *all[] = {obj, arr, big};
+  for(size_t i = 0; i < 3; i++) {
+    scan_release_body(all[i]);
+    assert_null(all[i]->json);
+    assert_null(scan_body_json(&s, all[i]));
+  }
+  for(size_t i = 0; i < nbad; i++) {
+    scan_release_body(bad[i]);
+    rm(bad[i]);
+  }
+  rm(obj);
+  rm(arr);
+  rm(big);
+}
+
 /* What a check reads once a body is released (check.h): the digest taken
  * when the probe completed gives the same judgements as the body. */
 static void release(struct probe *p)
@@ -306,6 +363,7 @@ int main(void)
     cmocka_unit_test(same_answer_or_other_data_is_not),
     cmocka_unit_test(witnesses_need_both_refusals),
     cmocka_unit_test(judged_the_same_after_release),
+    cmocka_unit_test(body_json_parsed_once_and_released),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
