@@ -66,7 +66,44 @@ struct fleet_run {
   int worst;              /* the worst exit code so far */
   int interrupted;
   size_t nfindings;
+  /* The refreshable credential (--auth-cmd, --oauth2-token-url): base->cred
+   * is read and refreshed only under cred_mu; cred_gen counts refreshes. */
+  pthread_mutex_t cred_mu;
+  unsigned cred_gen;
 };
+
+/* One target's view of the refreshable credential: its scan sends its
+ * own copy (mine, the target's scan_opts.cred), taken at generation gen. */
+struct fleet_cred {
+  struct fleet_run *run;
+  struct cred *mine;
+  unsigned gen;
+};
+
+/* The refresh hook of every target's scan. One refresh serves every
+ * target: a target whose copy got a 401 takes the run's newer value when
+ * another target has refreshed since its copy was taken, and runs the
+ * command (or fetches the token) itself only otherwise. So the command
+ * runs once per expiry, not once per target. */
+static int fleet_cred_refresh(void *ctx, char *err, size_t errlen)
+{
+  struct fleet_cred *fc = ctx;
+  struct fleet_run *run = fc->run;
+  int rc = 0;
+  pthread_mutex_lock(&run->cred_mu);
+  if(fc->gen == run->cred_gen) {
+    rc = run->base->refresh_cred(run->base->refresh_ctx, err, errlen);
+    if(!rc)
+      run->cred_gen++;
+  }
+  if(!rc) {
+    free(fc->mine->value);
+    fc->mine->value = xstrdup(run->base->cred.value);
+    fc->gen = run->cred_gen;
+  }
+  pthread_mutex_unlock(&run->cred_mu);
+  return rc;
+}
 
 /* The context of one target's scan (scan_opts.on_finding). */
 struct fleet_job {
@@ -342,7 +379,16 @@ static void fleet_emit_failed(struct fleet_run *run, size_t idx, const char *url
 static void fleet_scan_one(struct fleet_run *run, size_t idx)
 {
   const struct fleet_target *t = &run->targets->v[idx];
+  /* Under cred_mu: another target may be refreshing the credential. */
+  pthread_mutex_lock(&run->cred_mu);
   struct scan_opts so = *run->base;
+  struct fleet_cred fc = {run, &so.cred, run->cred_gen};
+  if(so.refresh_cred) {
+    so.cred.value = xstrdup(run->base->cred.value);
+    so.refresh_cred = fleet_cred_refresh;
+    so.refresh_ctx = &fc;
+  }
+  pthread_mutex_unlock(&run->cred_mu);
   so.url = t->url;
   if(t->spec)
     so.spec = t->spec;
@@ -353,11 +399,6 @@ static void fleet_scan_one(struct fleet_run *run, size_t idx)
   for(int i = 0; i < t->nscope && so.nscope < SCOPE_MAX - 1; i++)
     so.scope[so.nscope++] = t->scope[i];
   so.progress = NULL;
-  /* Each target's options are a copy sharing the credential's string: a
-   * refresh (--auth-cmd, --oauth2-token-url) rewrites and frees it while
-   * other targets' scans send it, so with several targets the credential
-   * fetched at the start serves the whole run (docs/auth.md). */
-  so.refresh_cred = NULL;
   so.http.limiter = run->limiter;
   so.http.rate = 0; /* the limiter holds --rate, over every target */
   if(run->stream) {
@@ -384,6 +425,8 @@ static void fleet_scan_one(struct fleet_run *run, size_t idx)
     fleet_emit_failed(run, idx, t->url, why, EXIT_USAGE, dbscan);
     free(why);
     scan_cleanup(&s);
+    if(so.refresh_cred)
+      free(so.cred.value);
     return;
   }
   if(sr == 3)
@@ -409,6 +452,8 @@ static void fleet_scan_one(struct fleet_run *run, size_t idx)
   fleet_emit(run, idx, &s.rep, rc, dbscan);
   pthread_mutex_unlock(&run->mu);
   scan_cleanup(&s);
+  if(so.refresh_cred)
+    free(so.cred.value);
 }
 
 static void *fleet_worker(void *arg)
@@ -449,10 +494,6 @@ int cli_fleet_run(const struct scan_opts *base, struct cli_out *out,
   for(size_t i = 0; i < out->nreports; i++)
     if(!format_multi_ok("--report", out->reports[i].format))
       return EXIT_USAGE;
-  if(base->refresh_cred) {
-    cli_error("--auth-cmd refreshes one target's credential: give one target");
-    return EXIT_USAGE;
-  }
   char err[256];
   if(http_global_init(err, sizeof(err))) {
     cli_error("%s", err);
@@ -465,6 +506,7 @@ int cli_fleet_run(const struct scan_opts *base, struct cli_out *out,
   run.fo = fo;
   run.targets = targets;
   pthread_mutex_init(&run.mu, NULL);
+  pthread_mutex_init(&run.cred_mu, NULL);
   run.rows = xcalloc(targets->n ? targets->n : 1, sizeof(*run.rows));
   /* Sinks: the --report files, then the main output. */
   int term_main = 0;
@@ -489,6 +531,7 @@ int cli_fleet_run(const struct scan_opts *base, struct cli_out *out,
       sink_close(&run.sinks[i], 0);
     free(run.rows);
     pthread_mutex_destroy(&run.mu);
+    pthread_mutex_destroy(&run.cred_mu);
     return rc;
   }
   /* Findings stream as they are decided unless a policy file must see
@@ -544,5 +587,6 @@ int cli_fleet_run(const struct scan_opts *base, struct cli_out *out,
     free(run.rows[i].target);
   free(run.rows);
   pthread_mutex_destroy(&run.mu);
+  pthread_mutex_destroy(&run.cred_mu);
   return rc;
 }

@@ -161,6 +161,29 @@ check("--auth-cmd: the resent requests opened the routes (witnesses, findings)",
       "witness: %s/api/v2/account" % url in err and "auth.credential-over-http" in rules(doc) and ran(doc),
       (rules(doc), err[-300:]))
 check("--auth-cmd: the credential is masked", tok not in str(doc) + err)
+# Several targets: one refresh serves them all. Both targets start with the
+# stale token; the first 401 runs the command again, and the other target
+# takes the refreshed value instead of running it a third time.
+import json  # noqa: E402
+with open(counter, "w") as f:
+    f.write("0")
+url2 = url + "/api/v2/"
+rc, out, err = warden("scan", "-q", "-f", "json", "--parallel", "2", "--auth-cmd", script, url, url2)
+try:
+    multi = json.loads(out)
+    reps = {r["target"]: r for r in multi["reports"]}
+except (ValueError, KeyError, TypeError):
+    multi, reps = None, {}
+with open(counter) as f:
+    runs = int(f.read().strip())
+check("--auth-cmd with two targets: the command ran twice in all (start + one refresh)",
+      runs == 2 and len(reps) == 2, (runs, sorted(reps), err[-300:]))
+check("--auth-cmd with two targets: both scans complete, their routes opened with the refreshed token",
+      len(reps) == 2 and all(ran(r) and "auth.credential-over-http" in rules(r) for r in reps.values()),
+      {t: (r.get("status"), rules(r)) for t, r in reps.items()})
+check("--auth-cmd with two targets: a refresh is noted, the token masked everywhere",
+      any(any("credential refreshed after a 401" in n for n in r.get("notes", [])) for r in reps.values())
+      and tok not in out + err, [r.get("notes") for r in reps.values()])
 rc, out, err = warden("scan", "--auth-cmd", "exit 3", url)
 check("--auth-cmd failing: exit 2, one line", rc == 2 and err.strip() == "warden: --auth-cmd: the command failed (exit 3)",
       (rc, err))
