@@ -11,7 +11,19 @@
  *    answers 404: declared, not served (an inventory that does not match
  *    what runs). Routes with path or query parameters are left alone:
  *    their 404 may be "no object 1".
- * Judged only with a spec. Read-only; one extra GET per versioned route.
+ *  - inventory.deprecated-alive: a GET operation the spec marks
+ *    deprecated answers (2xx that is not the random-path page): it was
+ *    announced as going away and still serves.
+ *  - inventory.non-production-server: the spec's servers name a host that
+ *    is not a production one (url_host_nonprod: loopback, private,
+ *    link-local, unique-local addresses; staging/dev/test/qa/internal
+ *    labels; internal suffixes); the target's own host is left alone.
+ * Notes, not findings (every lab and most real APIs would carry them):
+ * the API description answered at a well-known path to a request without
+ * credentials, and the discovery hits (well-known paths, the older
+ * version) that the spec does not declare.
+ * Judged only with a spec. Read-only; one extra GET per versioned route
+ * (and, with a credential, the spec document once without it).
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -19,11 +31,12 @@
 #include <string.h>
 
 #include "../core/core_alloc.h"
+#include "../core/core_buf.h"
 #include "../core/core_str.h"
 #include "../scan/scan.h"
 #include "check.h"
 
-enum { R_OLDVER, R_MISSING };
+enum { R_OLDVER, R_MISSING, R_DEPRECATED, R_NONPROD };
 
 static const struct wd_rule inv_rules[] = {
   [R_OLDVER] = {
@@ -46,11 +59,41 @@ static const struct wd_rule inv_rules[] = {
     .summary = "A GET route the spec declares (without parameters) answers 404: the published inventory does not match what runs",
     .remediation = "Generate the spec from the code (or test it against the running service) so that it lists what is served, no more and no less.",
   },
+  [R_DEPRECATED] = {
+    .id = "inventory.deprecated-alive",
+    .severity = WD_SEV_LOW,
+    .category = WD_CAT_INVENTORY,
+    .owasp = "API9:2023",
+    .cwe = 1059,
+    .title = "Deprecated operation still served",
+    .summary = "A GET operation the spec marks deprecated still answers with data: retired surface that keeps running, usually unwatched",
+    .remediation = "Retire deprecated operations on a schedule: announce a date (Sunset header), then answer 410 Gone and remove them from the code and the spec.",
+  },
+  [R_NONPROD] = {
+    .id = "inventory.non-production-server",
+    .severity = WD_SEV_LOW,
+    .category = WD_CAT_INVENTORY,
+    .owasp = "API9:2023",
+    .cwe = 200,
+    .title = "Spec names non-production or internal servers",
+    .summary = "The spec's servers name a staging, development, test or internal host, or a private address: the published document maps environments that should not be reachable or known",
+    .remediation = "Publish a spec per environment with only that environment's public server URL; keep staging and internal hosts out of documents served to clients.",
+  },
 };
 
 extern const struct wd_check check_inventory;
 
 #define INV_TAG_OLD 1
+#define INV_TAG_SPECANON 2
+#define INV_UNDOC_MAX 16
+#define INV_PATH_MAX 256
+
+struct inv_state {
+  char spec_path[INV_PATH_MAX]; /* where discovery found the spec */
+  int spec_anon;                /* it answered without credentials */
+  char undoc[INV_UNDOC_MAX][INV_PATH_MAX]; /* discovery hits, judged at finish */
+  int nundoc;
+};
 
 /* Finds a "/vN/" (or "/vN" at the end) segment with N >= 2; sets *at to
  * the digits and *len to their count. */
@@ -74,16 +117,94 @@ static int inv_version(const char *path, size_t *at, size_t *len, long *n)
   return 0;
 }
 
+/* 1 when path (its query left out) is a route of the spec: segment by
+ * segment, a "{name}" placeholder matching any non-empty segment. */
+static int inv_in_spec(const struct scan *s, const char *path)
+{
+  size_t plen = strcspn(path, "?#");
+  for(size_t i = 0; s->have_spec && i < s->spec.n; i++) {
+    const char *t = s->spec.ops[i].path, *c = path, *end = path + plen;
+    while(*t && c < end) {
+      if(*t == '{') {
+        const char *te = strchr(t, '}');
+        if(!te)
+          break;
+        const char *ce = c;
+        while(ce < end && *ce != '/')
+          ce++;
+        if(ce == c)
+          break;
+        t = te + 1;
+        c = ce;
+      } else if(*t == *c) {
+        t++;
+        c++;
+      } else {
+        break;
+      }
+    }
+    if(!*t && c == end)
+      return 1;
+  }
+  return 0;
+}
+
+static void inv_keep_undoc(struct inv_state *is, const char *path)
+{
+  size_t n = strcspn(path, "?#");
+  if(is->nundoc >= INV_UNDOC_MAX || n >= INV_PATH_MAX)
+    return;
+  for(int i = 0; i < is->nundoc; i++)
+    if(strlen(is->undoc[i]) == n && strncmp(is->undoc[i], path, n) == 0)
+      return;
+  memcpy(is->undoc[is->nundoc], path, n);
+  is->undoc[is->nundoc][n] = '\0';
+  is->nundoc++;
+}
+
+/* The discovery probe that found the spec: kept, and judged anonymous
+ * when it was sent without a credential (else asked once more without). */
+static void inv_judge_specfind(struct scan *s, struct inv_state *is, struct probe *p)
+{
+  if(p->origin == &check_inventory && p->tag == INV_TAG_SPECANON) {
+    if(scan_is_hit(s, p) && p->x.status == 200)
+      is->spec_anon = 1;
+    return;
+  }
+  if(!(p->flags & PROBE_SPECFIND) || is->spec_path[0] || !s->have_spec || !scan_is_hit(s, p) ||
+     strlen(p->path) >= INV_PATH_MAX)
+    return;
+  size_t n = p->x.body.len < 4096 ? p->x.body.len : 4096;
+  const char *b = buf_str(&p->x.body);
+  if(!str_find(b, n, "openapi") && !str_find(b, n, "swagger"))
+    return;
+  snprintf(is->spec_path, sizeof(is->spec_path), "%s", p->path);
+  if(!scan_has_cred(s))
+    is->spec_anon = 1;
+  else
+    scan_queue_as(s, "GET", p->path, PROBE_FOLLOWUP, &check_inventory, INV_TAG_SPECANON, ID_NONE,
+                  NULL, p);
+}
+
 static void inv_judge(struct scan *s, void *st, struct probe *p)
 {
-  (void)st;
-  if(!http_answered(&p->x) || strcmp(p->x.method, "GET") || p->ident != ID_MAIN ||
+  struct inv_state *is = st;
+  if(!http_answered(&p->x) || strcmp(p->x.method, "GET") ||
      (p->flags & (PROBE_REDIRECT | PROBE_BURST)))
     return;
+  if(p->ident == ID_NONE || (p->flags & PROBE_SPECFIND)) {
+    inv_judge_specfind(s, is, p);
+    return;
+  }
+  if(p->ident != ID_MAIN)
+    return;
+  if((p->flags & PROBE_WELLKNOWN) && scan_is_hit(s, p))
+    inv_keep_undoc(is, p->path);
   if(p->origin == &check_inventory && p->tag == INV_TAG_OLD) {
     scan_ran(s, &inv_rules[R_OLDVER]);
     if(!scan_is_hit(s, p) || !p->parent)
       return;
+    inv_keep_undoc(is, p->path);
     char ev[400];
     snprintf(ev, sizeof(ev), "the spec declares %.150s; GET %.150s -> %ld with a body of %zu bytes",
              p->parent->path, p->path, p->x.status, p->x.body.len);
@@ -92,6 +213,16 @@ static void inv_judge(struct scan *s, void *st, struct probe *p)
   }
   if(!p->op || p->origin || !(p->flags & PROBE_SPEC) || (p->flags & PROBE_ERROR))
     return;
+  if(p->op->deprecated) {
+    scan_ran(s, &inv_rules[R_DEPRECATED]);
+    if(scan_is_hit(s, p)) {
+      char ev[600], key[300];
+      snprintf(ev, sizeof(ev), "the spec marks GET %.200s deprecated; GET %.120s -> %ld with a "
+               "body of %zu bytes", p->op->path, p->path, p->x.status, p->x.body.len);
+      snprintf(key, sizeof(key), "deprecated %.200s", p->op->path);
+      scan_flag(s, p, &inv_rules[R_DEPRECATED], -1, NULL, ev, 0, 0, key);
+    }
+  }
   /* A route with parameters may answer 404 about their value ("no file
    * named 1"): only routes without any are judged. */
   int params = strchr(p->op->path, '{') || p->op->nquery;
@@ -113,10 +244,57 @@ static void inv_judge(struct scan *s, void *st, struct probe *p)
   free(old);
 }
 
+/* The spec's servers: each host that is not the target's and looks like
+ * a non-production or internal one. */
+static void inv_plan_late(struct scan *s, void *st)
+{
+  struct inv_state *is = st;
+  if(!s->have_spec || !s->spec.nservers)
+    return;
+  scan_ran(s, &inv_rules[R_NONPROD]);
+  char *where = xasprintf("%s%s", s->origin, is->spec_path[0] ? is->spec_path : "/");
+  for(size_t i = 0; i < s->spec.nservers; i++) {
+    char host[256];
+    const char *why;
+    if(!s->spec.servers[i] || !url_host_of(s->spec.servers[i], host, sizeof(host)) ||
+       (s->target.host && strcmp(host, s->target.host) == 0) || !(why = url_host_nonprod(host)))
+      continue;
+    char ev[600], key[300];
+    snprintf(ev, sizeof(ev), "the spec's servers name %.200s: %s (%.60s)", s->spec.servers[i], why,
+             host);
+    snprintf(key, sizeof(key), "nonprod %.200s", host);
+    scan_flag_at(s, &inv_rules[R_NONPROD], -1, NULL, "GET", where, ev, key);
+  }
+  free(where);
+}
+
+static void inv_finish(struct scan *s, void *st)
+{
+  struct inv_state *is = st;
+  if(is->spec_anon)
+    report_note(&s->rep, "inventory: the API description %s is served without credentials "
+                "(anyone can read the whole inventory; fine for a public API)", is->spec_path);
+  if(!s->have_spec || !is->nundoc)
+    return;
+  struct buf b;
+  buf_init(&b, 0);
+  int n = 0;
+  for(int i = 0; i < is->nundoc; i++)
+    if(!inv_in_spec(s, is->undoc[i]))
+      buf_printf(&b, "%s%s", n++ ? ", " : "", is->undoc[i]);
+  if(n)
+    report_note(&s->rep, "inventory: %d live route%s not in the spec (found by discovery): %s", n,
+                n == 1 ? "" : "s", buf_str(&b));
+  buf_cleanup(&b);
+}
+
 const struct wd_check check_inventory = {
   .name = "inventory",
-  .summary = "API9: older versions alive, spec routes not served",
+  .summary = "API9: older versions alive, spec routes not served, deprecated operations, non-production servers",
   .rules = inv_rules,
   .nrules = ARRAY_LEN(inv_rules),
+  .state_size = sizeof(struct inv_state),
   .judge = inv_judge,
+  .plan_late = inv_plan_late,
+  .finish = inv_finish,
 };

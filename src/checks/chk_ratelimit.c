@@ -20,7 +20,11 @@
  * of at least one item is asked again with ?limit=10000 (or the paging
  * parameter the spec names: per_page, page_size, size, ...). More than
  * 1000 items back, and more than the first answer had, means the size is
- * not capped.
+ * not capped. The same first answer, from a route whose spec operation
+ * names no paging parameter, with more than 1000 items is an unpaged
+ * list. And with a spec, every page-size query parameter (the names
+ * above, numeric or untyped) without a declared maximum is a (low)
+ * finding on the spec itself.
  *
  * Bodies are read only in judge (CONTRACTS.md section 2): the burst keeps
  * counts, the paging test keeps the first answer's item count.
@@ -36,7 +40,7 @@
 #include "../scan/scan.h"
 #include "check.h"
 
-enum { R_RATE, R_RATE_AUTH, R_PAGE };
+enum { R_RATE, R_RATE_AUTH, R_PAGE, R_PAGE_SPEC, R_UNPAGED };
 
 static const struct wd_fix fix_rate[] = {
   {"echo", "e.Use(middleware.RateLimiterWithConfig(...)) with a memory or shared store; answer 429 with Retry-After and RateLimit headers in the DenyHandler."},
@@ -77,6 +81,26 @@ static const struct wd_rule rl_rules[] = {
     .title = "Page size not capped",
     .summary = "A list route returns more than 1000 items when a client asks for 10000 (?limit= or the spec's paging parameter)",
     .remediation = "Cap the page size on the server (e.g. 100) whatever the client asks, and declare the maximum in the spec.",
+  },
+  [R_PAGE_SPEC] = {
+    .id = "resource.page-param-unbounded",
+    .severity = WD_SEV_LOW,
+    .category = WD_CAT_RESOURCE,
+    .owasp = "API4:2023",
+    .cwe = 770,
+    .title = "Paging parameter without a maximum in the spec",
+    .summary = "A page-size query parameter (limit, per_page, page_size, size, page[size], ...) of a spec operation declares no maximum: nothing tells clients, gateways or the server's validation how large a page may be",
+    .remediation = "Declare a maximum (e.g. 100) on every page-size parameter, enforce it on the server, and validate requests against the spec at the gateway.",
+  },
+  [R_UNPAGED] = {
+    .id = "resource.unpaged-list",
+    .severity = WD_SEV_MEDIUM,
+    .category = WD_CAT_RESOURCE,
+    .owasp = "API4:2023",
+    .cwe = 770,
+    .title = "Large list without paging",
+    .summary = "A spec GET route that declares no paging parameter returns more than 1000 items in one answer: every request costs the whole collection, and it only grows",
+    .remediation = "Page every list (a default and a maximum page size, a cursor or page parameter) and declare the paging parameters and their maximum in the spec.",
   },
 };
 
@@ -231,6 +255,17 @@ static const char *rl_page_param(const struct spec_op *op)
   return "limit";
 }
 
+/* 1 when op names a paging parameter (rl_page_params) among its query
+ * parameters. */
+static int rl_has_page_param(const struct spec_op *op)
+{
+  for(int i = 0; rl_page_params[i]; i++)
+    for(size_t k = 0; op && k < op->nquery; k++)
+      if(strcmp(op->query[k], rl_page_params[i]) == 0)
+        return 1;
+  return 0;
+}
+
 static void rl_judge_burst(struct rl_state *rs, struct probe *p)
 {
   int i = p->tag - RL_TAG_BURST;
@@ -286,6 +321,51 @@ static void rl_judge_page(struct scan *s, struct rl_state *rs, struct probe *p)
   scan_flag(s, p, &rl_rules[R_PAGE], -1, NULL, ev, 0, 0, "page-size");
 }
 
+/* A list of more than RL_PAGE_OVER items from a spec route that declares
+ * no paging parameter: the whole collection in every answer. */
+static void rl_judge_unpaged(struct scan *s, struct probe *p, long items)
+{
+  scan_ran(s, &rl_rules[R_UNPAGED]);
+  if(items <= RL_PAGE_OVER)
+    return;
+  char ev[600];
+  snprintf(ev, sizeof(ev), "GET %.200s -> %ld items (%zu bytes) in one answer; the spec declares "
+           "no paging parameter for %.120s", p->path, items, p->x.body.len, p->op->path);
+  scan_flag(s, p, &rl_rules[R_UNPAGED], -1, NULL, ev, 0, 0, "unpaged");
+}
+
+/* The spec's page-size parameters (query parameters named like
+ * rl_page_params, numeric or untyped) without a declared maximum. */
+static void rl_spec_paging(struct scan *s)
+{
+  for(size_t i = 0; s->have_spec && i < s->spec.n; i++) {
+    const struct spec_op *op = &s->spec.ops[i];
+    for(size_t k = 0; k < op->nparams; k++) {
+      const struct spec_param *sp = &op->params[k];
+      if(sp->in != SPEC_IN_QUERY || !sp->name ||
+         (sp->type && strcmp(sp->type, "integer") && strcmp(sp->type, "number")))
+        continue;
+      int paging = 0;
+      for(int j = 0; rl_page_params[j] && !paging; j++)
+        paging = strcmp(sp->name, rl_page_params[j]) == 0;
+      if(!paging)
+        continue;
+      scan_ran(s, &rl_rules[R_PAGE_SPEC]);
+      if(sp->has_maximum)
+        continue;
+      char ev[600], key[300];
+      snprintf(ev, sizeof(ev), "the spec's %.10s %.200s declares the query parameter %.40s "
+               "(%.20s) without a maximum", op->method, op->path, sp->name,
+               sp->type ? sp->type : "no type");
+      snprintf(key, sizeof(key), "page-param %.10s %.200s", op->method, op->path);
+      char *url = xasprintf("%s%s", s->origin, op->path);
+      scan_flag_at(s, &rl_rules[R_PAGE_SPEC], -1, NULL, op->method, url, ev, key);
+      free(url);
+      break;
+    }
+  }
+}
+
 static void rl_judge(struct scan *s, void *st, struct probe *p)
 {
   struct rl_state *rs = st;
@@ -324,6 +404,8 @@ static void rl_judge(struct scan *s, void *st, struct probe *p)
   size_t plen = strcspn(p->path, "?");
   if(from_spec && rs->npages < RL_PAGE_MAX && scan_is_hit(s, p) && plen < RL_PATH_MAX - 32) {
     long items = rl_items(s, p);
+    if(items >= 0 && !rl_has_page_param(p->op))
+      rl_judge_unpaged(s, p, items);
     if(items >= 1) {
       struct rl_page *pg = &rs->pages[rs->npages];
       snprintf(pg->path, sizeof(pg->path), "%.*s", (int)plen, p->path);
@@ -356,6 +438,7 @@ static void rl_queue_burst(struct scan *s, struct rl_state *rs, const char *path
 static void rl_plan_late(struct scan *s, void *st)
 {
   struct rl_state *rs = st;
+  rl_spec_paging(s);
   /* No burst once --max-time is spent: it could only complete as budget. */
   if(s->opts->burst <= 0 || http_engine_out_of_budget(s->eng))
     return;
@@ -400,7 +483,7 @@ static void rl_finish(struct scan *s, void *st)
 
 const struct wd_check check_ratelimit = {
   .name = "ratelimit",
-  .summary = "API4: rate limiting (a bounded burst, --burst) and page-size caps",
+  .summary = "API4: rate limiting (a bounded burst, --burst), page-size caps, unpaged lists, paging parameters without a maximum",
   .rules = rl_rules,
   .nrules = ARRAY_LEN(rl_rules),
   .state_size = sizeof(struct rl_state),

@@ -1,5 +1,6 @@
 #include "net_url.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <curl/curl.h>
 #include <stdio.h>
@@ -192,4 +193,110 @@ int scope_allows(const struct scope *s, const char *url)
   }
   url_parts_cleanup(&u);
   return ok;
+}
+
+int url_host_of(const char *text, char *out, size_t outlen)
+{
+  if(!outlen)
+    return 0;
+  out[0] = '\0';
+  const char *c = strstr(text, "://");
+  if(!c)
+    return 0;
+  c += 3;
+  /* The authority ends at the first '/', '?' or '#'; a user part ends at
+   * its last '@'. */
+  size_t alen = strcspn(c, "/?#");
+  for(size_t i = alen; i > 0; i--)
+    if(c[i - 1] == '@') {
+      c += i;
+      alen -= i;
+      break;
+    }
+  size_t hlen;
+  if(alen && c[0] == '[') {
+    const char *e = memchr(c, ']', alen);
+    if(!e)
+      return 0;
+    c++;
+    hlen = (size_t)(e - c);
+  } else {
+    const char *e = memchr(c, ':', alen);
+    hlen = e ? (size_t)(e - c) : alen;
+  }
+  if(!hlen || hlen >= outlen)
+    return 0;
+  for(size_t i = 0; i < hlen; i++)
+    out[i] = (char)tolower((unsigned char)c[i]);
+  out[hlen] = '\0';
+  if(out[hlen - 1] == '.')
+    out[hlen - 1] = '\0'; /* "host." is "host" */
+  return out[0] != '\0';
+}
+
+static const char *nonprod_v4(const unsigned char a[4])
+{
+  if(a[0] == 127)
+    return "a loopback address";
+  if(a[0] == 10 || (a[0] == 172 && (a[1] & 0xf0) == 16) || (a[0] == 192 && a[1] == 168))
+    return "a private address (RFC 1918)";
+  if(a[0] == 169 && a[1] == 254)
+    return "a link-local address";
+  if(a[0] == 100 && (a[1] & 0xc0) == 64)
+    return "a shared address (100.64.0.0/10)";
+  if(a[0] == 0)
+    return "an unspecified address";
+  return NULL;
+}
+
+const char *url_host_nonprod(const char *host)
+{
+  unsigned char a[16];
+  if(inet_pton(AF_INET, host, a) == 1)
+    return nonprod_v4(a);
+  if(inet_pton(AF_INET6, host, a) == 1) {
+    static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    static const unsigned char loop[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    if(memcmp(a, mapped, 12) == 0)
+      return nonprod_v4(a + 12);
+    if(memcmp(a, loop, 16) == 0)
+      return "a loopback address";
+    if((a[0] & 0xfe) == 0xfc)
+      return "a unique-local address (fc00::/7)";
+    if(a[0] == 0xfe && (a[1] & 0xc0) == 0x80)
+      return "a link-local address";
+    return NULL;
+  }
+  static const char *const suffixes[] = {
+    ".internal", ".local", ".lan", ".corp", ".intranet", ".localhost", ".test",
+    ".localdomain", ".home.arpa", ".private", NULL,
+  };
+  size_t n = strlen(host);
+  for(int i = 0; suffixes[i]; i++) {
+    size_t k = strlen(suffixes[i]);
+    if(n > k && strcmp(host + n - k, suffixes[i]) == 0)
+      return "an internal domain";
+  }
+  if(!strchr(host, '.'))
+    return strcmp(host, "localhost") == 0 ? "a loopback name" : "a single-label (internal) name";
+  /* Labels and their dash-separated words, trailing digits dropped:
+   * "api-staging2.example.com" has "staging". */
+  static const char *const words[] = {
+    "staging", "stage", "stg", "dev", "devel", "develop", "development", "test", "testing",
+    "qa", "uat", "sandbox", "preprod", "nonprod", "internal", "intranet",
+    "local", "localhost", "corp", NULL,
+  };
+  for(const char *c = host; *c;) {
+    size_t w = strcspn(c, ".-");
+    size_t d = w;
+    while(d && isdigit((unsigned char)c[d - 1]))
+      d--;
+    for(int i = 0; d && words[i]; i++)
+      if(strlen(words[i]) == d && strncmp(c, words[i], d) == 0)
+        return "a non-production name";
+    c += w;
+    if(*c)
+      c++;
+  }
+  return NULL;
 }

@@ -27,6 +27,20 @@ char *url_resolve(const char *base, const char *ref);
 /* "scheme://host:port" of a parsed URL; fresh string. */
 char *url_origin(const struct url_parts *u);
 
+/* The host a URL-like text names ("scheme://[user@]host[:port]/..."; a
+ * spec server may hold "{variables}"), lowercased, without brackets for
+ * IPv6, into out. Returns 1, or 0 when text names no host (a relative
+ * URL, an empty or too long host). Never fails otherwise. */
+int url_host_of(const char *text, char *out, size_t outlen);
+/* Why host (as url_host_of gives it) looks like a non-production or
+ * internal server: a loopback, private (RFC 1918, IPv6 unique-local),
+ * link-local or shared (100.64/10) address, a name with a label such as
+ * staging, dev, test, qa, uat, sandbox, preprod, internal, local, or an
+ * internal suffix (.internal, .local, .lan, .corp, .intranet, .localhost,
+ * .test, .localdomain, .home.arpa); NULL when none applies. A constant
+ * string. */
+const char *url_host_nonprod(const char *host);
+
 #define SCOPE_MAX 16
 
 struct scope {

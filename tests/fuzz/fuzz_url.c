@@ -4,7 +4,9 @@
  * Input: up to three lines, "BASE\nREF\nSCOPE". BASE is parsed (the
  * user's URL), REF resolved against it (a Location header, a spec path),
  * SCOPE added as a --scope entry; then the scope is asked about REF, the
- * resolved URL and the origin. Invariants: a URL that parses is inside the
+ * resolved URL and the origin. REF is also read as a spec server URL
+ * (url_host_of, url_host_nonprod: a host fits its buffer, is lowercase,
+ * and its class is a constant string or NULL). Invariants: a URL that parses is inside the
  * scope made from it, and so is its origin; a resolved URL that parses is
  * inside the scope only if its scheme, host and port match an entry.
  */
@@ -65,6 +67,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   }
   if(spec[0] && scope_add_spec(&sc, spec, err, sizeof(err)) && !err[0])
     abort();
+  char host[64];
+  if(url_host_of(ref, host, sizeof(host))) {
+    size_t hl = strnlen(host, sizeof(host));
+    if(!hl || hl >= sizeof(host))
+      abort();
+    for(size_t i = 0; i < hl; i++)
+      if(host[i] >= 'A' && host[i] <= 'Z')
+        abort();
+    const char *why = url_host_nonprod(host);
+    if(why && !why[0])
+      abort();
+  }
   char *r = url_resolve(base, ref);
   (void)scope_allows(&sc, ref);
   if(r) {

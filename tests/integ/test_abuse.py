@@ -11,7 +11,7 @@ from what the lab serves (tests/lab/CONTRACT.md), not from warden's output.
 """
 import re
 
-from harness import check, clean, done, how, lab_url, ran, rules, scan_json, warden
+from harness import CA, check, clean, done, how, lab_url, ran, rules, scan_json, warden
 
 # What the plain-HTTP lab raises whatever the API does (Echo fingerprint,
 # no https, no nosniff); the hardened twins are HTTPS with nosniff.
@@ -36,13 +36,20 @@ vuln = lab_url("abuse-vuln")
 rc, doc, err = scan_json(vuln, "--burst", "40")
 # The spec's servers name a private address (10.0.4.12): leak.internal-ip
 # on /openapi.json.
-SURFACE = ["inventory.old-version-alive", "inventory.spec-route-missing", "leak.internal-ip",
+# The spec's servers also name staging.shop.internal and that private
+# address: inventory.non-production-server; /api/v2/export is deprecated in
+# the spec and still answers 200: inventory.deprecated-alive.
+SURFACE = ["inventory.deprecated-alive", "inventory.non-production-server",
+           "inventory.old-version-alive", "inventory.spec-route-missing", "leak.internal-ip",
            "unsafe.foreign-redirect", "unsafe.upstream-content", "unsafe.upstream-headers"]
+# /api/v2/items declares ?limit without a maximum; /api/v2/logs declares no
+# paging parameter and returns all its 5000 entries.
+PAGING = ["resource.page-param-unbounded", "resource.page-size-unbounded", "resource.unpaged-list"]
 RATE = ["resource.no-rate-limit", "resource.no-rate-limit-auth"]
-want = sorted(PLAIN + RATE + ["resource.page-size-unbounded"] + SURFACE)
+want = sorted(PLAIN + RATE + PAGING + SURFACE)
 got = rules(doc)
 check("abuse-vuln: exact rule ids", got == want and ran(doc), diff(want, got) + " " + str(how(doc)),
-      raises=RATE + ["resource.page-size-unbounded"] + SURFACE)
+      raises=RATE + PAGING + SURFACE)
 f = by_rule(doc)
 rl = f.get("resource.no-rate-limit", [{}])[0]
 check("no-rate-limit: medium, on the cheap read route, 40 answers without 429",
@@ -56,6 +63,28 @@ pg = f.get("resource.page-size-unbounded", [{}])[0]
 check("page size: 10000 items came back for ?limit=10000",
       "-> 10000 items" in pg.get("evidence", "")
       and pg.get("location", {}).get("url", "").endswith("/api/v2/items?limit=10000"), pg)
+pp = f.get("resource.page-param-unbounded", [])
+check("page parameter: GET /api/v2/items declares limit (integer) without a maximum, only there",
+      [x.get("location", {}).get("url") for x in pp] == [vuln + "/api/v2/items"]
+      and "limit (integer) without a maximum" in pp[0].get("evidence", ""), pp)
+up = f.get("resource.unpaged-list", [])
+check("unpaged list: /api/v2/logs answered its 5000 entries, no paging parameter declared",
+      [x.get("location", {}).get("url") for x in up] == [vuln + "/api/v2/logs"]
+      and "-> 5000 items" in up[0].get("evidence", ""), up)
+dep = f.get("inventory.deprecated-alive", [])
+check("deprecated: /api/v2/export (deprecated in the spec) answered 200",
+      [x.get("location", {}).get("url") for x in dep] == [vuln + "/api/v2/export"]
+      and "-> 200" in dep[0].get("evidence", ""), dep)
+npv = f.get("inventory.non-production-server", [])
+check("non-production servers: staging.shop.internal and 10.0.4.12, found in /openapi.json",
+      sorted(re.sub(r".*\((.*)\)$", r"\1", x.get("evidence", "")) for x in npv)
+      == ["10.0.4.12", "staging.shop.internal"]
+      and all(x.get("location", {}).get("url") == vuln + "/openapi.json" for x in npv), npv)
+check("inventory notes: the spec served anonymously, /version and /api/v1/status not in the spec",
+      "inventory: the API description /openapi.json is served without credentials "
+      "(anyone can read the whole inventory; fine for a public API)" in doc.get("notes", [])
+      and "inventory: 2 live routes not in the spec (found by discovery): /version, /api/v1/status"
+      in doc.get("notes", []), doc.get("notes"))
 check("the burst is reported (statuses, headers, timings)",
       any(n.startswith("rate-limit burst: 40 GET /api/v2/status") and "time per request" in n
           for n in doc.get("notes", [])), doc.get("notes"))
@@ -84,7 +113,7 @@ check("foreign redirect: /api/v2/partner to partner.shop.invalid",
 # --burst 0: no burst, so the rate-limit rules did not run (and are not raised).
 rc, doc0, err = scan_json(vuln, "--burst", "0")
 got0 = rules(doc0)
-want0 = sorted(PLAIN + ["resource.page-size-unbounded"] + SURFACE)
+want0 = sorted(PLAIN + PAGING + SURFACE)
 check("abuse-vuln --burst 0: exact rule ids", got0 == want0 and ran(doc0), diff(want0, got0))
 check("--burst 0 sends no burst", ran(doc0) and "resource.no-rate-limit" not in got0
       and not any(n.startswith("rate-limit burst") for n in doc0.get("notes", []))
@@ -98,6 +127,37 @@ rc, doc, err = scan_json(hard, "--burst", "40")
 clean("abuse-hard (Echo middleware.RateLimiter, page cap, one version, no relaying): none of ours",
       doc, [r for r in rules(doc) if r.startswith(OURS)])
 check("abuse-hard: exact rule ids", rules(doc) == ["fingerprint.framework"] and ran(doc), rules(doc))
+check("abuse-hard: no live route outside the spec (the older version and /version are not served)",
+      ran(doc) and not any("not in the spec" in n for n in doc.get("notes", [])), doc.get("notes"))
+# The twin really serves what the scan judged clean: the same routes, paged,
+# retired with 410, and a spec whose paging parameters have a maximum.
+import json as _j, ssl as _s, urllib.request as _u, urllib.error as _ue
+_ctx = _s.create_default_context(cafile=CA)
+
+
+def _get(u):
+    import time as _t
+    for _ in range(20):  # the twin's limiter (2/s per path) may still be empty: wait it out
+        try:
+            with _u.urlopen(u, timeout=30, context=_ctx) as r:
+                return r.status, _j.load(r)
+        except _ue.HTTPError as e:
+            if e.code != 429:
+                return e.code, None
+            _t.sleep(1)
+    return 429, None
+
+
+st_logs, logs = _get(hard + "/api/v2/logs")
+st_exp, _ = _get(hard + "/api/v2/export")
+st_spec, hspec = _get(hard + "/openapi.json")
+check("abuse-hard serves a paged log list (50 entries), 410 for the deprecated export, maxima in its spec",
+      st_logs == 200 and len((logs or {}).get("entries", [])) == 50 and st_exp == 410
+      and (hspec or {}).get("paths", {}).get("/api/v2/export", {}).get("get", {}).get("deprecated") is True
+      and all(p.get("schema", {}).get("maximum") == 100
+              for op in ("/api/v2/items", "/api/v2/logs")
+              for p in (hspec or {}).get("paths", {}).get(op, {}).get("get", {}).get("parameters", [])),
+      (st_logs, st_exp, st_spec))
 check("abuse-hard: the burst met 429 with RateLimit headers",
       any(n.startswith("rate-limit burst: 40 GET /api/v2/status")
           and int((re.search(r" (\d+) 429,", n) or re.search("(0)", "0")).group(1)) >= 20

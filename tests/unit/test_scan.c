@@ -50,6 +50,43 @@ static void url_parse_rejects_bad(void **state)
   free(r);
 }
 
+/* The host of a spec server URL and whether it names a non-production
+ * or internal host (chk_inventory's inventory.non-production-server). */
+static void url_host_classes(void **state)
+{
+  (void)state;
+  char h[64];
+  assert_int_equal(url_host_of("https://User:pw@API.Staging.Shop.com.:8443/v1", h, sizeof(h)), 1);
+  assert_string_equal(h, "api.staging.shop.com");
+  assert_int_equal(url_host_of("http://[::ffff:10.1.2.3]:80/", h, sizeof(h)), 1);
+  assert_string_equal(h, "::ffff:10.1.2.3");
+  assert_int_equal(url_host_of("https://{region}.api.example.com/{basePath}", h, sizeof(h)), 1);
+  assert_string_equal(h, "{region}.api.example.com");
+  assert_int_equal(url_host_of("/v1", h, sizeof(h)), 0);
+  assert_int_equal(url_host_of("http:///x", h, sizeof(h)), 0);
+  assert_int_equal(url_host_of("http://[::1", h, sizeof(h)), 0);
+  assert_int_equal(url_host_of("http://a-very-long-host-name-that-does-not-fit-in-a-small-buffer.example.com/",
+                               h, 16), 0);
+  /* Non-production: addresses, labels (with digits), suffixes, one label. */
+  const char *yes[] = {"10.0.4.12", "172.16.0.1", "172.31.255.255", "192.168.1.10", "127.0.0.1",
+                       "169.254.169.254", "100.64.0.1", "::1", "fd00::1", "fe80::1",
+                       "::ffff:192.168.0.1", "staging.shop.com", "api-dev2.shop.com",
+                       "qa.api.shop.com", "shop-uat.example.org", "api.shop.internal",
+                       "db.corp", "printer.local", "localhost", "backend", "preprod.shop.com",
+                       "sandbox.api.shop.com", NULL};
+  for(int i = 0; yes[i]; i++) {
+    if(!url_host_nonprod(yes[i]))
+      fail_msg("%s should be non-production", yes[i]);
+  }
+  const char *no[] = {"api.shop.com", "172.32.0.1", "11.0.0.1", "192.169.0.1", "8.8.8.8",
+                      "2001:db8::1", "latest.shop.com", "devices.shop.com", "contest.example.org",
+                      "api.shop.example", "quality.shop.com", "{region}.api.example.com", NULL};
+  for(int i = 0; no[i]; i++) {
+    if(url_host_nonprod(no[i]))
+      fail_msg("%s should be production (%s)", no[i], url_host_nonprod(no[i]));
+  }
+}
+
 static const char spec_yaml[] =
   "openapi: 3.0.0\n"
   "servers: [{url: 'https://api.example.com/v1'}]\n"
@@ -269,6 +306,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(scope_pins_scheme_host_port),
     cmocka_unit_test(url_parse_rejects_bad),
+    cmocka_unit_test(url_host_classes),
     cmocka_unit_test(spec_reads_ops_security_and_base),
     cmocka_unit_test(spec_errors_name_file_line),
     cmocka_unit_test(mask_hides_secrets_keeps_names),

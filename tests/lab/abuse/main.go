@@ -5,11 +5,14 @@
 // version 1 still served next to the spec's version 2, a spec route that
 // is not served and non-production servers in the spec, an upstream's
 // error page relayed inside JSON, upstream headers and a Via chain, a
-// redirect to another host. -mode hard: Echo's own middleware.RateLimiter
+// redirect to another host, a log list without paging (5000 entries, no
+// paging parameter in the spec), a page-size parameter without a maximum,
+// a deprecated operation still served. -mode hard: Echo's own middleware.RateLimiter
 // (golang.org/x/time/rate token buckets, keyed by client IP and request
 // path, 2 per second with a burst of 10) answering 429 with Retry-After
 // and RateLimit headers, the page size capped at 100 (declared as the
-// maximum in the spec), only version 2, a spec that matches what runs,
+// maximum in the spec, the log list paged the same way), only version 2,
+// the deprecated operation answering 410 Gone, a spec that matches what runs,
 // and none of the relayed content. See tests/lab/CONTRACT.md.
 package main
 
@@ -29,9 +32,13 @@ import (
 // which is not served, and names non-production servers.
 func spec(hard bool) string {
 	reports, servers, maxLimit, tooMany := "", `"servers": [{"url": "http://staging.shop.internal:8080"}, {"url": "http://10.0.4.12:8080"}],`, "", ""
+	// vuln: the log list declares no paging at all (and returns 5000
+	// entries); hard: a limit with a maximum, like the item list.
+	logsParams := ""
 	if hard {
-		servers, maxLimit = `"servers": [{"url": "/"}],`, `, "maximum": 100`
+		servers, maxLimit = `"servers": [{"url": "/"}, {"url": "https://api.shop.example/"}],`, `, "maximum": 100`
 		tooMany = `, "429": {"description": "too many requests"}`
+		logsParams = `"parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 100}}],`
 	} else {
 		reports = `"/api/v2/reports": {"get": {"operationId": "listReports", "summary": "Reports",
               "responses": {"200": {"description": "reports"}}}},`
@@ -49,6 +56,15 @@ func spec(hard bool) string {
       "get": {"operationId": "listItems", "summary": "List items",
               "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer"` + maxLimit + `}}],
               "responses": {"200": {"description": "items"}` + tooMany + `}}
+    },
+    "/api/v2/logs": {
+      "get": {"operationId": "listLogs", "summary": "Audit log entries", ` + logsParams + `
+              "responses": {"200": {"description": "log entries"}` + tooMany + `}}
+    },
+    "/api/v2/export": {
+      "get": {"operationId": "export", "summary": "Export everything (replaced by /api/v2/items)",
+              "deprecated": true,
+              "responses": {"200": {"description": "export"}, "410": {"description": "gone"}` + tooMany + `}}
     },
     "/api/v2/login": {
       "post": {"operationId": "login", "summary": "Log in",
@@ -144,6 +160,44 @@ func main() {
 		}
 		return c.JSON(http.StatusOK, map[string]interface{}{"items": items, "count": n})
 	})
+	e.GET("/api/v2/logs", func(c echo.Context) error {
+		// VULNERABLE [resource.unpaged-list]: every entry in every answer,
+		// and the spec declares no paging parameter.
+		n := 5000
+		if f.Hard() {
+			n = 50
+			if v := c.QueryParam("limit"); v != "" {
+				l, err := strconv.Atoi(v)
+				if err != nil || l < 1 {
+					return c.JSON(http.StatusBadRequest, map[string]string{"error": "invalid limit"})
+				}
+				n = l
+				if n > 100 {
+					n = 100
+				}
+			}
+		}
+		entries := make([]item, n)
+		for i := range entries {
+			entries[i] = item{ID: i + 1, Name: fmt.Sprintf("event %d", i+1)}
+		}
+		return c.JSON(http.StatusOK, map[string]interface{}{"entries": entries})
+	})
+	e.GET("/api/v2/export", func(c echo.Context) error {
+		if f.Hard() {
+			// Deprecated and retired: 410 Gone, as announced.
+			return c.JSON(http.StatusGone, map[string]string{"error": "gone: use /api/v2/items"})
+		}
+		// VULNERABLE [inventory.deprecated-alive]: deprecated in the spec,
+		// still served.
+		return c.JSON(http.StatusOK, map[string]interface{}{"items": []item{{ID: 1, Name: "item 1"}}})
+	})
+	if !f.Hard() {
+		// Not in the spec, found by discovery (a report note).
+		e.GET("/version", func(c echo.Context) error {
+			return c.JSON(http.StatusOK, map[string]string{"app": "shop", "build": "2.1.0"})
+		})
+	}
 	// The login form's description (GET) and the login itself (POST): a
 	// limiter in front of the router sees both.
 	e.GET("/api/v2/login", func(c echo.Context) error {
