@@ -10,7 +10,7 @@ FUZZ_SECONDS ?= 10
 FUZZ_TEST_SECONDS ?= 3
 STATIC_INSPECT = build-static/warden-inspect
 
-.PHONY: all deps build release install test unit integ demo fuzz fuzz-build bench static-inspect lab-start lab-stop clean
+.PHONY: all deps build release install test unit integ demo fuzz fuzz-build bench static-inspect tsan lab-start lab-stop clean
 
 all: build
 
@@ -53,6 +53,14 @@ fuzz: fuzz-build
 
 bench: release
 	@bash bench/run.sh $(REL)
+
+# The threaded paths (many targets, the crack thread, the canary listener)
+# under ThreadSanitizer against the lab: tests/tsan.sh.
+TSAN ?= build-tsan
+tsan: build
+	@test -f $(TSAN)/build.ninja || meson setup $(TSAN) -Db_sanitize=thread -Db_lundef=false >/dev/null
+	@ninja -C $(TSAN) warden >/dev/null
+	@bash tests/tsan.sh $(TSAN)
 
 static-inspect: deps
 	@bash scripts/build-static-inspect.sh

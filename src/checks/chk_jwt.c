@@ -231,6 +231,7 @@ struct jt_crack_job {
 struct jt_state {
   int have;                 /* main token decoded */
   struct wd_jwt tok;
+  char *from;               /* the credential value tok was decoded from */
   int cracked;
   char secret[JWT_CRACK_MAX_WORD + 1];
   struct jwks keys;         /* public keys the server published */
@@ -273,6 +274,7 @@ static void jt_reset(void *st)
   jt_join(jw);
   if(jw->have)
     jwt_free(&jw->tok);
+  free(jw->from);
   for(int i = 0; i < jw->job.n; i++)
     jwt_free(&jw->job.tok[i]);
   jwks_free(&jw->keys);
@@ -460,6 +462,7 @@ static void jt_plan(struct scan *s, void *st)
   if(c->kind == CRED_BEARER && jwt_looks_like(c->value)) {
     if(jwt_decode(&jw->tok, c->value, err, sizeof(err)) == 0) {
       jw->have = 1;
+      jw->from = xstrdup(c->value);
       jt_static(s, &jw->tok, "--bearer JWT");
       jt_crack_add(s, jw, c->value, "--bearer JWT");
     } else {
@@ -474,8 +477,11 @@ static void jt_plan(struct scan *s, void *st)
     jt_crack_add(s, jw, c2->value, "--as2 JWT");
     jwt_free(&t2);
   }
-  /* A token signed with a public key: where the server publishes it. */
-  if(jw->have && (!strncmp(jw->tok.alg, "RS", 2) || !strncmp(jw->tok.alg, "PS", 2))) {
+  /* A token signed with a public key: where the server publishes it. A
+   * token that can be refreshed mid-scan (--auth-cmd, OAuth2) may only
+   * become one later (jt_refreshed): ask anyway. */
+  if((jw->have && (!strncmp(jw->tok.alg, "RS", 2) || !strncmp(jw->tok.alg, "PS", 2))) ||
+     (c->kind == CRED_BEARER && s->opts->refresh_cred)) {
     scan_queue(s, "GET", "/.well-known/jwks.json", PROBE_FOLLOWUP, &check_jwt, TAG_JWKS);
     scan_queue(s, "GET", "/.well-known/openid-configuration", PROBE_FOLLOWUP, &check_jwt,
                TAG_OIDC);
@@ -629,6 +635,35 @@ static void jt_forge_on(struct scan *s, const struct jt_state *jw, struct probe 
   free(t);
 }
 
+/* --auth-cmd or --oauth2-token-url refreshed the token during phase 2
+ * (its first value may not even have been a JWT): the forged variants are
+ * made from the token the server accepts now. The cracked secret is kept
+ * only if it still verifies the new token. */
+static void jt_refreshed(struct scan *s, struct jt_state *jw)
+{
+  const struct cred *c = &s->opts->cred;
+  if(c->kind != CRED_BEARER || !c->value || (jw->from && !strcmp(jw->from, c->value)) ||
+     !jwt_looks_like(c->value))
+    return;
+  struct wd_jwt t;
+  char err[200];
+  if(jwt_decode(&t, c->value, err, sizeof(err))) {
+    report_note(&s->rep, "--bearer (refreshed): %s", err);
+    return;
+  }
+  if(jw->have)
+    jwt_free(&jw->tok);
+  jw->tok = t;
+  jw->have = 1;
+  free(jw->from);
+  jw->from = xstrdup(c->value);
+  if(jw->cracked && jwt_hs_verify(&jw->tok, jw->secret, strlen(jw->secret)) != 1) {
+    jw->cracked = 0;
+    memset(jw->secret, 0, sizeof(jw->secret));
+  }
+  scan_debug(s, "jwt: the token was refreshed during the scan; forged variants use the new one");
+}
+
 static void jt_plan_late(struct scan *s, void *st)
 {
   struct jt_state *jw = st;
@@ -638,6 +673,7 @@ static void jt_plan_late(struct scan *s, void *st)
   size_t it = 0;
   int n = 0;
   struct probe *w;
+  jt_refreshed(s, jw);
   struct evp_pkey_st *jku = c->kind == CRED_BEARER && jw->have && scan_active(s) &&
                                 strcasecmp(jw->tok.alg, "none") ? jwt_rsa_new() : NULL;
   while((w = scan_next_witness(s, &it))) {

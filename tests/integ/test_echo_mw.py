@@ -161,6 +161,25 @@ check("--auth-cmd: the resent requests opened the routes (witnesses, findings)",
       "witness: %s/api/v2/account" % url in err and "auth.credential-over-http" in rules(doc) and ran(doc),
       (rules(doc), err[-300:]))
 check("--auth-cmd: the credential is masked", tok not in str(doc) + err)
+# The forged-token tests use the token the server accepts after the
+# refresh, even when the first value was not a JWT at all: with the RS256
+# token behind a stale first answer, --active finds what it finds with the
+# RS256 token given directly (want_active, above).
+rs_script = os.path.join(tmp, "rs-token.sh")
+with open(rs_script, "w") as f:
+    f.write("#!/bin/sh\nn=$(cat %s 2>/dev/null || echo 0); echo $((n+1)) > %s\n"
+            "if [ \"$n\" = 0 ]; then echo 'Authorization: Bearer stale-token-0000'; "
+            "else echo \"Authorization: Bearer $(cat %s)\"; fi\n"
+            % (counter, counter, os.path.join(RUN, "echomw-vuln.rs-token")))
+os.chmod(rs_script, 0o755)
+with open(counter, "w") as f:
+    f.write("0")
+rc, doc, err = scan_json(url, "--active", "--auth-cmd", rs_script)
+got = rules(doc)
+check("--auth-cmd, stale first then the RS256 token, --active: the same rule ids as the token given directly",
+      got == want_active and ran(doc),
+      "missing %s, unexpected %s" % (sorted(set(want_active) - set(got)), sorted(set(got) - set(want_active))))
+
 # Several targets: one refresh serves them all. Both targets start with the
 # stale token; the first 401 runs the command again, and the other target
 # takes the refreshed value instead of running it a third time.
