@@ -63,6 +63,9 @@ static const struct {
 } iv_db[] = {
   {"PostgreSQL", RX("ERROR:\\s+(syntax error at or near|unterminated quoted string at or near|invalid input syntax for)")},
   {"PostgreSQL", RX("(pq|psql): (syntax error|unterminated quoted string|invalid input syntax)")},
+  /* The server's message as psycopg2's str(e) and other drivers give it,
+   * without "ERROR:" (the quote may be JSON-escaped). */
+  {"PostgreSQL", RX("(unterminated quoted string|syntax error) at or near \\\\?\"|invalid input syntax for type [a-z ]{3,40}: \\\\?\"")},
   {"PostgreSQL", RX("PG::(SyntaxError|InvalidTextRepresentation)|psycopg2?\\.errors\\.\\w+|org\\.postgresql\\.util\\.PSQLException")},
   {"PostgreSQL (pgx/GORM)", RX("\\(SQLSTATE [0-9A-Z]{5}\\)")},
   {"MySQL", RX("You have an error in your SQL syntax|check the manual that corresponds to your (MySQL|MariaDB) server version")},

@@ -312,4 +312,75 @@ check("--canary 127.0.0.1:PORT: the callback came to that port",
 rc, out, err = warden("scan", "--canary", "127.0.0.1:%d" % port, api)
 check("--canary without --active: exit 2, said", rc == 2 and "--canary needs --active" in err, (rc, err))
 
+# ---- input validation on a real PostgreSQL ---------------------------------
+# Debian's PostgreSQL server (pglab.py, as the history suites use it) and
+# the apis lab with --pg-dsn: /api/v1/orders pastes ?customer= into a quoted
+# string and answers {"error": str(e)} (psycopg2's text of the server's
+# message, without "ERROR:"), /api/v1/invoices pastes ?id= bare and answers
+# libpq's "ERROR:  ..." text. The quote warden sends (wd') leaves a quoted
+# string open in both, which PostgreSQL reports as "unterminated quoted
+# string at or near". The twin binds parameters: nothing reaches the SQL.
+import os as _os
+import subprocess as _sp
+import tempfile as _tf
+import time as _time
+
+import pglab
+
+try:
+    import psycopg2 as _pg2  # noqa: F401 (the lab needs it: python3-psycopg2)
+    have_pg2 = True
+except ImportError:
+    have_pg2 = False
+if not pglab.bindir() or not have_pg2:
+    skip("input validation on a real PostgreSQL", "postgresql-15 or python3-psycopg2 not installed")
+else:
+    pgc = pglab.Postgres()
+    apps = []
+    try:
+        dsn = pgc.createdb("shop")
+        pgc.psql("shop", "CREATE TABLE orders (id integer PRIMARY KEY, customer text NOT NULL, "
+                 "total numeric(10,2) NOT NULL); INSERT INTO orders VALUES (1, 'alice', 19.90), "
+                 "(2, 'bob', 149.00)")
+        tmpd = _tf.mkdtemp(prefix="warden-apis-pg-")
+        urls = {}
+        for mode in ("vuln", "hard"):
+            af = _os.path.join(tmpd, mode + ".addr")
+            apps.append(_sp.Popen(["/usr/bin/python3", _os.path.join(_os.path.dirname(__file__), "..", "lab",
+                                                                     "apis", "app.py"),
+                                   "--addr", "127.0.0.1:0", "--addr-file", af, "--mode", mode,
+                                   "--pg-dsn", dsn], stdout=_sp.DEVNULL, stderr=_sp.DEVNULL))
+            for _ in range(200):
+                if _os.path.exists(af):
+                    break
+                _time.sleep(0.05)
+            urls[mode] = open(af).read().strip() if _os.path.exists(af) else ""
+        check("the PostgreSQL lab instances started", urls["vuln"] and urls["hard"], urls)
+        pv = urls["vuln"]
+        rc, doc, err = scan_json(pv, "--no-discovery", "--spec", pv + "/openapi-pg.json")
+        want = sorted(PLAIN + ["injection.sql-error"])
+        got = rules(doc)
+        check("apis-pg-vuln (PostgreSQL, concatenated SQL): exact rule ids", got == want and ran(doc),
+              diff(want, got) + " " + str(how(doc)), raises=["injection.sql-error"])
+        sq = sorted(f.get("location", {}).get("url", "").split("?")[0] + " " + f.get("evidence", "")
+                    for f in doc.get("findings", []) if f["rule"] == "injection.sql-error")
+        check("PostgreSQL: the server's own message on both routes, told as PostgreSQL",
+              len(sq) == 2 and sq[0].startswith(pv + "/api/v1/invoices ")
+              and sq[1].startswith(pv + "/api/v1/orders ")
+              and all("PostgreSQL error" in x and "unterminated quoted string at or near" in x for x in sq)
+              and "ERROR: unterminated quoted string" in re.sub(r"\s+", " ", sq[0])
+              and "WHERE customer = 'wd''" in sq[1], sq)
+        ph = urls["hard"]
+        rc, doc, err = scan_json(ph, "--no-discovery", "--spec", ph + "/openapi-pg.json")
+        clean("apis-pg-hard (PostgreSQL, bound parameters): none of ours", doc,
+              [r for r in rules(doc) if r.startswith(OURS)])
+        check("apis-pg-hard: the malformed values were sent and answered",
+              ran(doc) and doc.get("requests", 0) >= 2 * 7 + 4 and "misconfig" in doc.get("score", {}).get("tested", []),
+              (doc.get("requests"), doc.get("score", {}).get("tested")))
+    finally:
+        for a in apps:
+            a.terminate()
+            a.wait(10)
+        pgc.stop()
+
 done()

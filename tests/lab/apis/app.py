@@ -19,6 +19,14 @@
   concatenation and returns the driver's error with a 500; GET
   /api/v1/greet?name= renders the name as a Jinja2 template. hard: a bound
   parameter and the name passed as a template variable.
+- Input validation with a real PostgreSQL (Debian's server, python3-psycopg2),
+  only when --pg-dsn is given (tests/integ/test_abuse.py starts the cluster
+  with pglab.py and creates the table): GET /api/v1/orders?customer= and GET
+  /api/v1/invoices?id=, described by /openapi-pg.json. vuln: the SQL is
+  built by concatenation; orders answers 500 with {"error": str(e)} (the
+  server's message as psycopg2 words it, without "ERROR:"), invoices with
+  the libpq text (e.pgerror: "ERROR:  ..."). hard: bound parameters, a
+  generic 400 for a malformed id.
 - SSRF: GET /api/v1/preview?url= fetches the URL and returns what came
   back. vuln: anyone, any loopback URL (the lab refuses other hosts so
   tests never leave the machine). hard: the Bearer key and an allowlist.
@@ -68,6 +76,24 @@ OPENAPI = {
             "operationId": "greet", "summary": "A greeting",
             "parameters": [{"name": "name", "in": "query", "schema": {"type": "string"}}],
             "responses": {"200": {"description": "greeting"}}}},
+    },
+    "components": {"securitySchemes": {}},
+    "security": [],
+}
+
+# The PostgreSQL routes' own description (served only with --pg-dsn).
+OPENAPI_PG = {
+    "openapi": "3.0.3",
+    "info": {"title": "warden lab: apis (PostgreSQL)", "version": "1.0.0"},
+    "paths": {
+        "/api/v1/orders": {"get": {
+            "operationId": "ordersByCustomer", "summary": "A customer's orders",
+            "parameters": [{"name": "customer", "in": "query", "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "orders"}}}},
+        "/api/v1/invoices": {"get": {
+            "operationId": "invoice", "summary": "An invoice by id",
+            "parameters": [{"name": "id", "in": "query", "schema": {"type": "integer"}}],
+            "responses": {"200": {"description": "invoice"}, "400": {"description": "bad id"}}}},
     },
     "components": {"securitySchemes": {}},
     "security": [],
@@ -127,7 +153,7 @@ def strip_suggestions(errors):
     return out
 
 
-def create_app(mode, tls):
+def create_app(mode, tls, pg_dsn=""):
     hard = mode == "hard"
     app = Flask("apis")
     schema = make_schema()
@@ -327,6 +353,61 @@ def create_app(mode, tls):
                 return jsonify({"error": str(e)}), 500
         return jsonify({"greeting": text})
 
+    # ---- input validation on a real PostgreSQL (--pg-dsn) -------------------
+    if pg_dsn:
+        import psycopg2
+        pg_local = threading.local()
+
+        def pg():
+            if getattr(pg_local, "conn", None) is None or pg_local.conn.closed:
+                pg_local.conn = psycopg2.connect(pg_dsn)
+                pg_local.conn.autocommit = True
+            return pg_local.conn
+
+        @app.route("/openapi-pg.json")
+        def openapi_pg():
+            return jsonify(OPENAPI_PG)
+
+        @app.route("/api/v1/orders")
+        def orders():
+            customer = request.args.get("customer", "")
+            cur = pg().cursor()
+            try:
+                if hard:
+                    cur.execute("SELECT id, customer, total FROM orders WHERE customer = %s", (customer,))
+                else:
+                    # VULNERABLE [injection.sql-error]: SQL built by concatenation,
+                    # the server's message returned as the driver words it.
+                    cur.execute("SELECT id, customer, total FROM orders WHERE customer = '" + customer + "'")
+                rows = cur.fetchall()
+            except psycopg2.Error as e:
+                return jsonify({"error": str(e)}), 500
+            finally:
+                cur.close()
+            return jsonify([{"id": r[0], "customer": r[1], "total": str(r[2])} for r in rows])
+
+        @app.route("/api/v1/invoices")
+        def invoices():
+            raw = request.args.get("id", "")
+            cur = pg().cursor()
+            try:
+                if hard:
+                    if not raw.isdigit() or len(raw) > 9:
+                        return jsonify({"error": "id must be a number"}), 400
+                    cur.execute("SELECT id, total FROM orders WHERE id = %s", (int(raw),))
+                else:
+                    # VULNERABLE [injection.sql-error]: the id pasted into the SQL,
+                    # libpq's own error text ("ERROR:  ...") in the answer.
+                    cur.execute("SELECT id, total FROM orders WHERE id = " + raw)
+                rows = cur.fetchall()
+            except psycopg2.Error as e:
+                return Response(e.pgerror or str(e), status=500, mimetype="text/plain")
+            finally:
+                cur.close()
+            if not rows:
+                return jsonify({"error": "no such invoice"}), 404
+            return jsonify({"id": rows[0][0], "total": str(rows[0][1])})
+
     # ---- SSRF ------------------------------------------------------------------
     @app.route("/api/v1/preview")
     def preview():
@@ -372,6 +453,8 @@ def main(argv=None):
     ap.add_argument("--mode", "-mode", choices=("vuln", "hard"), default="vuln")
     ap.add_argument("--tls-cert", "-tls-cert", dest="tls_cert", default="")
     ap.add_argument("--tls-key", "-tls-key", dest="tls_key", default="")
+    ap.add_argument("--pg-dsn", dest="pg_dsn", default="",
+                    help="a PostgreSQL DSN: serve the PostgreSQL input-validation routes")
     ap.add_argument("--redirect-addr-file", "-redirect-addr-file", dest="redirect_file", default="")
     args = ap.parse_args(argv)
     host, _, port = args.addr.rpartition(":")
@@ -383,7 +466,7 @@ def main(argv=None):
         ssl_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ssl_context.minimum_version = ssl.TLSVersion.TLSv1_2
         ssl_context.load_cert_chain(args.tls_cert, args.tls_key)
-    app = create_app(args.mode, tls)
+    app = create_app(args.mode, tls, args.pg_dsn)
     handler = QuietServerHeader if args.mode == "hard" else WSGIRequestHandler
     server = make_server(host, int(port), app, threaded=True, request_handler=handler)
     if ssl_context:
