@@ -442,7 +442,9 @@ static const char *const secret_words[] = {
 static const char *const not_secret_suffix[] = {
   "_FILE", "_PATH", "_DIR", "_URL", "_URI", "_HOST", "_PORT", "_NAME",
   "_TYPE", "_LENGTH", "_EXPIRY", "_EXPIRES", "_TTL", "_ENABLED", "_REF",
-  "FILE", "PATH", "URL", "NAME", NULL};
+  "FILE", "PATH", "URL", "NAME",
+  /* counts, not secrets: "max_tokens", "prompt_tokens" (LLM usage) */
+  "TOKENS", "_COUNT", NULL};
 
 static int is_name_char(unsigned char c)
 {

@@ -183,6 +183,9 @@ static void names_kept_values_hidden(void **state)
     {"a -----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----",
      "a -----BEGIN EC PRIVATE KEY-----****-----END EC PRIVATE KEY-----"},
     {"t eyJhbGciOiJub25lIn0.eyJzdWIiOiJhIn0.", "t eyJ****"},
+    {"{\"usage\": {\"prompt_tokens\": 12, \"max_tokens\": 30}, \"access_token\": \"abc123def456\"}",
+     "{\"usage\": {\"prompt_tokens\": 12, \"max_tokens\": 30}, \"access_token\": \"****\"}"},
+    {"TOKEN_COUNT=3 REFRESH_TOKEN=zz9", "TOKEN_COUNT=3 REFRESH_TOKEN=****"},
   };
   for(size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
     char *m = mask_str(NULL, cases[i].in);
