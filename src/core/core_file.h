@@ -12,4 +12,13 @@
  * bytes") or "read error: ..." in err; the caller names the file. */
 char *file_read_all(FILE *f, size_t max, size_t *len, char *err, size_t errlen);
 
+/* Reads the file at path whole (open, fstat, read: no stdio) into *buf,
+ * a heap buffer of *cap bytes that is grown as needed and reused from
+ * call to call (the caller frees it; NULL and 0 to start), at most max
+ * bytes. Returns 0 with the length in *len and a NUL after the data, or
+ * -1 with "cannot read: ...", "read error: ..." or "larger than N MiB"
+ * (as file_read_all) in err; the caller names the file. */
+int file_read_path(const char *path, size_t max, char **buf, size_t *cap, size_t *len,
+                   char *err, size_t errlen);
+
 #endif

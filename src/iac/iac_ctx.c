@@ -304,6 +304,7 @@ void iac_ctx_cleanup(struct iac_ctx *c)
     free(c->pend[i].subject);
   }
   free(c->pend);
+  free(c->rbuf);
   memset(c, 0, sizeof(*c));
 }
 

@@ -126,6 +126,11 @@ struct iac_ctx {
   /* Literal secret values seen so far (iac_secret_seen): every finding
    * of the run is masked with them, wherever it quotes one. */
   struct wd_mask mask;
+  /* The read buffer, reused from file to file (a build context read
+   * while its compose file is analysed gets its own: rbusy). */
+  char *rbuf;
+  size_t rcap;
+  int rbusy;
 };
 
 void iac_ctx_init(struct iac_ctx *c, struct wd_findings *out, struct report *rep);

@@ -124,22 +124,35 @@ static int analyze_data(struct iac_ctx *c, const char *name, const char *data,
 static int analyze_file(struct iac_ctx *c, const char *path, int kind)
 {
   char err[200];
-  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-  const char *name = f == stdin ? "<stdin>" : path;
-  if(!f) {
-    iac_problem(c, "%s: cannot read: %s", path, strerror(errno));
-    return 0;
-  }
   size_t len = 0;
-  char *data = file_read_all(f, IAC_MAX_FILE, &len, err, sizeof(err));
-  if(f != stdin)
-    fclose(f);
-  if(!data) {
-    iac_problem(c, "%s: %s%s", name, err, strncmp(err, "larger", 6) ? "" : ", skipped");
-    return 0;
+  if(strcmp(path, "-") == 0) {
+    char *data = file_read_all(stdin, IAC_MAX_FILE, &len, err, sizeof(err));
+    if(!data) {
+      iac_problem(c, "<stdin>: %s%s", err, strncmp(err, "larger", 6) ? "" : ", skipped");
+      return 0;
+    }
+    int ok = analyze_data(c, "<stdin>", data, len, kind);
+    free(data);
+    return ok;
   }
-  int ok = analyze_data(c, name, data, len, kind);
-  free(data);
+  /* One buffer for the whole run; a build context read while its compose
+   * file is analysed (load_df) gets one of its own. */
+  char *own = NULL, **buf = &own;
+  size_t owncap = 0, *cap = &owncap;
+  int outer = !c->rbusy;
+  if(outer) {
+    buf = &c->rbuf;
+    cap = &c->rcap;
+    c->rbusy = 1;
+  }
+  int ok = 0;
+  if(file_read_path(path, IAC_MAX_FILE, buf, cap, &len, err, sizeof(err)))
+    iac_problem(c, "%s: %s%s", path, err, strncmp(err, "larger", 6) ? "" : ", skipped");
+  else
+    ok = analyze_data(c, path, *buf, len, kind);
+  if(outer)
+    c->rbusy = 0;
+  free(own);
   return ok;
 }
 
@@ -185,6 +198,12 @@ static int name_cmp(const void *a, const void *b)
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Names that carry their kind in their first byte, by name. */
+static int name_cmp_kind(const void *a, const void *b)
+{
+  return strcmp(*(char *const *)a + 1, *(char *const *)b + 1);
+}
+
 /* Symbolic links are not followed inside a walk (loops, and files outside
  * the tree); a link given on the command line is. */
 static void walk_dir(struct iac_ctx *c, const char *dir, int depth,
@@ -200,28 +219,47 @@ static void walk_dir(struct iac_ctx *c, const char *dir, int depth,
     c->nfailed++;
     return;
   }
+  /* readdir's d_type says what an entry is on the file systems that
+   * fill it (no lstat per file); DT_UNKNOWN falls back to lstat. Only
+   * directories and candidate files are kept: their kind rides along
+   * in the name's first byte ('d' or 'f'). */
   struct pathlist names = {NULL, 0, 0};
   struct dirent *e;
+  char tmp[300];
   while((e = readdir(d))) {
-    if(!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+    const char *nm = e->d_name;
+    if(!strcmp(nm, ".") || !strcmp(nm, ".."))
       continue;
-    pl_add(&names, e->d_name);
+    int dt = e->d_type;
+    if(dt == DT_UNKNOWN) {
+      char *p = xasprintf("%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", nm);
+      struct stat st;
+      dt = lstat(p, &st) ? DT_UNKNOWN : S_ISDIR(st.st_mode) ? DT_DIR
+         : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
+      free(p);
+    }
+    if(dt == DT_DIR && !skip_dir(nm))
+      snprintf(tmp, sizeof(tmp), "d%s", nm);
+    else if(dt == DT_REG && (is_dockerfile_name(nm) || is_yaml_name(nm)))
+      snprintf(tmp, sizeof(tmp), "f%s", nm);
+    else
+      continue;
+    pl_add(&names, tmp);
   }
   closedir(d);
   if(names.n)
-    qsort(names.v, names.n, sizeof(char *), name_cmp);
+    qsort(names.v, names.n, sizeof(char *), name_cmp_kind);
   for(size_t i = 0; i < names.n; i++) {
-    char *p = xasprintf("%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", names.v[i]);
-    struct stat st;
-    if(lstat(p, &st) == 0) {
-      if(S_ISDIR(st.st_mode) && !skip_dir(names.v[i]))
-        walk_dir(c, p, depth + 1, pl);
-      else if(S_ISREG(st.st_mode) && (is_dockerfile_name(p) || is_yaml_name(p))) {
-        if(pl->n < IAC_MAX_FILES)
-          pl_add(pl, p);
-      }
+    char *p = xasprintf("%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", names.v[i] + 1);
+    if(names.v[i][0] == 'd') {
+      walk_dir(c, p, depth + 1, pl);
+      free(p);
+    } else if(pl->n < IAC_MAX_FILES) {
+      pl->v = xgrow(pl->v, &pl->cap, pl->n + 1, sizeof(*pl->v));
+      pl->v[pl->n++] = p;
+    } else {
+      free(p);
     }
-    free(p);
     free(names.v[i]);
   }
   free(names.v);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../../src/core/core_buf.h"
 #include "../../src/core/core_file.h"
@@ -145,11 +146,77 @@ static void file_read_all_bounds(void **state)
   free(s);
 }
 
+/* file_read_path: the same bounds through one reused buffer; a path
+ * that cannot be opened or read says so; the buffer only grows. */
+static void file_read_path_bounds(void **state)
+{
+  (void)state;
+  char dir[] = "/tmp/wd-test-core-XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  char big[64], small[64], empty[64];
+  snprintf(big, sizeof(big), "%s/big", dir);
+  snprintf(small, sizeof(small), "%s/small", dir);
+  snprintf(empty, sizeof(empty), "%s/empty", dir);
+  static char data[70001];
+  memset(data, 'a', sizeof(data));
+  FILE *f = fopen(big, "wb");
+  assert_non_null(f);
+  assert_int_equal(fwrite(data, 1, 70001, f), 70001);
+  fclose(f);
+  f = fopen(small, "wb");
+  assert_non_null(f);
+  fputs("abc", f);
+  fclose(f);
+  f = fopen(empty, "wb");
+  assert_non_null(f);
+  fclose(f);
+  char *buf = NULL, err[64];
+  size_t cap = 0, len = 0;
+  assert_int_equal(file_read_path(big, 70001, &buf, &cap, &len, err, sizeof(err)), 0);
+  assert_int_equal(len, 70001);
+  assert_int_equal(buf[70001], '\0');
+  assert_true(cap > 70001);
+  size_t was = cap;
+  assert_int_equal(file_read_path(big, 70000, &buf, &cap, &len, err, sizeof(err)), -1);
+  assert_string_equal(err, "larger than 70000 bytes");
+  assert_int_equal(file_read_path(small, 1u << 20, &buf, &cap, &len, err, sizeof(err)), 0);
+  assert_int_equal(len, 3);
+  assert_string_equal(buf, "abc");
+  assert_int_equal(cap, was);
+  assert_int_equal(file_read_path(small, 2, &buf, &cap, &len, err, sizeof(err)), -1);
+  assert_string_equal(err, "larger than 2 bytes");
+  assert_int_equal(file_read_path(empty, 2, &buf, &cap, &len, err, sizeof(err)), 0);
+  assert_int_equal(len, 0);
+  assert_string_equal(buf, "");
+  assert_int_equal(file_read_path(dir, 1u << 20, &buf, &cap, &len, err, sizeof(err)), -1);
+  assert_string_equal(err, "read error: Is a directory");
+  char missing[80];
+  snprintf(missing, sizeof(missing), "%s/missing", dir);
+  assert_int_equal(file_read_path(missing, 1u << 20, &buf, &cap, &len, err, sizeof(err)), -1);
+  assert_string_equal(err, "cannot read: No such file or directory");
+  /* Not a regular file: its size says nothing; read to the end. */
+  assert_int_equal(file_read_path("/proc/self/stat", 1u << 20, &buf, &cap, &len, err,
+                                  sizeof(err)), 0);
+  assert_true(len > 0);
+  free(buf);
+  buf = NULL;
+  cap = 0;
+  assert_int_equal(file_read_path("/dev/null", 1u << 20, &buf, &cap, &len, err, sizeof(err)), 0);
+  assert_int_equal(len, 0);
+  assert_non_null(buf);
+  free(buf);
+  unlink(big);
+  unlink(small);
+  unlink(empty);
+  rmdir(dir);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(buf_caps_at_limit),
     cmocka_unit_test(file_read_all_bounds),
+    cmocka_unit_test(file_read_path_bounds),
     cmocka_unit_test(luhn_and_card_vectors),
     cmocka_unit_test(iban_vectors),
     cmocka_unit_test(pii_find_in_text),
