@@ -273,6 +273,10 @@ static void find_formats(const char *s, size_t n, struct spans *sp)
     unsigned char c = (unsigned char)s[i];
     if(!is_al(c) || (i > 0 && is_tok((unsigned char)s[i - 1])))
       continue;
+    /* The first letters of every format below (fmts[], SG., eyJ). */
+    if(c != 'A' && c != 'g' && c != 'x' && c != 's' && c != 'r' && c != 'n' &&
+       c != 'S' && c != 'e')
+      continue;
     for(size_t f = 0; f < sizeof(fmts) / sizeof(fmts[0]); f++) {
       const struct fmt *t = &fmts[f];
       size_t pl = strlen(t->prefix);
@@ -451,10 +455,35 @@ static int is_name_char(unsigned char c)
   return is_alnum(c) || c == '_' || c == '.' || c == '-';
 }
 
+/* 1 when s[0..n) (any case) holds one of the stems every secret word
+ * and suffix test below needs: PASS, PWD, SECRET, TOKEN, KEY, CREDENTIAL,
+ * AUTHORIZATION. Most names hold none: one pass, no copy, no strstr. */
+static int has_stem(const char *s, size_t n)
+{
+  static const char *const stems[] = {"PASS", "PWD", "SECRET", "TOKEN", "KEY",
+                                      "CREDENTIAL", "AUTHORIZATION"};
+  for(size_t i = 0; i + 3 <= n; i++) {
+    unsigned char c = up((unsigned char)s[i]);
+    if(c != 'P' && c != 'S' && c != 'T' && c != 'K' && c != 'C' && c != 'A')
+      continue;
+    for(size_t w = 0; w < sizeof(stems) / sizeof(stems[0]); w++) {
+      const char *t = stems[w];
+      if((unsigned char)t[0] != c)
+        continue;
+      size_t k = 1;
+      while(t[k] && i + k < n && up((unsigned char)s[i + k]) == (unsigned char)t[k])
+        k++;
+      if(!t[k])
+        return 1;
+    }
+  }
+  return 0;
+}
+
 static int secret_name(const char *s, size_t n)
 {
   char u[130];
-  if(n == 0 || n > 128)
+  if(n == 0 || n > 128 || !has_stem(s, n))
     return 0;
   for(size_t i = 0; i < n; i++)
     u[i] = (char)up((unsigned char)s[i]);
