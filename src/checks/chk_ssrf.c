@@ -1,9 +1,10 @@
 /*
  * chk_ssrf.c - API7 server-side request forgery: the surface, read-only.
  *
- * A spec GET operation whose query parameter takes a URL or a host (by
- * name: url, uri, callback, webhook, redirect, next, image, feed, target,
- * host, dest, and names ending in _url/_uri/Url) on a route that needs no
+ * A spec GET operation whose query parameter takes a URL or a host (spec
+ * format uri, url or uri-reference; by name: url, uri, callback, webhook,
+ * redirect, next, image, feed, target, host, dest, and names ending in
+ * _url/_uri/Url) on a route that needs no
  * credential is the surface: ssrf.url-parameter (info; it cannot lower a
  * score, and the category stays untested until --active sends URLs).
  * Nothing is sent for it: the spec and the answers the scan already got
@@ -17,6 +18,20 @@
  * request the target made and its User-Agent. Nothing is sent anywhere
  * but to the target; the listener only answers. Callbacks that come
  * later than one second after the last answer are not waited for.
+ * When the listener is on 127.0.0.1 (the default), the same parameter
+ * also gets the canary URL with 127.0.0.1 spelled as a decimal number
+ * (2130706433), in hex (0x7f000001) and IPv6-mapped ([::ffff:127.0.0.1]),
+ * each with its own token: still only loopback, still only the scan's
+ * own listener. Judged by what happens:
+ *  - ssrf.callback: any form was requested;
+ *  - ssrf.filter-bypass: the plain URL was answered but never requested
+ *    (a filter refused it) while a spelling was requested;
+ *  - ssrf.response-returned: the listener's answer for a token (a marker
+ *    with a per-scan key that was never sent, scan_canary_marker) is in
+ *    the target's answer: what the target fetches comes back to the
+ *    caller (a full-read SSRF: cloud metadata, internal services).
+ * Cloud-metadata addresses (169.254.169.254 and its spellings) are not
+ * sent: only the listener's own answer can prove what came back.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +45,7 @@
 #include "../scan/scan_canary.h"
 #include "check.h"
 
-enum { R_PARAM, R_CALLBACK };
+enum { R_PARAM, R_CALLBACK, R_BYPASS, R_RETURNED };
 
 static const struct wd_rule sf_rules[] = {
   [R_PARAM] = {
@@ -53,22 +68,59 @@ static const struct wd_rule sf_rules[] = {
     .summary = "A URL given in a parameter was requested by the target itself: warden's canary listener received the request (--active)",
     .remediation = "Fetch only from an allowlist of hosts (resolved and checked after DNS, redirects not followed), never from loopback, link-local (169.254.169.254) or private ranges; better, take an identifier, not a URL.",
   },
+  [R_BYPASS] = {
+    .id = "ssrf.filter-bypass",
+    .severity = WD_SEV_HIGH,
+    .category = WD_CAT_SSRF,
+    .owasp = "API7:2023",
+    .cwe = 918,
+    .title = "SSRF filter bypassed by another spelling of the address",
+    .summary = "The target refused to fetch http://127.0.0.1:PORT/ but fetched the same address spelled as a decimal or hex number or IPv6-mapped: its filter compares text, not the resolved address (--active)",
+    .remediation = "Parse the URL, resolve the host, and check every resolved address against the allowlist (or reject loopback, link-local and private ranges) right before connecting; never match URL text against a blocklist.",
+  },
+  [R_RETURNED] = {
+    .id = "ssrf.response-returned",
+    .severity = WD_SEV_CRITICAL,
+    .category = WD_CAT_SSRF,
+    .owasp = "API7:2023",
+    .cwe = 918,
+    .title = "SSRF with the fetched content returned",
+    .summary = "What the target fetched from a URL given in a parameter came back in its answer (the canary listener's marker, which warden never sent): cloud metadata credentials and internal services are readable through it (--active)",
+    .remediation = "Do not return fetched content verbatim; fetch only from an allowlist of hosts, checked on the resolved address before connecting, and never from loopback, link-local (169.254.169.254) or private ranges.",
+  },
 };
 
 extern const struct wd_check check_ssrf;
 
-#define SF_MAX 16
+#define SF_MAX 32
+
+/* How the canary URL's host is spelled (forms 1.. only on 127.0.0.1). */
+static const struct {
+  const char *what, *brief;
+  const char *fmt; /* host:port part, from the port; NULL: the URL as given */
+} sf_forms[] = {
+  {"as given", "as given", NULL},
+  {"127.0.0.1 spelled as a decimal number", "decimal", "2130706433:%d"},
+  {"127.0.0.1 spelled in hex", "hex", "0x7f000001:%d"},
+  {"127.0.0.1 IPv6-mapped", "IPv6-mapped", "[::ffff:127.0.0.1]:%d"},
+};
 
 struct sf_sent {
   char token[24];
   char param[64];
-  char url[320];   /* the request that carried the canary, relative */
+  char url[384];   /* the request that carried the canary, relative */
+  char sent[128];  /* the URL given to the parameter */
+  char marker[64]; /* what the listener answers for token */
+  int form, group; /* sf_forms index; the parameter it belongs to */
   int answered;
+  int returned;    /* the marker came back in the target's answer */
+  long status;
 };
 
 struct sf_state {
   struct sf_sent v[SF_MAX];
   int n;
+  int groups;
 };
 
 static const char *const sf_names[] = {
@@ -77,6 +129,22 @@ static const char *const sf_names[] = {
 };
 
 /* 1 when a parameter name says it takes a URL or a host. */
+static int sf_url_name(const char *n);
+
+/* 1 when the query parameter name of op takes a URL: its spec format
+ * says so, or its name. */
+static int sf_url_param(const struct spec_op *op, const char *n)
+{
+  for(size_t k = 0; k < op->nparams; k++) {
+    const struct spec_param *sp = &op->params[k];
+    if(sp->in == SPEC_IN_QUERY && sp->name && !strcmp(sp->name, n) && sp->format &&
+       (!strcasecmp(sp->format, "uri") || !strcasecmp(sp->format, "url") ||
+        !strcasecmp(sp->format, "uri-reference") || !strcasecmp(sp->format, "iri")))
+      return 1;
+  }
+  return sf_url_name(n);
+}
+
 static int sf_url_name(const char *n)
 {
   for(int i = 0; sf_names[i]; i++)
@@ -106,32 +174,71 @@ static char *sf_enc(const char *v)
   return o;
 }
 
-/* --active: a canary URL in each URL parameter of op, the others 1. */
+/* One probe: value in parameter i of op, the others 1. */
+static void sf_queue(struct scan *s, struct sf_state *ss, const struct spec_op *op, size_t i,
+                     const char *value, int form)
+{
+  struct sf_sent *e = &ss->v[ss->n];
+  char *enc = sf_enc(value);
+  char *q = xasprintf("%s?%s=%s", op->path, op->query[i], enc);
+  for(size_t k = 0; k < op->nquery; k++)
+    if(k != i) {
+      char *q2 = xasprintf("%s&%s=1", q, op->query[k]);
+      free(q);
+      q = q2;
+    }
+  snprintf(e->param, sizeof(e->param), "%s", op->query[i]);
+  snprintf(e->url, sizeof(e->url), "%s", q);
+  snprintf(e->sent, sizeof(e->sent), "%s", value);
+  e->form = form;
+  e->group = ss->groups;
+  if(scan_canary_marker(s, e->token, e->marker, sizeof(e->marker)))
+    e->marker[0] = '\0';
+  if(strlen(q) < sizeof(e->url) &&
+     scan_queue(s, "GET", q, PROBE_FOLLOWUP, &check_ssrf, ss->n))
+    ss->n++;
+  free(q);
+  free(enc);
+}
+
+/* --active: a canary URL in each URL parameter of op, the others 1; on
+ * a loopback listener, the same URL with the host spelled three more
+ * ways. */
 static void sf_send(struct scan *s, struct sf_state *ss, const struct spec_op *op)
 {
-  for(size_t i = 0; i < op->nquery && ss->n < SF_MAX; i++) {
-    if(!sf_url_name(op->query[i]) || strchr(op->path, '{'))
-      continue;
-    struct sf_sent *e = &ss->v[ss->n];
-    char hex[17], canary[256];
-    str_random_hex(hex, 16);
-    snprintf(e->token, sizeof(e->token), "%s", hex);
-    if(scan_canary_url(s, e->token, canary, sizeof(canary)))
+  for(size_t i = 0; i < op->nquery; i++) {
+    if(ss->n + (int)ARRAY_LEN(sf_forms) > SF_MAX)
       return;
-    char *enc = sf_enc(canary);
-    char *q = xasprintf("%s?%s=%s", op->path, op->query[i], enc);
-    for(size_t k = 0; k < op->nquery; k++)
-      if(k != i) {
-        char *q2 = xasprintf("%s&%s=1", q, op->query[k]);
-        free(q);
-        q = q2;
+    if(!sf_url_param(op, op->query[i]) || strchr(op->path, '{'))
+      continue;
+    char canary[256];
+    int port = 0;
+    for(size_t f = 0; f < ARRAY_LEN(sf_forms); f++) {
+      struct sf_sent *e = &ss->v[ss->n];
+      memset(e, 0, sizeof(*e));
+      char hex[17];
+      str_random_hex(hex, 16);
+      snprintf(e->token, sizeof(e->token), "%s", hex);
+      char url[256];
+      if(scan_canary_url(s, e->token, url, sizeof(url)))
+        return;
+      if(f == 0) {
+        snprintf(canary, sizeof(canary), "%s", url);
+        char rest[8];
+        /* The spellings only name the listener when it is on 127.0.0.1. */
+        if(sscanf(canary, "http://127.0.0.1:%d%7s", &port, rest) != 2 || port <= 0)
+          port = 0;
+        sf_queue(s, ss, op, i, url, 0);
+        continue;
       }
-    snprintf(e->param, sizeof(e->param), "%s", op->query[i]);
-    snprintf(e->url, sizeof(e->url), "%s", q);
-    if(scan_queue(s, "GET", q, PROBE_FOLLOWUP, &check_ssrf, ss->n))
-      ss->n++;
-    free(q);
-    free(enc);
+      if(!port)
+        break;
+      char hostport[64];
+      snprintf(hostport, sizeof(hostport), sf_forms[f].fmt, port);
+      snprintf(url, sizeof(url), "http://%s/wd-%s", hostport, e->token);
+      sf_queue(s, ss, op, i, url, (int)f);
+    }
+    ss->groups++;
   }
 }
 
@@ -150,22 +257,73 @@ static void sf_finish(struct scan *s, void *st)
     struct timespec ts = {0, 100 * 1000 * 1000};
     nanosleep(&ts, NULL);
   }
-  for(int i = 0; i < ss->n; i++) {
-    struct sf_sent *e = &ss->v[i];
-    if(!e->answered)
+  for(int g = 0; g < ss->groups; g++) {
+    struct sf_sent *plain = NULL, *hit = NULL, *ret = NULL;
+    int spelled_answered = 0, plain_hit = 0;
+    char forms[200] = "";
+    char ua[160] = "", peer[64] = "";
+    for(int i = 0; i < ss->n; i++) {
+      struct sf_sent *e = &ss->v[i];
+      if(e->group != g || !e->answered)
+        continue;
+      int h = scan_canary_hit(s, e->token, hit ? NULL : ua, sizeof(ua), hit ? NULL : peer, sizeof(peer));
+      if(e->form == 0) {
+        plain = e;
+        plain_hit = h;
+      } else {
+        spelled_answered = 1;
+        if(h)
+          snprintf(forms + strlen(forms), sizeof(forms) - strlen(forms), "%s%s",
+                   forms[0] ? ", " : "", sf_forms[e->form].brief);
+      }
+      if(h && !hit)
+        hit = e;
+      if(e->returned && !ret)
+        ret = e;
+    }
+    if(!plain && !spelled_answered)
       continue;
     scan_ran(s, &sf_rules[R_CALLBACK]);
-    char ua[160] = "", peer[64] = "";
-    if(!scan_canary_hit(s, e->token, ua, sizeof(ua), peer, sizeof(peer)))
-      continue;
-    char ev[500];
-    snprintf(ev, sizeof(ev), "?%s= given the canary URL .../wd-%s: the target requested it "
-             "(from %s, User-Agent: %s)", e->param, e->token, peer, ua[0] ? ua : "none");
-    char *url = xasprintf("%s%s", s->origin, e->url);
-    char key[100];
-    snprintf(key, sizeof(key), "callback %s", e->param);
-    scan_flag_at(s, &sf_rules[R_CALLBACK], -1, NULL, "GET", url, ev, key);
-    free(url);
+    scan_ran(s, &sf_rules[R_RETURNED]);
+    if(plain && spelled_answered)
+      scan_ran(s, &sf_rules[R_BYPASS]);
+    if(hit) {
+      char ev[600];
+      if(hit->form == 0)
+        snprintf(ev, sizeof(ev), "?%s= given the canary URL .../wd-%s: the target requested it "
+                 "(from %s, User-Agent: %s)", hit->param, hit->token, peer, ua[0] ? ua : "none");
+      else
+        snprintf(ev, sizeof(ev), "?%s= given the canary URL with %s (%s): the target requested it "
+                 "(from %s, User-Agent: %s)", hit->param, sf_forms[hit->form].what, hit->sent,
+                 peer, ua[0] ? ua : "none");
+      char *url = xasprintf("%s%s", s->origin, hit->url);
+      char key[100];
+      snprintf(key, sizeof(key), "callback %s", hit->param);
+      scan_flag_at(s, &sf_rules[R_CALLBACK], -1, NULL, "GET", url, ev, key);
+      free(url);
+    }
+    if(plain && !plain_hit && forms[0]) {
+      char ev[600];
+      snprintf(ev, sizeof(ev), "?%s= given %s: answered %ld and never requested (refused); the "
+               "same canary URL with 127.0.0.1 spelled %s was requested", plain->param, plain->sent, plain->status,
+               forms);
+      char *url = xasprintf("%s%s", s->origin, hit->url);
+      char key[100];
+      snprintf(key, sizeof(key), "bypass %s", plain->param);
+      scan_flag_at(s, &sf_rules[R_BYPASS], -1, NULL, "GET", url, ev, key);
+      free(url);
+    }
+    if(ret) {
+      char ev[600];
+      snprintf(ev, sizeof(ev), "?%s= given %s (%s): the listener's answer \"%s\" (never sent by "
+               "warden) came back in the target's answer (%ld)", ret->param, ret->sent,
+               sf_forms[ret->form].what, ret->marker, ret->status);
+      char *url = xasprintf("%s%s", s->origin, ret->url);
+      char key[100];
+      snprintf(key, sizeof(key), "returned %s", ret->param);
+      scan_flag_at(s, &sf_rules[R_RETURNED], -1, NULL, "GET", url, ev, key);
+      free(url);
+    }
   }
 }
 
@@ -173,8 +331,14 @@ static void sf_judge(struct scan *s, void *st, struct probe *p)
 {
   struct sf_state *ss = st;
   if(p->origin == &check_ssrf) {
-    if(p->tag >= 0 && p->tag < ss->n && http_answered(&p->x))
-      ss->v[p->tag].answered = 1;
+    if(p->tag >= 0 && p->tag < ss->n && http_answered(&p->x)) {
+      struct sf_sent *e = &ss->v[p->tag];
+      e->answered = 1;
+      e->status = p->x.status;
+      /* The marker is read here, while the body lives. */
+      if(e->marker[0] && str_find(buf_str(&p->x.body), p->x.body.len, e->marker))
+        e->returned = 1;
+    }
     return;
   }
   if(!p->op || p->origin || !(p->flags & PROBE_SPEC) || (p->flags & PROBE_ERROR) ||
@@ -188,7 +352,7 @@ static void sf_judge(struct scan *s, void *st, struct probe *p)
     return;
   scan_ran(s, &sf_rules[R_PARAM]);
   for(size_t i = 0; i < p->op->nquery; i++) {
-    if(!sf_url_name(p->op->query[i]))
+    if(!sf_url_param(p->op, p->op->query[i]))
       continue;
     char ev[300];
     snprintf(ev, sizeof(ev), "GET %.150s takes ?%.60s= (a URL or host) and answers %ld without "
@@ -201,7 +365,7 @@ static void sf_judge(struct scan *s, void *st, struct probe *p)
 
 const struct wd_check check_ssrf = {
   .name = "ssrf",
-  .summary = "API7: URL-taking parameters (the SSRF surface)",
+  .summary = "API7: URL-taking parameters (the SSRF surface); with --active canary callbacks, loopback spellings, content returned",
   .rules = sf_rules,
   .nrules = ARRAY_LEN(sf_rules),
   .state_size = sizeof(struct sf_state),

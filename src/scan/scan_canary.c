@@ -5,8 +5,10 @@
  * Opened on first use and only with --active: a TCP listener on
  * 127.0.0.1, an ephemeral port (or --canary HOST:PORT, an address the
  * target can reach, bound as given), served by one thread that answers
- * every request with a short 200 and records its first line, User-Agent
- * and peer. A check sends http://HOST:PORT/wd-<token> to the target and
+ * every request with a short 200 ("ok <key>-<token>" for /wd-<token>: a
+ * marker whose key is never sent, so a target that returns what it
+ * fetched is told from one that echoes the URL) and records its first
+ * line, User-Agent and peer. A check sends http://HOST:PORT/wd-<token> to the target and
  * later asks whether that path was requested. Bounded: at most
  * CANARY_MAX_HITS requests are kept, 4 KiB read of each, 2 s per
  * connection; the thread stops at scan_cleanup. Nothing is ever sent
@@ -26,6 +28,7 @@
 #include <unistd.h>
 
 #include "../core/core_alloc.h"
+#include "../core/core_str.h"
 #include "scan.h"
 #include "scan_canary.h"
 
@@ -59,6 +62,7 @@ struct canary {
   struct canary_doc docs[CANARY_MAX_DOCS];
   size_t ndocs; /* under mu */
   char base[160]; /* http://HOST:PORT */
+  char key[17];   /* the markers' secret half: never in a URL */
 };
 
 /* The document served for the request line's path, as a whole HTTP
@@ -96,8 +100,26 @@ static void canary_serve(struct canary *c, int cfd, const struct sockaddr_storag
       break;
   }
   buf[got] = '\0';
-  static const char reply[] = "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 3\r\n"
-                              "Connection: close\r\n\r\nok\n";
+  /* The default answer: "ok", and the marker of the token asked for. */
+  char reply[300];
+  {
+    char tok[96] = "";
+    const char *sp = strchr(buf, ' ');
+    if(sp && !strncmp(sp + 1, "/wd-", 4)) {
+      size_t tl = 0;
+      const char *t = sp + 5;
+      while(tl < sizeof(tok) - 1 && ((t[tl] >= 'a' && t[tl] <= 'z') || (t[tl] >= 'A' && t[tl] <= 'Z') ||
+                                     (t[tl] >= '0' && t[tl] <= '9') || t[tl] == '-'))
+        tl++;
+      memcpy(tok, t, tl);
+      tok[tl] = '\0';
+    }
+    char body[128];
+    int bl = tok[0] ? snprintf(body, sizeof(body), "ok %s-%s\n", c->key, tok)
+                    : snprintf(body, sizeof(body), "ok\n");
+    snprintf(reply, sizeof(reply), "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n"
+             "Connection: close\r\n\r\n%s", bl, body);
+  }
   char *doc = NULL;
   if(got) {
     /* Recorded before the answer goes out: the target may answer the
@@ -215,6 +237,7 @@ static struct canary *canary_open(const char *spec, char *err, size_t errlen)
                                        : ntohs(((struct sockaddr_in *)&ss)->sin_port);
   struct canary *c = xcalloc(1, sizeof(*c));
   c->fd = fd;
+  str_random_hex(c->key, 16);
   pthread_mutex_init(&c->mu, NULL);
   snprintf(c->base, sizeof(c->base), strchr(host, ':') ? "http://[%s]:%d" : "http://%s:%d", host,
            bound);
@@ -242,6 +265,14 @@ int scan_canary_url(struct scan *s, const char *token, char *out, size_t outlen)
     }
   }
   snprintf(out, outlen, "%s/wd-%s", s->canary->base, token);
+  return 0;
+}
+
+int scan_canary_marker(struct scan *s, const char *token, char *out, size_t outlen)
+{
+  if(!s->canary || strlen(token) > 90)
+    return -1;
+  snprintf(out, outlen, "ok %s-%s", s->canary->key, token);
   return 0;
 }
 

@@ -17,6 +17,11 @@ int scan_canary_url(struct scan *s, const char *token, char *out, size_t outlen)
  * document a test needs the target to fetch (a JWK Set for jku). At most
  * 8 per scan. 0, or -1 when the listener is not open or full. */
 int scan_canary_serve(struct scan *s, const char *token, const char *ctype, const char *body);
+/* The text the listener's default answer for token's path carries
+ * ("ok <key>-<token>", the key random per scan and never sent): found
+ * in a target's answer, it proves the target returned what it fetched.
+ * 0, or -1 when the listener is not open. */
+int scan_canary_marker(struct scan *s, const char *token, char *out, size_t outlen);
 /* 1 when the listener got a request for token's path; ua and peer (may
  * be NULL) get that request's User-Agent and source address. */
 int scan_canary_hit(struct scan *s, const char *token, char *ua, size_t ualen, char *peer,

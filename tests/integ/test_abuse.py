@@ -206,9 +206,12 @@ check("injection: Jinja2 evaluated wd{{7*7}}wd on /api/v1/greet",
       "wd49wd" in ev("injection.template-eval")
       and url("injection.template-eval") == [api + "/api/v1/greet?name=wd%7B%7B7*7%7D%7Dwd"],
       f.get("injection.template-eval"))
-sp = f.get("ssrf.url-parameter", [{}])
-check("ssrf surface: ?url= of /api/v1/preview, info, without credentials",
-      len(sp) == 1 and sp[0].get("severity") == "info" and "?url=" in sp[0].get("evidence", ""), sp)
+sp = sorted(f.get("ssrf.url-parameter", []), key=lambda x: x.get("evidence", ""))
+check("ssrf surface: ?url= of /api/v1/preview (by name) and ?page= of /api/v1/unfurl (spec format uri), "
+      "info, without credentials",
+      len(sp) == 2 and all(x.get("severity") == "info" for x in sp)
+      and "GET /api/v1/preview takes ?url=" in sp[0].get("evidence", "")
+      and "GET /api/v1/unfurl takes ?page=" in sp[1].get("evidence", ""), sp)
 check("score: ssrf untested read-only (an info rule tests nothing), the others tested",
       {"misconfig", "auth", "data", "resource", "unsafe"} <= set(doc.get("score", {}).get("tested", []))
       and "ssrf" in doc.get("score", {}).get("not_tested", []), doc.get("score"))
@@ -257,7 +260,11 @@ bad = [full for _, full in sent if "WDC" in full or "joined" in full or "%2Fwd-"
 check("default mode: no prompt, no canary URL, no URL in any parameter", not bad, bad[:3])
 
 # ---- --active: prompts with canaries, SSRF callbacks, GraphQL batching ------
-INJ_ACTIVE = ["graphql.batching", "llm.prompt-injection", "ssrf.callback"]
+# /api/v1/unfurl refuses "127.0.0.1" by text but fetches 2130706433 and
+# 0x7f000001 (the IPv6-mapped spelling holds the text "127.0.0.1": refused);
+# both fetching routes return what they fetched.
+INJ_ACTIVE = ["graphql.batching", "llm.prompt-injection", "ssrf.callback", "ssrf.filter-bypass",
+              "ssrf.response-returned"]
 before = len(record("apis-vuln"))
 rc, doc, err = scan_json(api, "--active")
 want = sorted(PLAIN + GQL + LLM + INJ + INJ_ACTIVE + ["ssrf.url-parameter"])
@@ -272,7 +279,24 @@ check("prompt injection: all five prompts obeyed on the chat API and on /chat, c
 check("prompt injection: POST /v1/chat/completions and GET /chat",
       sorted(x["location"]["method"] + " " + x["location"]["url"] for x in f.get("llm.prompt-injection", []))
       == ["GET " + api + "/chat", "POST " + api + "/v1/chat/completions"], f.get("llm.prompt-injection"))
-cb = f.get("ssrf.callback", [{}])[0]
+cbs = f.get("ssrf.callback", [])
+cb = ([x for x in cbs if "/api/v1/preview?" in x.get("location", {}).get("url", "")] or [{}])[0]
+check("ssrf: callbacks from /api/v1/preview (as given) and /api/v1/unfurl (a spelling) only",
+      sorted(x.get("location", {}).get("url", "").split("?")[0] for x in cbs)
+      == [api + "/api/v1/preview", api + "/api/v1/unfurl"]
+      and any("?page= given the canary URL with 127.0.0.1 spelled as a" in x.get("evidence", "") for x in cbs),
+      cbs)
+by = f.get("ssrf.filter-bypass", [])
+check("ssrf filter bypass: unfurl refused 127.0.0.1 (400), fetched the decimal and hex spellings",
+      len(by) == 1 and by[0].get("location", {}).get("url", "").startswith(api + "/api/v1/unfurl?page=")
+      and "answered 400 and never requested" in by[0].get("evidence", "")
+      and "spelled decimal, hex was requested" in by[0].get("evidence", ""), by)
+rr = f.get("ssrf.response-returned", [])
+check("ssrf content returned: the listener's marker came back from preview and unfurl",
+      sorted(x.get("location", {}).get("url", "").split("?")[0] for x in rr)
+      == [api + "/api/v1/preview", api + "/api/v1/unfurl"]
+      and all(x.get("severity") == "critical" and "came back in the target's answer (200)" in x.get("evidence", "")
+              for x in rr), rr)
 check("ssrf: the target requested the canary URL given in ?url=, from loopback, with its User-Agent",
       "?url= given the canary URL" in cb.get("evidence", "") and "from 127.0.0.1" in cb.get("evidence", "")
       and "Python-urllib" in cb.get("evidence", ""), cb)
@@ -307,8 +331,9 @@ port = _s.getsockname()[1]
 _s.close()
 rc, doc, err = scan_json(api, "--active", "--canary", "127.0.0.1:%d" % port)
 cb = [x for x in doc.get("findings", []) if x["rule"] == "ssrf.callback"]
-check("--canary 127.0.0.1:PORT: the callback came to that port",
-      len(cb) == 1 and ("%%3A%d%%2Fwd-" % port) in cb[0]["location"]["url"], [x.get("location") for x in cb])
+check("--canary 127.0.0.1:PORT: the callbacks came to that port",
+      len(cb) == 2 and all(("%%3A%d%%2Fwd-" % port) in x["location"]["url"] for x in cb),
+      [x.get("location") for x in cb])
 rc, out, err = warden("scan", "--canary", "127.0.0.1:%d" % port, api)
 check("--canary without --active: exit 2, said", rc == 2 and "--canary needs --active" in err, (rc, err))
 

@@ -30,13 +30,21 @@
 - SSRF: GET /api/v1/preview?url= fetches the URL and returns what came
   back. vuln: anyone, any loopback URL (the lab refuses other hosts so
   tests never leave the machine). hard: the Bearer key and an allowlist.
+  GET /api/v1/unfurl?page= (format uri in the spec; the name says nothing)
+  returns a link card with the page's text. vuln: a blocklist on the URL
+  text (127.0.0.1, localhost, [::1], 169.254.169.254, 0.0.0.0), so the
+  same loopback address spelled 2130706433, 0x7f000001 or
+  [::ffff:127.0.0.1] gets through (the lab then resolves the host and
+  fetches only if every address is loopback). hard: as /preview.
 Flags as tests/lab/CONTRACT.md. Run with /usr/bin/python3.
 """
 import argparse
 import base64
+import ipaddress
 import json
 import os
 import re
+import socket
 import sqlite3
 import sys
 import threading
@@ -72,6 +80,11 @@ OPENAPI = {
             "parameters": [{"name": "url", "in": "query", "required": True,
                             "schema": {"type": "string", "format": "uri"}}],
             "responses": {"200": {"description": "preview"}, "400": {"description": "not allowed"}}}},
+        "/api/v1/unfurl": {"get": {
+            "operationId": "unfurl", "summary": "A link preview card",
+            "parameters": [{"name": "page", "in": "query", "required": True,
+                            "schema": {"type": "string", "format": "uri"}}],
+            "responses": {"200": {"description": "card"}, "400": {"description": "not allowed"}}}},
         "/api/v1/greet": {"get": {
             "operationId": "greet", "summary": "A greeting",
             "parameters": [{"name": "name", "in": "query", "schema": {"type": "string"}}],
@@ -426,6 +439,45 @@ def create_app(mode, tls, pg_dsn=""):
         try:
             with urllib.request.urlopen(target, timeout=3) as r:
                 return jsonify({"status": r.status, "body": r.read(2000).decode("utf-8", "replace")})
+        except (urllib.error.URLError, OSError, ValueError) as e:
+            return jsonify({"error": "fetch failed: %s" % e}), 502
+
+    @app.route("/api/v1/unfurl")
+    def unfurl():
+        if hard and request.headers.get("Authorization", "") != "Bearer " + LLM_KEY:
+            return no_key()
+        target = request.args.get("page", "")
+        parts = urllib.parse.urlsplit(target)
+        if hard:
+            if parts.scheme != "https" or parts.hostname not in ("cdn.shop.invalid",):
+                return jsonify({"error": "host not allowed"}), 400
+        else:
+            # VULNERABLE [ssrf.filter-bypass]: internal addresses refused by
+            # their usual text only.
+            low = target.lower()
+            if any(b in low for b in ("127.0.0.1", "localhost", "[::1]", "169.254.169.254", "0.0.0.0")):
+                return jsonify({"error": "internal addresses are not allowed"}), 400
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                return jsonify({"error": "not a URL"}), 400
+            # The lab's own confinement (not part of the app): fetch only
+            # when every address the host resolves to is loopback.
+            try:
+                addrs = {ai[4][0] for ai in socket.getaddrinfo(parts.hostname, parts.port or 80,
+                                                               proto=socket.IPPROTO_TCP)}
+            except (OSError, ValueError):
+                return jsonify({"error": "cannot resolve"}), 400
+            def loop(a):
+                ip = ipaddress.ip_address(a.split("%")[0])
+                mapped = getattr(ip, "ipv4_mapped", None)
+                return (mapped or ip).is_loopback
+            if not addrs or not all(loop(a) for a in addrs):
+                return jsonify({"error": "the lab fetches loopback URLs only"}), 400
+        try:
+            # VULNERABLE [ssrf.response-returned]: the fetched text is
+            # returned in the card.
+            with urllib.request.urlopen(target, timeout=3) as r:
+                text = r.read(2000).decode("utf-8", "replace")
+            return jsonify({"url": target, "title": text[:60], "description": text})
         except (urllib.error.URLError, OSError, ValueError) as e:
             return jsonify({"error": "fetch failed: %s" % e}), 502
 
