@@ -15,10 +15,23 @@
  *     created answered 2xx: bola.object-write-by-other.
  * With one identity only: the numeric ids next to identity 1's own
  * (id +-1, +-2) are requested as identity 1, and an answer whose owner
- * field (user_id, owner, email, account, ...) differs from identity 1's
- * is bola.adjacent-object. Sequential numeric ids on a secured object
- * route whose objects have an owner (someone's data, not a catalogue)
- * are bola.sequential-ids (low) on their own.
+ * field (user_id, owner, email, account, ...) differs from the one all
+ * of identity 1's objects on that route share is bola.adjacent-object.
+ * Sequential numeric ids on a secured object route whose objects have an
+ * owner (someone's data, not a catalogue) are bola.sequential-ids (low)
+ * on their own.
+ *
+ * Without a spec (scan_objid.h): identity 1's JSON answers are read for
+ * lists of objects with ids (numeric, UUID or hash-like), each mapped
+ * back to the route that returned it: a list at /api/orders with id 7
+ * makes the object /api/orders/7 on the route /api/orders/{id} (or the
+ * item's own link to itself, when it has one); an object answered at a
+ * path that ends in its own id is one of identity 1's too. Links in the
+ * target URL's answer, and in the answers to those links (two levels,
+ * BO_MAX_CRAWL at most, none that logs out or deletes; none with
+ * --no-discovery), are followed with GET to find the lists. The objects
+ * are then judged as above; "secured" is then the answer to no
+ * credential: a route whose objects it refuses.
  *
  * Bodies are read only in judge; what a later judgement needs (status,
  * id, a hash of the object, its owner value) is copied into the state.
@@ -32,6 +45,7 @@
 #include "../core/core_alloc.h"
 #include "../core/core_str.h"
 #include "../scan/scan.h"
+#include "../scan/scan_objid.h"
 #include "check.h"
 
 extern const struct wd_check check_bola;
@@ -72,9 +86,12 @@ static const struct wd_rule bo_rules[] = {
 #define BO_MAX_OBJS 24
 #define BO_PER_ROUTE 3
 #define BO_MAX_ADJ 12
+#define BO_MAX_CRAWL 24
+#define BO_CRAWL_DEPTH 2
 
 enum { W_MAIN, W_AS2, W_NONE, W_WRITE, W__N };
-enum { TAG_OBJ = 0, TAG_ADJ = 1 };
+/* Links followed without a spec: BO_TAG_CRAWL + their depth. */
+#define BO_TAG_CRAWL (8 * (BO_MAX_OBJS + BO_MAX_ADJ))
 
 struct bo_ans {
   int got;
@@ -86,10 +103,15 @@ struct bo_ans {
 };
 
 struct bo_obj {
-  const struct spec_op *op;   /* the object route; borrowed from the spec */
+  const struct spec_op *op;   /* the object route; borrowed from the spec;
+                                 NULL without a spec */
+  char *route;                /* the route: op->path, or "/x/{id}" */
   char *id, *path;
   int created;
+  int numeric;                /* a numeric id */
   int has_owner;              /* the object carried an owner field */
+  char owner_key[32];         /* which, and its value as identity 1 saw */
+  char *owner;
   int want;                   /* bit per W_ slot that was queued */
   struct bo_ans a[W__N];
   char *url[W__N], *method[W__N];
@@ -97,8 +119,10 @@ struct bo_obj {
 };
 
 struct bo_adj {
-  const struct spec_op *op;
+  const char *route;          /* borrowed from its object */
   char *path, *url;
+  char owner_key[32];         /* the owner identity 1's objects share */
+  char *owner_val;
   long long id;
 };
 
@@ -107,8 +131,7 @@ struct bo_state {
   size_t nobj;
   struct bo_adj adj[BO_MAX_ADJ];
   size_t nadj;
-  char owner_key[32];   /* identity 1's owner field and value */
-  char *owner_val;
+  size_t ncrawl;        /* links followed (no spec) */
   int adj_flagged, seq_checked;
 };
 
@@ -118,6 +141,8 @@ static void bo_cleanup(void *st)
   for(size_t i = 0; i < b->nobj; i++) {
     free(b->obj[i].id);
     free(b->obj[i].path);
+    free(b->obj[i].route);
+    free(b->obj[i].owner);
     for(int k = 0; k < W__N; k++) {
       free(b->obj[i].a[k].owner);
       free(b->obj[i].url[k]);
@@ -127,13 +152,9 @@ static void bo_cleanup(void *st)
   for(size_t i = 0; i < b->nadj; i++) {
     free(b->adj[i].path);
     free(b->adj[i].url);
+    free(b->adj[i].owner_val);
   }
-  free(b->owner_val);
 }
-
-static const char *const bo_owner_keys[] = {
-  "owner_id", "ownerId", "user_id", "userId", "owner", "account_id", "accountId",
-  "customer_id", "customerId", "account", "username", "email", NULL};
 
 /* The object route under list path L: a GET "L/{x}" with that one
  * parameter. */
@@ -163,89 +184,56 @@ static const struct spec_op *bo_write_op(const struct scan *s, const char *path)
   return w;
 }
 
-/* An object's id as text ("id", else "uuid"), or NULL. */
-static char *bo_id(json_t *o)
-{
-  json_t *v = json_object_get(o, "id");
-  if(!v)
-    v = json_object_get(o, "uuid");
-  if(json_is_integer(v))
-    return xasprintf("%lld", (long long)json_integer_value(v));
-  if(json_is_string(v) && json_string_length(v) > 0 && json_string_length(v) <= 128 &&
-     !strpbrk(json_string_value(v), "/?#% \r\n"))
-    return xstrdup(json_string_value(v));
-  return NULL;
-}
-
+/* The route with its last parameter filled: "/orders/{orderId}" -> "/orders/7". */
 static char *bo_fill(const char *tmpl, const char *value)
 {
   const char *a = strrchr(tmpl, '{');
   return xasprintf("%.*s%s", (int)(a - tmpl), tmpl, value);
 }
 
-static void bo_add(struct scan *s, struct bo_state *b, const struct spec_op *op, json_t *o,
-                   int created)
+/* An object of identity 1's on route (op, the spec's operation, or NULL
+ * without a spec: the id must then have an id's shape). path: where it
+ * lives when not route filled with its id. Returns the object (new or
+ * already known), or NULL. */
+static struct bo_obj *bo_add(struct bo_state *b, const struct spec_op *op, const char *route,
+                             const json_t *o, int created, const char *path)
 {
-  char *id = bo_id(o);
-  if(!id)
-    return;
+  char id[OBJID_MAX_LEN + 1];
+  enum objid_shape shape = objid_of(o, !op, id, sizeof(id));
+  if(shape == OBJID_NONE)
+    return NULL;
   size_t per = 0;
   for(size_t i = 0; i < b->nobj; i++) {
-    if(b->obj[i].op == op && !strcmp(b->obj[i].id, id)) {
+    if(!strcmp(b->obj[i].route, route) && !strcmp(b->obj[i].id, id)) {
       /* The list may be answered after our POST and hold its object. */
       b->obj[i].created |= created;
-      free(id);
-      return;
+      return &b->obj[i];
     }
-    per += b->obj[i].op == op;
+    per += !strcmp(b->obj[i].route, route);
   }
-  if(b->nobj >= BO_MAX_OBJS || (per >= BO_PER_ROUTE && !created)) {
-    free(id);
-    return;
-  }
+  if(b->nobj >= BO_MAX_OBJS || (per >= BO_PER_ROUTE && !created))
+    return NULL;
   struct bo_obj *x = &b->obj[b->nobj++];
   memset(x, 0, sizeof(*x));
   x->op = op;
-  x->id = id;
-  x->path = bo_fill(op->path, id);
+  x->route = xstrdup(route);
+  x->id = xstrdup(id);
+  x->path = path ? xstrdup(path) : bo_fill(route, id);
   x->created = created;
-  for(size_t k = 0; bo_owner_keys[k] && !x->has_owner; k++)
-    x->has_owner = json_object_get(o, bo_owner_keys[k]) != NULL;
-  /* Identity 1's owner field: the first owner-like property of its own
-   * objects. */
-  if(!b->owner_val)
-    for(size_t k = 0; bo_owner_keys[k]; k++) {
-      json_t *v = json_object_get(o, bo_owner_keys[k]);
-      if(v && (json_is_string(v) || json_is_integer(v))) {
-        snprintf(b->owner_key, sizeof(b->owner_key), "%s", bo_owner_keys[k]);
-        b->owner_val = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
-        break;
-      }
-    }
-  (void)s;
+  x->numeric = shape == OBJID_NUMERIC;
+  x->owner = objid_owner(o, x->owner_key, sizeof(x->owner_key));
+  x->has_owner = x->owner != NULL;
+  return x;
 }
 
-/* A JSON answer's body, parsed once by the scan; borrowed (never
- * decref'd). jansson's iterators take non-const objects: this only
- * reads. */
-static json_t *bo_json(struct scan *s, struct probe *p)
+/* A JSON answer's body, parsed once by the scan (scan_body_json);
+ * borrowed: valid during this probe's judges, never decref'd. */
+static const json_t *bo_json(struct scan *s, struct probe *p)
 {
   char ct[128];
   if(!http_header(&p->x, "Content-Type", 0, ct, sizeof(ct)) || !strstr(ct, "json"))
     return NULL;
-  return (json_t *)scan_body_json(s, p);
-}
-
-/* The array a list route answers: the body, or its items/data/results. */
-static json_t *bo_list(json_t *doc)
-{
-  if(json_is_array(doc))
-    return doc;
-  static const char *const keys[] = {"items", "data", "results", "content", NULL};
-  for(size_t i = 0; keys[i] && json_is_object(doc); i++)
-    if(json_is_array(json_object_get(doc, keys[i])))
-      return json_object_get(doc, keys[i]);
-  return NULL;
+  return scan_body_json(s, p);
 }
 
 /* Identity 1's answers on list routes (and its POSTs): objects to try. */
@@ -260,17 +248,84 @@ static void bo_collect(struct scan *s, struct bo_state *b, struct probe *p)
   const struct spec_op *obj = bo_object_route(s, p->op->path);
   if(!obj)
     return;
-  json_t *doc = bo_json(s, p);
+  const json_t *doc = bo_json(s, p);
   if(post && json_is_object(doc)) {
-    bo_add(s, b, obj, doc, 1);
+    bo_add(b, obj, obj->path, doc, 1, NULL);
   } else if(!post) {
-    json_t *arr = bo_list(doc), *o;
-    size_t i;
-    json_array_foreach(arr, i, o) {
-      if(i >= 50)
-        break;
+    const json_t *arr = objid_list(doc);
+    for(size_t i = 0; i < json_array_size(arr) && i < 50; i++) {
+      const json_t *o = json_array_get(arr, i);
       if(json_is_object(o))
-        bo_add(s, b, obj, o, 0);
+        bo_add(b, obj, obj->path, o, 0, NULL);
+    }
+  }
+}
+
+static void bo_record(struct scan *s, struct bo_obj *x, int slot, struct probe *p,
+                      const json_t *doc)
+{
+  struct bo_ans *a = &x->a[slot];
+  a->got = 1;
+  a->status = http_answered(&p->x) ? p->x.status : 0;
+  a->hit = scan_is_hit(s, p);
+  if(a->hit && json_is_object(doc)) {
+    char id[OBJID_MAX_LEN + 1];
+    a->same_id = objid_of(doc, !x->op, id, sizeof(id)) != OBJID_NONE && !strcmp(id, x->id);
+    char *dump = json_dumps(doc, JSON_SORT_KEYS | JSON_COMPACT);
+    if(dump) {
+      a->hash = str_hash(dump, strlen(dump));
+      free(dump);
+    }
+    char key[32];
+    a->owner = objid_owner(doc, key, sizeof(key));
+  }
+}
+
+/* Without a spec: identity 1's JSON answers, for lists of objects with
+ * ids, objects answered at their own id's path, and (from the target
+ * URL's answer and the links it leads to, depth < BO_CRAWL_DEPTH) links
+ * to follow. */
+static void bo_collect_free(struct scan *s, struct bo_state *b, struct probe *p, int depth)
+{
+  if(strcmp(p->x.method, "GET") || !scan_is_hit(s, p) ||
+     (p->flags & (PROBE_BASELINE | PROBE_SPECFIND | PROBE_ERROR)))
+    return;
+  const json_t *doc = bo_json(s, p);
+  if(!doc)
+    return;
+  const json_t *arr = objid_list(doc);
+  char id[OBJID_MAX_LEN + 1];
+  if(arr) {
+    for(size_t i = 0; i < json_array_size(arr) && i < 50; i++) {
+      const json_t *o = json_array_get(arr, i);
+      if(!objid_of(o, 1, id, sizeof(id)))
+        continue;
+      char *route, *path = objid_object_path(o, id, p->path, s->origin, &route);
+      bo_add(b, NULL, route, o, 0, path);
+      free(path);
+      free(route);
+    }
+  } else if(objid_of(doc, 1, id, sizeof(id))) {
+    /* An object at a path that ends in its id: identity 1's own, and
+     * this answer is identity 1's read of it. */
+    char *route = objid_route_of(p->path, id);
+    struct bo_obj *x = route ? bo_add(b, NULL, route, doc, 0, NULL) : NULL;
+    if(x && !(x->want & (1 << W_MAIN))) {
+      bo_record(s, x, W_MAIN, p, doc);
+      x->want |= 1 << W_MAIN;
+      x->url[W_MAIN] = xstrdup(p->x.url);
+      x->method[W_MAIN] = xstrdup("GET");
+    }
+    free(route);
+  }
+  if(depth < BO_CRAWL_DEPTH && !s->opts->no_discovery && b->ncrawl < BO_MAX_CRAWL) {
+    char *links[BO_MAX_CRAWL];
+    size_t n = objid_links(doc, s->origin, links, BO_MAX_CRAWL - b->ncrawl);
+    for(size_t i = 0; i < n; i++) {
+      if(scan_queue_as(s, "GET", links[i], PROBE_FOLLOWUP, &check_bola,
+                       BO_TAG_CRAWL + depth + 1, ID_MAIN, NULL, NULL))
+        b->ncrawl++;
+      free(links[i]);
     }
   }
 }
@@ -302,6 +357,51 @@ static int bo_numeric(const char *id, long long *v)
   return 1;
 }
 
+/* The owner every one of identity 1's objects on route shares (the
+ * object that shows it), or NULL: none has one, or they differ (a
+ * directory of other people, not the caller's own objects). */
+static const struct bo_obj *bo_route_owner(const struct bo_state *b, const char *route)
+{
+  const struct bo_obj *first = NULL;
+  for(size_t i = 0; i < b->nobj; i++) {
+    const struct bo_obj *x = &b->obj[i];
+    if(strcmp(x->route, route) || x->created)
+      continue;
+    if(!x->owner)
+      return NULL;
+    if(!first)
+      first = x;
+    else if(strcmp(first->owner_key, x->owner_key) || strcmp(first->owner, x->owner))
+      return NULL;
+  }
+  return first;
+}
+
+/* Numeric ids of identity 1's owned objects on route: how many, lowest, highest. */
+static int bo_id_range(const struct bo_state *b, const char *route, long long *lo,
+                       long long *hi)
+{
+  int n = 0;
+  long long v;
+  for(size_t j = 0; j < b->nobj; j++)
+    if(!strcmp(b->obj[j].route, route) && !b->obj[j].created && b->obj[j].has_owner &&
+       bo_numeric(b->obj[j].id, &v)) {
+      *lo = n ? (v < *lo ? v : *lo) : v;
+      *hi = n ? (v > *hi ? v : *hi) : v;
+      n++;
+    }
+  return n;
+}
+
+static void bo_flag_seq(struct scan *s, const char *route, int n, long long lo, long long hi)
+{
+  char ev[300], *url = xasprintf("%s%s", s->origin, route);
+  snprintf(ev, sizeof(ev), "%d of the caller's objects on %s have numeric ids from %lld to %lld",
+           n, route, lo, hi);
+  scan_flag_at(s, &bo_rules[R_SEQ], -1, NULL, "GET", url, ev, route);
+  free(url);
+}
+
 static void bo_plan_late(struct scan *s, void *st)
 {
   struct bo_state *b = st;
@@ -309,94 +409,64 @@ static void bo_plan_late(struct scan *s, void *st)
   for(size_t i = 0; i < b->nobj; i++) {
     struct bo_obj *x = &b->obj[i];
     int base = (int)i * 8;
-    bo_queue(s, x, W_MAIN, base + W_MAIN, "GET", ID_MAIN, NULL);
-    if(as2) {
+    if(!(x->want & (1 << W_MAIN)))
+      bo_queue(s, x, W_MAIN, base + W_MAIN, "GET", ID_MAIN, NULL);
+    if(as2)
       bo_queue(s, x, W_AS2, base + W_AS2, "GET", ID_AS2, NULL);
+    /* Without a spec, the answer to no credential also tells whether the
+     * route is secured (sequential ids). */
+    if(as2 || !x->op)
       bo_queue(s, x, W_NONE, base + W_NONE, "GET", ID_NONE, NULL);
-      const struct spec_op *w = x->created && scan_active(s) ? bo_write_op(s, x->op->path) : NULL;
-      if(w)
-        bo_queue(s, x, W_WRITE, base + W_WRITE, w->method, ID_AS2, "{}");
-    }
+    const struct spec_op *w =
+      as2 && x->op && x->created && scan_active(s) ? bo_write_op(s, x->op->path) : NULL;
+    if(w)
+      bo_queue(s, x, W_WRITE, base + W_WRITE, w->method, ID_AS2, "{}");
   }
   /* Sequential ids: two or more small numeric ids of identity 1's on a
-   * secured route. */
+   * route the spec secures (without a spec: in finish, once the answers
+   * to no credential are in). */
   for(size_t i = 0; i < b->nobj && !b->seq_checked; i++) {
     const struct spec_op *op = b->obj[i].op;
-    long long lo = 0, hi = 0, v;
-    int n = 0;
-    for(size_t j = 0; j < b->nobj; j++)
-      if(b->obj[j].op == op && !b->obj[j].created && b->obj[j].has_owner &&
-         bo_numeric(b->obj[j].id, &v)) {
-        lo = n ? (v < lo ? v : lo) : v;
-        hi = n ? (v > hi ? v : hi) : v;
-        n++;
-      }
+    long long lo = 0, hi = 0;
+    int n = op ? bo_id_range(b, op->path, &lo, &hi) : 0;
     if(n < 2 || !op->secured)
       continue;
     b->seq_checked = 1;
     scan_ran(s, &bo_rules[R_SEQ]);
-    if(hi - lo < 100L * n) {
-      char ev[300], *url = xasprintf("%s%s", s->origin, op->path);
-      snprintf(ev, sizeof(ev), "%d of the caller's objects on %s have numeric ids from %lld to %lld",
-               n, op->path, lo, hi);
-      scan_flag_at(s, &bo_rules[R_SEQ], -1, NULL, "GET", url, ev, op->path);
-      free(url);
-    }
+    if(hi - lo < 100L * n)
+      bo_flag_seq(s, op->path, n, lo, hi);
   }
   /* One identity: the ids next to identity 1's own. */
-  if(as2 || !b->owner_val)
+  if(as2)
     return;
   for(size_t i = 0; i < b->nobj && b->nadj < BO_MAX_ADJ; i++) {
     long long v;
-    if(!bo_numeric(b->obj[i].id, &v))
+    const struct bo_obj *own = bo_route_owner(b, b->obj[i].route);
+    if(!own || !bo_numeric(b->obj[i].id, &v))
       continue;
     static const int d[] = {1, -1, 2, -2};
     for(size_t k = 0; k < 4 && b->nadj < BO_MAX_ADJ; k++) {
       long long c = v + d[k];
       char idt[24];
       snprintf(idt, sizeof(idt), "%lld", c);
-      int own = c < 0;
-      for(size_t j = 0; j < b->nobj && !own; j++)
-        own = b->obj[j].op == b->obj[i].op && !strcmp(b->obj[j].id, idt);
-      if(own)
+      int mine = c < 0;
+      for(size_t j = 0; j < b->nobj && !mine; j++)
+        mine = !strcmp(b->obj[j].route, b->obj[i].route) && !strcmp(b->obj[j].id, idt);
+      if(mine)
         continue;
-      char *path = bo_fill(b->obj[i].op->path, idt);
+      char *path = bo_fill(b->obj[i].route, idt);
       struct probe *q = scan_queue_as(s, "GET", path, PROBE_FOLLOWUP, &check_bola,
                                       (int)b->nadj * 8 + 8 * BO_MAX_OBJS, ID_MAIN, NULL, NULL);
       if(q) {
         struct bo_adj *a = &b->adj[b->nadj++];
-        a->op = b->obj[i].op;
+        a->route = b->obj[i].route;
         a->path = path;
         a->url = xstrdup(q->x.url);
+        snprintf(a->owner_key, sizeof(a->owner_key), "%s", own->owner_key);
+        a->owner_val = xstrdup(own->owner);
         a->id = c;
       } else {
         free(path);
-      }
-    }
-  }
-}
-
-static void bo_record(struct scan *s, struct bo_obj *x, int slot, struct probe *p)
-{
-  struct bo_ans *a = &x->a[slot];
-  a->got = 1;
-  a->status = http_answered(&p->x) ? p->x.status : 0;
-  a->hit = scan_is_hit(s, p);
-  json_t *doc = a->hit ? bo_json(s, p) : NULL;
-  if(json_is_object(doc)) {
-    char *id = bo_id(doc);
-    a->same_id = id && !strcmp(id, x->id);
-    free(id);
-    char *dump = json_dumps(doc, JSON_SORT_KEYS | JSON_COMPACT);
-    if(dump) {
-      a->hash = str_hash(dump, strlen(dump));
-      free(dump);
-    }
-    for(size_t k = 0; bo_owner_keys[k]; k++) {
-      json_t *v = json_object_get(doc, bo_owner_keys[k]);
-      if(v && (json_is_string(v) || json_is_integer(v))) {
-        a->owner = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
-        break;
       }
     }
   }
@@ -424,17 +494,18 @@ static void bo_decide(struct scan *s, struct bo_obj *x)
   char ev[500];
   if(same && !public) {
     snprintf(ev, sizeof(ev), "%s%s: identity 1 -> %ld, --as2 identity -> %ld with the same "
-             "object (id %s%s%s), no credential -> %ld", x->created ? "an object identity 1 "
+             "object (id %s%s%s), no credential -> %ld%s", x->created ? "an object identity 1 "
              "created, " : "", x->path, m->status, o->status, x->id, m->owner ? ", owner " : "",
-             m->owner ? m->owner : "", n->status);
-    scan_flag_at(s, &bo_rules[R_READ], -1, NULL, "GET", x->url[W_AS2], ev, x->op->path);
+             m->owner ? m->owner : "", n->status,
+             x->op ? "" : "; the route was found without a spec, from identity 1's answers");
+    scan_flag_at(s, &bo_rules[R_READ], -1, NULL, "GET", x->url[W_AS2], ev, x->route);
   }
   const struct bo_ans *w = &x->a[W_WRITE];
   if((x->want & (1 << W_WRITE)) && w->status >= 200 && w->status < 300) {
     snprintf(ev, sizeof(ev), "%s %s as --as2 -> %ld on an object identity 1 created (id %s)",
              x->method[W_WRITE], x->path, w->status, x->id);
     scan_flag_at(s, &bo_rules[R_WRITE], -1, NULL, x->method[W_WRITE], x->url[W_WRITE], ev,
-                 x->op->path);
+                 x->route);
   }
 }
 
@@ -446,15 +517,15 @@ static void bo_judge_adj(struct scan *s, struct bo_state *b, struct probe *p, si
   scan_ran(s, &bo_rules[R_ADJ]);
   if(b->adj_flagged || !scan_is_hit(s, p))
     return;
-  json_t *doc = bo_json(s, p);
-  json_t *v = json_is_object(doc) ? json_object_get(doc, b->owner_key) : NULL;
+  const json_t *doc = bo_json(s, p);
+  const json_t *v = json_is_object(doc) ? json_object_get(doc, a->owner_key) : NULL;
   char *ow = v ? json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
-  if(ow && strcmp(ow, b->owner_val)) {
+  if(ow && strcmp(ow, a->owner_val)) {
     b->adj_flagged = 1;
     char ev[400];
     snprintf(ev, sizeof(ev), "%s (an id next to the caller's own): 200 with \"%s\": %s, the "
-             "caller's objects have %s", a->path, b->owner_key, ow, b->owner_val);
-    scan_flag(s, p, &bo_rules[R_ADJ], -1, NULL, ev, 0, 0, a->op->path);
+             "caller's objects have %s", a->path, a->owner_key, ow, a->owner_val);
+    scan_flag(s, p, &bo_rules[R_ADJ], -1, NULL, ev, 0, 0, a->route);
   }
   free(ow);
 }
@@ -462,31 +533,80 @@ static void bo_judge_adj(struct scan *s, struct bo_state *b, struct probe *p, si
 static void bo_judge(struct scan *s, void *st, struct probe *p)
 {
   struct bo_state *b = st;
-  if(!s->have_spec)
-    return;
+  int depth = BO_CRAWL_DEPTH;
   if(p->origin == &check_bola) {
     size_t i = (size_t)p->tag / 8;
-    if(i >= BO_MAX_OBJS) {
+    if(i >= BO_MAX_OBJS + BO_MAX_ADJ) {
+      depth = p->tag % 8; /* a link followed (no spec) */
+    } else if(i >= BO_MAX_OBJS) {
       bo_judge_adj(s, b, p, i - BO_MAX_OBJS);
       return;
+    } else {
+      if(i < b->nobj && p->tag % 8 < W__N) {
+        const json_t *doc = scan_is_hit(s, p) ? bo_json(s, p) : NULL;
+        bo_record(s, &b->obj[i], p->tag % 8, p, doc);
+        bo_decide(s, &b->obj[i]);
+      }
+      return;
     }
-    if(i < b->nobj && p->tag % 8 < W__N) {
-      bo_record(s, &b->obj[i], p->tag % 8, p);
-      bo_decide(s, &b->obj[i]);
-    }
+  } else if(p == s->root || ((p->flags & PROBE_REDIRECT) && p->parent == s->root)) {
+    depth = 0;
+  }
+  if(p->ident != ID_MAIN || !scan_has_cred(s) || !http_answered(&p->x))
+    return;
+  if(s->have_spec)
+    bo_collect(s, b, p);
+  else
+    bo_collect_free(s, b, p, depth);
+}
+
+/* 1 when identity 1 read each of its owned objects on route and no
+ * credential did not; *owned counts those objects. */
+static int bo_route_secured(const struct bo_state *b, const char *route, int *owned)
+{
+  *owned = 0;
+  for(size_t j = 0; j < b->nobj; j++) {
+    const struct bo_obj *y = &b->obj[j];
+    if(strcmp(y->route, route) || !y->has_owner || y->created || !y->a[W_MAIN].got ||
+       !y->a[W_NONE].got)
+      continue;
+    (*owned)++;
+    if(!y->a[W_MAIN].hit || !y->a[W_MAIN].same_id ||
+       (y->a[W_NONE].hit && y->a[W_NONE].same_id))
+      return 0;
+  }
+  return 1;
+}
+
+/* Without a spec: sequential ids on a route whose objects the answer to
+ * no credential refuses (a secured route), once all answers are in. The
+ * first route with two or more of identity 1's owned objects is judged,
+ * whatever their ids look like (random ids are the good answer). */
+static void bo_finish(struct scan *s, void *st)
+{
+  struct bo_state *b = st;
+  for(size_t i = 0; i < b->nobj; i++) {
+    const struct bo_obj *x = &b->obj[i];
+    int owned = 0;
+    if(x->op || !bo_route_secured(b, x->route, &owned) || owned < 2)
+      continue;
+    scan_ran(s, &bo_rules[R_SEQ]);
+    long long lo = 0, hi = 0;
+    int n = bo_id_range(b, x->route, &lo, &hi);
+    if(n >= 2 && hi - lo < 100L * n)
+      bo_flag_seq(s, x->route, n, lo, hi);
     return;
   }
-  if(p->ident == ID_MAIN && scan_has_cred(s) && http_answered(&p->x))
-    bo_collect(s, b, p);
 }
 
 const struct wd_check check_bola = {
   .name = "bola",
-  .summary = "API1: identity 1's objects requested as identity 2 (--as2) and with no credential, ids next to the caller's own, sequential ids; with --active, objects identity 1 created changed by identity 2",
+  .summary = "API1: identity 1's objects (from the spec's routes, or without a spec from ids in its answers) requested as identity 2 (--as2) and with no credential, ids next to the caller's own, sequential ids; with --active, objects identity 1 created changed by identity 2",
   .rules = bo_rules,
   .nrules = ARRAY_LEN(bo_rules),
   .state_size = sizeof(struct bo_state),
   .cleanup = bo_cleanup,
   .judge = bo_judge,
   .plan_late = bo_plan_late,
+  .finish = bo_finish,
 };

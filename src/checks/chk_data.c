@@ -4,7 +4,9 @@
  * numbers with an issuer prefix, checksum-valid IBANs), private keys,
  * cloud and SaaS credentials by their documented formats (core_mask's
  * detectors: mask_find), database URLs with a password, JWTs issued to
- * someone else, and e-mails or phone numbers in bulk (a list of many
+ * someone else, national identity numbers whose check digits hold
+ * (core_pii: CPF, BSN, HETU, DNI/NIE, Aadhaar, codice fiscale,
+ * personnummer), and e-mails or phone numbers in bulk (a list of many
  * people's contact data).
  *
  * Severity goes by what leaked and by whether the route needed
@@ -12,8 +14,9 @@
  * is one step worse. Hits are collected while probes are judged (bodies
  * live only that long: what is kept is the route, the URL and a masked
  * evidence line) and raised in finish, one finding per rule, kind and
- * route. Card numbers and IBANs found are registered as secrets, so no
- * output ever shows them; the other kinds are masked by format.
+ * route. Card numbers, IBANs and national ids found are registered as
+ * secrets, so no output ever shows them; the other kinds are masked by
+ * format.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +29,7 @@
 #include "../scan/scan_jwt.h"
 #include "check.h"
 
-enum { R_CARD, R_IBAN, R_KEY, R_CLOUD, R_DBURL, R_PII, R_JWT };
+enum { R_CARD, R_IBAN, R_KEY, R_CLOUD, R_DBURL, R_PII, R_JWT, R_NATID };
 
 static const struct wd_rule dt_rules[] = {
   [R_CARD] = {
@@ -77,6 +80,13 @@ static const struct wd_rule dt_rules[] = {
     .title = "Token issued to someone else in a response",
     .summary = "A response holds a JWT whose subject is not the caller: another user's session or API token",
     .remediation = "Never return other users' tokens; list sessions by id and metadata only, and revoke the tokens that were exposed.",
+  },
+  [R_NATID] = {
+    .id = "data.national-id", .severity = WD_SEV_MEDIUM, .category = WD_CAT_DATA,
+    .owasp = "API3:2023", .cwe = 359,
+    .title = "National identity number in a response",
+    .summary = "A response holds a national identity number whose check digits hold (Brazilian CPF, Dutch BSN, Finnish HETU, Spanish DNI/NIE, Indian Aadhaar, Italian codice fiscale, Swedish personnummer)",
+    .remediation = "Return national identity numbers only to their holder on a route made for it, masked elsewhere (the last characters at most); keep them out of lists and of objects other users can read.",
   },
 };
 
@@ -360,7 +370,7 @@ static void dt_pii(struct scan *s, struct dt_state *d, const struct probe *p, co
     nh = DT_MAX_FOUND;
   char ev[400], key[72];
   for(size_t i = 0; i < nh; i++) {
-    if(h[i].kind != PII_CARD && h[i].kind != PII_IBAN)
+    if(h[i].kind != PII_CARD && h[i].kind != PII_IBAN && h[i].kind != PII_NATID)
       continue;
     /* The value is a secret from now on: no output shows it. */
     char *v = xstrndup(b + h[i].from, h[i].to - h[i].from);
@@ -373,6 +383,10 @@ static void dt_pii(struct scan *s, struct dt_state *d, const struct probe *p, co
       snprintf(ev, sizeof(ev), "%s%s%s%s card number, %zu digits, Luhn-valid: %s", key[0] ? "\"" : "",
                key, key[0] ? "\": " : "", h[i].brand, digits, MASK_STARS);
       dt_record(s, d, p, R_CARD, h[i].brand, ev);
+    } else if(h[i].kind == PII_NATID) {
+      snprintf(ev, sizeof(ev), "%s%s%s%s, %zu characters, check digits valid: %s",
+               key[0] ? "\"" : "", key, key[0] ? "\": " : "", h[i].brand, strlen(v), MASK_STARS);
+      dt_record(s, d, p, R_NATID, h[i].brand, ev);
     } else {
       snprintf(ev, sizeof(ev), "%s%s%sIBAN (%.2s), %zu characters, mod-97 valid: %s",
                key[0] ? "\"" : "", key, key[0] ? "\": " : "", v, digits, MASK_STARS);
@@ -440,7 +454,7 @@ static void dt_finish(struct scan *s, void *st)
 
 const struct wd_check check_data = {
   .name = "data",
-  .summary = "Sensitive data in responses: card numbers, IBANs, private keys, cloud/SaaS credentials, database URLs with passwords, other users' tokens, contact data in bulk",
+  .summary = "Sensitive data in responses: card numbers, IBANs, national ids, private keys, cloud/SaaS credentials, database URLs with passwords, other users' tokens, contact data in bulk",
   .rules = dt_rules,
   .nrules = ARRAY_LEN(dt_rules),
   .state_size = sizeof(struct dt_state),

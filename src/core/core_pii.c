@@ -1,5 +1,6 @@
 /*
- * core_pii.c - card numbers, IBANs, e-mails and phone numbers in text
+ * core_pii.c - card numbers, IBANs, e-mails, phone numbers and national
+ * identity numbers in text
  * (core_pii.h). Hand-written scanners: each looks at a bounded window
  * from a start character, so the whole pass is linear in the text.
  */
@@ -201,6 +202,270 @@ static size_t iban_at(const char *s, size_t n, size_t i)
   return pii_iban_valid(c, nc) ? j : 0;
 }
 
+/* ---- national identity numbers ------------------------------------------ */
+
+static unsigned dval(const char *s, size_t from, size_t k)
+{
+  unsigned v = 0;
+  for(size_t i = 0; i < k; i++)
+    v = v * 10 + (unsigned)(s[from + i] - '0');
+  return v;
+}
+
+/* The digits of s[0..n), in order, into d (at most 16); their count. */
+static size_t digits_of(const char *s, size_t n, char *d)
+{
+  size_t k = 0;
+  for(size_t i = 0; i < n && k < 16; i++)
+    if(dig((unsigned char)s[i]))
+      d[k++] = s[i];
+  return k;
+}
+
+static int all_same(const char *d, size_t k)
+{
+  for(size_t i = 1; i < k; i++)
+    if(d[i] != d[0])
+      return 0;
+  return 1;
+}
+
+static int chk_cpf(const char *s, size_t n)
+{
+  char d[16];
+  if(digits_of(s, n, d) != 11 || all_same(d, 11))
+    return 0;
+  for(size_t pos = 9; pos <= 10; pos++) {
+    unsigned sum = 0;
+    for(size_t i = 0; i < pos; i++)
+      sum += (unsigned)(d[i] - '0') * (unsigned)(pos + 1 - i);
+    if((sum * 10) % 11 % 10 != (unsigned)(d[pos] - '0'))
+      return 0;
+  }
+  return 1;
+}
+
+static int chk_bsn(const char *s, size_t n)
+{
+  char d[16];
+  if(digits_of(s, n, d) != 9 || all_same(d, 9))
+    return 0;
+  int sum = 0;
+  for(int i = 0; i < 8; i++)
+    sum += (d[i] - '0') * (9 - i);
+  sum -= d[8] - '0';
+  return sum % 11 == 0;
+}
+
+static int day_month(unsigned dd, unsigned mm)
+{
+  return dd >= 1 && dd <= 31 && mm >= 1 && mm <= 12;
+}
+
+static int chk_hetu(const char *s, size_t n)
+{
+  static const char tab[] = "0123456789ABCDEFHJKLMNPRSTUVWXY";
+  if(n != 11 || !day_month(dval(s, 0, 2), dval(s, 2, 2)))
+    return 0;
+  unsigned long v = (unsigned long)dval(s, 0, 6) * 1000UL + dval(s, 7, 3);
+  return tab[v % 31] == s[10];
+}
+
+static const char dni_letters[] = "TRWAGMYFPDXBNJZSQVHLCKE";
+
+static int chk_dni(const char *s, size_t n)
+{
+  char d[16];
+  if(digits_of(s, n, d) != 8 || all_same(d, 8))
+    return 0;
+  return dni_letters[dval(d, 0, 8) % 23] == s[n - 1];
+}
+
+static int chk_nie(const char *s, size_t n)
+{
+  char d[16];
+  if(digits_of(s, n, d) != 7)
+    return 0;
+  unsigned v = (unsigned)(s[0] - 'X') * 10000000u + dval(d, 0, 7);
+  return dni_letters[v % 23] == s[n - 1];
+}
+
+/* Verhoeff: the dihedral group D5's multiplication and permutation. */
+static const unsigned char vh_d[10][10] = {
+  {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, {1, 2, 3, 4, 0, 6, 7, 8, 9, 5}, {2, 3, 4, 0, 1, 7, 8, 9, 5, 6},
+  {3, 4, 0, 1, 2, 8, 9, 5, 6, 7}, {4, 0, 1, 2, 3, 9, 5, 6, 7, 8}, {5, 9, 8, 7, 6, 0, 4, 3, 2, 1},
+  {6, 5, 9, 8, 7, 1, 0, 4, 3, 2}, {7, 6, 5, 9, 8, 2, 1, 0, 4, 3}, {8, 7, 6, 5, 9, 3, 2, 1, 0, 4},
+  {9, 8, 7, 6, 5, 4, 3, 2, 1, 0}};
+static const unsigned char vh_p[8][10] = {
+  {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, {1, 5, 7, 6, 2, 8, 3, 0, 9, 4}, {5, 8, 0, 3, 7, 9, 6, 1, 4, 2},
+  {8, 9, 1, 6, 0, 4, 3, 5, 2, 7}, {9, 4, 5, 3, 1, 2, 7, 8, 6, 0}, {4, 2, 8, 6, 5, 7, 3, 9, 0, 1},
+  {2, 7, 9, 3, 8, 0, 6, 4, 1, 5}, {7, 0, 4, 6, 9, 1, 3, 2, 5, 8}};
+
+int pii_verhoeff(const char *d, size_t n)
+{
+  if(n == 0)
+    return 0;
+  unsigned c = 0;
+  for(size_t i = 0; i < n; i++) {
+    if(!dig((unsigned char)d[n - 1 - i]))
+      return 0;
+    c = vh_d[c][vh_p[i % 8][d[n - 1 - i] - '0']];
+  }
+  return c == 0;
+}
+
+static int chk_aadhaar(const char *s, size_t n)
+{
+  char d[16];
+  return digits_of(s, n, d) == 12 && d[0] >= '2' && pii_verhoeff(d, 12);
+}
+
+/* Codice fiscale: the value of each character at odd (1st, 3rd, ...) and
+ * even positions, by the Ministry of Finance's tables. */
+static int chk_cf(const char *s, size_t n)
+{
+  static const unsigned char odd[36] = {1, 0, 5, 7, 9, 13, 15, 17, 19, 21, /* 0-9 */
+                                        1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3,
+                                        6, 8, 12, 14, 16, 10, 22, 25, 24, 23}; /* A-Z */
+  if(n != 16 || !strchr("ABCDEHLMPRST", s[8]))
+    return 0;
+  /* The day, omocodia letters back to digits: 1-31, or 41-71 (women). */
+  static const char omo[] = "LMNPQRSTUV";
+  unsigned dd = 0;
+  for(size_t i = 9; i <= 10; i++) {
+    const char *o = dig((unsigned char)s[i]) ? NULL : strchr(omo, s[i]);
+    dd = dd * 10 + (o ? (unsigned)(o - omo) : (unsigned)(s[i] - '0'));
+  }
+  if(!((dd >= 1 && dd <= 31) || (dd >= 41 && dd <= 71)))
+    return 0;
+  unsigned sum = 0;
+  for(size_t i = 0; i < 15; i++) {
+    unsigned char c = (unsigned char)s[i];
+    unsigned idx = dig(c) ? (unsigned)(c - '0') : (unsigned)(c - 'A' + 10);
+    sum += i % 2 == 0 ? odd[idx] : (dig(c) ? (unsigned)(c - '0') : (unsigned)(c - 'A'));
+  }
+  return s[15] == (char)('A' + sum % 26);
+}
+
+static int chk_pnr(const char *s, size_t n)
+{
+  char d[16];
+  size_t k = digits_of(s, n, d);
+  if(k != 10 && k != 12)
+    return 0;
+  const char *t = d + (k - 10);
+  unsigned mm = dval(t, 2, 2), dd = dval(t, 4, 2);
+  if(dd > 60)
+    dd -= 60; /* a coordination number (samordningsnummer) */
+  return day_month(dd, mm) && pii_luhn(t, 10);
+}
+
+/* The formats: a template ('d' digit, 'U' upper-case letter, 'o' digit
+ * or omocodia letter, 'C' a HETU century sign, 'S' - or +, 'x' X Y or Z,
+ * 'h' a HETU check character; anything else stands for itself), the
+ * check, and the names one of which must come before a format that
+ * passes by chance too often (NULL: none needed). Longer first. */
+static const char *const names_cpf[] = {"cpf", NULL};
+static const char *const names_bsn[] = {"bsn", "burgerservice", "sofinummer", "sofi_nummer", NULL};
+static const char *const names_aadhaar[] = {"aadhaar", "aadhar", "uidai", NULL};
+
+static const struct natid {
+  const char *tmpl;
+  const char *brand;
+  int (*check)(const char *s, size_t n);
+  const char *const *names;
+} natids[] = {
+  {"UUUUUUooUooUoooU", "IT codice fiscale", chk_cf, NULL},
+  {"dddd dddd dddd", "IN Aadhaar", chk_aadhaar, names_aadhaar},
+  {"dddd-dddd-dddd", "IN Aadhaar", chk_aadhaar, names_aadhaar},
+  {"ddd.ddd.ddd-dd", "BR CPF", chk_cpf, NULL},
+  {"ddddddddSdddd", "SE personnummer", chk_pnr, NULL},
+  {"dddddddddddd", "IN Aadhaar", chk_aadhaar, names_aadhaar},
+  {"ddddddSdddd", "SE personnummer", chk_pnr, NULL},
+  {"ddddddCdddh", "FI HETU", chk_hetu, NULL},
+  {"ddddddddddd", "BR CPF", chk_cpf, names_cpf},
+  {"x-ddddddd-U", "ES NIE", chk_nie, NULL},
+  {"dddddddd-U", "ES DNI", chk_dni, NULL},
+  {"ddddddddU", "ES DNI", chk_dni, NULL},
+  {"xdddddddU", "ES NIE", chk_nie, NULL},
+  {"ddddddddd", "NL BSN", chk_bsn, names_bsn},
+};
+
+static int tmpl_char(char t, unsigned char c)
+{
+  switch(t) {
+  case 'd': return dig(c);
+  case 'U': return upper(c);
+  case 'o': return dig(c) || (c && strchr("LMNPQRSTUV", c));
+  case 'C': return c && strchr("+-ABCDEFUVWXY", c);
+  case 'S': return c == '-' || c == '+';
+  case 'x': return c == 'X' || c == 'Y' || c == 'Z';
+  case 'h': return dig(c) || (c && strchr("ABCDEFHJKLMNPRSTUVWXY", c));
+  default: return (unsigned char)t == c;
+  }
+}
+
+/* 1 when s[i..i+len(t)) matches the template t. */
+static int tmpl_match(const char *s, size_t n, size_t i, const char *t)
+{
+  size_t k = strlen(t);
+  if(i + k > n)
+    return 0;
+  for(size_t j = 0; j < k; j++)
+    if(!tmpl_char(t[j], (unsigned char)s[i + j]))
+      return 0;
+  return 1;
+}
+
+const char *pii_natid_valid(const char *s, size_t n)
+{
+  for(size_t i = 0; i < sizeof(natids) / sizeof(natids[0]); i++)
+    if(strlen(natids[i].tmpl) == n && tmpl_match(s, n, 0, natids[i].tmpl) &&
+       natids[i].check(s, n))
+      return natids[i].brand;
+  return NULL;
+}
+
+/* One of names (lower case) in the 40 bytes before i, any case. */
+static int name_before(const char *s, size_t i, const char *const *names)
+{
+  size_t from = i > 40 ? i - 40 : 0;
+  char w[41];
+  size_t k = 0;
+  for(size_t j = from; j < i; j++) {
+    unsigned char c = (unsigned char)s[j];
+    w[k++] = (char)(upper(c) ? c + 32 : (c ? c : ' '));
+  }
+  w[k] = '\0';
+  for(size_t j = 0; names[j]; j++)
+    if(strstr(w, names[j]))
+      return 1;
+  return 0;
+}
+
+/* A national id from i: its end, brand in *brand; or 0. */
+static size_t natid_at(const char *s, size_t n, size_t i, const char **brand)
+{
+  for(size_t k = 0; k < sizeof(natids) / sizeof(natids[0]); k++) {
+    const struct natid *t = &natids[k];
+    if(!tmpl_match(s, n, i, t->tmpl))
+      continue;
+    size_t e = i + strlen(t->tmpl);
+    /* Not the start of a longer word or number. */
+    if(e < n && (alnum((unsigned char)s[e]) ||
+                 ((s[e] == '.' || s[e] == '-' || s[e] == ' ' || s[e] == '+') && e + 1 < n &&
+                  dig((unsigned char)s[e + 1]))))
+      continue;
+    if(t->names && !name_before(s, i, t->names))
+      continue;
+    if(t->check(s + i, e - i)) {
+      *brand = t->brand;
+      return e;
+    }
+  }
+  return 0;
+}
+
 static int email_local(unsigned char c)
 {
   return alnum(c) || (c && strchr("._%+-", c));
@@ -284,6 +549,13 @@ size_t pii_find(const char *s, size_t n, struct pii_hit *out, size_t max)
         i = e - 1;
         continue;
       }
+      const char *nb = NULL;
+      size_t ne = natid_at(s, n, i, &nb);
+      if(ne) {
+        hit(out, max, &k, PII_NATID, i, ne, nb);
+        i = ne - 1;
+        continue;
+      }
       /* Skip the rest of this number: its tail is not a new one. */
       while(i + 1 < n && dig((unsigned char)s[i + 1]))
         i++;
@@ -293,6 +565,13 @@ size_t pii_find(const char *s, size_t n, struct pii_hit *out, size_t max)
       size_t e = iban_at(s, n, i);
       if(e) {
         hit(out, max, &k, PII_IBAN, i, e, NULL);
+        i = e - 1;
+        continue;
+      }
+      const char *nb = NULL;
+      e = natid_at(s, n, i, &nb);
+      if(e) {
+        hit(out, max, &k, PII_NATID, i, e, nb);
         i = e - 1;
         continue;
       }

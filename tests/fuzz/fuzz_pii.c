@@ -3,7 +3,8 @@
  * bytes: pii_find (cards, IBANs, e-mails, phones) and mask_find (secret
  * formats). Invariants: every hit lies inside the input, in order, with
  * a non-empty span; a card hit passes the Luhn check; an IBAN hit passes
- * the mod-97 check.
+ * the mod-97 check; a national id hit passes its own check, as written,
+ * and names the format that did.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -37,6 +38,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
       abort();
     if(h[i].kind == PII_IBAN && !pii_iban_valid(d, nd))
       abort();
+    if(h[i].kind == PII_NATID) {
+      const char *b = pii_natid_valid(s + h[i].from, h[i].to - h[i].from);
+      if(!b || !h[i].brand || strcmp(b, h[i].brand))
+        abort();
+    }
   }
   struct mask_found f[64];
   size_t m = mask_find(s, size, f, 64);

@@ -45,11 +45,11 @@ def scan(inst, *extra, as2=True, keys=False):
 
 # What the HTTP vulnerable instance raises whatever the identities: the
 # data leaks (one per route and kind; the database URL is on a public
-# route), API3 on /api/v1/me, sequential order ids, and the transport and
+# route; /api/v1/billing's tax_id is a CPF whose check digits hold), API3 on /api/v1/me, sequential order ids, and the transport and
 # token-over-http rules any plain-HTTP lab service gets.
 BASE = ["auth.credential-over-http", "bola.sequential-ids", "data.card-number",
         "data.cloud-credential", "data.db-url-password", "data.iban", "data.jwt-other-subject",
-        "data.pii-bulk", "data.private-key", "fingerprint.framework", "property.internal-field",
+        "data.national-id", "data.pii-bulk", "data.private-key", "fingerprint.framework", "property.internal-field",
         "property.password-hash", "property.secret-field", "transport.no-https",
         "transport.no-nosniff"]
 # Two identities: identity 2 reads identity 1's order; it also gets the
@@ -89,13 +89,17 @@ check("database URL on a public route: one step worse (critical), said in the ti
       db and db[0]["severity"] == "critical" and "without credentials" in db[0]["title"], db)
 card = finding(doc, "data.card-number")
 check("card number on a secured route: high", card and card[0]["severity"] == "high", card)
+nat = finding(doc, "data.national-id")
+check("national id: the CPF on /api/v1/billing, medium, named and masked",
+      nat and nat[0]["severity"] == "medium" and nat[0]["location"]["url"].endswith("/api/v1/billing")
+      and "BR CPF" in (nat[0].get("evidence") or "") and "****" in nat[0]["evidence"], nat)
 bola = finding(doc, "bola.object-read-by-other")
 check("BOLA evidence: identity 2 got identity 1's order, no credential refused",
       bola and "/api/v1/orders/" in bola[0]["location"]["url"] and
       "same object" in (bola[0].get("evidence") or "") and "no credential -> 401" in bola[0]["evidence"],
       bola)
 # Every value masked: the lab's card, IBAN, passwords, keys and tokens.
-leaked = [v for v in ["whsec-lab-5Qm2Lp9Xz7", "4111 1111 1111 1111", "GB82 WEST", "Sh0p-Pa55-lab-7731", "IOSFODNN7EXAMPLE",
+leaked = [v for v in ["whsec-lab-5Qm2Lp9Xz7", "4111 1111 1111 1111", "GB82 WEST", "529.982.247-25", "52998224725", "Sh0p-Pa55-lab-7731", "IOSFODNN7EXAMPLE",
                       "ghp_aB3d", "$2a$10$N9qo8", "MC4CAQAwBQYDK2VwBCIEI", token("authz-vuln"),
                       token("authz-vuln", "token-as2")] if v in out]
 leaked += re.findall(r"eyJ[A-Za-z0-9_-]{6,}", out)
@@ -147,7 +151,53 @@ sc = doc.get("score", {})
 check("bola, bfla, property and data are tested categories with a score",
       {"bola", "bfla", "property", "data"} <= set(sc.get("tested", [])), sc.get("tested"))
 
-# 5. The hardened twin: only the fingerprint, in every mode.
+# 5. BOLA without a spec (authz-nospec-*: no /openapi.json; GET / answers
+# an index of links to /api/v1/orders, /api/v1/products, /api/v1/me and a
+# logout link). warden follows the links, reads alice's order ids (1001,
+# 1003) from the list and derives /api/v1/orders/{id}; bob reads them
+# (no owner check) and no credential gets 401: bola.object-read-by-other.
+# The products (ids 1-3) answer the same to no credential: public, not a
+# finding. The order ids are sequential on a route no credential is
+# refused: bola.sequential-ids. /api/v1/me gives the hash and
+# internal_notes. No spec: no bfla or data finding (no admin route, card
+# or PII route is linked), and auth.credential-over-http needs the auth
+# check's spec routes.
+NOSPEC_BASE = ["bola.sequential-ids", "fingerprint.framework", "property.internal-field",
+               "property.password-hash", "transport.no-https", "transport.no-nosniff"]
+rc, doc, err = scan("authz-nospec-vuln")
+exact("authz-nospec-vuln --as2 (no spec)", doc, NOSPEC_BASE + ["bola.object-read-by-other"])
+check("no spec: the scan had none (no spec fact)", "spec" not in (doc.get("facts") or {}),
+      doc.get("facts"))
+bola = finding(doc, "bola.object-read-by-other")
+check("no spec: the order route was derived from the list's ids and read by bob",
+      bola and re.search(r"/api/v1/orders/100[13]$", bola[0]["location"]["url"]) and
+      "found without a spec" in (bola[0].get("evidence") or "") and
+      "no credential -> 401" in bola[0]["evidence"], bola)
+check("no spec: no product (public objects) flagged",
+      not any("/products" in f["location"]["url"] for f in doc.get("findings", [])), bola)
+seq = finding(doc, "bola.sequential-ids")
+check("no spec: sequential ids on the derived route /api/v1/orders/{id}",
+      seq and "/api/v1/orders/{id}" in (seq[0].get("evidence") or ""), seq)
+rc, doc, err = scan("authz-nospec-vuln", as2=False)
+exact("authz-nospec-vuln one identity (no spec)", doc, NOSPEC_BASE + ["bola.adjacent-object"])
+adj = finding(doc, "bola.adjacent-object")
+check("no spec: the order next to alice's is bob's (owner_id 2)",
+      adj and '"owner_id": 2' in (adj[0].get("evidence") or ""), adj)
+for name, two in [("authz-nospec-hard --as2 (no spec)", True), ("authz-nospec-hard one identity (no spec)", False)]:
+    rc, doc, err = scan("authz-nospec-hard", as2=two)
+    clean(name + ": only the fingerprint", doc, rules(doc), ["fingerprint.framework"])
+    # Tested means judged: bob was refused alice's orders (UUIDs, owner
+    # checks), and the ids on the secured order route are not sequential.
+    check(name + ": bola tested (the derived objects were judged)",
+          "bola" in doc.get("score", {}).get("tested", []), doc.get("score", {}).get("tested"))
+# The index's logout link was never followed (nor any in the other scans).
+for inst in ("authz-nospec-vuln", "authz-nospec-hard"):
+    ctx = ssl.create_default_context(cafile=CA)
+    with urllib.request.urlopen(lab_url(inst) + "/__stats", timeout=10, context=ctx) as r:
+        st = json.load(r)
+    check(inst + ": the logout link was never followed", st.get("logout") == 0, st)
+
+# 6. The hardened twin: only the fingerprint, in every mode.
 for name, extra, two, keys in [("authz-hard --as2", (), True, False),
                                ("authz-hard one identity", (), False, False),
                                ("authz-hard --active --as2", ("--active",), True, False),

@@ -8,7 +8,8 @@
 #
 # LAB_DIR defaults to <repo>/build/lab. Instances: <svc>-vuln (HTTP), <svc>-hard
 # (HTTPS + plain redirector) for echo chi fiber buffalo infra echojwt echomw, plus echo-vuln-tls
-# and recorder (counts the methods it is sent per path: GET /__record).
+# and recorder (counts the methods it is sent per path: GET /__record);
+# authz-nospec-vuln, authz-nospec-hard (authz without its spec, -no-spec).
 # Mutual TLS (docs/auth.md): chimtls-vuln, chimtls-hard (HTTPS, client certificates
 # in $LAB_DIR/certs), nginx-mtls-optional, nginx-mtls-on (nginx under $LAB_DIR/nginx).
 # Real services from Debian: tests/lab/realctl.sh (<svc>-vuln and <svc>-hard for
@@ -266,6 +267,10 @@ cmd_start() {
 		start_instance "chimtls-$m" chimtls hard 1 -client-auth "$m"
 		instances="$instances chimtls-$m"
 	done
+	# authz without a spec (BOLA from the ids in its answers): GET / links.
+	start_instance authz-nospec-vuln authz vuln 0 -no-spec
+	start_instance authz-nospec-hard authz hard 1 -no-spec
+	instances="$instances authz-nospec-vuln authz-nospec-hard"
 	# The recording target (docs/cli.md, active mode): counts methods per path.
 	start_instance recorder recorder vuln 0
 	instances="$instances recorder"

@@ -87,6 +87,88 @@ static void pii_find_in_text(void **state)
   assert_memory_equal(t + h[3].from, "+44 20 7946 0100", h[3].to - h[3].from);
 }
 
+/* National ids: each format's published example (Brazil's Receita
+ * Federal CPF example 529.982.247-25, the Dutch test BSNs 111222333 and
+ * 123456782, the Finnish DVV's HETU example 131052-308T, Spain's DNI
+ * 12345678Z and NIE X1234567L, the Swedish Tax Agency's personnummer
+ * 811218-9876, the Italian codice fiscale of "Mario Rossi"
+ * RSSMRA85T10A562S, Verhoeff's own example 236 -> 2363), each with an
+ * invalid twin whose check character is off by one. */
+static void natid_vectors(void **state)
+{
+  (void)state;
+  static const struct { const char *ok, *bad, *brand; } v[] = {
+    {"529.982.247-25", "529.982.247-26", "BR CPF"},
+    {"52998224725", "52998224726", "BR CPF"},
+    {"111222333", "111222334", "NL BSN"},
+    {"123456782", "123456783", "NL BSN"},
+    {"131052-308T", "131052-308U", "FI HETU"},
+    {"131052A308T", "131052A308U", "FI HETU"}, /* same check, another century */
+    {"12345678Z", "12345678A", "ES DNI"},
+    {"12345678-Z", "12345678-A", "ES DNI"},
+    {"X1234567L", "X1234567M", "ES NIE"},
+    {"Y1234567X", "Y1234567Y", "ES NIE"},
+    {"Z1234567R", "Z1234567S", "ES NIE"},
+    {"2341 2341 2346", "2341 2341 2347", "IN Aadhaar"},
+    {"234123412346", "234123412347", "IN Aadhaar"},
+    {"RSSMRA85T10A562S", "RSSMRA85T10A562T", "IT codice fiscale"},
+    {"811218-9876", "811218-9877", "SE personnummer"},
+    {"19811218-9876", "19811218-9877", "SE personnummer"},
+  };
+  for(size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+    const char *b = pii_natid_valid(v[i].ok, strlen(v[i].ok));
+    if(!b || strcmp(b, v[i].brand))
+      fail_msg("%s: want %s, got %s", v[i].ok, v[i].brand, b ? b : "NULL");
+    if(pii_natid_valid(v[i].bad, strlen(v[i].bad)))
+      fail_msg("%s: invalid, taken for %s", v[i].bad, pii_natid_valid(v[i].bad, strlen(v[i].bad)));
+  }
+  assert_true(pii_verhoeff("2363", 4));
+  assert_false(pii_verhoeff("2364", 4));
+  /* Structure: one digit repeated (CPF), a date that is none (HETU
+   * 31.13., personnummer month 13), Aadhaar starting with 0 or 1, a
+   * codice fiscale month letter that is none. */
+  assert_null(pii_natid_valid("111.111.111-11", 14));
+  assert_null(pii_natid_valid("311352-308T", 11));
+  assert_null(pii_natid_valid("811318-9876", 11));
+  assert_null(pii_natid_valid("134123412346", 12));
+  assert_null(pii_natid_valid("RSSMRA85Z10A562S", 16));
+  assert_null(pii_natid_valid("000000000", 9));
+}
+
+static void natid_find_in_text(void **state)
+{
+  (void)state;
+  /* Found: the distinctive formats anywhere, the plain-digit ones after
+   * their name. Not found: plain digits without their name, a valid
+   * number inside a longer one, an invalid check. */
+  static const char t[] =
+      "{\"cpf\":\"529.982.247-25\",\"hetu\":\"131052-308T\",\"dni\":\"12345678Z\","
+      "\"nie\":\"X1234567L\",\"cf\":\"RSSMRA85T10A562S\",\"pnr\":\"811218-9876\","
+      "\"bsn\":\"111222333\",\"aadhaar\":\"2341 2341 2346\",\"cpf_raw\":\"52998224725\","
+      "\"n1\":123456782,\"n2\":\"234123412346\",\"n3\":\"1234567821\",\"n4\":\"529.982.247-26\","
+      "\"n5\":\"12345678Z9\",\"n6\":\"4111 1111 1111 1111\"}";
+  struct pii_hit h[16];
+  size_t n = pii_find(t, strlen(t), h, 16);
+  static const char *const want[][2] = {
+    {"BR CPF", "529.982.247-25"}, {"FI HETU", "131052-308T"}, {"ES DNI", "12345678Z"},
+    {"ES NIE", "X1234567L"}, {"IT codice fiscale", "RSSMRA85T10A562S"},
+    {"SE personnummer", "811218-9876"}, {"NL BSN", "111222333"},
+    {"IN Aadhaar", "2341 2341 2346"}, {"BR CPF", "52998224725"},
+  };
+  size_t k = 0;
+  for(size_t i = 0; i < n && i < 16; i++) {
+    if(h[i].kind == PII_CARD)
+      continue;
+    assert_int_equal(h[i].kind, PII_NATID);
+    assert_true(k < sizeof(want) / sizeof(want[0]));
+    assert_string_equal(h[i].brand, want[k][0]);
+    assert_int_equal(h[i].to - h[i].from, strlen(want[k][1]));
+    assert_memory_equal(t + h[i].from, want[k][1], strlen(want[k][1]));
+    k++;
+  }
+  assert_int_equal(k, sizeof(want) / sizeof(want[0]));
+}
+
 /* The secret formats masking knows, found with their names. */
 static void mask_find_kinds(void **state)
 {
@@ -220,6 +302,8 @@ int main(void)
     cmocka_unit_test(luhn_and_card_vectors),
     cmocka_unit_test(iban_vectors),
     cmocka_unit_test(pii_find_in_text),
+    cmocka_unit_test(natid_vectors),
+    cmocka_unit_test(natid_find_in_text),
     cmocka_unit_test(mask_find_kinds),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

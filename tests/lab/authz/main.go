@@ -10,7 +10,8 @@
 //
 // -mode vuln, one flaw per route (the rule each must raise):
 //   GET /api/v1/status (public)     a database URL with its password      [data.db-url-password]
-//   GET /api/v1/billing             a full card number and an IBAN        [data.card-number, data.iban]
+//   GET /api/v1/billing             a full card number, an IBAN, a CPF    [data.card-number, data.iban,
+//                                                                          data.national-id]
 //   GET /api/v1/integrations        an AWS key id, a GitHub token, a PEM
 //                                   private key, a webhook secret         [data.cloud-credential, data.private-key,
 //                                                                          property.secret-field]
@@ -32,7 +33,15 @@
 // route and method, unknown properties ignored, no /internal/ route.
 //
 // POST /__reset (not in the spec) puts the data back as at start, so a
-// test's --active run never depends on another's.
+// test's --active run never depends on another's; GET /__stats counts the
+// requests to the index's logout link (a scanner must never follow it).
+//
+// -no-spec (instances authz-nospec-vuln, authz-nospec-hard): no
+// /openapi.json; GET / answers an index of links (orders, products, me,
+// logout) as API roots do, for BOLA without a spec: warden must find the
+// order list from the links and derive /api/v1/orders/{id} from its ids.
+// GET /api/v1/products (both modes, in no spec) lists public products:
+// the same objects to anyone, never a BOLA finding.
 // See tests/lab/CONTRACT.md.
 package main
 
@@ -61,6 +70,7 @@ var (
 	tokenAs2Out = flag.String("token-as2-out", "", "write the low-privilege token here")
 	keyOut      = flag.String("key-out", "", "write alice's API key here")
 	keyAs2Out   = flag.String("key-as2-out", "", "write bob's API key here")
+	noSpec      = flag.Bool("no-spec", false, "serve no spec; GET / answers an index of links instead")
 )
 
 const (
@@ -89,7 +99,8 @@ type order struct {
 }
 
 type store struct {
-	mu     sync.Mutex
+	mu      sync.Mutex
+	logouts int
 	hard   bool
 	keys   map[string]string // API key -> user name
 	users  map[string]*user
@@ -310,8 +321,27 @@ func main() {
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
-	e.GET("/openapi.json", func(c echo.Context) error {
-		return c.Blob(http.StatusOK, echo.MIMEApplicationJSONCharsetUTF8, []byte(openAPI))
+	if !*noSpec {
+		e.GET("/openapi.json", func(c echo.Context) error {
+			return c.Blob(http.StatusOK, echo.MIMEApplicationJSONCharsetUTF8, []byte(openAPI))
+		})
+	} else {
+		e.GET("/", func(c echo.Context) error {
+			return c.JSON(http.StatusOK, map[string]interface{}{"service": "shop",
+				"links": map[string]string{"orders": "/api/v1/orders", "products": "/api/v1/products",
+					"me": "/api/v1/me", "logout": "/api/v1/session/logout"}})
+		})
+	}
+	e.GET("/__stats", func(c echo.Context) error {
+		st.mu.Lock()
+		defer st.mu.Unlock()
+		return c.JSON(http.StatusOK, map[string]int{"logout": st.logouts})
+	})
+	e.GET("/api/v1/session/logout", func(c echo.Context) error {
+		st.mu.Lock()
+		st.logouts++
+		st.mu.Unlock()
+		return c.JSON(http.StatusOK, map[string]string{"status": "logged out"})
 	})
 	e.POST("/__reset", func(c echo.Context) error {
 		st.reset()
@@ -326,6 +356,11 @@ func main() {
 		// VULNERABLE [data.db-url-password], on a public route.
 		return c.JSON(http.StatusOK, map[string]string{"status": "ok",
 			"database": "postgres://shop:Sh0p-Pa55-lab-7731@db.internal:5432/shop"})
+	})
+	e.Match(getHead, "/api/v1/products", func(c echo.Context) error {
+		// Public objects, listed: the same list to anyone.
+		return c.JSON(http.StatusOK, []map[string]interface{}{{"id": 1, "name": "lamp", "price": 40},
+			{"id": 2, "name": "desk", "price": 50}, {"id": 3, "name": "chair", "price": 60}})
 	})
 	e.Match(getHead, "/api/v1/products/:id", func(c echo.Context) error {
 		// Public objects: the same answer to anyone (never a BOLA finding).
@@ -387,12 +422,14 @@ func main() {
 	})
 	v1.Match(getHead, "/billing", func(c echo.Context) error {
 		if hard {
-			return c.JSON(http.StatusOK, map[string]string{"card": "visa ending 1111", "account": "GB** **** 5432"})
+			return c.JSON(http.StatusOK, map[string]string{"card": "visa ending 1111", "account": "GB** **** 5432",
+				"tax_id": "***.***.***-25"})
 		}
-		// VULNERABLE [data.card-number, data.iban]: the PSP's test card
-		// and the documented example IBAN, in full.
+		// VULNERABLE [data.card-number, data.iban, data.national-id]: the
+		// PSP's test card, the documented example IBAN and the Receita
+		// Federal's example CPF (a Brazilian taxpayer id), in full.
 		return c.JSON(http.StatusOK, map[string]string{"card_number": "4111 1111 1111 1111",
-			"expiry": "12/29", "iban": "GB82 WEST 1234 5698 7654 32"})
+			"expiry": "12/29", "iban": "GB82 WEST 1234 5698 7654 32", "tax_id": "529.982.247-25"})
 	})
 	v1.Match(getHead, "/integrations", func(c echo.Context) error {
 		if hard {
