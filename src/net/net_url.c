@@ -175,22 +175,27 @@ int scope_add_spec(struct scope *s, const char *spec, char *err, size_t errlen)
   return 0;
 }
 
+int scope_allows_parts(const struct scope *s, const struct url_parts *u)
+{
+  for(int i = 0; i < s->n; i++) {
+    if(s->scheme[i] && strcmp(s->scheme[i], u->scheme))
+      continue;
+    if(strcmp(s->host[i], u->host))
+      continue;
+    if(s->port[i] && s->port[i] != u->port)
+      continue;
+    return 1;
+  }
+  return 0;
+}
+
 int scope_allows(const struct scope *s, const char *url)
 {
   struct url_parts u;
   char err[128];
   if(url_parse(url, &u, err, sizeof(err)))
     return 0;
-  int ok = 0;
-  for(int i = 0; i < s->n && !ok; i++) {
-    if(s->scheme[i] && strcmp(s->scheme[i], u.scheme))
-      continue;
-    if(strcmp(s->host[i], u.host))
-      continue;
-    if(s->port[i] && s->port[i] != u.port)
-      continue;
-    ok = 1;
-  }
+  int ok = scope_allows_parts(s, &u);
   url_parts_cleanup(&u);
   return ok;
 }

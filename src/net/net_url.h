@@ -58,5 +58,8 @@ int scope_add_url(struct scope *s, const struct url_parts *u);
 int scope_add_spec(struct scope *s, const char *spec, char *err, size_t errlen);
 /* 1 if url may be requested. */
 int scope_allows(const struct scope *s, const char *url);
+/* The same for a URL already read by url_parse (the scan parses each
+ * request's URL once for the scope and its path). */
+int scope_allows_parts(const struct scope *s, const struct url_parts *u);
 
 #endif

@@ -202,9 +202,15 @@ static struct probe *scan_queue_req(struct scan *s, const char *method, const ch
   free(key);
   /* The method policy last, so that a repeat or an out-of-scope write
    * spends none of the budget. A burst repeats one request on purpose:
-   * it skips the repeat filter (the scope lock still applies). */
-  if(!scope_allows(&s->scope, url) || (!(flags & PROBE_BURST) && scan_seen(s, k)) ||
-     !method_allowed(s, method)) {
+   * it skips the repeat filter (the scope lock still applies). The URL
+   * is read once, for the scope and for the probe's path. */
+  struct url_parts u;
+  char err[128];
+  int parsed = url_parse(url, &u, err, sizeof(err)) == 0;
+  if(!parsed || !scope_allows_parts(&s->scope, &u) ||
+     (!(flags & PROBE_BURST) && scan_seen(s, k)) || !method_allowed(s, method)) {
+    if(parsed)
+      url_parts_cleanup(&u);
     free(url);
     free(base);
     return NULL;
@@ -214,14 +220,8 @@ static struct probe *scan_queue_req(struct scan *s, const char *method, const ch
   p->ident = ident;
   p->cred_gen = s->cred_gen;
   p->base = base;
-  struct url_parts u;
-  char err[128];
-  if(url_parse(url, &u, err, sizeof(err)) == 0) {
-    p->path = u.query ? xasprintf("%s?%s", u.path, u.query) : xstrdup(u.path);
-    url_parts_cleanup(&u);
-  } else {
-    p->path = xstrdup(path);
-  }
+  p->path = u.query ? xasprintf("%s?%s", u.path, u.query) : xstrdup(u.path);
+  url_parts_cleanup(&u);
   p->flags = flags;
   p->origin = origin;
   p->tag = tag;
