@@ -2,6 +2,7 @@
 #include "scan_rx.h"
 
 #include <pcre2.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -10,14 +11,32 @@
 struct rx_slot {
   const struct rx *key;
   pcre2_code *code;
+  pcre2_match_data *md; /* sized for the pattern, reused by every match */
 };
 
-/* A few dozen patterns per scan: a linear table is enough (the lookup
- * is a pointer comparison per entry, next to a regex match). */
+/* The compiled patterns, and an open-addressing index of them by the
+ * descriptor's address (every judge looks up a dozen patterns per
+ * response: a linear walk over them all cost more than the matches). */
 struct rx_cache {
   struct rx_slot *v;
   size_t n, cap;
+  size_t *idx;   /* 1 + index into v, or 0: empty; nidx is a power of 2 */
+  size_t nidx;
 };
+
+static size_t rx_hash(const struct rx *r, size_t nidx)
+{
+  unsigned long long h = (unsigned long long)(uintptr_t)r * 0x9e3779b97f4a7c15ULL;
+  return (size_t)(h >> 32) & (nidx - 1);
+}
+
+static void rx_index(struct rx_cache *c, size_t i)
+{
+  size_t k = rx_hash(c->v[i].key, c->nidx);
+  while(c->idx[k])
+    k = (k + 1) & (c->nidx - 1);
+  c->idx[k] = i + 1;
+}
 
 struct rx_cache *rx_cache_new(void)
 {
@@ -28,17 +47,22 @@ void rx_cache_free(struct rx_cache *c)
 {
   if(!c)
     return;
-  for(size_t i = 0; i < c->n; i++)
+  for(size_t i = 0; i < c->n; i++) {
+    pcre2_match_data_free(c->v[i].md);
     pcre2_code_free(c->v[i].code);
+  }
+  free(c->idx);
   free(c->v);
   free(c);
 }
 
-static pcre2_code *rx_compile(struct rx_cache *c, const struct rx *r)
+static const struct rx_slot *rx_compile(struct rx_cache *c, const struct rx *r)
 {
-  for(size_t i = 0; i < c->n; i++)
-    if(c->v[i].key == r)
-      return c->v[i].code;
+  if(c->nidx) {
+    for(size_t k = rx_hash(r, c->nidx); c->idx[k]; k = (k + 1) & (c->nidx - 1))
+      if(c->v[c->idx[k] - 1].key == r)
+        return &c->v[c->idx[k] - 1];
+  }
   int errcode;
   PCRE2_SIZE erroff;
   pcre2_code *code = pcre2_compile((PCRE2_SPTR)r->pattern, PCRE2_ZERO_TERMINATED,
@@ -55,18 +79,34 @@ static pcre2_code *rx_compile(struct rx_cache *c, const struct rx *r)
   c->v = xgrow(c->v, &c->cap, c->n + 1, sizeof(*c->v));
   c->v[c->n].key = r;
   c->v[c->n].code = code;
+  /* One match block per pattern, made once: a match allocates nothing. */
+  c->v[c->n].md = pcre2_match_data_create_from_pattern(code, NULL);
+  if(!c->v[c->n].md) {
+    fprintf(stderr, "warden: out of memory\n");
+    abort();
+  }
   c->n++;
-  return code;
+  /* At most half full. */
+  if(2 * c->n > c->nidx) {
+    free(c->idx);
+    c->nidx = c->nidx ? 2 * c->nidx : 64;
+    c->idx = xcalloc(c->nidx, sizeof(*c->idx));
+    for(size_t i = 0; i < c->n; i++)
+      rx_index(c, i);
+  } else {
+    rx_index(c, c->n - 1);
+  }
+  return &c->v[c->n - 1];
 }
 
 int rx_search(struct rx_cache *c, const struct rx *r, const char *subject, size_t n,
               size_t start, size_t *mo, size_t *ml)
 {
-  pcre2_code *code = rx_compile(c, r);
-  pcre2_match_data *md = pcre2_match_data_create_from_pattern(code, NULL);
+  const struct rx_slot *sl = rx_compile(c, r);
+  pcre2_match_data *md = sl->md;
   /* PCRE2_NO_UTF_CHECK is not set: bodies are arbitrary bytes and the
    * patterns are not compiled in UTF mode, so every byte is a char. */
-  int rc = pcre2_match(code, (PCRE2_SPTR)subject, n, start, 0, md, NULL);
+  int rc = pcre2_match(sl->code, (PCRE2_SPTR)subject, n, start, 0, md, NULL);
   int hit = 0;
   if(rc > 0) {
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
@@ -74,7 +114,6 @@ int rx_search(struct rx_cache *c, const struct rx *r, const char *subject, size_
     *ml = ov[1] - ov[0];
     hit = 1;
   }
-  pcre2_match_data_free(md);
   return hit;
 }
 
