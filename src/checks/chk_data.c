@@ -364,7 +364,8 @@ static size_t dt_distinct(const char *b, const struct pii_hit *h, size_t nh, enu
 static void dt_pii(struct scan *s, struct dt_state *d, const struct probe *p, const char *b,
                    size_t n)
 {
-  struct pii_hit *h = xcalloc(DT_MAX_FOUND, sizeof(*h));
+  /* pii_find fills the first min(count, max) entries, all that is read. */
+  struct pii_hit *h = xmalloc(DT_MAX_FOUND * sizeof(*h));
   size_t nh = pii_find(b, n, h, DT_MAX_FOUND);
   if(nh > DT_MAX_FOUND)
     nh = DT_MAX_FOUND;

@@ -279,8 +279,10 @@ static void find_formats(const char *s, size_t n, struct spans *sp)
       continue;
     for(size_t f = 0; f < sizeof(fmts) / sizeof(fmts[0]); f++) {
       const struct fmt *t = &fmts[f];
+      if((unsigned char)t->prefix[0] != c)
+        continue;
       size_t pl = strlen(t->prefix);
-      if((unsigned char)t->prefix[0] != c || n - i <= pl || memcmp(s + i, t->prefix, pl))
+      if(n - i <= pl || memcmp(s + i, t->prefix, pl))
         continue;
       size_t r = run(s, n, i + pl, t->cls);
       if(r >= t->min && (t->cls != C_HEXLO || i + pl + r == n || !is_alnum((unsigned char)s[i + pl + r]))) {
