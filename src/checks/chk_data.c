@@ -21,6 +21,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
 
 #include "../core/core_alloc.h"
 #include "../core/core_pii.h"
@@ -29,7 +32,7 @@
 #include "../scan/scan_jwt.h"
 #include "check.h"
 
-enum { R_CARD, R_IBAN, R_KEY, R_CLOUD, R_DBURL, R_PII, R_JWT, R_NATID };
+enum { R_CARD, R_IBAN, R_KEY, R_CLOUD, R_DBURL, R_PII, R_JWT, R_NATID, R_MAIL };
 
 static const struct wd_rule dt_rules[] = {
   [R_CARD] = {
@@ -88,6 +91,13 @@ static const struct wd_rule dt_rules[] = {
     .summary = "A response holds a national identity number whose check digits hold (Brazilian CPF, Dutch BSN, Finnish HETU, Spanish DNI/NIE, Indian Aadhaar, Italian codice fiscale, Swedish personnummer)",
     .remediation = "Return national identity numbers only to their holder on a route made for it, masked elsewhere (the last characters at most); keep them out of lists and of objects other users can read.",
   },
+  [R_MAIL] = {
+    .id = "data.other-user-email", .severity = WD_SEV_MEDIUM, .category = WD_CAT_DATA,
+    .owasp = "API3:2023", .cwe = 359,
+    .title = "Other users' e-mail addresses in a response",
+    .summary = "An answer to an identity holds e-mail addresses that are not its own (its own learned from its profile route or its token's claims); role addresses (support@, noreply@, ...) are left out",
+    .remediation = "Serialize other users as the fields the caller needs (id, display name); return an e-mail address only to its owner or to roles that need it.",
+  },
 };
 
 /* A leak to report in finish: one per rule, kind and route. */
@@ -103,12 +113,32 @@ struct dt_hit {
 
 #define DT_MAX_HITS 512
 #define DT_MAX_FOUND 256
+#define DT_MAX_MAILS 64   /* routes whose e-mails are kept for finish */
+#define DT_MAIL_PER 32    /* distinct e-mails kept per route */
+#define DT_MAX_OWN 4
+
+/* The e-mail addresses in one identity's answers on one route, by hash
+ * (lower case): judged in finish against the identity's own. */
+struct dt_mail {
+  int who;                 /* 0: the user's identity, 1: --as2 */
+  char *route, *method, *url;
+  char keys[96];           /* the JSON keys they were under */
+  unsigned long long h[DT_MAIL_PER];
+  size_t nh;
+};
 
 struct dt_state {
   struct dt_hit *v;
   size_t n, cap;
   size_t dropped;
   char *sub_main, *sub_as2; /* subjects of the --bearer/--as2 JWTs */
+  struct dt_mail *mails;
+  size_t nmails, capmails;
+  /* Each identity's own e-mail addresses (hashes), and where the first
+   * was learned ("its token's email claim", "GET /api/v1/me"). */
+  unsigned long long own[2][DT_MAX_OWN];
+  size_t nown[2];
+  char own_from[2][128];
 };
 
 static char *jwt_subject(const char *tok, size_t n)
@@ -128,6 +158,51 @@ static char *jwt_subject(const char *tok, size_t n)
   return sub;
 }
 
+/* An e-mail address's hash, lower case. */
+static unsigned long long dt_mail_hash(const char *v, size_t n)
+{
+  char low[256];
+  if(n >= sizeof(low))
+    n = sizeof(low) - 1;
+  for(size_t i = 0; i < n; i++)
+    low[i] = (char)((v[i] >= 'A' && v[i] <= 'Z') ? v[i] + 32 : v[i]);
+  return str_hash(low, n);
+}
+
+static void dt_own_add(struct dt_state *d, int who, const char *v, size_t n, const char *from)
+{
+  unsigned long long h = dt_mail_hash(v, n);
+  for(size_t i = 0; i < d->nown[who]; i++)
+    if(d->own[who][i] == h)
+      return;
+  if(d->nown[who] >= DT_MAX_OWN)
+    return;
+  if(!d->nown[who])
+    snprintf(d->own_from[who], sizeof(d->own_from[who]), "%s", from);
+  d->own[who][d->nown[who]++] = h;
+}
+
+/* The e-mail claims of a JWT (email; sub, preferred_username, upn when
+ * they are addresses): the identity's own. */
+static void dt_own_from_token(struct dt_state *d, int who, const char *tok)
+{
+  if(!tok || !jwt_looks_like(tok) || strlen(tok) > JWT_MAX_LEN)
+    return;
+  struct wd_jwt j;
+  char err[128];
+  if(jwt_decode(&j, tok, err, sizeof(err)) != 0)
+    return;
+  json_t *pl = j.payload_json ? json_loads(j.payload_json, 0, NULL) : NULL;
+  static const char *const claims[] = {"email", "sub", "preferred_username", "upn", NULL};
+  for(size_t i = 0; claims[i]; i++) {
+    const char *v = json_string_value(json_object_get(pl, claims[i]));
+    if(v && strchr(v, '@'))
+      dt_own_add(d, who, v, strlen(v), "its token's claims");
+  }
+  json_decref(pl);
+  jwt_free(&j);
+}
+
 static void dt_init(struct scan *s, void *st)
 {
   struct dt_state *d = st;
@@ -136,6 +211,10 @@ static void dt_init(struct scan *s, void *st)
     d->sub_main = jwt_subject(c->value, strlen(c->value));
   if(c2->kind == CRED_BEARER && c2->value && jwt_looks_like(c2->value))
     d->sub_as2 = jwt_subject(c2->value, strlen(c2->value));
+  if(c->kind == CRED_BEARER)
+    dt_own_from_token(d, 0, c->value);
+  if(c2->kind == CRED_BEARER)
+    dt_own_from_token(d, 1, c2->value);
 }
 
 static void dt_cleanup(void *st)
@@ -151,6 +230,12 @@ static void dt_cleanup(void *st)
   free(d->v);
   free(d->sub_main);
   free(d->sub_as2);
+  for(size_t i = 0; i < d->nmails; i++) {
+    free(d->mails[i].route);
+    free(d->mails[i].method);
+    free(d->mails[i].url);
+  }
+  free(d->mails);
 }
 
 /* 1 when p was sent without a working credential of the user's. */
@@ -361,6 +446,110 @@ static size_t dt_distinct(const char *b, const struct pii_hit *h, size_t nh, enu
   return count;
 }
 
+/* Role addresses (a service's, not a person's). */
+static int dt_role_mail(const char *v, size_t n)
+{
+  static const char *const roles[] = {"support", "info", "admin", "noreply", "no-reply",
+                                      "donotreply", "do-not-reply", "contact", "help", "sales",
+                                      "security", "privacy", "abuse", "postmaster", "webmaster",
+                                      "hostmaster", "hello", "team", "billing", NULL};
+  const char *at = memchr(v, '@', n);
+  size_t l = at ? (size_t)(at - v) : 0;
+  for(size_t i = 0; roles[i]; i++)
+    if(strlen(roles[i]) == l && !strncasecmp(v, roles[i], l))
+      return 1;
+  return 0;
+}
+
+/* The e-mails of an answer to the user's identity or --as2's, kept by
+ * route for finish, where the identity's own are known. */
+static void dt_mails(const struct scan *s, struct dt_state *d, const struct probe *p,
+                     const char *b, const struct pii_hit *h, size_t nh)
+{
+  int who = p->ident == ID_MAIN ? 0 : p->ident == ID_AS2 ? 1 : -1;
+  if(who < 0 || (who == 0 && !scan_has_cred(s)) || !dt_is_json(p) ||
+     p->x.status < 200 || p->x.status > 299)
+    return;
+  struct dt_mail *m = NULL;
+  char *route = dt_route(p);
+  for(size_t i = 0; i < nh; i++) {
+    if(h[i].kind != PII_EMAIL || dt_role_mail(b + h[i].from, h[i].to - h[i].from))
+      continue;
+    if(!m) {
+      for(size_t k = 0; k < d->nmails && !m; k++)
+        if(d->mails[k].who == who && !strcmp(d->mails[k].route, route))
+          m = &d->mails[k];
+      if(!m) {
+        if(d->nmails >= DT_MAX_MAILS)
+          break;
+        d->mails = xgrow(d->mails, &d->capmails, d->nmails + 1, sizeof(*d->mails));
+        m = &d->mails[d->nmails++];
+        memset(m, 0, sizeof(*m));
+        m->who = who;
+        m->route = xstrdup(route);
+        m->method = xstrdup(p->x.method);
+        m->url = xstrdup(p->x.url);
+      }
+    }
+    unsigned long long x = dt_mail_hash(b + h[i].from, h[i].to - h[i].from);
+    int seen = 0;
+    for(size_t k = 0; k < m->nh && !seen; k++)
+      seen = m->h[k] == x;
+    if(seen || m->nh >= DT_MAIL_PER)
+      continue;
+    m->h[m->nh++] = x;
+    char key[72];
+    dt_key_before(b, h[i].from, key, sizeof(key));
+    if(key[0] && !strstr(m->keys, key) && strlen(m->keys) + strlen(key) + 4 < sizeof(m->keys))
+      snprintf(m->keys + strlen(m->keys), sizeof(m->keys) - strlen(m->keys), "%s\"%s\"",
+               m->keys[0] ? ", " : "", key);
+  }
+  free(route);
+}
+
+/* A profile route: the caller's own record (/me, /profile, /account,
+ * /whoami, /userinfo, /user, /users/me, ...). */
+static int dt_profile_path(const char *path)
+{
+  static const char *const last[] = {"me", "self", "whoami", "profile", "account", "user",
+                                     "userinfo", "current_user", "currentuser", "current", NULL};
+  size_t n = strcspn(path, "?#");
+  while(n > 1 && path[n - 1] == '/')
+    n--;
+  size_t a = n;
+  while(a > 0 && path[a - 1] != '/')
+    a--;
+  for(size_t i = 0; last[i]; i++)
+    if(strlen(last[i]) == n - a && !strncasecmp(path + a, last[i], n - a))
+      return 1;
+  return 0;
+}
+
+/* An identity's own e-mail from its profile: a JSON object answered on a
+ * profile route, with an email (mail, email_address) property. Any
+ * method: with --active, a PATCH of the profile may change the address,
+ * and its answer (or the read-back) says what it is now. */
+static void dt_own_from_profile(struct scan *s, struct dt_state *d, struct probe *p)
+{
+  int who = p->ident == ID_MAIN ? 0 : p->ident == ID_AS2 ? 1 : -1;
+  if(who < 0 || (who == 0 && !scan_has_cred(s)) || !dt_is_json(p) || !scan_is_hit(s, p) ||
+     !dt_profile_path(p->path))
+    return;
+  const json_t *o = scan_body_json(s, p);
+  static const char *const keys[] = {"email", "mail", "email_address", "emailAddress", NULL};
+  for(size_t i = 0; json_is_object(o) && keys[i]; i++) {
+    const char *v = json_string_value(json_object_get(o, keys[i]));
+    if(v && strchr(v, '@')) {
+      char from[128];
+      const char *q = strchr(p->path, '?');
+      snprintf(from, sizeof(from), "%s %.*s", p->x.method,
+               q ? (int)(q - p->path) : (int)strlen(p->path), p->path);
+      dt_own_add(d, who, v, strlen(v), from);
+      return;
+    }
+  }
+}
+
 static void dt_pii(struct scan *s, struct dt_state *d, const struct probe *p, const char *b,
                    size_t n)
 {
@@ -395,6 +584,7 @@ static void dt_pii(struct scan *s, struct dt_state *d, const struct probe *p, co
     }
     free(v);
   }
+  dt_mails(s, d, p, b, h, nh);
   /* Contact data in bulk: a JSON answer naming three people or more. */
   if(dt_is_json(p)) {
     size_t ne = dt_distinct(b, h, nh, PII_EMAIL), np = dt_distinct(b, h, nh, PII_PHONE);
@@ -422,12 +612,13 @@ static void dt_judge(struct scan *s, void *st, struct probe *p)
   if(!http_answered(&p->x) || (p->flags & PROBE_BASELINE) || p->claimed)
     return;
   for(size_t i = 0; i < ARRAY_LEN(dt_rules); i++)
-    if(i != R_JWT || d->sub_main || d->sub_as2)
+    if((i != R_JWT || d->sub_main || d->sub_as2) && i != R_MAIL)
       scan_ran(s, &dt_rules[i]);
   dt_formats(s, d, p, buf_str(&p->x.head), p->x.head.len, 1);
   if(!p->x.body.len || dt_is_spec(p))
     return;
   dt_formats(s, d, p, buf_str(&p->x.body), p->x.body.len, 0);
+  dt_own_from_profile(s, d, p);
   dt_pii(s, d, p, buf_str(&p->x.body), p->x.body.len);
 }
 
@@ -447,6 +638,32 @@ static void dt_finish(struct scan *s, void *st)
              h->public ? ", to a request without credentials" : "");
     snprintf(dd, sizeof(dd), "%s %s", h->kind, h->route);
     scan_flag_at(s, r, sev, title, h->method, h->url, h->evidence, dd);
+  }
+  /* Other users' e-mails: judged where the identity's own is known. */
+  for(int who = 0; who < 2; who++)
+    if(d->nown[who])
+      scan_ran(s, &dt_rules[R_MAIL]);
+  for(size_t i = 0; i < d->nmails; i++) {
+    const struct dt_mail *m = &d->mails[i];
+    if(!d->nown[m->who])
+      continue;
+    size_t foreign = 0;
+    for(size_t k = 0; k < m->nh; k++) {
+      int own = 0;
+      for(size_t j = 0; j < d->nown[m->who] && !own; j++)
+        own = d->own[m->who][j] == m->h[k];
+      foreign += !own;
+    }
+    if(!foreign)
+      continue;
+    char ev[400], dd[300];
+    snprintf(ev, sizeof(ev), "%s %s as %s: %zu e-mail address%s that %s not the caller's own%s%s "
+             "(the caller's own learned from %s; values not shown)", m->method, m->route,
+             m->who ? "the --as2 identity" : "identity 1", foreign, foreign == 1 ? "" : "es",
+             foreign == 1 ? "is" : "are", m->keys[0] ? ", under " : "", m->keys,
+             d->own_from[m->who]);
+    snprintf(dd, sizeof(dd), "%d %s", m->who, m->route);
+    scan_flag_at(s, &dt_rules[R_MAIL], -1, NULL, m->method, m->url, ev, dd);
   }
   if(d->dropped)
     report_note(&s->rep, "sensitive data: %zu further leaks were not kept (at most %d routes "

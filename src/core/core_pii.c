@@ -481,6 +481,15 @@ static size_t email_at(const char *s, size_t n, size_t i, size_t *from)
     a++;
   if(a == i)
     return 0;
+  /* The user and password of a URL ("scheme://user:pass@host") are no
+   * address: look back over the token for "://". */
+  for(size_t b = a, k = 0; b >= 3 && k < 256; b--, k++) {
+    unsigned char c = (unsigned char)s[b - 1];
+    if(c <= ' ' || c == '"' || c == '\'' || c == ',' || c == '<' || c == '(')
+      break;
+    if(c == '/' && s[b - 2] == '/' && s[b - 3] == ':')
+      return 0;
+  }
   size_t j = i + 1, dots = 0, last_dot = 0;
   while(j < n && j - i < 255) {
     unsigned char c = (unsigned char)s[j];

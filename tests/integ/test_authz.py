@@ -45,11 +45,14 @@ def scan(inst, *extra, as2=True, keys=False):
 
 # What the HTTP vulnerable instance raises whatever the identities: the
 # data leaks (one per route and kind; the database URL is on a public
-# route; /api/v1/billing's tax_id is a CPF whose check digits hold), API3 on /api/v1/me, sequential order ids, and the transport and
+# route; /api/v1/billing's tax_id is a CPF whose check digits hold; alice
+# learns her own address from /api/v1/me, and /api/v1/users and
+# /api/v1/team hold other people's: data.other-user-email, but not the
+# team's support@ address nor alice's own as lead), API3 on /api/v1/me, sequential order ids, and the transport and
 # token-over-http rules any plain-HTTP lab service gets.
 BASE = ["auth.credential-over-http", "bola.sequential-ids", "data.card-number",
         "data.cloud-credential", "data.db-url-password", "data.iban", "data.jwt-other-subject",
-        "data.national-id", "data.pii-bulk", "data.private-key", "fingerprint.framework", "property.internal-field",
+        "data.national-id", "data.other-user-email", "data.pii-bulk", "data.private-key", "fingerprint.framework", "property.internal-field",
         "property.password-hash", "property.secret-field", "transport.no-https",
         "transport.no-nosniff"]
 # Two identities: identity 2 reads identity 1's order; it also gets the
@@ -89,6 +92,14 @@ check("database URL on a public route: one step worse (critical), said in the ti
       db and db[0]["severity"] == "critical" and "without credentials" in db[0]["title"], db)
 card = finding(doc, "data.card-number")
 check("card number on a secured route: high", card and card[0]["severity"] == "high", card)
+om = finding(doc, "data.other-user-email")
+check("other users' e-mails: /api/v1/team (2 of them, not alice's own nor support@) and "
+      "/api/v1/users (4), as identity 1, own learned from GET /api/v1/me",
+      sorted((f["location"]["url"].rsplit("/", 1)[-1], re.search(r": (\d+) e-mail", f.get("evidence") or "").group(1)
+              if re.search(r": (\d+) e-mail", f.get("evidence") or "") else None) for f in om)
+      == [("team", "2"), ("users", "4")] and
+      all("GET /api/v1/me" in f["evidence"] and "identity 1" in f["evidence"] for f in om) and
+      "@lab.invalid" not in json.dumps(om), om)
 nat = finding(doc, "data.national-id")
 check("national id: the CPF on /api/v1/billing, medium, named and masked",
       nat and nat[0]["severity"] == "medium" and nat[0]["location"]["url"].endswith("/api/v1/billing")

@@ -72,7 +72,8 @@ static void pii_find_in_text(void **state)
   static const char t[] =
       "{\"card\":\"4111 1111 1111 1111\",\"iban\":\"GB82 WEST 1234 5698 7654 32\","
       "\"order\":4111111111111112,\"ts\":1700000000000,\"price\":4111111111111111.5,"
-      "\"mail\":\"ann.lee+x@mail.lab.invalid\",\"tel\":\"+44 20 7946 0100\",\"v\":\"1.2.3\"}";
+      "\"mail\":\"ann.lee+x@mail.lab.invalid\",\"tel\":\"+44 20 7946 0100\",\"v\":\"1.2.3\","
+      "\"db\":\"postgres://shop:pw-1@db.internal:5432/shop\",\"u\":\"https://bob@git.lab.invalid/x\"}";
   struct pii_hit h[8];
   size_t n = pii_find(t, strlen(t), h, 8);
   assert_int_equal(n, 4);

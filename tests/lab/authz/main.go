@@ -15,7 +15,9 @@
 //   GET /api/v1/integrations        an AWS key id, a GitHub token, a PEM
 //                                   private key, a webhook secret         [data.cloud-credential, data.private-key,
 //                                                                          property.secret-field]
-//   GET /api/v1/users               every user's e-mail and phone         [data.pii-bulk]
+//   GET /api/v1/users               every user's e-mail and phone         [data.pii-bulk, data.other-user-email]
+//   GET /api/v1/team                the caller's own address, a support
+//                                   address and two colleagues'           [data.other-user-email]
 //   GET /api/v1/sessions            other users' session JWTs             [data.jwt-other-subject]
 //   GET /api/v1/me                  bcrypt hash, internal_notes           [property.password-hash, property.internal-field]
 //   PATCH /api/v1/me                binds every property (role, is_admin) [property.mass-assignment] (--active)
@@ -175,6 +177,7 @@ const openAPI = `{
         "responses": {"200": {"description": "updated"}}}
     },
     "/api/v1/users": {"get": {"operationId": "listUsers", "responses": {"200": {"description": "users"}}}},
+    "/api/v1/team": {"get": {"operationId": "myTeam", "responses": {"200": {"description": "the caller's team"}}}},
     "/api/v1/billing": {"get": {"operationId": "getBilling", "responses": {"200": {"description": "billing"}}}},
     "/api/v1/integrations": {"get": {"operationId": "getIntegrations", "responses": {"200": {"description": "integrations"}}}},
     "/api/v1/sessions": {"get": {"operationId": "listSessions", "responses": {"200": {"description": "sessions"}}}},
@@ -418,6 +421,28 @@ func main() {
 					"email": u.Email, "phone": u.Phone})
 			}
 		}
+		return c.JSON(http.StatusOK, out)
+	})
+	v1.Match(getHead, "/team", func(c echo.Context) error {
+		u := me(c)
+		st.mu.Lock()
+		defer st.mu.Unlock()
+		out := map[string]interface{}{"name": "shop team", "lead": map[string]interface{}{"username": u.Name, "email": u.Email},
+			"contact": "support@lab.invalid"}
+		var members []map[string]interface{}
+		for _, n := range []string{"bob", "carol"} {
+			if n == u.Name {
+				continue
+			}
+			m := map[string]interface{}{"username": n}
+			if !hard {
+				// VULNERABLE [data.other-user-email]: two colleagues'
+				// addresses (fewer than data.pii-bulk's three).
+				m["email"] = st.users[n].Email
+			}
+			members = append(members, m)
+		}
+		out["members"] = members
 		return c.JSON(http.StatusOK, out)
 	})
 	v1.Match(getHead, "/billing", func(c echo.Context) error {
