@@ -19,7 +19,12 @@
  * lower identity (--as2, else the user's) reads the object, sends it back
  * with privileged properties added (role "admin", is_admin true), and
  * reads it again: a property that now holds the value sent, and did not
- * before, was bound from the request.
+ * before, was bound from the request. Whatever the write changed is then
+ * put back (PUT: the object as read before; PATCH: the changed
+ * properties with their values before, null for those that were absent)
+ * and read back once more; a report note says what was restored, or
+ * that it could not be and must be set back by hand. The restore is a
+ * write like the others: listed in the report, within --max-writes.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -77,7 +82,8 @@ static const struct { const char *name; int is_bool; } pr_priv[] = {
 };
 #define PR_NPRIV (sizeof(pr_priv) / sizeof(pr_priv[0]))
 
-enum { TAG_BEFORE = 1, TAG_WRITE, TAG_AFTER };
+enum { TAG_BEFORE = 1, TAG_WRITE, TAG_AFTER, TAG_RESTORE, TAG_CHECK };
+#define PR_TAGS 8 /* tag = attempt * PR_TAGS + step */
 
 /* One mass-assignment attempt: a route read, written, read again. */
 struct pr_mass {
@@ -86,6 +92,7 @@ struct pr_mass {
   char *before[PR_NPRIV];  /* the values before, as JSON text (NULL: absent) */
   char *obj;               /* the object read before (JSON), to send back */
   int done;
+  char changed[160];       /* the properties the write changed, to restore */
 };
 
 #define PR_MAX_NOTED 32
@@ -307,7 +314,7 @@ static void pr_plan_late(struct scan *s, void *st)
      * taken for a repeat of another check's. */
     char *u = xasprintf("%s?warden-before=1", g->path);
     if(scan_queue_as(s, "GET", u, PROBE_FOLLOWUP, &check_property,
-                     (int)(ps->nmass * 4 + TAG_BEFORE), ps->ident, NULL, NULL))
+                     (int)(ps->nmass * PR_TAGS + TAG_BEFORE), ps->ident, NULL, NULL))
       ps->nmass++;
     free(u);
   }
@@ -319,10 +326,43 @@ static char *pr_prop(json_t *o, const char *name)
   return x ? json_dumps(x, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
 }
 
+/* Puts back what the mass-assignment write changed (m->changed). */
+static void pr_restore(struct scan *s, struct pr_state *ps, size_t i, json_t *after)
+{
+  struct pr_mass *m = &ps->mass[i];
+  json_t *body = NULL;
+  if(!strcmp(m->write->method, "PUT")) {
+    body = m->obj ? json_loads(m->obj, 0, NULL) : NULL;
+  } else {
+    body = json_object();
+    for(size_t k = 0; k < PR_NPRIV; k++) {
+      char *a = pr_prop(after, pr_priv[k].name);
+      int same = (!a && !m->before[k]) || (a && m->before[k] && !strcmp(a, m->before[k]));
+      free(a);
+      if(!same)
+        json_object_set_new(body, pr_priv[k].name,
+                            m->before[k] ? json_loads(m->before[k], JSON_DECODE_ANY, NULL)
+                                         : json_null());
+    }
+  }
+  char *b = body ? json_dumps(body, JSON_COMPACT) : NULL;
+  json_decref(body);
+  struct probe *q = b ? scan_queue_body(s, m->write->method, m->write->path, "application/json",
+                                        b, strlen(b), PROBE_FOLLOWUP, &check_property,
+                                        (int)(i * PR_TAGS + TAG_RESTORE), ps->ident, NULL, NULL)
+                      : NULL;
+  free(b);
+  if(!q)
+    report_note(&s->rep, "mass assignment: %s %s changed %s, which could not be restored (%s): "
+                "set them back by hand", m->write->method, m->write->path, m->changed,
+                scan_writes_left(s) <= 0 ? "the --max-writes budget was spent"
+                                         : "the write could not be queued");
+}
+
 static void pr_mass_judge(struct scan *s, struct pr_state *ps, struct probe *p)
 {
-  size_t i = (size_t)p->tag / 4;
-  int step = p->tag % 4;
+  size_t i = (size_t)p->tag / PR_TAGS;
+  int step = p->tag % PR_TAGS;
   if(i >= ps->nmass)
     return;
   struct pr_mass *m = &ps->mass[i];
@@ -333,6 +373,7 @@ static void pr_mass_judge(struct scan *s, struct pr_state *ps, struct probe *p)
     m->before_known = 1;
     for(size_t k = 0; k < PR_NPRIV; k++)
       m->before[k] = pr_prop(doc, pr_priv[k].name);
+    m->obj = json_dumps(doc, JSON_COMPACT);
     /* PUT replaces: send the object back whole, privileged props added.
      * PATCH: the added properties alone. */
     json_t *body = !strcmp(m->write->method, "PUT") ? json_deep_copy(doc) : json_object();
@@ -343,21 +384,27 @@ static void pr_mass_judge(struct scan *s, struct pr_state *ps, struct probe *p)
     json_decref(body);
     if(b)
       scan_queue_body(s, m->write->method, m->write->path, "application/json", b, strlen(b),
-                      PROBE_FOLLOWUP, &check_property, (int)(i * 4 + TAG_WRITE), ps->ident,
-                      NULL, NULL);
+                      PROBE_FOLLOWUP, &check_property, (int)(i * PR_TAGS + TAG_WRITE),
+                      ps->ident, NULL, NULL);
     free(b);
-  } else if(step == TAG_WRITE) {
+  } else if(step == TAG_WRITE || step == TAG_RESTORE) {
     if(p->x.status >= 200 && p->x.status < 300) {
       /* Read back (a query the route ignores, so it is not a repeat). */
-      char *u = xasprintf("%s?warden-readback=1", m->get->path);
-      scan_queue_as(s, "GET", u, PROBE_FOLLOWUP, &check_property, (int)(i * 4 + TAG_AFTER),
-                    ps->ident, NULL, NULL);
+      char *u = xasprintf("%s?warden-%s=1", m->get->path,
+                          step == TAG_WRITE ? "readback" : "restored");
+      scan_queue_as(s, "GET", u, PROBE_FOLLOWUP, &check_property,
+                    (int)(i * PR_TAGS + (step == TAG_WRITE ? TAG_AFTER : TAG_CHECK)), ps->ident,
+                    NULL, NULL);
       free(u);
+    } else if(step == TAG_RESTORE) {
+      report_note(&s->rep, "mass assignment: the restore %s %s of %s was answered %ld: set them "
+                  "back by hand", m->write->method, m->write->path, m->changed,
+                  http_answered(&p->x) ? p->x.status : 0L);
     }
   } else if(step == TAG_AFTER && json_is_object(doc) && m->before_known && !m->done) {
     scan_ran(s, &pr_rules[R_MASS]);
     char ev[400] = "";
-    size_t len = 0;
+    size_t len = 0, clen = 0;
     for(size_t k = 0; k < PR_NPRIV; k++) {
       char *after = pr_prop(doc, pr_priv[k].name);
       const char *sent = pr_priv[k].is_bool ? "true" : "\"admin\"";
@@ -365,17 +412,41 @@ static void pr_mass_judge(struct scan *s, struct pr_state *ps, struct probe *p)
         len += (size_t)snprintf(ev + len, len < sizeof(ev) ? sizeof(ev) - len : 0,
                                 "%s\"%s\": %s -> %s", len ? ", " : "", pr_priv[k].name,
                                 m->before[k] ? m->before[k] : "(absent)", after);
+      if(!((!after && !m->before[k]) || (after && m->before[k] && !strcmp(after, m->before[k]))))
+        clen += (size_t)snprintf(m->changed + clen,
+                                 clen < sizeof(m->changed) ? sizeof(m->changed) - clen : 0,
+                                 "%s%s", clen ? ", " : "", pr_priv[k].name);
       free(after);
       if(len >= sizeof(ev))
         len = sizeof(ev) - 1;
+      if(clen >= sizeof(m->changed))
+        clen = sizeof(m->changed) - 1;
     }
+    m->done = 1;
     if(len) {
-      m->done = 1;
       char text[600];
       snprintf(text, sizeof(text), "%s %s with the privileged properties added, then GET: %s",
                m->write->method, m->write->path, ev);
       scan_flag(s, p, &pr_rules[R_MASS], -1, NULL, text, 0, 0, m->get->path);
     }
+    if(clen)
+      pr_restore(s, ps, i, doc);
+  } else if(step == TAG_CHECK) {
+    int back = json_is_object(doc);
+    for(size_t k = 0; k < PR_NPRIV && back; k++) {
+      char *a = pr_prop(doc, pr_priv[k].name);
+      back = (!a && !m->before[k]) || (a && m->before[k] && !strcmp(a, m->before[k])) ||
+             (a && !m->before[k] && !strcmp(a, "null"));
+      free(a);
+    }
+    if(back)
+      report_note(&s->rep, "mass assignment: restored %s on %s to their values before the test "
+                  "(%s %s, then read back)", m->changed, m->get->path, m->write->method,
+                  m->write->path);
+    else
+      report_note(&s->rep, "mass assignment: the restore %s %s of %s was accepted but the read "
+                  "back differs from the values before: set them back by hand",
+                  m->write->method, m->write->path, m->changed);
   }
 }
 

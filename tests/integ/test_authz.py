@@ -146,6 +146,22 @@ check("--active: writes listed, none of them DELETE, within the default budget o
 mass = finding(doc, "property.mass-assignment")
 check("mass assignment: role and is_admin stuck on the read-back",
       mass and '"role": "user" -> "admin"' in (mass[0].get("evidence") or ""), mass)
+# The restore: bob's role and is_admin put back with a PATCH of their
+# values before (the lab binds them), said in a note and listed as a
+# write; bob's own profile, read after the scan, is a user's again.
+check("mass assignment: the restore is said in a note",
+      any(n.startswith("mass assignment: restored role, is_admin on /api/v1/me") for n in doc.get("notes", [])),
+      doc.get("notes"))
+pm = [x for x in w if x["method"] == "PATCH" and x["url"].endswith("/api/v1/me")]
+check("mass assignment: the restore is listed with the writes (the spec's PATCH, the test's, the restore)",
+      len(pm) == 3 and all(x["status"] == 200 for x in pm), pm)
+ctx = ssl.create_default_context(cafile=CA)
+req = urllib.request.Request(lab_url("authz-vuln") + "/api/v1/me",
+                             headers={"Authorization": "Bearer " + token("authz-vuln", "token-as2")})
+with urllib.request.urlopen(req, timeout=10, context=ctx) as r:
+    bob = json.load(r)
+check("mass assignment: bob is a user again after the scan (role user, is_admin false)",
+      bob.get("role") == "user" and bob.get("is_admin") is False, {k: bob.get(k) for k in ("role", "is_admin")})
 
 gap = finding(doc, "bfla.method-gap")
 check("method gap: GET refused to bob, PUT accepted from him",
