@@ -21,8 +21,14 @@
  *    answered whole when nothing counts fields per request.
  * With --active (a POST, one write of the --max-writes budget): a batch
  * of three {__typename} operations in one JSON array; three answers back
- * is graphql.batching. Depth limits are not judged: a deep query needs a
- * recursive field of the schema, which warden does not guess.
+ * is graphql.batching. Also with --active, the depth limit: one GET of a
+ * small introspection query (GQL_SCHEMA_QUERY, as the main identity: an
+ * API may allow introspection to its own users) finds a query field whose
+ * type has a field of the same type (users -> friends); one GET of that
+ * field nested GQ_DEPTH levels ({users{friends{friends ...{__typename}}}})
+ * answered whole, down to the last level, is graphql.no-depth-limit.
+ * Without introspection, or without such a field, depth is not judged
+ * (warden does not guess a schema).
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -30,11 +36,13 @@
 #include <string.h>
 
 #include "../core/core_alloc.h"
+#include "../core/core_buf.h"
 #include "../core/core_str.h"
 #include "../scan/scan.h"
+#include "../scan/scan_gql.h"
 #include "check.h"
 
-enum { R_SUGGEST, R_GETMUT, R_ALIAS, R_BATCH };
+enum { R_SUGGEST, R_GETMUT, R_ALIAS, R_BATCH, R_DEPTH };
 
 static const struct wd_rule gq_rules[] = {
   [R_SUGGEST] = {
@@ -77,6 +85,16 @@ static const struct wd_rule gq_rules[] = {
     .summary = "A JSON array of operations in one POST is executed whole: one request carries any number of operations past per-request rate limits (--active)",
     .remediation = "Disable array batching, or count every operation of a batch against the rate limit and cap the batch size.",
   },
+  [R_DEPTH] = {
+    .id = "graphql.no-depth-limit",
+    .severity = WD_SEV_MEDIUM,
+    .category = WD_CAT_RESOURCE,
+    .owasp = "API4:2023",
+    .cwe = 770,
+    .title = "GraphQL query depth not limited",
+    .summary = "A query nesting a recursive field (users -> friends -> friends ...) 12 levels deep is executed whole: each level multiplies the work, so one small request can exhaust the server (--active)",
+    .remediation = "Refuse documents deeper than the schema needs (a depth-limit validation rule, e.g. 7-10 levels) and cost-limit lists (max page sizes, complexity analysis).",
+  },
 };
 
 extern const struct wd_check check_graphql;
@@ -85,12 +103,15 @@ static const char *const gq_paths[] = {"/graphql", "/api/graphql", "/v1/graphql"
 
 #define GQ_MAX 4
 #define GQ_ALIASES 100
+#define GQ_DEPTH 12 /* levels of the deep query: the root field, 10 recursive, __typename */
 
 /* Tags: what a probe asks, and of which endpoint (tag = kind * 8 + i). */
-enum { GQ_FIND = 1, GQ_SUGGEST, GQ_GETMUT, GQ_ALIAS, GQ_BATCH };
+enum { GQ_FIND = 1, GQ_SUGGEST, GQ_GETMUT, GQ_ALIAS, GQ_BATCH, GQ_SCHEMA, GQ_DEEP };
 
 struct gq_state {
   int found[GQ_MAX];
+  int schema_asked;      /* one endpoint's schema is enough */
+  char root[72], loop[72];
 };
 
 /* Percent-encodes a query for the query string. */
@@ -136,7 +157,7 @@ static const json_t *gq_data(struct scan *s, struct probe *p)
   return json_is_object(d) ? d : NULL;
 }
 
-static void gq_follow(struct scan *s, struct probe *p, int i)
+static void gq_follow(struct scan *s, struct gq_state *gs, struct probe *p, int i)
 {
   static const struct {
     int kind;
@@ -167,7 +188,49 @@ static void gq_follow(struct scan *s, struct probe *p, int i)
                                 "{\"query\":\"{__typename}\"}]";
     scan_queue_body(s, "POST", gq_paths[i], "application/json", batch, sizeof(batch) - 1,
                     PROBE_FOLLOWUP, &check_graphql, GQ_BATCH * 8 + i, ID_MAIN, NULL, NULL);
+    if(!gs->schema_asked) {
+      char *su = gq_url(gq_paths[i], GQL_SCHEMA_QUERY);
+      if(scan_queue(s, "GET", su, PROBE_FOLLOWUP, &check_graphql, GQ_SCHEMA * 8 + i))
+        gs->schema_asked = 1;
+      free(su);
+    }
   }
+}
+
+/* The deep query: {root{loop{loop ... {__typename}}}}, GQ_DEPTH levels. */
+static void gq_queue_deep(struct scan *s, struct gq_state *gs, int i)
+{
+  struct buf b;
+  buf_init(&b, 0);
+  buf_printf(&b, "{%s", gs->root);
+  for(int d = 0; d < GQ_DEPTH - 2; d++)
+    buf_printf(&b, "{%s", gs->loop);
+  buf_appendz(&b, "{__typename");
+  for(int d = 0; d < GQ_DEPTH; d++)
+    buf_appendz(&b, "}");
+  char *u = gq_url(gq_paths[i], buf_str(&b));
+  scan_queue(s, "GET", u, PROBE_FOLLOWUP, &check_graphql, GQ_DEEP * 8 + i);
+  free(u);
+  buf_cleanup(&b);
+}
+
+/* How many levels of the deep answer are there: data.root, then loop
+ * in the first element (of a list) at each level, then __typename. */
+static int gq_depth_answered(const json_t *data, const struct gq_state *gs)
+{
+  const json_t *v = json_object_get(data, gs->root);
+  int levels = 0;
+  for(int d = 0; d < GQ_DEPTH && v; d++) {
+    while(json_is_array(v))
+      v = json_array_size(v) ? json_array_get(v, 0) : NULL;
+    if(!json_is_object(v))
+      return levels;
+    levels++;
+    if(d == GQ_DEPTH - 2)
+      return json_is_string(json_object_get(v, "__typename")) ? levels + 1 : levels;
+    v = json_object_get(v, gs->loop);
+  }
+  return levels;
 }
 
 static void gq_judge(struct scan *s, void *st, struct probe *p)
@@ -187,7 +250,7 @@ static void gq_judge(struct scan *s, void *st, struct probe *p)
       gs->found[i] = 1;
       report_note(&s->rep, "GraphQL endpoint %s runs queries sent with GET ({__typename} -> %s)",
                   gq_paths[i], json_string_value(t));
-      gq_follow(s, p, i);
+      gq_follow(s, gs, p, i);
     }
     break;
   }
@@ -236,6 +299,30 @@ static void gq_judge(struct scan *s, void *st, struct probe *p)
     }
     break;
   }
+  case GQ_SCHEMA: {
+    /* An introspection answer may be large; the scan's body cap bounds it. */
+    const json_t *j = scan_body_json(s, p);
+    const json_t *d = json_is_object(j) ? json_object_get(j, "data") : NULL;
+    if(d && gql_self_loop(d, gs->root, sizeof(gs->root), gs->loop, sizeof(gs->loop)))
+      gq_queue_deep(s, gs, i);
+    else
+      report_note(&s->rep, "GraphQL endpoint %s: depth not judged (no introspection answer with a "
+                  "recursive field)", gq_paths[i]);
+    break;
+  }
+  case GQ_DEEP: {
+    scan_ran(s, &gq_rules[R_DEPTH]);
+    int levels = data ? gq_depth_answered(data, gs) : 0;
+    const json_t *j = scan_body_json(s, p);
+    if(levels >= GQ_DEPTH && p->x.status >= 200 && p->x.status < 300 &&
+       !json_object_get(j, "errors")) {
+      snprintf(ev, sizeof(ev), "GET {%s{%s{%s ... {__typename}}}} nested %d levels -> %ld, all %d "
+               "levels answered (%zu bytes)", gs->root, gs->loop, gs->loop, GQ_DEPTH, p->x.status,
+               levels, p->x.body.len);
+      scan_flag(s, p, &gq_rules[R_DEPTH], -1, NULL, ev, 0, 0, "depth");
+    }
+    break;
+  }
   default:
     break;
   }
@@ -243,7 +330,7 @@ static void gq_judge(struct scan *s, void *st, struct probe *p)
 
 const struct wd_check check_graphql = {
   .name = "graphql",
-  .summary = "GraphQL endpoints: field suggestions, mutations over GET, alias amplification",
+  .summary = "GraphQL endpoints: field suggestions, mutations over GET, alias amplification; with --active batching and depth",
   .rules = gq_rules,
   .nrules = ARRAY_LEN(gq_rules),
   .state_size = sizeof(struct gq_state),

@@ -263,8 +263,10 @@ check("default mode: no prompt, no canary URL, no URL in any parameter", not bad
 # /api/v1/unfurl refuses "127.0.0.1" by text but fetches 2130706433 and
 # 0x7f000001 (the IPv6-mapped spelling holds the text "127.0.0.1": refused);
 # both fetching routes return what they fetched.
-INJ_ACTIVE = ["graphql.batching", "llm.prompt-injection", "ssrf.callback", "ssrf.filter-bypass",
-              "ssrf.response-returned"]
+# The vulnerable GraphQL schema has users -> friends -> friends ... and no
+# depth limit: graphql.no-depth-limit.
+INJ_ACTIVE = ["graphql.batching", "graphql.no-depth-limit", "llm.prompt-injection", "ssrf.callback",
+              "ssrf.filter-bypass", "ssrf.response-returned"]
 before = len(record("apis-vuln"))
 rc, doc, err = scan_json(api, "--active")
 want = sorted(PLAIN + GQL + LLM + INJ + INJ_ACTIVE + ["ssrf.url-parameter"])
@@ -300,6 +302,10 @@ check("ssrf content returned: the listener's marker came back from preview and u
 check("ssrf: the target requested the canary URL given in ?url=, from loopback, with its User-Agent",
       "?url= given the canary URL" in cb.get("evidence", "") and "from 127.0.0.1" in cb.get("evidence", "")
       and "Python-urllib" in cb.get("evidence", ""), cb)
+dl = f.get("graphql.no-depth-limit", [])
+check("graphql depth: users { friends { friends ... } } 12 levels deep answered whole",
+      len(dl) == 1 and "GET {users{friends{friends ... {__typename}}}} nested 12 levels -> 200, all 12 "
+      "levels answered" in dl[0].get("evidence", ""), dl)
 check("graphql batching: three operations answered",
       "3 answered" in " ".join(x.get("evidence", "") for x in f.get("graphql.batching", [])), f.get("graphql.batching"))
 check("--active: the POSTs are listed as writes",
@@ -321,6 +327,10 @@ check("apis-hard --active: prompts, canary URLs and the batch were sent and judg
       {"ssrf", "resource"} <= set(doc.get("score", {}).get("tested", []))
       and sum(1 for w in doc.get("writes", []) if w.get("url", "").endswith("/v1/chat/completions")) == 5,
       (doc.get("score", {}).get("tested"), doc.get("writes")))
+check("apis-hard --active: the schema was read with the key and the deep query judged (refused)",
+      ran(doc) and "graphql.no-depth-limit" not in rules(doc)
+      and any("GraphQL endpoint /graphql runs queries" in n for n in doc.get("notes", []))
+      and not any("depth not judged" in n for n in doc.get("notes", [])), doc.get("notes"))
 check("the key is never printed", key not in str(doc) and key not in err)
 
 # --canary HOST:PORT: the listener binds there and the canary URLs name it.

@@ -8,6 +8,7 @@
 
 #include "../../src/net/net_url.h"
 #include "../../src/scan/scan.h"
+#include "../../src/scan/scan_gql.h"
 #include "../../src/scan/scan_rx.h"
 #include "../../src/scan/scan_spec.h"
 
@@ -85,6 +86,34 @@ static void url_host_classes(void **state)
     if(url_host_nonprod(no[i]))
       fail_msg("%s should be production (%s)", no[i], url_host_nonprod(no[i]));
   }
+}
+
+/* The recursive field the GraphQL depth test nests (scan_gql.c). */
+static void gql_finds_self_loop(void **state)
+{
+  (void)state;
+  char r[72], l[72];
+  json_error_t e;
+  json_t *j = json_loads(
+    "{\"__schema\":{\"queryType\":{\"name\":\"Q\"},\"types\":["
+    "{\"name\":\"Q\",\"fields\":[{\"name\":\"user\",\"args\":[{\"type\":{\"kind\":\"NON_NULL\"}}],"
+    "\"type\":{\"name\":\"U\"}},{\"name\":\"users\",\"args\":[],\"type\":{\"name\":null,"
+    "\"ofType\":{\"name\":null,\"ofType\":{\"name\":null,\"ofType\":{\"name\":\"U\"}}}}}]},"
+    "{\"name\":\"U\",\"fields\":[{\"name\":\"id\",\"args\":[],\"type\":{\"name\":\"Int\"}},"
+    "{\"name\":\"friends\",\"args\":[],\"type\":{\"name\":null,\"ofType\":{\"name\":\"U\"}}}]}]}}",
+    0, &e);
+  assert_non_null(j);
+  assert_int_equal(gql_self_loop(j, r, sizeof(r), l, sizeof(l)), 1);
+  assert_string_equal(r, "users"); /* user needs an argument */
+  assert_string_equal(l, "friends");
+  assert_int_equal(gql_self_loop(j, r, 4, l, sizeof(l)), 0); /* does not fit */
+  json_decref(j);
+  j = json_loads("{\"__schema\":{\"queryType\":{\"name\":\"Q\"},\"types\":[{\"name\":\"Q\","
+                 "\"fields\":[{\"name\":\"me\",\"type\":{\"name\":\"U\"}}]},{\"name\":\"U\","
+                 "\"fields\":[{\"name\":\"id\",\"type\":{\"name\":\"Int\"}}]}]}}", 0, &e);
+  assert_non_null(j);
+  assert_int_equal(gql_self_loop(j, r, sizeof(r), l, sizeof(l)), 0); /* no recursion */
+  json_decref(j);
 }
 
 static const char spec_yaml[] =
@@ -307,6 +336,7 @@ int main(void)
     cmocka_unit_test(scope_pins_scheme_host_port),
     cmocka_unit_test(url_parse_rejects_bad),
     cmocka_unit_test(url_host_classes),
+    cmocka_unit_test(gql_finds_self_loop),
     cmocka_unit_test(spec_reads_ops_security_and_base),
     cmocka_unit_test(spec_errors_name_file_line),
     cmocka_unit_test(mask_hides_secrets_keeps_names),

@@ -5,9 +5,11 @@
   reference implementation): GET and POST /graphql. vuln: the library's
   defaults (introspection, "Did you mean" suggestions, any number of
   aliases) and every operation executed over GET, mutations included.
-  hard: introspection and suggestions refused by validation rules, at most
-  20 fields and aliases per operation, mutations over GET answered 405 as
-  the GraphQL-over-HTTP spec says.
+  hard: introspection (for callers without the Bearer key) and suggestions
+  refused by validation rules, at most 20 fields and aliases per operation
+  and 8 levels of depth, mutations over GET answered 405 as the
+  GraphQL-over-HTTP spec says. vuln nests users { friends { friends ... } }
+  as deep as asked.
 - An OpenAI-compatible stand-in (nothing of the kind is packaged): GET
   /v1/models, POST /v1/chat/completions and an Ollama-style GET /api/tags,
   with the shapes of the OpenAI API reference; GET /chat?q= is an app route
@@ -143,6 +145,15 @@ class NoIntrospection(ValidationRule):
             self.context.report_error(GraphQLError("introspection is disabled", [node]))
 
 
+class DepthLimit(ValidationRule):
+    """hard: at most 8 levels of fields (the schema needs 3; a small
+    introspection query needs 8)."""
+
+    def enter_Field(self, node, key, parent, path, ancestors):
+        if sum(1 for a in ancestors if isinstance(a, Field)) == 8:
+            self.context.report_error(GraphQLError("query too deep: at most 8 levels", [node]))
+
+
 class FieldBudget(ValidationRule):
     """hard: at most 20 fields (aliases included) per document."""
 
@@ -215,14 +226,15 @@ def create_app(mode, tls, pg_dsn=""):
             if isinstance(payload, list):
                 if hard:
                     return jsonify({"errors": [{"message": "batching is disabled"}]}), 400
-                return Response(json.dumps([run(p, False)[0] for p in payload[:50] if isinstance(p, dict)]),
+                return Response(json.dumps([run(p, False, False)[0] for p in payload[:50] if isinstance(p, dict)]),
                                 mimetype="application/json")
             if not isinstance(payload, dict):
                 return jsonify({"errors": [{"message": "POST body must be a JSON object"}]}), 400
-        body, status = run(payload, request.method == "GET")
+        body, status = run(payload, request.method == "GET",
+                           request.headers.get("Authorization", "") == "Bearer " + LLM_KEY)
         return Response(json.dumps(body), status=status, mimetype="application/json")
 
-    def run(payload, over_get):
+    def run(payload, over_get, authed):
         text = payload.get("query") or ""
         if not text:
             return {"errors": [{"message": "Must provide query string."}]}, 400
@@ -236,7 +248,8 @@ def create_app(mode, tls, pg_dsn=""):
             return {"errors": [{"message": "mutations are allowed over POST only"}]}, 405
         rules = list(specified_rules)
         if hard:
-            rules += [NoIntrospection, FieldBudget]
+            # Introspection for the API's own developers (with the key) only.
+            rules += ([] if authed else [NoIntrospection]) + [FieldBudget, DepthLimit]
         errors = validate(schema, doc, rules)
         if errors:
             errs = strip_suggestions(errors) if hard else [{"message": str(e.message)} for e in errors]
