@@ -15,7 +15,7 @@ _warden() {
     --fail-on|--fail-on-new) COMPREPLY=($(compgen -W "critical high medium low info none" -- "$cur")); return ;;
     --report) COMPREPLY=($(compgen -W "json: jsonl: sarif: html: md: junit: term:" -- "$cur")); compopt -o nospace 2>/dev/null; return ;;
     --sarif-base|--root) COMPREPLY=($(compgen -d -- "$cur")); return ;;
-    -o|--output|--baseline|--ignore|--spec|--cacert|--cert|--key|--iac|--inspect-report|--jwt-wordlist)
+    -o|--output|--baseline|--ignore|--spec|--cacert|--cert|--key|--iac|--inspect-report|--jwt-wordlist|--signatures|--templates|-l|--list|--db)
       COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --api-key-in) COMPREPLY=($(compgen -W "header query" -- "$cur")); return ;;
   esac
@@ -25,7 +25,8 @@ _warden() {
       --max-time --body-cap --max-requests -H --header -k --insecure --cacert --cert --key --proxy --bearer --api-key
       --api-key-in --basic --cookie --as2 --jwt-wordlist --iac --inspect-report --active --allow-delete
       --max-writes --burst -l --list --parallel --per-host --shard -4 -6 --ipv4 --ipv6
-      --auth-cmd --oauth2-token-url --client-id --client-secret --scope --canary" ;;
+      --auth-cmd --oauth2-token-url --client-id --client-secret --canary --signatures --templates
+      -v --verbose --db" ;;
     iac) opts="$opts --list-rules" ;;
     inspect) opts="$opts --root --no-probe --probe-timeout" ;;
     *) opts="" ;;

@@ -37,36 +37,6 @@ struct cli_out {
   struct cli_policy *policy; /* --ignore and --baseline, read by cli_out_ready; owned */
 };
 
-/* Long options every reporting subcommand accepts; see cli_out_option. */
-#define CLI_OUT_OPTIONS                                  \
-  {"format", required_argument, NULL, 'f'},              \
-  {"output", required_argument, NULL, 'o'},              \
-  {"fail-on", required_argument, NULL, 1001},            \
-  {"threshold", required_argument, NULL, 1002},          \
-  {"no-color", no_argument, NULL, 1003},                 \
-  {"report", required_argument, NULL, 1004},             \
-  {"sarif-base", required_argument, NULL, 1005},         \
-  {"fail-on-new", required_argument, NULL, 1006},        \
-  {"baseline", required_argument, NULL, 1007},           \
-  {"ignore", required_argument, NULL, 1008},             \
-  {"quiet", no_argument, NULL, 'q'}
-
-#define CLI_OUT_HELP                                                          \
-  "  -f, --format FORMAT       term|json|jsonl|sarif|html|md|junit (default term)\n" \
-  "  -o, --output FILE         write the report there (terminal summary\n"   \
-  "                            still goes to stdout unless -q)\n"            \
-  "      --report FORMAT:FILE  also write FORMAT to FILE (repeatable)\n"     \
-  "      --sarif-base DIR      SARIF file paths relative to DIR (default .)\n" \
-  "      --fail-on SEVERITY    exit 1 on findings at or above it\n"          \
-  "                            (critical|high|medium|low|info|none; default low)\n" \
-  "      --baseline OLD.json   mark findings new or unchanged against an\n"  \
-  "                            earlier JSON report; list the fixed ones\n"   \
-  "      --fail-on-new SEV     like --fail-on, counting new findings only\n" \
-  "      --ignore FILE         suppressions (default .wardenignore.yml)\n"   \
-  "      --threshold N         exit 1 when the score is below N (0-100)\n"   \
-  "      --no-color            no ANSI colours (NO_COLOR is honoured too)\n" \
-  "  -q, --quiet               no progress, no terminal summary with -o\n"
-
 void cli_out_init(struct cli_out *o);
 /* Records the command line (secrets masked) for the reports. argv[0] is
  * the subcommand. */
@@ -74,9 +44,10 @@ void cli_out_args(struct cli_out *o, int argc, char **argv);
 void cli_out_cleanup(struct cli_out *o);
 /* 1 if name is a report format. */
 int cli_format_known(const char *name);
-/* Handles one of CLI_OUT_OPTIONS. Returns 1 if it was one, 0 if not, -1 on
- * a bad value (message printed). */
-int cli_out_option(struct cli_out *o, int opt, const char *arg);
+/* Handles a report option (a row of cli_options[] with CLI_REPORT;
+ * cli_opts.h): 0, or -1 on a bad value (message printed). */
+struct cli_opt;
+int cli_out_option(struct cli_out *o, const struct cli_opt *opt, const char *arg, long num);
 /* Writes the report(s) and returns the exit code it implies (0 or 1), or
  * 2 if a report cannot be written (a file, or stdout: full disk, closed
  * stdout, EPIPE; every write is checked). Applies --ignore and --baseline
@@ -121,33 +92,24 @@ int cli_parse_int(const char *opt, const char *arg, long lo, long hi, long *out)
 #include <signal.h>
 volatile sig_atomic_t *cli_stop_install(void);
 
-/* Each command's long options (getopt_long tables): the config file
- * (cli_config.c) accepts exactly these names. */
-#include <getopt.h>
-extern const struct option scan_opts_long[];
-extern const struct option iac_opts_long[];
-extern const struct option inspect_opts_long[];
-
 /* Config file (.warden.yml, or --config FILE anywhere in args): returns
  * a fresh argv (*nargv, owned by the caller with cli_config_free) holding
- * args[0], the file's options for that command, then args[1..]. 0, or -1
- * with a message naming the file and line. */
-int cli_config_args(int argc, char **argv, const struct option *opts,
-                    int *nargc, char ***nargv);
+ * args[0] (the command: scan, iac or inspect), the file's options for
+ * that command (its keys are the option table's long names, cli_opts.h),
+ * then args[1..]. 0, or -1 with a message naming the file and line. */
+int cli_config_args(int argc, char **argv, int *nargc, char ***nargv);
 void cli_config_free(int argc, char **argv);
-/* The config text's options for cmd (opts: its long options) as
+/* The config text's options for cmd ("scan", "iac" or "inspect") as
  * "--key=value" arguments (*args, *nargs; free with cli_config_free). 0,
  * or -1 with "name:line: reason" in err. tests/fuzz/fuzz_config.c. */
 int cli_config_parse(const char *text, size_t len, const char *name, const char *cmd,
-                     const struct option *opts, int *nargs, char ***args, char *err,
-                     size_t errlen);
+                     int *nargs, char ***args, char *err, size_t errlen);
 /* `warden config print [COMMAND] [options]`. */
 int cli_config(int argc, char **argv);
 /* Prints a command's arguments as YAML (option: value, repeated ones as
  * lists in order, positional ones under args), secret values masked
  * (cli_out.c). */
-void cli_print_options_yaml(FILE *out, int argc, char **argv,
-                            const struct option *opts);
+void cli_print_options_yaml(FILE *out, int argc, char **argv, unsigned cmd);
 
 /* OAuth2 client credentials (cli_oauth.c): the scan's main credential,
  * fetched from token_url; cli_oauth_fetch fits scan_opts.refresh_cred

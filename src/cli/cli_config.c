@@ -16,7 +16,6 @@
  * values are errors naming the file and line. Parsed with libyaml.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,20 +26,12 @@
 #include "../core/core_alloc.h"
 #include "../core/core_file.h"
 #include "cli.h"
+#include "cli_opts.h"
 
 #define CONFIG_MAX_BYTES (1024 * 1024)
 #define CONFIG_MAX_ARGS 1024
 
-static const struct option common_opts[] = {CLI_OUT_OPTIONS, {NULL, 0, NULL, 0}};
 static const char *const sections[] = {"scan", "iac", "inspect", NULL};
-
-static const struct option *find_opt(const struct option *opts, const char *name)
-{
-  for(size_t i = 0; opts[i].name; i++)
-    if(strcmp(opts[i].name, name) == 0)
-      return &opts[i];
-  return NULL;
-}
 
 struct cfg {
   const char *path;
@@ -73,10 +64,10 @@ static int scalar_is(const yaml_node_t *v, const char *s)
 }
 
 /* One key: value of the file, turned into --key=value arguments. */
-static int cfg_option(struct cfg *c, const struct option *o, const char *key,
+static int cfg_option(struct cfg *c, const struct cli_opt *o, const char *key,
                       yaml_node_t *val, size_t line)
 {
-  if(o->has_arg == no_argument) {
+  if(o->arg == CLI_NOARG) {
     if(scalar_is(val, "true") || scalar_is(val, "yes")) {
       cfg_push(c, xasprintf("--%s", key));
       return 0;
@@ -116,8 +107,8 @@ static int cfg_option(struct cfg *c, const struct option *o, const char *key,
   return -1;
 }
 
-static int cfg_mapping(struct cfg *c, yaml_node_t *map, const struct option *opts,
-                       const char *cmd, int top)
+static int cfg_mapping(struct cfg *c, yaml_node_t *map, unsigned bit, const char *cmd,
+                       int top)
 {
   for(yaml_node_pair_t *pr = map->data.mapping.pairs.start;
       pr < map->data.mapping.pairs.top; pr++) {
@@ -140,14 +131,17 @@ static int cfg_mapping(struct cfg *c, yaml_node_t *map, const struct option *opt
           return -1;
         }
         /* Another command's section: its keys are checked when it runs. */
-        if(strcmp(key, cmd) == 0 && cfg_mapping(c, v, opts, cmd, 0))
+        if(strcmp(key, cmd) == 0 && cfg_mapping(c, v, bit, cmd, 0))
           return -1;
         continue;
       }
     }
-    const struct option *o = strcmp(key, "help") ? find_opt(top ? common_opts : opts, key) : NULL;
+    /* Top-level keys are the report options every command shares. */
+    const struct cli_opt *o = strcmp(key, "help") ? cli_opt_find(bit, key) : NULL;
+    if(o && top && !(o->flags & CLI_REPORT))
+      o = NULL;
     if(!o) {
-      if(top && find_opt(opts, key))
+      if(top && strcmp(key, "help") && cli_opt_find(bit, key))
         cfg_err(c, "%s:%zu: '%s' belongs in the '%s:' section", c->path, line, key, cmd);
       else
         cfg_err(c, "%s:%zu: unknown key '%s'%s", c->path, line, key,
@@ -157,7 +151,7 @@ static int cfg_mapping(struct cfg *c, yaml_node_t *map, const struct option *opt
     }
     /* Writing to the target is the user's decision on the command line,
      * never a file's that happens to lie in the working directory. */
-    if(!strcmp(key, "active") || !strcmp(key, "allow-delete")) {
+    if(o->flags & CLI_ARGV_ONLY) {
       cli_error("%s:%zu: %s: only on the command line (it lets warden change the target)",
                 c->path, line, key);
       return -1;
@@ -170,8 +164,7 @@ static int cfg_mapping(struct cfg *c, yaml_node_t *map, const struct option *opt
 
 /* Parses the config text: its options for cmd become --key=value
  * arguments appended to c->args. */
-static int cfg_parse(struct cfg *c, const char *text, size_t len, const char *cmd,
-                     const struct option *opts)
+static int cfg_parse(struct cfg *c, const char *text, size_t len, const char *cmd)
 {
   yaml_parser_t p;
   yaml_document_t doc;
@@ -190,7 +183,7 @@ static int cfg_parse(struct cfg *c, const char *text, size_t len, const char *cm
   else if(root->type != YAML_MAPPING_NODE)
     cfg_err(c, "%s:%zu: expected a mapping of option names", c->path, root->start_mark.line + 1);
   else
-    rc = cfg_mapping(c, root, opts, cmd, 1);
+    rc = cfg_mapping(c, root, cli_cmd_bit(cmd), cmd, 1);
   c->doc = NULL;
   yaml_document_delete(&doc);
   yaml_parser_delete(&p);
@@ -198,11 +191,10 @@ static int cfg_parse(struct cfg *c, const char *text, size_t len, const char *cm
 }
 
 int cli_config_parse(const char *text, size_t len, const char *name, const char *cmd,
-                     const struct option *opts, int *nargs, char ***args, char *err,
-                     size_t errlen)
+                     int *nargs, char ***args, char *err, size_t errlen)
 {
   struct cfg c = {name, NULL, NULL, 0, 0, err, errlen};
-  if(cfg_parse(&c, text, len, cmd, opts)) {
+  if(cfg_parse(&c, text, len, cmd)) {
     cli_config_free(c.n, c.args);
     return -1;
   }
@@ -211,7 +203,7 @@ int cli_config_parse(const char *text, size_t len, const char *name, const char 
   return 0;
 }
 
-static int cfg_load(struct cfg *c, const char *cmd, const struct option *opts)
+static int cfg_load(struct cfg *c, const char *cmd)
 {
   FILE *f = fopen(c->path, "rb");
   if(!f) {
@@ -226,13 +218,12 @@ static int cfg_load(struct cfg *c, const char *cmd, const struct option *opts)
   if(!text)
     cfg_err(c, "%s: %s", c->path, rerr);
   else
-    rc = cfg_parse(c, text, len, cmd, opts);
+    rc = cfg_parse(c, text, len, cmd);
   free(text);
   return rc;
 }
 
-int cli_config_args(int argc, char **argv, const struct option *opts,
-                    int *nargc, char ***nargv)
+int cli_config_args(int argc, char **argv, int *nargc, char ***nargv)
 {
   char err[1024] = "";
   struct cfg c = {NULL, NULL, NULL, 0, 0, err, sizeof(err)};
@@ -260,7 +251,7 @@ int cli_config_args(int argc, char **argv, const struct option *opts,
   }
   struct stat st;
   c.path = given ? given : stat(".warden.yml", &st) == 0 ? ".warden.yml" : NULL;
-  if(c.path && cfg_load(&c, argv[0], opts)) {
+  if(c.path && cfg_load(&c, argv[0])) {
     cli_error("%s", err);
     cli_config_free(c.n, c.args);
     return -1;
@@ -290,11 +281,23 @@ void cli_config_free(int argc, char **argv)
 
 int cli_config(int argc, char **argv)
 {
+  if(argc >= 2 && !strcmp(argv[1], "options")) {
+    int md = argc == 4 && !strcmp(argv[2], "--format") && !strcmp(argv[3], "md");
+    if(argc != 2 && !md) {
+      cli_error("config options: expected nothing or --format md");
+      return EXIT_USAGE;
+    }
+    cli_opts_print(stdout, md);
+    return EXIT_CLEAN; /* main checks that stdout took it (cli_stdout_done) */
+  }
   if(argc < 2 || strcmp(argv[1], "print")) {
     fputs("usage: warden config print [scan|iac|inspect] [--config FILE] [options]\n"
-          "Prints the options a command would run with: the config file's\n"
+          "       warden config options [--format md]\n"
+          "`print` prints the options a command would run with: the config file's\n"
           "(.warden.yml, or --config FILE) and then the command line's, which\n"
-          "win; secret values masked.\n", argc >= 2 && !strcmp(argv[1], "--help") ? stdout : stderr);
+          "win; secret values masked. `options` lists every option of scan, iac\n"
+          "and inspect (command, long and short name, value), or as the Markdown\n"
+          "tables of docs/cli.md.\n", argc >= 2 && !strcmp(argv[1], "--help") ? stdout : stderr);
     return argc >= 2 && !strcmp(argv[1], "--help") ? EXIT_CLEAN : EXIT_USAGE;
   }
   const char *cmd = "scan";
@@ -303,10 +306,8 @@ int cli_config(int argc, char **argv)
     cmd = argv[2];
     first = 3;
   }
-  const struct option *opts = !strcmp(cmd, "scan") ? scan_opts_long
-                            : !strcmp(cmd, "iac") ? iac_opts_long
-                            : !strcmp(cmd, "inspect") ? inspect_opts_long : NULL;
-  if(!opts) {
+  unsigned bit = cli_cmd_bit(cmd);
+  if(!bit) {
     cli_error("config print: '%s' is not one of scan, iac, inspect", cmd);
     return EXIT_USAGE;
   }
@@ -318,12 +319,12 @@ int cli_config(int argc, char **argv)
     a[i - first + 1] = argv[i];
   int nargc;
   char **nargv;
-  int rc = cli_config_args(n, a, opts, &nargc, &nargv);
+  int rc = cli_config_args(n, a, &nargc, &nargv);
   free(a);
   if(rc)
     return EXIT_USAGE;
   printf("# warden %s: effective options (config file, then command line)\n", cmd);
-  cli_print_options_yaml(stdout, nargc - 1, nargv + 1, opts);
+  cli_print_options_yaml(stdout, nargc - 1, nargv + 1, bit);
   cli_config_free(nargc, nargv);
   return EXIT_CLEAN;
 }

@@ -1,18 +1,20 @@
 /*
  * cli_iac.c - `warden iac PATH...`.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h> /* optind */
 #include <time.h>
 
 #include "cli.h"
+#include "cli_opts.h"
 #include "../core/core_alloc.h"
 #include "../core/core_time.h"
 #include "../iac/iac.h"
 
-static const char iac_usage[] =
+static const struct cli_cmd iac_cmd = {
+  "iac", CLI_IAC,
   "usage: warden iac [options] PATH...\n"
   "\n"
   "Container-escape analysis of deployment files: Dockerfiles (Dockerfile,\n"
@@ -20,20 +22,30 @@ static const char iac_usage[] =
   "(*.yml, *.yaml). Directories are walked recursively (.git, vendor and\n"
   "node_modules skipped); - reads standard input (helm template ... | warden iac -).\n"
   "Offline: nothing is run and no cluster is contacted.\n"
-  "\n"
-  "      --list-rules          print every rule id, severity and summary\n"
-  "Report\n"
-  CLI_OUT_HELP
+  "\n",
   "\n"
   "Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage error or\n"
-  "no file could be read.\n";
-
-const struct option iac_opts_long[] = {
-  {"help", no_argument, NULL, 'h'},
-  {"list-rules", no_argument, NULL, 3001},
-  CLI_OUT_OPTIONS,
-  {NULL, 0, NULL, 0},
+  "no file could be read.\n",
 };
+
+struct iac_args {
+  int list_rules;
+};
+
+static int iac_set(void *ctx, const struct cli_opt *o, const char *arg, long num)
+{
+  struct iac_args *a = ctx;
+  (void)arg;
+  (void)num;
+  switch(o->id) {
+  case OPT_LIST_RULES:
+    a->list_rules = 1;
+    return 0;
+  default:
+    cli_error("--%s: not an iac option", o->name);
+    return -1;
+  }
+}
 
 int cli_iac_analyze(const char *const *paths, size_t n, struct wd_findings *out,
                     struct report *rep)
@@ -52,36 +64,22 @@ int cli_iac(int argc, char **argv)
   struct cli_out out;
   cli_out_init(&out);
   cli_out_args(&out, argc, argv);
-  optind = 1;
-  int opt;
-  while((opt = getopt_long(argc, argv, "hf:o:q", iac_opts_long, NULL)) != -1) {
-    int r = cli_out_option(&out, opt, optarg);
-    if(r < 0) {
-      cli_out_cleanup(&out);
-      return EXIT_USAGE;
-    }
-    if(r > 0)
-      continue;
-    switch(opt) {
-    case 'h':
-      fputs(iac_usage, stdout);
-      cli_out_cleanup(&out);
-      return EXIT_CLEAN;
-    case 3001:
-      for(size_t i = 0; i < iac_nrules; i++)
-        printf("%-34s %-8s %s\n", iac_rules[i].id, sev_name(iac_rules[i].severity),
-               iac_rules[i].summary);
-      cli_out_cleanup(&out);
-      return EXIT_CLEAN;
-    default:
-      fputs(iac_usage, stderr);
-      cli_out_cleanup(&out);
-      return EXIT_USAGE;
-    }
+  struct iac_args a = {0};
+  int pr = cli_opts_parse(&iac_cmd, argc, argv, &out, iac_set, &a);
+  if(pr) {
+    cli_out_cleanup(&out);
+    return pr > 0 ? EXIT_CLEAN : EXIT_USAGE;
+  }
+  if(a.list_rules) {
+    for(size_t i = 0; i < iac_nrules; i++)
+      printf("%-34s %-8s %s\n", iac_rules[i].id, sev_name(iac_rules[i].severity),
+             iac_rules[i].summary);
+    cli_out_cleanup(&out);
+    return EXIT_CLEAN;
   }
   if(optind >= argc) {
     cli_error("iac: no PATH given");
-    fputs(iac_usage, stderr);
+    cli_opts_help(stderr, &iac_cmd);
     cli_out_cleanup(&out);
     return EXIT_USAGE;
   }

@@ -2,14 +2,16 @@
  * cli_inspect.c - `warden inspect`: container-escape introspection.
  * Libc only, so the static warden-inspect links it too.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h> /* optind */
 
 #include "cli.h"
+#include "cli_opts.h"
 #include "../inspect/inspect.h"
 
-static const char inspect_usage[] =
+static const struct cli_cmd inspect_cmd = {
+  "inspect", CLI_INSPECT,
   "usage: warden inspect [options]\n"
   "\n"
   "Run inside a container (or on a host): report every way out of the\n"
@@ -23,25 +25,28 @@ static const char inspect_usage[] =
   "is one read-only HTTP \"GET /version\" over each Docker, containerd, CRI-O\n"
   "or Podman unix socket it finds, with a short timeout (--no-probe: none).\n"
   "Secrets are masked: a value reads **** (a token format keeps its prefix).\n"
-  "\n"
-  "Options\n"
-  "      --root DIR            read a captured tree (DIR/proc, DIR/sys, DIR/etc,\n"
-  "                            DIR/.capture/{writable,sockets,dev}) instead of the\n"
-  "                            live system; sends nothing (docs/inspect.md)\n"
-  "      --no-probe            do not send GET /version to sockets found\n"
-  "      --probe-timeout MS    per-socket timeout (default 500, max 5000)\n"
-  "  -h, --help                this help\n"
-  "Report\n"
-  CLI_OUT_HELP;
-
-const struct option inspect_opts_long[] = {
-  {"root", required_argument, NULL, 3001},
-  {"no-probe", no_argument, NULL, 3002},
-  {"probe-timeout", required_argument, NULL, 3003},
-  {"help", no_argument, NULL, 'h'},
-  CLI_OUT_OPTIONS,
-  {NULL, 0, NULL, 0},
+  "\n",
+  NULL,
 };
+
+static int inspect_set(void *ctx, const struct cli_opt *o, const char *arg, long num)
+{
+  struct inspect_opts *io = ctx;
+  switch(o->id) {
+  case OPT_ROOT:
+    io->root = arg;
+    return 0;
+  case OPT_NO_PROBE:
+    io->probe_sockets = 0;
+    return 0;
+  case OPT_PROBE_TIMEOUT:
+    io->probe_timeout_ms = (int)num;
+    return 0;
+  default:
+    cli_error("--%s: not an inspect option", o->name);
+    return -1;
+  }
+}
 
 int cli_inspect(int argc, char **argv)
 {
@@ -49,35 +54,10 @@ int cli_inspect(int argc, char **argv)
   cli_out_init(&out);
   cli_out_args(&out, argc, argv);
   struct inspect_opts io = {NULL, 1, 0};
-  long v;
-  int opt;
-  optind = 1;
-  while((opt = getopt_long(argc, argv, "f:o:qh", inspect_opts_long, NULL)) != -1) {
-    int r = cli_out_option(&out, opt, optarg);
-    if(r < 0)
-      { cli_out_cleanup(&out); return EXIT_USAGE; }
-    if(r > 0)
-      continue;
-    switch(opt) {
-    case 3001:
-      io.root = optarg;
-      break;
-    case 3002:
-      io.probe_sockets = 0;
-      break;
-    case 3003:
-      if(cli_parse_int("--probe-timeout", optarg, 1, 5000, &v))
-        { cli_out_cleanup(&out); return EXIT_USAGE; }
-      io.probe_timeout_ms = (int)v;
-      break;
-    case 'h':
-      fputs(inspect_usage, stdout);
-      cli_out_cleanup(&out);
-      return EXIT_CLEAN;
-    default:
-      fputs(inspect_usage, stderr);
-      { cli_out_cleanup(&out); return EXIT_USAGE; }
-    }
+  int pr = cli_opts_parse(&inspect_cmd, argc, argv, &out, inspect_set, &io);
+  if(pr) {
+    cli_out_cleanup(&out);
+    return pr > 0 ? EXIT_CLEAN : EXIT_USAGE;
   }
   if(optind != argc) {
     cli_error("inspect: unexpected argument '%s' (a captured tree goes after --root)", argv[optind]);

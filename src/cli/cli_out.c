@@ -1,5 +1,4 @@
 #include <errno.h>
-#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +8,7 @@
 
 #include "../core/core_str.h"
 #include "cli.h"
+#include "cli_opts.h"
 
 void cli_error(const char *fmt, ...)
 {
@@ -116,13 +116,12 @@ int cli_out_ready(struct cli_out *o, const char *kind)
  * secret is and are kept; any other value is replaced. */
 static int secret_option(const char *name)
 {
-  static const char *const opts[] = {"--bearer", "--api-key", "--basic",
-                                     "--cookie", "--as2", "--header", "-H",
-                                     "--proxy", "--client-secret", NULL};
-  for(size_t i = 0; opts[i]; i++)
-    if(strcmp(name, opts[i]) == 0)
-      return 1;
-  return 0;
+  const struct cli_opt *o = NULL;
+  if(name[0] == '-' && name[1] == '-')
+    o = cli_opt_find(CLI_ALL, name + 2);
+  else if(name[0] == '-' && name[1] && !name[2])
+    o = cli_opt_find_short(CLI_ALL, name[1]);
+  return o && (o->flags & CLI_SECRET);
 }
 
 static void cmd_append(char **s, size_t *len, size_t *cap, const char *piece)
@@ -215,8 +214,7 @@ static void yaml_str(FILE *out, const char *s)
   fputc('"', out);
 }
 
-void cli_print_options_yaml(FILE *out, int argc, char **argv,
-                            const struct option *opts)
+void cli_print_options_yaml(FILE *out, int argc, char **argv, unsigned cmd)
 {
   struct kv { const char *name; char *val; } *v = calloc((size_t)argc + 1, sizeof(*v));
   if(!v)
@@ -225,7 +223,7 @@ void cli_print_options_yaml(FILE *out, int argc, char **argv,
   int rest = 0;
   for(int i = 0; i < argc; i++) {
     const char *a = argv[i];
-    const struct option *o = NULL;
+    const struct cli_opt *o = NULL;
     const char *val = NULL;
     char shortname[2] = {0, 0};
     if(!rest && strcmp(a, "--") == 0) {
@@ -235,16 +233,16 @@ void cli_print_options_yaml(FILE *out, int argc, char **argv,
     if(!rest && strncmp(a, "--", 2) == 0) {
       const char *eq = strchr(a, '=');
       size_t nl = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
-      for(size_t k = 0; opts[k].name; k++)
-        if(strlen(opts[k].name) == nl && strncmp(opts[k].name, a + 2, nl) == 0)
-          o = &opts[k];
+      char *nm = strndup(a + 2, nl);
+      if(!nm)
+        abort();
+      o = cli_opt_find(cmd, nm);
+      free(nm);
       if(eq)
         val = eq + 1;
     } else if(!rest && a[0] == '-' && a[1]) {
       shortname[0] = a[1];
-      for(size_t k = 0; opts[k].name; k++)
-        if(opts[k].val == a[1])
-          o = &opts[k];
+      o = cli_opt_find_short(cmd, a[1]);
       if(a[2])
         val = a + 2;
     }
@@ -256,7 +254,7 @@ void cli_print_options_yaml(FILE *out, int argc, char **argv,
       v[n++] = (struct kv){"args", strdup(a)};
       continue;
     }
-    if(o->has_arg == no_argument) {
+    if(o->arg == CLI_NOARG) {
       v[n++] = (struct kv){o->name, strdup("true")};
       continue;
     }
@@ -266,7 +264,7 @@ void cli_print_options_yaml(FILE *out, int argc, char **argv,
     size_t len = 0, cap = 0;
     char opt[64];
     snprintf(opt, sizeof(opt), "--%s", o->name);
-    if(secret_option(opt) || (o->val == 'H' && secret_option("-H")))
+    if(o->flags & CLI_SECRET)
       cmd_value(&shown, &len, &cap, opt, val ? val : "");
     else
       cmd_append(&shown, &len, &cap, val ? val : "");
@@ -295,44 +293,41 @@ void cli_print_options_yaml(FILE *out, int argc, char **argv,
   free(v);
 }
 
-int cli_out_option(struct cli_out *o, int opt, const char *arg)
+int cli_out_option(struct cli_out *o, const struct cli_opt *opt, const char *arg, long num)
 {
-  long v;
-  switch(opt) {
-  case 'f':
+  switch(opt->id) {
+  case OPT_FORMAT:
     if(!cli_format_known(arg))
       return bad_format("--format", arg);
     o->format = arg;
-    return 1;
-  case 'o':
+    return 0;
+  case OPT_OUTPUT:
     if(path_writable("--output", arg))
       return -1;
     o->outfile = arg;
-    return 1;
-  case 1001:
-  case 1006: {
-    const char *on = opt == 1001 ? "--fail-on" : "--fail-on-new";
+    return 0;
+  case OPT_FAIL_ON:
+  case OPT_FAIL_ON_NEW: {
+    const char *on = opt->id == OPT_FAIL_ON ? "--fail-on" : "--fail-on-new";
     if(strcmp(arg, "none") == 0) {
       o->fail_on = 99;
-      o->fail_new_only = opt == 1006;
-      return 1;
+      o->fail_new_only = opt->id == OPT_FAIL_ON_NEW;
+      return 0;
     }
     if((o->fail_on = sev_parse(arg)) < 0) {
       cli_error("%s: '%s' is not one of critical, high, medium, low, info, none", on, arg);
       return -1;
     }
-    o->fail_new_only = opt == 1006;
-    return 1;
+    o->fail_new_only = opt->id == OPT_FAIL_ON_NEW;
+    return 0;
   }
-  case 1002:
-    if(cli_parse_int("--threshold", arg, 0, 100, &v))
-      return -1;
-    o->threshold = (int)v;
-    return 1;
-  case 1003:
+  case OPT_THRESHOLD:
+    o->threshold = (int)num; /* 0-100: checked by the loop (CLI_INT) */
+    return 0;
+  case OPT_NO_COLOR:
     o->color = 0;
-    return 1;
-  case 1004: {
+    return 0;
+  case OPT_REPORT: {
     const char *colon = strchr(arg, ':');
     if(!colon) {
       cli_error("--report: '%s' is not FORMAT:FILE (e.g. sarif:warden.sarif)", arg);
@@ -367,29 +362,30 @@ int cli_out_option(struct cli_out *o, int opt, const char *arg)
     o->reports[o->nreports].format = cli_formats[k];
     o->reports[o->nreports].path = colon + 1;
     o->nreports++;
-    return 1;
+    return 0;
   }
-  case 1005: {
+  case OPT_SARIF_BASE: {
     struct stat st;
     if(stat(arg, &st) || !S_ISDIR(st.st_mode)) {
       cli_error("--sarif-base %s: not a directory", arg);
       return -1;
     }
     o->sarif_base = arg;
-    return 1;
+    return 0;
   }
-  case 1007:
+  case OPT_BASELINE:
     o->baseline = arg;
-    return 1;
-  case 1008:
+    return 0;
+  case OPT_IGNORE:
     o->ignore = arg;
     o->ignore_given = 1;
-    return 1;
-  case 'q':
-    o->quiet = 1;
-    return 1;
-  default:
     return 0;
+  case OPT_QUIET:
+    o->quiet = 1;
+    return 0;
+  default:
+    cli_error("--%s: not a report option", opt->name);
+    return -1;
   }
 }
 

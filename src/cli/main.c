@@ -8,8 +8,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <getopt.h>
-
 #include "cli.h"
 #include "cli_db.h"
 
@@ -24,6 +22,7 @@ static const char usage[] =
   "  inspect         run inside a container: every way out it can see\n"
   "  checks          list every rule with its id and severity\n"
   "  config print    the options a command runs with (.warden.yml, --config)\n"
+  "  config options  every option of scan, iac and inspect\n"
   "  history         runs recorded with scan --db, and a target's grades over time\n"
   "  diff A B        new, fixed and unchanged findings between two runs or reports\n"
   "  mcp             Model Context Protocol server on stdio (AI assistants)\n"
@@ -72,11 +71,9 @@ static int dispatch(int argc, char **argv)
                            : !strcmp(cmd, "iac") ? cli_iac
                            : !strcmp(cmd, "inspect") ? cli_inspect : NULL;
   if(run) {
-    const struct option *opts = run == cli_scan ? scan_opts_long
-                              : run == cli_iac ? iac_opts_long : inspect_opts_long;
     int nargc;
     char **nargv;
-    if(cli_config_args(argc - 1, argv + 1, opts, &nargc, &nargv))
+    if(cli_config_args(argc - 1, argv + 1, &nargc, &nargv))
       return EXIT_USAGE;
     int rc = run(nargc, nargv);
     cli_config_free(nargc, nargv);

@@ -1,15 +1,14 @@
 /*
  * fuzz_config.c - the config file reader (.warden.yml / --config FILE):
  * YAML whose keys are option names, per command section. The harness
- * gives it a small option table of each argument kind. A parser must
+ * reads the real option table (cli_opts.c: options of each argument kind). A parser must
  * either return arguments or say why with the file's name in err, never
  * crash, leak or read past the input.
  *
  * The rest of the CLI is not linked: cli_error (its printer; the parser
- * reports through err), the commands' option tables and `config print`'s
- * writer, which only `warden config print` reaches, are defined here.
+ * reports through err), `config print`'s writer and the options printer,
+ * which only `warden config` reaches, are defined here.
  */
-#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,33 +21,20 @@ void cli_error(const char *fmt, ...)
   (void)fmt;
 }
 
-const struct option scan_opts_long[] = {{NULL, 0, NULL, 0}};
-const struct option iac_opts_long[] = {{NULL, 0, NULL, 0}};
-const struct option inspect_opts_long[] = {{NULL, 0, NULL, 0}};
-
-void cli_print_options_yaml(FILE *out, int argc, char **argv, const struct option *o)
+void cli_print_options_yaml(FILE *out, int argc, char **argv, unsigned cmd)
 {
   (void)out;
   (void)argc;
   (void)argv;
-  (void)o;
+  (void)cmd;
 }
-
-static const struct option opts[] = {
-  {"concurrency", required_argument, NULL, 'c'},
-  {"header", required_argument, NULL, 'H'},
-  {"no-discovery", no_argument, NULL, 2001},
-  {"verbose", no_argument, NULL, 'v'},
-  CLI_OUT_OPTIONS,
-  {NULL, 0, NULL, 0},
-};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   char err[512] = "";
   int n = 0;
   char **args = NULL;
-  if(cli_config_parse((const char *)data, size, "fuzz.yml", "scan", opts, &n, &args, err,
+  if(cli_config_parse((const char *)data, size, "fuzz.yml", "scan", &n, &args, err,
                       sizeof(err)) == 0) {
     for(int i = 0; i < n; i++)
       if(strncmp(args[i], "--", 2) != 0)
