@@ -134,6 +134,10 @@ int cli_scan(int argc, char **argv);
 void cli_mcp_answer(FILE *out, const char *line, size_t n);
 int cli_mcp(int argc, char **argv);
 int cli_checks(int argc, char **argv);
+/* Registers the rule tables of a scan's report (the reports' rule index,
+ * SARIF's rules): every check of the registry, iac's with --iac, and
+ * correlation's; the same tables `warden checks` lists (cli_checks.c). */
+void cli_scan_rules(struct report *r, int with_iac);
 int cli_iac(int argc, char **argv);
 /* iac_analyze_paths, with each problem it notes also said on stderr. */
 int cli_iac_analyze(const char *const *paths, size_t n, struct wd_findings *out,

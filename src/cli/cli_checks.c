@@ -58,6 +58,15 @@ static void print_table(const char *title, const char *text, const struct wd_rul
     print_rule(&rules[i], md);
 }
 
+void cli_scan_rules(struct report *r, int with_iac)
+{
+  for(size_t i = 0; check_registry[i]; i++)
+    report_rules_add(r, "scan", check_registry[i]->rules, check_registry[i]->nrules);
+  if(with_iac)
+    report_rules_add(r, "iac", iac_rules, iac_nrules);
+  report_rules_add(r, "correlation", corr_rules, corr_nrules);
+}
+
 static const char checks_usage[] =
   "usage: warden checks [--format term|md]\n"
   "Every rule warden can raise: id, severity and summary (--format md: the\n"

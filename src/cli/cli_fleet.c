@@ -431,11 +431,7 @@ static void fleet_scan_one(struct fleet_run *run, size_t idx)
   }
   if(sr == 3)
     cli_error("%s", err);
-  for(size_t i = 0; check_registry[i]; i++)
-    report_rules_add(&s.rep, "scan", check_registry[i]->rules, check_registry[i]->nrules);
-  if(so.niac)
-    report_rules_add(&s.rep, "iac", iac_rules, iac_nrules);
-  report_rules_add(&s.rep, "correlation", corr_rules, corr_nrules);
+  cli_scan_rules(&s.rep, so.niac > 0);
   int rc;
   pthread_mutex_lock(&run->mu);
   /* Suppressions read files: one target at a time, under the lock. */

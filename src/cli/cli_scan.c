@@ -6,9 +6,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../checks/check.h"
-#include "../correlate/corr.h"
-#include "../iac/iac.h"
 #include "cli.h"
 #include "cli_db.h"
 #include "cli_scan.h"
@@ -97,12 +94,7 @@ int cli_scan(int argc, char **argv)
   } else {
     if(sr == 3)
       cli_error("%s", err);
-    for(size_t i = 0; check_registry[i]; i++)
-      report_rules_add(&s.rep, "scan", check_registry[i]->rules,
-                       check_registry[i]->nrules);
-    if(so->niac)
-      report_rules_add(&s.rep, "iac", iac_rules, iac_nrules);
-    report_rules_add(&s.rep, "correlation", corr_rules, corr_nrules);
+    cli_scan_rules(&s.rep, so->niac > 0);
     rc = cli_emit(&s.rep, &a.out);
     if(sr == 3 && rc != EXIT_USAGE)
       rc = EXIT_TARGET;
