@@ -70,14 +70,20 @@ char *xstrndup(const char *s, size_t n)
 
 char *xvasprintf(const char *fmt, va_list ap)
 {
+  /* Most strings are short: formatted once on the stack and copied; a
+   * longer one is formatted again into a buffer of its size. */
+  char tmp[256];
   va_list ap2;
   va_copy(ap2, ap);
-  int n = vsnprintf(NULL, 0, fmt, ap2);
+  int n = vsnprintf(tmp, sizeof(tmp), fmt, ap2);
   va_end(ap2);
   if(n < 0)
     alloc_die(0);
   char *p = xmalloc((size_t)n + 1);
-  vsnprintf(p, (size_t)n + 1, fmt, ap);
+  if((size_t)n < sizeof(tmp))
+    memcpy(p, tmp, (size_t)n + 1);
+  else
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
   return p;
 }
 

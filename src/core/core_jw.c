@@ -160,10 +160,17 @@ void jw_str(struct jw *w, const char *s)
 
 void jw_int(struct jw *w, long long v)
 {
-  char t[32];
+  /* Digits written backwards from the end of t (what "%lld" gives). */
+  char t[32], *e = t + sizeof(t), *d = e;
+  unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+  do {
+    *--d = (char)('0' + u % 10);
+    u /= 10;
+  } while(u);
+  if(v < 0)
+    *--d = '-';
   jw_sep(w);
-  snprintf(t, sizeof(t), "%lld", v);
-  jw_puts(w, t);
+  jw_write(w, d, (size_t)(e - d));
 }
 
 void jw_num(struct jw *w, double v)

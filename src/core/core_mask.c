@@ -604,10 +604,6 @@ static void find_named(const char *s, size_t n, struct spans *sp)
     while(e < n && is_name_char((unsigned char)s[e]))
       e++;
     size_t name_end = e;
-    if(!secret_name(s + i, e - i)) {
-      i = name_end;
-      continue;
-    }
     /* The name may be quoted ("password", 'password', \"password\"). */
     char q = i > 0 && (s[i - 1] == '"' || s[i - 1] == '\'') ? s[i - 1] : 0;
     int closed = 0;
@@ -621,11 +617,14 @@ static void find_named(const char *s, size_t n, struct spans *sp)
     }
     while(j < n && (s[j] == ' ' || s[j] == '\t'))
       j++;
-    if(j < n && s[j] == '=') {
+    /* A name followed by '=' or ':' (not "::"), and a secret's name: the
+     * cheap test first (most words are followed by neither). */
+    if(j < n && s[j] == '=' && secret_name(s + i, e - i)) {
       j++;
       if(j < n && s[j] == '>')
         j++;
-    } else if(j < n && s[j] == ':' && !(j + 1 < n && s[j + 1] == ':')) {
+    } else if(j < n && s[j] == ':' && !(j + 1 < n && s[j + 1] == ':') &&
+              secret_name(s + i, e - i)) {
       j++;
     } else {
       i = name_end;

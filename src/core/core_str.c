@@ -83,10 +83,16 @@ char *str_excerpt(const char *s, size_t n, size_t off, size_t max)
       continue;
     }
     space = 0;
-    if(c < 0x20 || c == 0x7f)
+    if(c < 0x20 || c == 0x7f) {
       buf_printf(&b, "\\x%02x", c);
-    else
-      buf_append(&b, &s[i], 1);
+      continue;
+    }
+    /* A run of printable bytes is copied at once, up to max. */
+    size_t e = i + 1, room = max - b.len;
+    while(e < n && e - i < room && (unsigned char)s[e] > 0x20 && (unsigned char)s[e] != 0x7f)
+      e++;
+    buf_append(&b, &s[i], e - i);
+    i = e - 1;
   }
   if(i < n)
     buf_appendz(&b, "...");

@@ -202,8 +202,16 @@ static void loc_add(struct wd_finding *x, const struct wd_finding_spec *spec)
   }
   if(pos >= WD_MAX_LOCATIONS)
     return;
-  if(!x->locs)
-    x->locs = xcalloc(WD_MAX_LOCATIONS, sizeof(*x->locs));
+  /* The array holds nlocs rounded up to a power of two (most findings
+   * have one location), WD_MAX_LOCATIONS at most: full when nlocs is a
+   * power of two below the cap. */
+  unsigned n = x->nlocs;
+  if(n < WD_MAX_LOCATIONS && (n & (n - 1)) == 0) {
+    unsigned cap = n ? 2 * n : 1;
+    if(cap > WD_MAX_LOCATIONS)
+      cap = WD_MAX_LOCATIONS;
+    x->locs = xrealloc(x->locs, cap * sizeof(*x->locs));
+  }
   if(x->nlocs == WD_MAX_LOCATIONS) {
     struct wd_loc *last = &x->locs[WD_MAX_LOCATIONS - 1];
     free(last->method);
