@@ -200,6 +200,9 @@ struct scan {
   char *target_url;       /* normalised */
   char *shown_url;        /* target_url masked (user:password@), for the report */
   char *origin;           /* scheme://host:port */
+  /* url_resolve(target_url, "/") without its final '/', made on first
+   * use: a plain absolute path is joined to it (scan_resolve). */
+  char *resolve_prefix;
   struct scope scope;
   struct http_engine *eng;
   struct probe **probes;
