@@ -117,18 +117,7 @@ struct gq_state {
 /* Percent-encodes a query for the query string. */
 static char *gq_url(const char *path, const char *query)
 {
-  size_t n = strlen(query);
-  char *enc = xmalloc(n * 3 + 1), *o = enc;
-  for(const unsigned char *c = (const unsigned char *)query; *c; c++) {
-    if((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
-       *c == '_' || *c == '-' || *c == '.') {
-      *o++ = (char)*c;
-    } else {
-      snprintf(o, 4, "%%%02X", *c);
-      o += 3;
-    }
-  }
-  *o = '\0';
+  char *enc = str_pct_encode(query, strlen(query), "_-.");
   char *u = xasprintf("%s?query=%s", path, enc);
   free(enc);
   return u;

@@ -243,20 +243,6 @@ static char *llm_prompt(int k, const char *a, const char *b)
   return out;
 }
 
-static char *llm_qenc(const char *v)
-{
-  char *o = xmalloc(strlen(v) * 3 + 1), *w = o;
-  for(const unsigned char *c = (const unsigned char *)v; *c; c++) {
-    if((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
-       *c == '-' || *c == '_' || *c == '.')
-      *w++ = (char)*c;
-    else
-      w += snprintf(w, 4, "%%%02X", *c);
-  }
-  *w = '\0';
-  return o;
-}
-
 /* Sends the five prompts to a completion route: POST for the OpenAI chat
  * API (path is /v1/chat/completions, model named), GET ?q= otherwise. */
 static void llm_send(struct scan *s, struct llm_state *ls, const char *path, const char *model,
@@ -289,7 +275,7 @@ static void llm_send(struct scan *s, struct llm_state *ls, const char *path, con
       free(txt);
       json_decref(body);
     } else {
-      char *enc = llm_qenc(prompt);
+      char *enc = str_pct_encode(prompt, strlen(prompt), "-_.");
       char *u = xasprintf("%s?q=%s", r->path, enc);
       q = scan_queue(s, "GET", u, PROBE_FOLLOWUP, &check_llm, LLM_TAG_PROBE + ls->n * 8 + k);
       free(u);

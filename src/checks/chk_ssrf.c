@@ -160,26 +160,12 @@ static int sf_url_name(const char *n)
   return 0;
 }
 
-static char *sf_enc(const char *v)
-{
-  char *o = xmalloc(strlen(v) * 3 + 1), *w = o;
-  for(const unsigned char *c = (const unsigned char *)v; *c; c++) {
-    if((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
-       *c == '-' || *c == '_' || *c == '.')
-      *w++ = (char)*c;
-    else
-      w += snprintf(w, 4, "%%%02X", *c);
-  }
-  *w = '\0';
-  return o;
-}
-
 /* One probe: value in parameter i of op, the others 1. */
 static void sf_queue(struct scan *s, struct sf_state *ss, const struct spec_op *op, size_t i,
                      const char *value, int form)
 {
   struct sf_sent *e = &ss->v[ss->n];
-  char *enc = sf_enc(value);
+  char *enc = str_pct_encode(value, strlen(value), "-_.");
   char *q = xasprintf("%s?%s=%s", op->path, op->query[i], enc);
   for(size_t k = 0; k < op->nquery; k++)
     if(k != i) {

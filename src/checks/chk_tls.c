@@ -384,23 +384,33 @@ static void tls_client_auth(struct scan *s, const struct tls_result *none,
   }
 }
 
+/* One handshake with the legacy settings of probes 5-7 (security level 0,
+ * the versions and suites given; min_version 0: the library's lowest) as
+ * the user's identity. 1 when the probe ran (r is then filled). */
+static int tls_legacy_probe(struct scan *s, const struct tls_identity *user, int min_version,
+                            int max_version, const char *ciphers, struct tls_result *r)
+{
+  struct tls_probe_opts o;
+  char err[200];
+  tls_opts(s, &o);
+  o.id = user;
+  o.min_version = min_version;
+  o.max_version = max_version;
+  o.ciphers = ciphers;
+  o.seclevel0 = 1;
+  return scan_tls_probe(s, &o, r, err, sizeof(err)) == 0;
+}
+
 /* Probes 5-7. */
 static void tls_protocols(struct scan *s, const struct tls_identity *user, int has13)
 {
-  struct tls_probe_opts o;
   struct tls_result r;
-  char err[200], ev[300];
+  char ev[300];
   const char *old[2] = {NULL, NULL};
   char oldc[2][64] = {"", ""};
   int maxv[2] = {TLS1_1_VERSION, TLS1_VERSION};
   for(int i = 0; i < 2; i++) {
-    tls_opts(s, &o);
-    o.id = user;
-    o.min_version = TLS1_VERSION;
-    o.max_version = maxv[i];
-    o.ciphers = "DEFAULT:@SECLEVEL=0";
-    o.seclevel0 = 1;
-    int ran = scan_tls_probe(s, &o, &r, err, sizeof(err)) == 0;
+    int ran = tls_legacy_probe(s, user, TLS1_VERSION, maxv[i], "DEFAULT:@SECLEVEL=0", &r);
     if(ran && r.connected)
       scan_ran(s, &tls_rules[R_OLDPROTO]);
     if(ran && r.handshake && !r.refused && r.version_num <= TLS1_1_VERSION) {
@@ -427,13 +437,8 @@ static void tls_protocols(struct scan *s, const struct tls_identity *user, int h
   }
 
   /* Broken suites: what this library can still offer of them. */
-  tls_opts(s, &o);
-  o.id = user;
-  o.min_version = TLS1_VERSION;
-  o.max_version = TLS1_2_VERSION;
-  o.ciphers = "eNULL:aNULL:3DES:RC4:EXP:DES:!PSK:!SRP:@SECLEVEL=0";
-  o.seclevel0 = 1;
-  int wran = scan_tls_probe(s, &o, &r, err, sizeof(err)) == 0;
+  int wran = tls_legacy_probe(s, user, TLS1_VERSION, TLS1_2_VERSION,
+                              "eNULL:aNULL:3DES:RC4:EXP:DES:!PSK:!SRP:@SECLEVEL=0", &r);
   if(wran && r.connected)
     scan_ran(s, &tls_rules[R_WEAK]);
   if(wran && r.handshake && !r.refused) {
@@ -446,23 +451,16 @@ static void tls_protocols(struct scan *s, const struct tls_identity *user, int h
   if(has13)
     return;
   /* Without TLS 1.3: does TLS 1.2 offer any AEAD suite at all? */
-  tls_opts(s, &o);
-  o.id = user;
-  o.max_version = TLS1_2_VERSION;
-  o.ciphers = "ECDHE+AESGCM:ECDHE+CHACHA20:DHE+AESGCM:DHE+CHACHA20:RSA+AESGCM:@SECLEVEL=0";
-  o.seclevel0 = 1;
-  int aead = scan_tls_probe(s, &o, &r, err, sizeof(err)) == 0 && r.handshake && !r.refused;
+  int aead = tls_legacy_probe(s, user, 0, TLS1_2_VERSION,
+                              "ECDHE+AESGCM:ECDHE+CHACHA20:DHE+AESGCM:DHE+CHACHA20:RSA+AESGCM:@SECLEVEL=0",
+                              &r) && r.handshake && !r.refused;
   int tried = r.connected;
   tls_result_cleanup(&r);
   if(aead || !tried)
     return;
-  tls_opts(s, &o);
-  o.id = user;
-  o.min_version = TLS1_VERSION;
-  o.max_version = TLS1_2_VERSION;
-  o.ciphers = "SHA1:!eNULL:!aNULL:!PSK:!SRP:@SECLEVEL=0";
-  o.seclevel0 = 1;
-  if(scan_tls_probe(s, &o, &r, err, sizeof(err)) == 0 && r.handshake && !r.refused) {
+  if(tls_legacy_probe(s, user, TLS1_VERSION, TLS1_2_VERSION,
+                      "SHA1:!eNULL:!aNULL:!PSK:!SRP:@SECLEVEL=0", &r) &&
+     r.handshake && !r.refused) {
     snprintf(ev, sizeof(ev), "no AEAD suite accepted in TLS 1.2 and no TLS 1.3; %s handshake completed with %s",
              r.version, r.cipher);
     scan_flag_at(s, &tls_rules[R_WEAK], WD_SEV_LOW, "Only CBC cipher suites with SHA-1 accepted (no AEAD)",

@@ -20,6 +20,7 @@
 
 #include "core_alloc.h"
 #include "core_buf.h"
+#include "core_str.h"
 
 /* ---- registered values ----------------------------------------------- */
 
@@ -57,12 +58,6 @@ static void mask_add1(struct wd_mask *m, const char *v, size_t n)
   m->vals[m->n++] = c;
 }
 
-static int unreserved(unsigned char c)
-{
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-         (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
-}
-
 void mask_add(struct wd_mask *m, const char *value)
 {
   if(!value)
@@ -70,21 +65,10 @@ void mask_add(struct wd_mask *m, const char *value)
   size_t n = strlen(value);
   mask_add1(m, value, n);
   /* The URL-encoded form: an API key moved to the query string. */
-  struct buf b;
-  buf_init(&b, 0);
-  int differs = 0;
-  for(size_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)value[i];
-    if(unreserved(c)) {
-      buf_append(&b, &value[i], 1);
-    } else {
-      buf_printf(&b, "%%%02X", c);
-      differs = 1;
-    }
-  }
-  if(differs)
-    mask_add1(m, buf_str(&b), b.len);
-  buf_cleanup(&b);
+  char *enc = str_pct_encode(value, n, "-._~");
+  if(strlen(enc) != n)
+    mask_add1(m, enc, strlen(enc));
+  free(enc);
 }
 
 static char *base64(const unsigned char *s, size_t n)

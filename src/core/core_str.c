@@ -34,16 +34,26 @@ const char *str_find_ci(const char *hay, size_t n, const char *needle)
 
 const char *str_find(const char *hay, size_t n, const char *needle)
 {
-  size_t m = strlen(needle);
-  if(m == 0)
-    return hay;
-  if(m > n)
-    return NULL;
-  for(size_t i = 0; i + m <= n; i++) {
-    if(hay[i] == needle[0] && memcmp(hay + i, needle, m) == 0)
-      return hay + i;
+  return memmem(hay, n, needle, strlen(needle));
+}
+
+char *str_pct_encode(const char *s, size_t n, const char *keep)
+{
+  char *out = xmalloc(n * 3 + 1), *w = out;
+  for(size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+       (c && strchr(keep, c))) {
+      *w++ = (char)c;
+    } else {
+      static const char hex[] = "0123456789ABCDEF";
+      *w++ = '%';
+      *w++ = hex[c >> 4];
+      *w++ = hex[c & 15];
+    }
   }
-  return NULL;
+  *w = '\0';
+  return out;
 }
 
 int str_starts_with(const char *s, const char *prefix)

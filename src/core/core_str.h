@@ -8,8 +8,12 @@
 /* Case-insensitive search for needle in the first n bytes of hay; NULL if
  * absent. Works on bodies that hold NUL bytes. */
 const char *str_find_ci(const char *hay, size_t n, const char *needle);
-/* Case-sensitive memmem-like search over n bytes. */
+/* Case-sensitive search over n bytes (memmem); NULL if absent. */
 const char *str_find(const char *hay, size_t n, const char *needle);
+/* Percent-encodes s[0..n): letters, digits and the bytes of keep stay,
+ * every other byte becomes %XX (upper-case hex). A fresh heap string.
+ * keep "-_." for a query value, "-_.~" for RFC 3986's unreserved set. */
+char *str_pct_encode(const char *s, size_t n, const char *keep);
 int str_starts_with(const char *s, const char *prefix);
 int str_ieq(const char *a, const char *b);
 /* Masks one known secret value for display: mask_value() of

@@ -9,6 +9,17 @@
 
 static const char *const status_names[] = {"complete", "partial", "failed"};
 
+void rep_jw_counts(struct jw *w, const struct report *r)
+{
+  jw_obj_open(w);
+  int counts[5];
+  report_counts(r, counts);
+  for(int s = WD_SEV_CRITICAL; s >= WD_SEV_INFO; s--)
+    jw_kint(w, sev_name((enum wd_severity)s), counts[s]);
+  jw_kint(w, "suppressed", (long long)r->nsuppressed);
+  jw_obj_close(w);
+}
+
 void rep_jw_location(struct jw *w, const char *method, const char *url, const char *file,
                      int line)
 {
@@ -113,13 +124,7 @@ void rep_write_json(FILE *out, const struct report *r)
   jw_obj_close(&w);
   jw_obj_close(&w);
   jw_key(&w, "summary");
-  jw_obj_open(&w);
-  int counts[5];
-  report_counts(r, counts);
-  for(int s = WD_SEV_CRITICAL; s >= WD_SEV_INFO; s--)
-    jw_kint(&w, sev_name((enum wd_severity)s), counts[s]);
-  jw_kint(&w, "suppressed", (long long)r->nsuppressed);
-  jw_obj_close(&w);
+  rep_jw_counts(&w, r);
   if(r->nfacts) {
     jw_key(&w, "facts");
     jw_obj_open(&w);

@@ -74,13 +74,7 @@ void rep_write_jsonl(FILE *out, const struct report *r, const struct rep_opts *o
   jw_kint(&w, "tested_count", r->score.ntested);
   jw_kint(&w, "findings", (long long)r->findings->n);
   jw_key(&w, "counts");
-  jw_obj_open(&w);
-  int counts[5];
-  report_counts(r, counts);
-  for(int s = WD_SEV_CRITICAL; s >= WD_SEV_INFO; s--)
-    jw_kint(&w, sev_name((enum wd_severity)s), counts[s]);
-  jw_kint(&w, "suppressed", (long long)r->nsuppressed);
-  jw_obj_close(&w);
+  rep_jw_counts(&w, r);
   if(r->has_baseline)
     jw_kint(&w, "fixed", (long long)r->nfixed);
   jw_kint(&w, "exit_code", o->exit_code);

@@ -154,12 +154,15 @@ void rep_write_junit(FILE *out, const struct report *r, const struct rep_opts *o
 void rep_write_jsonl(FILE *out, const struct report *r, const struct rep_opts *o);
 void rep_jsonl_finding(FILE *out, const char *kind, const char *target,
                        const struct wd_finding *x);
-/* A one-line location: "GET url", "file:line" or "". Fresh string. */
 /* A location as JSON ({"method","url"} or {"file","line"}), for the JSON
  * and JSON Lines writers. */
 struct jw;
 void rep_jw_location(struct jw *w, const char *method, const char *url, const char *file,
                      int line);
+/* The findings counted by severity, and the suppressed ones, as a JSON
+ * object: the JSON report's "summary", the JSON Lines summary's "counts". */
+void rep_jw_counts(struct jw *w, const struct report *r);
+/* A one-line location: "GET url", "file:line" or "". Fresh string. */
 char *rep_location(const struct wd_finding *x);
 /* color: 1 to use ANSI colours. */
 void rep_write_term(FILE *out, const struct report *r, int color);

@@ -71,6 +71,15 @@ static int check_keys(struct ld *l, const struct ynode *map, const char *const *
   return 0;
 }
 
+/* n is a mapping (a "what") whose keys are all known, each once. */
+static int check_map(struct ld *l, const struct ynode *n, const char *what,
+                     const char *const *known)
+{
+  if(!y_is_map(l->d, n))
+    return fail(l, n, "a %s must be a mapping", what);
+  return check_keys(l, n, known);
+}
+
 /* A scalar string value (required or not). */
 static int get_str(struct ld *l, const struct ynode *map, const char *key, int required,
                    const char **out)
@@ -157,9 +166,7 @@ static int load_rule(struct ld *l, const struct ynode *n)
 {
   static const char *const keys[] = {"id", "severity", "category", "owasp", "cwe",
     "title", "summary", "remediation", "fixes", NULL};
-  if(!y_is_map(l->d, n))
-    return fail(l, n, "a rule must be a mapping");
-  if(check_keys(l, n, keys))
+  if(check_map(l, n, "rule", keys))
     return -1;
   const char *id, *cat, *owasp, *title, *summary, *rem;
   if(get_str(l, n, "id", 1, &id) || get_str(l, n, "category", 1, &cat) ||
@@ -225,9 +232,7 @@ static int load_matcher(struct ld *l, const struct ynode *n, struct sig_matcher 
 {
   static const char *const keys[] = {"status", "size", "words", "regex", "ctype",
     "part", "condition", "negative", "case-insensitive", NULL};
-  if(!y_is_map(l->d, n))
-    return fail(l, n, "a matcher must be a mapping");
-  if(check_keys(l, n, keys))
+  if(check_map(l, n, "matcher", keys))
     return -1;
   static const char *const kinds[] = {"words", "regex", "status", "size", "ctype"};
   int kind = -1;
@@ -311,9 +316,7 @@ static int load_sig(struct ld *l, const struct ynode *n)
 {
   static const char *const keys[] = {"id", "rule", "severity", "title", "evidence",
     "product", "paths", "prefixes", "routes", "context", "condition", "matchers", NULL};
-  if(!y_is_map(l->d, n))
-    return fail(l, n, "a signature must be a mapping");
-  if(check_keys(l, n, keys))
+  if(check_map(l, n, "signature", keys))
     return -1;
   if(l->c->n >= SIG_MAX_SIGS)
     return fail(l, n, "too many signatures");

@@ -119,6 +119,28 @@ static int strv(struct tpl *t, const struct ynode *map, const char *key, char **
   return 0;
 }
 
+/* The first key of mapping n that is not in known (NULL-ended), with its
+ * line; "?" for a key that is not a string; NULL when every key is known. */
+static const char *unknown_key(struct tpl *t, const struct ynode *n,
+                               const char *const *known, int *line)
+{
+  struct ypair *pv;
+  size_t np = y_pairs(t->d, n, &pv);
+  const char *bad = NULL;
+  for(size_t i = 0; i < np && !bad; i++) {
+    const char *k = y_str(t->d, pv[i].k);
+    int ok = 0;
+    for(size_t j = 0; k && known[j]; j++)
+      ok |= !strcmp(known[j], k);
+    if(!ok) {
+      *line = pv[i].k->line;
+      bad = k ? k : "?";
+    }
+  }
+  free(pv);
+  return bad;
+}
+
 static int tpl_matcher(struct tpl *t, const struct ynode *n, struct sig_matcher *m)
 {
   static const char *const known[] = {"type", "part", "words", "regex", "status", "size",
@@ -129,22 +151,12 @@ static int tpl_matcher(struct tpl *t, const struct ynode *n, struct sig_matcher 
   if(type0 && strcmp(type0, "word") && strcmp(type0, "regex") && strcmp(type0, "status") &&
      strcmp(type0, "size"))
     return skip(t, n, "matcher type '%.20s' is not supported", type0);
-  struct ypair *pv;
-  size_t np = y_pairs(t->d, n, &pv);
-  for(size_t i = 0; i < np; i++) {
-    const char *k = y_str(t->d, pv[i].k);
-    int ok = 0;
-    for(size_t j = 0; k && known[j]; j++)
-      ok |= !strcmp(known[j], k);
-    if(!ok) {
-      int line = pv[i].k->line;
-      free(pv);
-      snprintf(t->why, t->whylen, "line %d: matcher option '%s' is not supported", line,
-               k ? k : "?");
-      return 1;
-    }
+  int line;
+  const char *k = unknown_key(t, n, known, &line);
+  if(k) {
+    snprintf(t->why, t->whylen, "line %d: matcher option '%s' is not supported", line, k);
+    return 1;
   }
-  free(pv);
   const char *type = str_of(t, n, "type");
   const char *part = str_of(t, n, "part");
   const char *cond = str_of(t, n, "condition");
@@ -215,27 +227,17 @@ static int tpl_request(struct tpl *t, struct sig_catalog *c, const struct ynode 
   const char *method0 = str_of(t, rq, "method");
   if(method0 && strcmp(method0, "GET") && strcmp(method0, "HEAD"))
     return skip(t, y_get(t->d, rq, "method"), "method %s is not supported (read-only scan)", method0);
-  struct ypair *pv;
-  size_t np = y_pairs(t->d, rq, &pv);
-  for(size_t i = 0; i < np; i++) {
-    const char *k = y_str(t->d, pv[i].k);
-    int ok = 0;
-    for(size_t j = 0; k && known[j]; j++)
-      ok |= !strcmp(known[j], k);
-    if(!ok) {
-      int line = pv[i].k->line;
-      free(pv);
-      if(k && !strcmp(k, "raw"))
-        snprintf(t->why, t->whylen, "line %d: raw requests are not supported", line);
-      else if(k && (!strcmp(k, "payloads") || !strcmp(k, "attack") || !strcmp(k, "fuzzing")))
-        snprintf(t->why, t->whylen, "line %d: payloads are not supported (they send attack traffic)", line);
-      else
-        snprintf(t->why, t->whylen, "line %d: request option '%s' is not supported", line,
-                 k ? k : "?");
-      return 1;
-    }
+  int line;
+  const char *k = unknown_key(t, rq, known, &line);
+  if(k) {
+    if(!strcmp(k, "raw"))
+      snprintf(t->why, t->whylen, "line %d: raw requests are not supported", line);
+    else if(!strcmp(k, "payloads") || !strcmp(k, "attack") || !strcmp(k, "fuzzing"))
+      snprintf(t->why, t->whylen, "line %d: payloads are not supported (they send attack traffic)", line);
+    else
+      snprintf(t->why, t->whylen, "line %d: request option '%s' is not supported", line, k);
+    return 1;
   }
-  free(pv);
   const char *method = str_of(t, rq, "method");
   if(method && strcmp(method, "GET") && strcmp(method, "HEAD"))
     return skip(t, y_get(t->d, rq, "method"), "method %s is not supported (read-only scan)", method);
