@@ -257,6 +257,15 @@ static void find_formats(const char *s, size_t n, struct spans *sp)
     unsigned char c = (unsigned char)s[i];
     if(!is_al(c) || (i > 0 && is_tok((unsigned char)s[i - 1])))
       continue;
+    /* Every format is tested at the start of a token only, and each
+     * prefix and its characters are token characters: a token shorter
+     * than the shortest one (xoxa- + 10) holds none, except SendGrid's
+     * (its '.' ends the token) and a JWT's (8). Skip the token whole. */
+    size_t tl = run(s, n, i, C_TOK);
+    if(tl < 15 && c != 'S' && c != 'e') {
+      i += tl - 1;
+      continue;
+    }
     /* The first letters of every format below (fmts[], SG., eyJ). */
     if(c != 'A' && c != 'g' && c != 'x' && c != 's' && c != 'r' && c != 'n' &&
        c != 'S' && c != 'e')
@@ -316,13 +325,15 @@ static void find_aws_secret(const char *s, size_t n, struct spans *sp)
       continue;
     }
     size_t j = i;
+    while(j < n && is_b64((unsigned char)s[j]))
+      j++;
+    /* The kinds of character only of a run of the right length. */
     int u = 0, l = 0, d = 0;
-    while(j < n && is_b64((unsigned char)s[j])) {
-      unsigned char c = (unsigned char)s[j];
+    for(size_t k = i; j - i == 40 && k < j; k++) {
+      unsigned char c = (unsigned char)s[k];
       u |= c >= 'A' && c <= 'Z';
       l |= c >= 'a' && c <= 'z';
       d |= is_dig(c);
-      j++;
     }
     if(j - i == 40 && u && l && d && (i == 0 || s[i - 1] != '=') &&
        (j == n || s[j] != '='))

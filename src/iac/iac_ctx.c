@@ -323,20 +323,25 @@ void iac_emit(struct iac_ctx *c, enum iac_rule r, int sev, const char *file,
               int line, const char *subject, const char *title,
               const char *evfmt, ...)
 {
+  /* Formatted once into the stack when it fits (most evidence does). */
+  char tmp[512], *ev = tmp;
   va_list ap;
   va_start(ap, evfmt);
-  int n = vsnprintf(NULL, 0, evfmt, ap);
+  int n = vsnprintf(tmp, sizeof(tmp), evfmt, ap);
   va_end(ap);
-  char *ev = xmalloc(n > 0 ? (size_t)n + 1 : 1);
-  ev[0] = '\0';
-  va_start(ap, evfmt);
-  if(n > 0)
+  if(n < 0) {
+    tmp[0] = '\0';
+  } else if((size_t)n >= sizeof(tmp)) {
+    ev = xmalloc((size_t)n + 1);
+    va_start(ap, evfmt);
     vsnprintf(ev, (size_t)n + 1, evfmt, ap);
-  va_end(ap);
+    va_end(ap);
+  }
   /* Masked whole, before the excerpt is cut (a token cut in half would
    * no longer be recognised). */
   char *masked = mask_str(&c->mask, ev);
-  free(ev);
+  if(ev != tmp)
+    free(ev);
   char *ex = iac_excerpt(masked, 400);
   free(masked);
   char *key = xasprintf("%s:%d|%s", file, line, subject ? subject : "");
