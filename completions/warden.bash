@@ -25,7 +25,7 @@ _warden() {
       --max-time --body-cap --max-requests -H --header -k --insecure --cacert --cert --key --proxy --bearer --api-key
       --api-key-in --basic --cookie --as2 --jwt-wordlist --iac --inspect-report --active --allow-delete
       --max-writes --burst -l --list --parallel --per-host --shard -4 -6 --ipv4 --ipv6
-      --auth-cmd --oauth2-token-url --client-id --client-secret --canary --signatures --templates
+      --auth-cmd --oauth2-token-url --client-id --client-secret --oauth2-scope --canary --signatures --templates
       -v --verbose --db" ;;
     iac) opts="$opts --list-rules" ;;
     inspect) opts="$opts --root --no-probe --probe-timeout" ;;

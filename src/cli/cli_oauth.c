@@ -1,7 +1,7 @@
 /*
  * cli_oauth.c - OAuth2 client credentials (RFC 6749 4.4) as the scan's
  * main credential: `--oauth2-token-url URL --client-id ID --client-secret
- * SECRET [--scope S]`. The token is fetched before the scan and again,
+ * SECRET [--oauth2-scope S]`. The token is fetched before the scan and again,
  * through the scan's refresh hook (like --auth-cmd), when an
  * authenticated request gets 401. The client secret and every token are
  * secrets: masked wherever they would be printed.

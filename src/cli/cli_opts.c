@@ -94,6 +94,9 @@ const struct cli_opt cli_options[] = {
   {"client-id", 0, CLI_ARG, S, OPT_CLIENT_ID, 0, 0, 0, "ID", "OAuth2 client id"},
   {"client-secret", 0, CLI_ARG, S, OPT_CLIENT_SECRET, CLI_SECRET, 0, 0, "SECRET",
    "OAuth2 client secret"},
+  {"oauth2-scope", 0, CLI_ARG, S, OPT_OAUTH2_SCOPE, 0, 0, 0, "SCOPES",
+   "OAuth2 scope to ask for (space-separated; default: none\n"
+   "sent, the server's default)"},
   {"verbose", 'v', CLI_NOARG, S, OPT_VERBOSE, 0, 0, 0, NULL,
    "debug lines on stderr (why each route was or was not\n"
    "taken as a witness for the forged-credential tests)"},

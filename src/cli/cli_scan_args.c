@@ -127,6 +127,7 @@ static int scan_set(void *ctx, const struct cli_opt *o, const char *arg, long nu
     return 0;
   case OPT_VERBOSE: so->verbose = 1; return 0;
   case OPT_OAUTH2_TOKEN_URL: a->oauth.token_url = arg; return 0;
+  case OPT_OAUTH2_SCOPE: a->oauth.scope = arg; return 0;
   case OPT_CLIENT_ID:
     free(a->client_id);
     return (a->client_id = cli_secret_value("--client-id", arg)) ? 0 : -1;
@@ -246,7 +247,7 @@ int scan_args_parse(struct scan_args *a)
   }
   if(a->oauth.token_url || a->client_id || a->client_secret || a->oauth.scope) {
     if(!a->oauth.token_url || !a->client_id || !a->client_secret) {
-      cli_error("--oauth2-token-url, --client-id and --client-secret go together (--scope is optional)");
+      cli_error("--oauth2-token-url, --client-id and --client-secret go together (--oauth2-scope is optional)");
       return -1;
     }
     if(a->so.cred.kind != CRED_NONE) {

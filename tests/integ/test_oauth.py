@@ -54,7 +54,7 @@ if port is None:
     raise SystemExit(0)
 base = "http://127.0.0.1:%d" % port
 opts = ["--oauth2-token-url", base + "/oauth/token", "--client-id", "lab-client",
-        "--client-secret", SECRET, "--scope", "read"]
+        "--client-secret", SECRET, "--oauth2-scope", "read write"]
 try:
     rc, out, err = warden("scan", "-f", "json", "--no-discovery", "--spec", SPEC, *opts, base + "/")
     doc = report(out, "scan with --oauth2-token-url", err)
@@ -63,8 +63,10 @@ try:
     ok = [e for e in ev if e.get("api") == "ok"]
     check("oauth2: the scan ran (complete, requests > 0)",
           doc.get("status") == "complete" and doc.get("requests", 0) > 0, (doc.get("status"), err[-300:]))
-    check("oauth2: the token endpoint issued a token to the Basic-authenticated client, scope read",
-          len(grants) >= 1 and grants[0].get("scope") == "read", grants)
+    # The lab's default scope is "read": "read write" comes only from
+    # --oauth2-scope, form-encoded.
+    check("oauth2: the token endpoint issued a token to the Basic-authenticated client, scope 'read write' as asked",
+          len(grants) >= 1 and sorted(grants[0].get("scope", "").split()) == ["read", "write"], grants)
     check("oauth2: requests with the issued token were accepted by oauthlib's resource endpoint",
           len(ok) >= 2, len(ok))
     check("oauth2: the expired token was fetched again after a 401, and the report says so",
