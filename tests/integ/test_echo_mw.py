@@ -144,13 +144,22 @@ clean("echomw-hard with its key: only the fingerprint", doc, rules(doc), ["finge
 import tempfile  # noqa: E402
 tmp = tempfile.mkdtemp()
 counter = os.path.join(tmp, "runs")
-script = os.path.join(tmp, "token.sh")
-with open(script, "w") as f:
-    f.write("#!/bin/sh\nn=$(cat %s 2>/dev/null || echo 0); echo $((n+1)) > %s\n"
-            "if [ \"$n\" = 0 ]; then echo 'Authorization: Bearer stale-token-0000'; "
-            "else echo \"Authorization: Bearer $(cat %s)\"; fi\n"
-            % (counter, counter, os.path.join(RUN, "echomw-vuln.token")))
-os.chmod(script, 0o755)
+
+
+def stale_first(name, token_file):
+    """A script that prints a stale token on its first run and the
+    service's token_file afterwards, counting its runs in counter."""
+    path = os.path.join(tmp, name)
+    with open(path, "w") as f:
+        f.write("#!/bin/sh\nn=$(cat %s 2>/dev/null || echo 0); echo $((n+1)) > %s\n"
+                "if [ \"$n\" = 0 ]; then echo 'Authorization: Bearer stale-token-0000'; "
+                "else echo \"Authorization: Bearer $(cat %s)\"; fi\n"
+                % (counter, counter, os.path.join(RUN, token_file)))
+    os.chmod(path, 0o755)
+    return path
+
+
+script = stale_first("token.sh", "echomw-vuln.token")
 rc, doc, err = scan_json(url, "-v", "--auth-cmd", script)
 with open(counter) as f:
     runs = int(f.read().strip())
@@ -165,13 +174,7 @@ check("--auth-cmd: the credential is masked", tok not in str(doc) + err)
 # refresh, even when the first value was not a JWT at all: with the RS256
 # token behind a stale first answer, --active finds what it finds with the
 # RS256 token given directly (want_active, above).
-rs_script = os.path.join(tmp, "rs-token.sh")
-with open(rs_script, "w") as f:
-    f.write("#!/bin/sh\nn=$(cat %s 2>/dev/null || echo 0); echo $((n+1)) > %s\n"
-            "if [ \"$n\" = 0 ]; then echo 'Authorization: Bearer stale-token-0000'; "
-            "else echo \"Authorization: Bearer $(cat %s)\"; fi\n"
-            % (counter, counter, os.path.join(RUN, "echomw-vuln.rs-token")))
-os.chmod(rs_script, 0o755)
+rs_script = stale_first("rs-token.sh", "echomw-vuln.rs-token")
 with open(counter, "w") as f:
     f.write("0")
 rc, doc, err = scan_json(url, "--active", "--auth-cmd", rs_script)
