@@ -21,7 +21,8 @@ const struct cli_opt cli_options[] = {
   {"spec", 0, CLI_ARG, S, OPT_SPEC, 0, 0, 0, "FILE|URL",
    "OpenAPI/Swagger document (JSON or YAML)"},
   {"no-discovery", 0, CLI_NOARG, S, OPT_NO_DISCOVERY, 0, 0, 0, NULL,
-   "only the URL and the spec: no well-known paths"},
+   "only the URL and the spec: no well-known paths, no\n"
+   "links followed from the answers"},
   {"auth-required", 0, CLI_NOARG, S, OPT_AUTH_REQUIRED, 0, 0, 0, NULL,
    "every route must need credentials"},
   {"scope", 0, CLI_ARG, S, OPT_SCOPE, 0, 0, 0, "HOST[:PORT]",
