@@ -583,9 +583,9 @@ static void jt_keyurl_on(struct scan *s, struct jt_state *jw, struct evp_pkey_st
     if(jw->nkeyurl >= (int)ARRAY_LEN(jw->keyurl) || scan_canary_url(s, tok, url, sizeof(url)))
       return;
     char *t = jwt_forge_keyurl(&jw->tok, key, x5u, url, kid, &doc);
+    /* Like the other forged tokens, t is masked by its JWT format. */
     if(t && scan_canary_serve(s, tok, x5u ? "application/pem-certificate-chain"
                                           : "application/json", doc) == 0) {
-      scan_add_secret(s, t);
       jw->keyurl[jw->nkeyurl].w = w;
       jw->keyurl[jw->nkeyurl].kind = kind;
       snprintf(jw->keyurl[jw->nkeyurl].tok, sizeof(jw->keyurl[0].tok), "%s", tok);
