@@ -123,6 +123,7 @@ struct bo_adj {
   char *path, *url;
   char owner_key[32];         /* the owner identity 1's objects share */
   char *owner_val;
+  char *other;                /* the owner this id answered, when not the caller's */
   long long id;
 };
 
@@ -132,7 +133,7 @@ struct bo_state {
   struct bo_adj adj[BO_MAX_ADJ];
   size_t nadj;
   size_t ncrawl;        /* links followed (no spec) */
-  int adj_flagged, seq_checked;
+  int seq_checked;
 };
 
 static void bo_cleanup(void *st)
@@ -153,6 +154,7 @@ static void bo_cleanup(void *st)
     free(b->adj[i].path);
     free(b->adj[i].url);
     free(b->adj[i].owner_val);
+    free(b->adj[i].other);
   }
 }
 
@@ -515,19 +517,32 @@ static void bo_judge_adj(struct scan *s, struct bo_state *b, struct probe *p, si
     return;
   struct bo_adj *a = &b->adj[i];
   scan_ran(s, &bo_rules[R_ADJ]);
-  if(b->adj_flagged || !scan_is_hit(s, p))
+  if(a->other || !scan_is_hit(s, p))
     return;
   const json_t *doc = bo_json(s, p);
   const json_t *v = json_is_object(doc) ? json_object_get(doc, a->owner_key) : NULL;
   char *ow = v ? json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
-  if(ow && strcmp(ow, a->owner_val)) {
-    b->adj_flagged = 1;
+  if(ow && strcmp(ow, a->owner_val))
+    a->other = ow; /* flagged in bo_finish, so the answer order does not pick it */
+  else
+    free(ow);
+}
+
+/* The first adjacent id in the order they were asked (the caller's
+ * objects in answer order, then +1, -1, +2, -2) that answered another
+ * owner's object: one finding, the same whichever answer came first. */
+static void bo_flag_adj(struct scan *s, struct bo_state *b)
+{
+  for(size_t i = 0; i < b->nadj; i++) {
+    const struct bo_adj *a = &b->adj[i];
+    if(!a->other)
+      continue;
     char ev[400];
     snprintf(ev, sizeof(ev), "%s (an id next to the caller's own): 200 with \"%s\": %s, the "
-             "caller's objects have %s", a->path, a->owner_key, ow, a->owner_val);
-    scan_flag(s, p, &bo_rules[R_ADJ], -1, NULL, ev, 0, 0, a->route);
+             "caller's objects have %s", a->path, a->owner_key, a->other, a->owner_val);
+    scan_flag_at(s, &bo_rules[R_ADJ], -1, NULL, "GET", a->url, ev, a->route);
+    return;
   }
-  free(ow);
 }
 
 static void bo_judge(struct scan *s, void *st, struct probe *p)
@@ -585,6 +600,7 @@ static int bo_route_secured(const struct bo_state *b, const char *route, int *ow
 static void bo_finish(struct scan *s, void *st)
 {
   struct bo_state *b = st;
+  bo_flag_adj(s, b);
   for(size_t i = 0; i < b->nobj; i++) {
     const struct bo_obj *x = &b->obj[i];
     int owned = 0;
