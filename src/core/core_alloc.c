@@ -68,23 +68,41 @@ char *xstrndup(const char *s, size_t n)
   return p;
 }
 
-char *xvasprintf(const char *fmt, va_list ap)
+char *xvformat(char *tmp, size_t tmpsize, size_t *len, const char *fmt, va_list ap)
 {
-  /* Most strings are short: formatted once on the stack and copied; a
-   * longer one is formatted again into a buffer of its size. */
-  char tmp[256];
+  /* Most strings are short: formatted once into tmp; a longer one is
+   * formatted again into a buffer of its size. */
   va_list ap2;
   va_copy(ap2, ap);
-  int n = vsnprintf(tmp, sizeof(tmp), fmt, ap2);
+  int n = vsnprintf(tmp, tmpsize, fmt, ap2);
   va_end(ap2);
   if(n < 0)
-    alloc_die(0);
+    return NULL;
+  *len = (size_t)n;
+  if((size_t)n < tmpsize)
+    return tmp;
   char *p = xmalloc((size_t)n + 1);
-  if((size_t)n < sizeof(tmp))
-    memcpy(p, tmp, (size_t)n + 1);
-  else
-    vsnprintf(p, (size_t)n + 1, fmt, ap);
+  vsnprintf(p, (size_t)n + 1, fmt, ap);
   return p;
+}
+
+char *xvasprintf(const char *fmt, va_list ap)
+{
+  char tmp[256];
+  size_t n;
+  char *p = xvformat(tmp, sizeof(tmp), &n, fmt, ap);
+  if(!p)
+    alloc_die(0);
+  return p == tmp ? xstrndup(tmp, n) : p;
+}
+
+void strv_free(char **v, size_t n)
+{
+  if(!v)
+    return;
+  for(size_t i = 0; i < n; i++)
+    free(v[i]);
+  free(v);
 }
 
 char *xasprintf(const char *fmt, ...)

@@ -21,5 +21,13 @@ char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The same with a va_list (ap is consumed). */
 char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+/* Formats into tmp (tmpsize bytes) when the result fits and returns tmp,
+ * else into a fresh heap string the caller frees (when it is not tmp);
+ * *len is the length. NULL when the format is bad (vsnprintf fails). ap
+ * is consumed. xvasprintf and buf_printf are written on it. */
+char *xvformat(char *tmp, size_t tmpsize, size_t *len, const char *fmt, va_list ap)
+  __attribute__((format(printf, 4, 0)));
+/* Frees n heap strings of v, then v; v may be NULL. */
+void strv_free(char **v, size_t n);
 
 #endif

@@ -53,20 +53,16 @@ int buf_appendz(struct buf *b, const char *s)
 int buf_printf(struct buf *b, const char *fmt, ...)
 {
   char small[256];
+  size_t n;
   va_list ap;
   va_start(ap, fmt);
-  int n = vsnprintf(small, sizeof(small), fmt, ap);
+  char *s = xvformat(small, sizeof(small), &n, fmt, ap);
   va_end(ap);
-  if(n < 0)
+  if(!s)
     return -1;
-  if((size_t)n < sizeof(small))
-    return buf_append(b, small, (size_t)n);
-  char *big = xmalloc((size_t)n + 1);
-  va_start(ap, fmt);
-  vsnprintf(big, (size_t)n + 1, fmt, ap);
-  va_end(ap);
-  int rc = buf_append(b, big, (size_t)n);
-  free(big);
+  int rc = buf_append(b, s, n);
+  if(s != small)
+    free(s);
   return rc;
 }
 

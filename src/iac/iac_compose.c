@@ -179,82 +179,59 @@ static void cp_devices(struct iac_ctx *c, const char *file, struct ydoc *d,
   }
 }
 
-/* environment: as a mapping or as a list of KEY=VALUE. */
-static void cp_env(struct iac_ctx *c, const char *file, struct ydoc *d,
-                   const struct ynode *svc, const char *subj)
+/* Compose spells a set of KEY=VALUE pairs (environment, sysctls) two
+ * ways: a mapping, or a list of "KEY=VALUE" strings. Calls f for each
+ * pair: its key, its value (NULL when there is none), the pair as
+ * written (the key alone for a mapping) and its line. */
+struct cp_kv {
+  struct iac_ctx *c;
+  const char *file, *subj;
+};
+static void cp_each_kv(struct ydoc *d, const struct ynode *set, const struct cp_kv *kv,
+                       void (*f)(const struct cp_kv *kv, const char *k, const char *v,
+                                 const char *raw, int line))
 {
-  const struct ynode *env = y_get(d, svc, "environment");
-  char subj2[300];
-  if(y_is_map(d, env)) {
+  if(y_is_map(d, set)) {
     struct ypair *pv;
-    size_t n = y_pairs(d, env, &pv);
+    size_t n = y_pairs(d, set, &pv);
     for(size_t i = 0; i < n; i++) {
-      const char *k = y_str(d, pv[i].k), *v = y_str(d, pv[i].v);
-      if(k && v && iac_secret_name(k) && iac_secret_value(v)) {
-        iac_secret_seen(c, v);
-        char *m = str_mask_secret(v, strlen(v));
-        snprintf(subj2, sizeof(subj2), "%s %s", subj, k);
-        iac_emit(c, R_SECRET_ENV, -1, file, pv[i].k->line, subj2, NULL,
-                 "%s: environment %s=%s", subj, k, m);
-        free(m);
-      }
+      const char *k = y_str(d, pv[i].k);
+      if(k)
+        f(kv, k, y_str(d, pv[i].v), k, pv[i].k->line);
     }
     free(pv);
     return;
   }
-  size_t n = y_len(d, env);
+  size_t n = y_len(d, set);
   for(size_t i = 0; i < n; i++) {
-    const struct ynode *it = y_item(d, env, i);
+    const struct ynode *it = y_item(d, set, i);
     const char *s = y_str(d, it);
-    const char *eq = s ? strchr(s, '=') : NULL;
-    if(!eq)
+    if(!s)
       continue;
-    char *k = xstrndup(s, (size_t)(eq - s));
-    if(iac_secret_name(k) && iac_secret_value(eq + 1)) {
-      iac_secret_seen(c, eq + 1);
-      char *m = str_mask_secret(eq + 1, strlen(eq + 1));
-      snprintf(subj2, sizeof(subj2), "%s %s", subj, k);
-      iac_emit(c, R_SECRET_ENV, -1, file, it->line, subj2, NULL,
-               "%s: environment %s=%s", subj, k, m);
-      free(m);
-    }
+    const char *eq = strchr(s, '=');
+    char *k = xstrndup(s, eq ? (size_t)(eq - s) : strlen(s));
+    f(kv, k, eq ? eq + 1 : NULL, s, it->line);
     free(k);
   }
 }
 
-static void cp_sysctls(struct iac_ctx *c, const char *file, struct ydoc *d,
-                       const struct ynode *svc, const char *subj)
+static void cp_env_one(const struct cp_kv *kv, const char *k, const char *v, const char *raw,
+                       int line)
 {
-  const struct ynode *sc = y_get(d, svc, "sysctls");
-  char subj2[300];
-  if(y_is_map(d, sc)) {
-    struct ypair *pv;
-    size_t n = y_pairs(d, sc, &pv);
-    for(size_t i = 0; i < n; i++) {
-      const char *k = y_str(d, pv[i].k);
-      int sev = k ? iac_sysctl_sev(k) : -1;
-      if(sev >= 0) {
-        snprintf(subj2, sizeof(subj2), "%s %s", subj, k);
-        iac_emit(c, R_SYSCTL, sev, file, pv[i].k->line, subj2, NULL, "%s: sysctls %s", subj, k);
-      }
-    }
-    free(pv);
+  (void)raw;
+  iac_env_secret(kv->c, kv->file, line, kv->subj, "environment", k, v);
+}
+
+static void cp_sysctl_one(const struct cp_kv *kv, const char *k, const char *v,
+                          const char *raw, int line)
+{
+  (void)v;
+  int sev = iac_sysctl_sev(k);
+  if(sev < 0)
     return;
-  }
-  size_t n = y_len(d, sc);
-  for(size_t i = 0; i < n; i++) {
-    const struct ynode *it = y_item(d, sc, i);
-    const char *s = y_str(d, it);
-    if(!s)
-      continue;
-    char *k = xstrndup(s, strcspn(s, "="));
-    int sev = iac_sysctl_sev(k);
-    if(sev >= 0) {
-      snprintf(subj2, sizeof(subj2), "%s %s", subj, k);
-      iac_emit(c, R_SYSCTL, sev, file, it->line, subj2, NULL, "%s: sysctls %s", subj, s);
-    }
-    free(k);
-  }
+  char subj2[300];
+  snprintf(subj2, sizeof(subj2), "%s %s", kv->subj, k);
+  iac_emit(kv->c, R_SYSCTL, sev, kv->file, line, subj2, NULL, "%s: sysctls %s", kv->subj, raw);
 }
 
 static int is_root_spec(const char *u)
@@ -341,8 +318,9 @@ static void cp_service(struct iac_ctx *c, const char *file, struct ydoc *d,
 
   cp_volumes(c, file, d, svc, topvols, subj, &ss);
   cp_devices(c, file, d, svc, subj);
-  cp_sysctls(c, file, d, svc, subj);
-  cp_env(c, file, d, svc, subj);
+  const struct cp_kv kv = {c, file, subj};
+  cp_each_kv(d, y_get(d, svc, "sysctls"), &kv, cp_sysctl_one);
+  cp_each_kv(d, y_get(d, svc, "environment"), &kv, cp_env_one);
 
   /* The image: built here (its Dockerfile decides user and client), or
    * pulled (a docker:* image carries the client). */

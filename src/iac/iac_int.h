@@ -231,6 +231,12 @@ int iac_secret_name(const char *name);
 /* 1 if the value looks like a literal secret rather than a reference or
  * an empty placeholder. */
 int iac_secret_value(const char *value);
+/* A literal secret in an environment variable: when name k looks like a
+ * secret's and v like a literal value, records v (iac_secret_seen) and
+ * raises iac.secret-in-env on "subj k" at line, its evidence "subj: what
+ * k=****" ("environment" for compose, "env" for Kubernetes). */
+void iac_env_secret(struct iac_ctx *c, const char *file, int line, const char *subj,
+                    const char *what, const char *k, const char *v);
 /* Sysctl severity: -1 if in the safe set. */
 int iac_sysctl_sev(const char *name);
 /* 1 if an image reference is a Docker client image (docker:*, .../docker). */

@@ -181,14 +181,8 @@ static void k8s_container(struct iac_ctx *c, struct ydoc *d, struct pod_state *p
     const char *k = y_str(d, y_get(d, e, "name"));
     const struct ynode *vn = y_get(d, e, "value");
     const char *v = y_str(d, vn);
-    if(k && v && iac_secret_name(k) && iac_secret_value(v)) {
-      iac_secret_seen(c, v);
-      char *m = str_mask_secret(v, strlen(v));
-      char subj2[400];
-      snprintf(subj2, sizeof(subj2), "%s %s", subj, k);
-      iac_emit(c, R_SECRET_ENV, -1, file, vn->line, subj2, NULL, "%s: env %s=%s", subj, k, m);
-      free(m);
-    }
+    if(v)
+      iac_env_secret(c, file, vn->line, subj, "env", k, v);
   }
 
   /* Mounts of the pod's hostPath volumes. */

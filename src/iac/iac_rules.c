@@ -366,6 +366,19 @@ int iac_secret_value(const char *v)
   return 1;
 }
 
+void iac_env_secret(struct iac_ctx *c, const char *file, int line, const char *subj,
+                    const char *what, const char *k, const char *v)
+{
+  if(!k || !v || !iac_secret_name(k) || !iac_secret_value(v))
+    return;
+  iac_secret_seen(c, v);
+  char *m = str_mask_secret(v, strlen(v));
+  char subj2[400];
+  snprintf(subj2, sizeof(subj2), "%s %s", subj, k);
+  iac_emit(c, R_SECRET_ENV, -1, file, line, subj2, NULL, "%s: %s %s=%s", subj, what, k, m);
+  free(m);
+}
+
 int iac_sysctl_sev(const char *name)
 {
   static const char *const safe[] = {"kernel.shm_rmid_forced",

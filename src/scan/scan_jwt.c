@@ -481,6 +481,33 @@ static char *json_seg(json_t *o)
   return seg;
 }
 
+/* The token's header, its "alg" (and "kid" when given) replaced, as a
+ * base64url segment; NULL if the header does not parse again. */
+static char *header_seg(const struct wd_jwt *j, const char *alg, const char *kid)
+{
+  json_t *h = json_loads(j->header_json, 0, NULL);
+  if(!json_is_object(h)) {
+    json_decref(h);
+    return NULL;
+  }
+  json_object_set_new(h, "alg", json_string(alg));
+  if(kid)
+    json_object_set_new(h, "kid", json_string(kid));
+  char *hs = json_seg(h);
+  json_decref(h);
+  return hs;
+}
+
+/* "input.signature": input signed with HMAC alg under key; NULL when alg
+ * is no HS algorithm. */
+static char *hs_signed(const char *alg, const char *input, const void *key, size_t keylen)
+{
+  char *sig = jwt_hs_sign_b64(alg, input, key, keylen);
+  char *t = sig ? xasprintf("%s.%s", input, sig) : NULL;
+  free(sig);
+  return t;
+}
+
 char *jwt_forge(const struct wd_jwt *j, enum jwt_forge kind, const char *secret,
                 long long now)
 {
@@ -492,12 +519,7 @@ char *jwt_forge(const struct wd_jwt *j, enum jwt_forge kind, const char *secret,
   switch(kind) {
   case JWT_FORGE_NONE:
   case JWT_FORGE_NONE_CAP: {
-    json_t *h = json_loads(j->header_json, 0, NULL);
-    if(!h)
-      return NULL;
-    json_object_set_new(h, "alg", json_string(kind == JWT_FORGE_NONE ? "none" : "None"));
-    char *hs = json_seg(h);
-    json_decref(h);
+    char *hs = header_seg(j, kind == JWT_FORGE_NONE ? "none" : "None", NULL);
     if(!hs)
       return NULL;
     char *t = xasprintf("%s%s.", hs, dot);
@@ -545,9 +567,7 @@ char *jwt_forge(const struct wd_jwt *j, enum jwt_forge kind, const char *secret,
       return NULL;
     char *input = xasprintf("%.*s.%s", (int)(dot - j->signing_input), j->signing_input, ps);
     free(ps);
-    char *sig = jwt_hs_sign_b64(j->alg, input, secret, strlen(secret));
-    char *t = sig ? xasprintf("%s.%s", input, sig) : NULL;
-    free(sig);
+    char *t = hs_signed(j->alg, input, secret, strlen(secret));
     free(input);
     return t;
   }
@@ -562,23 +582,12 @@ char *jwt_forge_hs(const struct wd_jwt *j, const char *alg, const char *kid, con
   if(!j->signing_input || !jwt_hs_bits(alg))
     return NULL;
   const char *dot = strchr(j->signing_input, '.');
-  json_t *h = dot ? json_loads(j->header_json, 0, NULL) : NULL;
-  if(!json_is_object(h)) {
-    json_decref(h);
-    return NULL;
-  }
-  json_object_set_new(h, "alg", json_string(alg));
-  if(kid)
-    json_object_set_new(h, "kid", json_string(kid));
-  char *hs = json_seg(h);
-  json_decref(h);
+  char *hs = dot ? header_seg(j, alg, kid) : NULL;
   if(!hs)
     return NULL;
   char *input = xasprintf("%s%s", hs, dot);
   free(hs);
-  char *sig = jwt_hs_sign_b64(alg, input, key, keylen);
-  char *t = sig ? xasprintf("%s.%s", input, sig) : NULL;
-  free(sig);
+  char *t = hs_signed(alg, input, key, keylen);
   free(input);
   return t;
 }

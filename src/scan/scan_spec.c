@@ -996,25 +996,34 @@ static int paths_error(struct sctx *c, const struct ynode *root, char *err, size
   return -1;
 }
 
-static void loader_error(char *err, size_t errlen, const char *name, const char *what)
+/* One pass of the loader over the text: the next whole document (cb
+ * NULL: yl_next) or the first one streamed through cb (yl_stream). The
+ * caller frees *l, also when the pass failed. Returns 1 (a document), 0
+ * (an empty stream), -2 (an alias met a forgotten anchor: read the text
+ * whole) or -1 with err set ("name:line:col: what"). */
+static int load_pass(struct sctx *c, const char *text, size_t len, const struct ystream *cb,
+                     struct yloader **l, struct ydoc *doc, char *err, size_t errlen)
 {
-  snprintf(err, errlen, "%s:%s", name, what);
+  char what[400];
+  *l = yl_new(text, len);
+  if(!*l) {
+    snprintf(err, errlen, "%s: out of memory", c->name);
+    return -1;
+  }
+  int r = cb ? yl_stream(*l, cb, doc, what, sizeof(what)) : yl_next(*l, doc, what, sizeof(what));
+  if(r < 0 && r != -2)
+    snprintf(err, errlen, "%s:%s", c->name, what);
+  return r;
 }
 
 /* The whole document as one tree: for a spec whose aliases cross what
  * the streaming reader forgets. */
 static int parse_whole(struct sctx *c, const char *text, size_t len, char *err, size_t errlen)
 {
-  char what[400];
-  struct yloader *l = yl_new(text, len);
-  if(!l) {
-    snprintf(err, errlen, "%s: out of memory", c->name);
-    return -1;
-  }
+  struct yloader *l;
   struct ydoc doc;
-  int rc = yl_next(l, &doc, what, sizeof(what));
+  int rc = load_pass(c, text, len, NULL, &l, &doc, err, errlen);
   if(rc < 0) {
-    loader_error(err, errlen, c->name, what);
     yl_free(l);
     return -1;
   }
@@ -1037,42 +1046,24 @@ static int parse_whole(struct sctx *c, const char *text, size_t len, char *err, 
 /* The two streaming passes; -2 when an alias needs the whole document. */
 static int parse_stream(struct sctx *c, const char *text, size_t len, char *err, size_t errlen)
 {
-  char what[400];
-  struct yloader *top = yl_new(text, len), *pl = NULL;
+  struct yloader *top, *pl = NULL;
   struct ydoc doc, pdoc;
   int rc = -1;
-  if(!top) {
-    snprintf(err, errlen, "%s: out of memory", c->name);
-    return -1;
-  }
   struct ystream s1 = {c, want_top, NULL};
-  int r = yl_stream(top, &s1, &doc, what, sizeof(what));
-  if(r == -2) {
-    rc = -2;
-    goto out;
-  }
+  int r = load_pass(c, text, len, &s1, &top, &doc, err, errlen);
   if(r < 0) {
-    loader_error(err, errlen, c->name, what);
+    rc = r;
     goto out;
   }
   c->d = &doc;
   c->root = r == 1 ? doc.root : NULL;
   if(read_top(c, c->root, err, errlen))
     goto out;
-  pl = yl_new(text, len);
-  if(!pl) {
-    snprintf(err, errlen, "%s: out of memory", c->name);
-    goto out;
-  }
   struct ystream s2 = {c, want_paths, do_path_item};
-  r = yl_stream(pl, &s2, &pdoc, what, sizeof(what));
+  r = load_pass(c, text, len, &s2, &pl, &pdoc, err, errlen);
   c->d = &doc;
-  if(r == -2) {
-    rc = -2;
-    goto out;
-  }
   if(r < 0) {
-    loader_error(err, errlen, c->name, what);
+    rc = r;
     goto out;
   }
   /* pdoc's root holds "paths" as an empty mapping when it was one. */

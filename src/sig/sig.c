@@ -29,15 +29,7 @@ void sig_catalog_init(struct sig_catalog *c)
 }
 
 /* A loader that stopped half-way may leave a count without its array:
- * both frees accept that. */
-static void free_strv(char **v, size_t n)
-{
-  if(!v)
-    return;
-  for(size_t i = 0; i < n; i++)
-    free(v[i]);
-  free(v);
-}
+ * the frees accept that (strv_free takes NULL). */
 
 static void free_rxv(void **v, size_t n)
 {
@@ -55,11 +47,11 @@ static void sig_free_one(struct sig *g)
   free(g->title);
   free(g->what);
   free(g->product);
-  free_strv(g->paths, g->npaths);
+  strv_free(g->paths, g->npaths);
   free_rxv(g->routes, g->nroutes);
   for(size_t j = 0; j < g->nm; j++) {
     struct sig_matcher *m = &g->m[j];
-    free_strv(m->words, m->kind == SIG_M_STATUS || m->kind == SIG_M_SIZE ? 0 : m->n);
+    strv_free(m->words, m->kind == SIG_M_STATUS || m->kind == SIG_M_SIZE ? 0 : m->n);
     free_rxv(m->rx, m->kind == SIG_M_REGEX ? m->n : 0);
     free(m->nums);
   }

@@ -123,9 +123,7 @@ static int get_strv(struct ld *l, const struct ynode *map, const char *key,
     const struct ynode *it = y_item(l->d, v, i);
     const char *s = y_str(l->d, it);
     if(!s) {
-      for(size_t j = 0; j < i; j++)
-        free(a[j]);
-      free(a);
+      strv_free(a, i);
       return fail(l, it ? it : v, "'%s' items must be strings", key);
     }
     a[i] = xstrdup(s);
@@ -339,23 +337,13 @@ static int load_sig(struct ld *l, const struct ynode *n)
   int sev = -1, context = 0;
   if(parse_sev(l, n, &sev) || get_bool(l, n, "context", &context))
     return -1;
-  char **paths, **prefixes, **routes;
-  size_t npaths, nprefixes, nroutes;
-  if(get_strv(l, n, "paths", &paths, &npaths))
-    return -1;
-  if(get_strv(l, n, "prefixes", &prefixes, &nprefixes)) {
-    for(size_t i = 0; i < npaths; i++)
-      free(paths[i]);
-    free(paths);
-    return -1;
-  }
-  if(get_strv(l, n, "routes", &routes, &nroutes)) {
-    for(size_t i = 0; i < npaths; i++)
-      free(paths[i]);
-    free(paths);
-    for(size_t i = 0; i < nprefixes; i++)
-      free(prefixes[i]);
-    free(prefixes);
+  char **paths = NULL, **prefixes = NULL, **routes = NULL;
+  size_t npaths = 0, nprefixes = 0, nroutes = 0;
+  if(get_strv(l, n, "paths", &paths, &npaths) ||
+     get_strv(l, n, "prefixes", &prefixes, &nprefixes) ||
+     get_strv(l, n, "routes", &routes, &nroutes)) {
+    strv_free(paths, npaths);
+    strv_free(prefixes, nprefixes);
     return -1;
   }
   const struct ynode *ms = y_get(l->d, n, "matchers");
@@ -387,12 +375,8 @@ static int load_sig(struct ld *l, const struct ynode *n)
       g->paths[g->npaths++] = xasprintf("%s%s", prefixes[j], paths[i]);
     }
   }
-  for(size_t i = 0; i < npaths; i++)
-    free(paths[i]);
-  free(paths);
-  for(size_t i = 0; i < nprefixes; i++)
-    free(prefixes[i]);
-  free(prefixes);
+  strv_free(paths, npaths);
+  strv_free(prefixes, nprefixes);
   if(nroutes) {
     g->routes = xcalloc(nroutes, sizeof(void *));
     for(size_t i = 0; i < nroutes; i++) {

@@ -80,13 +80,6 @@ static char *tpl_path(const char *p, int *base)
   return *rest == '?' ? xasprintf("/%s", rest) : xstrdup(rest);
 }
 
-static void strv_free(char **v, size_t n)
-{
-  for(size_t i = 0; i < n; i++)
-    free(v[i]);
-  free(v);
-}
-
 /* A list of strings (or one string) at key; -1 if it is something else. */
 static int strv(struct tpl *t, const struct ynode *map, const char *key, char ***out,
                 size_t *n)
