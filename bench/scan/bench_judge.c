@@ -52,6 +52,7 @@ int main(int argc, char **argv)
 
   struct scan_opts o;
   memset(&o, 0, sizeof(o));
+  o.checks = check_registry;
   o.url = TARGET;
   o.http.concurrency = 4;
   o.http.timeout_ms = 1000;

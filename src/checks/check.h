@@ -2,7 +2,8 @@
  * check.h - what a check module is, and what it may do.
  *
  * A check is one file in src/checks/ whose only non-static symbol is a
- * const struct wd_check, listed once in checks.def. Its rules carry all
+ * const struct wd_check (its slots: src/scan/scan_check.h, declared by
+ * the scan that calls them), listed once in checks.def. Its rules carry all
  * the metadata (id, severity, category, OWASP, CWE, remediation), which
  * `warden checks` lists and the reports print.
  *
@@ -64,47 +65,14 @@
 #define WD_CHECK_H
 #include <stddef.h>
 
-#include "../model/model.h"
+#include "../scan/scan_check.h"
 
-struct scan;
-struct probe;
-
-struct wd_check {
-  const char *name;            /* short, unique: "endpoints" */
-  const char *summary;         /* one line */
-  const struct wd_rule *rules; /* the rules it can raise */
-  size_t nrules;
-  /* Bytes of per-scan state, zeroed before init; 0 for none (st is
-   * then NULL). */
-  size_t state_size;
-  /* Sets up the state; called once per scan before any other callback.
-   * May be NULL (zeroed memory is then the initial state). */
-  void (*init)(struct scan *s, void *st);
-  /* Frees what the state owns (not the state itself); called once when
-   * the scan is cleaned up, even if the scan stopped early. May be NULL. */
-  void (*cleanup)(void *st);
-  /* Queues the check's own probes; called once at the start of phase 2.
-   * May be NULL. */
-  void (*plan)(struct scan *s, void *st);
-  /* Called for every completed probe of phase 2, in registry order (so
-   * endpoint signatures claim a body before content checks see it). May
-   * queue follow-ups. May be NULL. */
-  void (*judge)(struct scan *s, void *st, struct probe *p);
-  /* Called once when phase 2 has drained, to queue probes that depend on
-   * its answers (forged tokens against routes known to be protected).
-   * Their answers are judged as usual. May be NULL. */
-  void (*plan_late)(struct scan *s, void *st);
-  /* Called once after every probe completed. May be NULL. */
-  void (*finish)(struct scan *s, void *st);
-};
-
-/* The registry, in checks.def order; NULL-terminated. */
+/* The registry, in checks.def order; NULL-terminated. The CLI hands it
+ * to the scan (scan_opts.checks). */
 extern const struct wd_check *const check_registry[];
 /* Number of checks in the registry. */
 size_t check_count(void);
 /* Finds a rule of any check by id, or NULL. */
 const struct wd_rule *check_find_rule(const char *id);
-
-#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../checks/check.h"
 #include "../net/net_tls.h"
 #include "../scan/scan_jwt.h"
 #include "cli.h"
@@ -70,7 +71,6 @@ static int add_value(const char **list, size_t *n, size_t max, const char *what,
   return 0;
 }
 
-#define NELEM(x) (sizeof(x) / sizeof((x)[0]))
 
 /* One option of the scan's rows of the table (cli_opt_set). */
 static int scan_set(void *ctx, const struct cli_opt *o, const char *arg, long num)
@@ -83,9 +83,9 @@ static int scan_set(void *ctx, const struct cli_opt *o, const char *arg, long nu
   case OPT_NO_DISCOVERY: so->no_discovery = 1; return 0;
   case OPT_AUTH_REQUIRED: so->auth_required = 1; return 0;
   case OPT_SIGNATURES:
-    return add_value(so->signatures, &so->nsignatures, NELEM(so->signatures), "--signatures", arg);
+    return add_value(so->signatures, &so->nsignatures, ARRAY_LEN(so->signatures), "--signatures", arg);
   case OPT_TEMPLATES:
-    return add_value(so->templates, &so->ntemplates, NELEM(so->templates), "--templates", arg);
+    return add_value(so->templates, &so->ntemplates, ARRAY_LEN(so->templates), "--templates", arg);
   case OPT_BURST: so->burst = (int)num; return 0;
   case OPT_CANARY: so->canary = arg; return 0;
   case OPT_SCOPE:
@@ -182,16 +182,16 @@ static int scan_set(void *ctx, const struct cli_opt *o, const char *arg, long nu
     so->jwt_wordlist = arg;
     return 0;
   case OPT_IAC:
-    if(so->niac >= NELEM(so->iac_paths)) {
-      cli_error("--iac: at most %zu paths", NELEM(so->iac_paths));
+    if(so->niac >= ARRAY_LEN(so->iac_paths)) {
+      cli_error("--iac: at most %zu paths", ARRAY_LEN(so->iac_paths));
       return -1;
     }
     so->iac_paths[so->niac++] = arg;
     return 0;
   case OPT_INSPECT_REPORT: so->inspect_report = arg; return 0;
   case OPT_LIST:
-    if(a->nlists >= NELEM(a->lists)) {
-      cli_error("--list: at most %zu lists", NELEM(a->lists));
+    if(a->nlists >= ARRAY_LEN(a->lists)) {
+      cli_error("--list: at most %zu lists", ARRAY_LEN(a->lists));
       return -1;
     }
     a->lists[a->nlists++] = arg;
@@ -368,6 +368,7 @@ int scan_args_parse(struct scan_args *a)
   if(cli_out_ready(&a->out, "scan"))
     return -1;
   a->so.iac_analyze = cli_iac_analyze;
+  a->so.checks = check_registry;
   a->so.http.headers = a->headers;
   a->so.http.ip_family = a->family;
   return 0;

@@ -1,4 +1,5 @@
 #include "scan.h"
+#include "scan_check.h"
 #include "scan_canary.h"
 
 #include <errno.h>
@@ -12,7 +13,6 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
-#include "../checks/check.h"
 #include "../core/core_alloc.h"
 #include "../core/core_time.h"
 #include "../core/core_str.h"
@@ -796,16 +796,26 @@ static void scan_follow(struct scan *s, struct probe *p)
 
 /* ---- the checks ------------------------------------------------------ */
 
+/* The checks the caller handed in (scan_opts.checks); none without. */
+static const struct wd_check *const *scan_checks(const struct scan *s)
+{
+  static const struct wd_check *const none[] = {NULL};
+  return s->opts && s->opts->checks ? s->opts->checks : none;
+}
+
 void scan_checks_begin(struct scan *s)
 {
   if(!s->rx)
     s->rx = rx_cache_new();
   if(s->check_state)
     return;
-  size_t n = check_count();
+  const struct wd_check *const *reg = scan_checks(s);
+  size_t n = 0;
+  while(reg[n])
+    n++;
   s->check_state = xcalloc(n ? n : 1, sizeof(void *));
   for(size_t i = 0; i < n; i++) {
-    const struct wd_check *c = check_registry[i];
+    const struct wd_check *c = reg[i];
     if(c->state_size)
       s->check_state[i] = xcalloc(1, c->state_size);
     if(c->init)
@@ -816,9 +826,10 @@ void scan_checks_begin(struct scan *s)
 static void scan_checks_end(struct scan *s)
 {
   if(s->check_state) {
-    for(size_t i = 0; check_registry[i]; i++) {
-      if(check_registry[i]->cleanup)
-        check_registry[i]->cleanup(s->check_state[i]);
+    const struct wd_check *const *reg = scan_checks(s);
+    for(size_t i = 0; reg[i]; i++) {
+      if(reg[i]->cleanup)
+        reg[i]->cleanup(s->check_state[i]);
       free(s->check_state[i]);
     }
     free(s->check_state);
@@ -831,34 +842,38 @@ static void scan_checks_end(struct scan *s)
 void scan_checks_plan(struct scan *s)
 {
   scan_checks_begin(s);
-  for(size_t i = 0; check_registry[i]; i++)
-    if(check_registry[i]->plan)
-      check_registry[i]->plan(s, s->check_state[i]);
+  const struct wd_check *const *reg = scan_checks(s);
+  for(size_t i = 0; reg[i]; i++)
+    if(reg[i]->plan)
+      reg[i]->plan(s, s->check_state[i]);
 }
 
 void scan_checks_judge(struct scan *s, struct probe *p)
 {
   scan_checks_begin(s);
   probe_digest(p);
-  for(size_t i = 0; check_registry[i]; i++)
-    if(check_registry[i]->judge)
-      check_registry[i]->judge(s, s->check_state[i], p);
+  const struct wd_check *const *reg = scan_checks(s);
+  for(size_t i = 0; reg[i]; i++)
+    if(reg[i]->judge)
+      reg[i]->judge(s, s->check_state[i], p);
 }
 
 void scan_checks_plan_late(struct scan *s)
 {
   scan_checks_begin(s);
-  for(size_t i = 0; check_registry[i]; i++)
-    if(check_registry[i]->plan_late)
-      check_registry[i]->plan_late(s, s->check_state[i]);
+  const struct wd_check *const *reg = scan_checks(s);
+  for(size_t i = 0; reg[i]; i++)
+    if(reg[i]->plan_late)
+      reg[i]->plan_late(s, s->check_state[i]);
 }
 
 void scan_checks_finish(struct scan *s)
 {
   scan_checks_begin(s);
-  for(size_t i = 0; check_registry[i]; i++)
-    if(check_registry[i]->finish)
-      check_registry[i]->finish(s, s->check_state[i]);
+  const struct wd_check *const *reg = scan_checks(s);
+  for(size_t i = 0; reg[i]; i++)
+    if(reg[i]->finish)
+      reg[i]->finish(s, s->check_state[i]);
 }
 
 int scan_tls_probe(struct scan *s, struct tls_probe_opts *o, struct tls_result *r,
@@ -1264,6 +1279,10 @@ static void scan_remask(struct scan *s, char *err)
 int scan_run(struct scan *s, const struct scan_opts *o, char *err, size_t errlen)
 {
   memset(s, 0, sizeof(*s));
+  if(!o->checks) {
+    snprintf(err, errlen, "warden: bug: scan_run without checks (scan_opts.checks)");
+    return 2;
+  }
   s->opts = o;
   scan_checks_begin(s);
   findings_init(&s->findings);

@@ -160,6 +160,11 @@ struct scan_opts {
   int (*iac_analyze)(const char *const *paths, size_t n,
                      struct wd_findings *out, struct report *rep);
   const char *inspect_report;
+  /* The checks to run, NULL-terminated, in the order their judges run:
+   * check_registry (src/checks/check.h), passed in by the caller so the
+   * scan does not depend on the checks that depend on it. scan_run
+   * refuses NULL. */
+  const struct wd_check *const *checks;
   /* --burst N: requests of the rate-limit burst against one cheap read
    * route (and as many against each authentication route found); 0 sends
    * none. The CLI's default is 40; the engine's --rate spaces them. */

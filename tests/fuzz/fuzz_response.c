@@ -133,6 +133,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
   struct scan_opts o;
   memset(&o, 0, sizeof(o));
+  o.checks = check_registry;
   o.url = TARGET;
   o.http.concurrency = 4;
   o.http.timeout_ms = 1000;

@@ -36,6 +36,7 @@ static void judge_with(const struct wd_check *chk, unsigned flags, const char *p
 {
   struct scan_opts o;
   memset(&o, 0, sizeof(o));
+  o.checks = check_registry;
   o.url = TARGET;
   o.http.concurrency = 1;
   o.http.timeout_ms = 1000;
