@@ -26,6 +26,28 @@
  * above, numeric or untyped) without a declared maximum is a (low)
  * finding on the spec itself.
  *
+ * Size alone (no request of its own): a GET the scan made anyway (the
+ * URL, a spec operation, a discovered path; never another check's probe
+ * nor a spec document) answered 2xx with a JSON, XML or CSV body of
+ * RL_BIG (512 KiB) or more (the body read, or its Content-Length when
+ * larger), where nothing says it is one page of more: no paging
+ * parameter in the request or in the spec operation, no Link rel="next"
+ * header, and (when the body parses) no paging member at the top of the
+ * object (next, cursor, has_more, page, total_pages, links, ...) is
+ * resource.large-response. A list already raised as resource.unpaged-
+ * list is not raised twice.
+ *
+ * Fan-out: every spec GET operation whose answer (as the main identity)
+ * was a 2xx JSON object or array is a candidate; the RL_FAN_MAX first by
+ * (declares a fan-out parameter first, then the spec's order), whatever
+ * order the answers came in, are asked once more in plan_late with the
+ * fan-out parameters the operation declares (expand, embed, include,
+ * populate, with, fields set to "*"; depth, max_depth, level set to 10),
+ * or, declaring none, with ?expand=*&depth=10. An answer (2xx) at least
+ * RL_FAN_RATIO times as large as the first and RL_FAN_GROW bytes larger,
+ * or nested RL_FAN_NEST levels deeper, is resource.expand-fanout: one
+ * request makes the server build and send a tree the client chose.
+ *
  * Bodies are read only in judge (CONTRACTS.md section 2): the burst keeps
  * counts, the paging test keeps the first answer's item count.
  */
@@ -36,11 +58,12 @@
 #include <strings.h>
 
 #include "../core/core_alloc.h"
+#include "../core/core_buf.h"
 #include "../core/core_str.h"
 #include "../scan/scan.h"
 #include "check.h"
 
-enum { R_RATE, R_RATE_AUTH, R_PAGE, R_PAGE_SPEC, R_UNPAGED };
+enum { R_RATE, R_RATE_AUTH, R_PAGE, R_PAGE_SPEC, R_UNPAGED, R_LARGE, R_FANOUT };
 
 static const struct wd_fix fix_rate[] = {
   {"echo", "e.Use(middleware.RateLimiterWithConfig(...)) with a memory or shared store; answer 429 with Retry-After and RateLimit headers in the DenyHandler."},
@@ -102,6 +125,26 @@ static const struct wd_rule rl_rules[] = {
     .summary = "A spec GET route that declares no paging parameter returns more than 1000 items in one answer: every request costs the whole collection, and it only grows",
     .remediation = "Page every list (a default and a maximum page size, a cursor or page parameter) and declare the paging parameters and their maximum in the spec.",
   },
+  [R_LARGE] = {
+    .id = "resource.large-response",
+    .severity = WD_SEV_MEDIUM,
+    .category = WD_CAT_RESOURCE,
+    .owasp = "API4:2023",
+    .cwe = 770,
+    .title = "Large response without paging",
+    .summary = "A read route answers 512 KiB or more of JSON, XML or CSV in one answer with no sign of paging (no paging parameter, no Link rel=next, no next/cursor/page member): every call costs the whole document",
+    .remediation = "Page or stream large results (a default and a maximum page size, a cursor), or let clients ask for fields; declare the paging in the spec.",
+  },
+  [R_FANOUT] = {
+    .id = "resource.expand-fanout",
+    .severity = WD_SEV_MEDIUM,
+    .category = WD_CAT_RESOURCE,
+    .owasp = "API4:2023",
+    .cwe = 400,
+    .title = "Unbounded expansion (expand/depth fan-out)",
+    .summary = "Adding ?expand=*, ?depth=10 (or the spec's own embed/include/populate/fields parameters) to a read route makes its answer several times larger or several levels deeper: one request makes the server load and send a tree the client chose",
+    .remediation = "Expand only named relations from an allowlist, one level deep (or a small declared maximum depth), refuse wildcards, and bound the total objects an answer may hold.",
+  },
 };
 
 extern const struct wd_check check_ratelimit;
@@ -111,9 +154,36 @@ extern const struct wd_check check_ratelimit;
 #define RL_PAGE_ASK 10000
 #define RL_PAGE_OVER 1000
 #define RL_PAGE_MAX 8      /* list routes asked for a big page */
+#define RL_BIG (512 * 1024) /* resource.large-response: bytes in one answer */
+#define RL_FAN_CAND 64     /* fan-out candidates kept (the best by rl_fan_key) */
+#define RL_FAN_MAX 6       /* routes asked with expand/depth */
+#define RL_FAN_RATIO 4     /* times as large ... */
+#define RL_FAN_GROW (64 * 1024) /* ... and this many bytes larger */
+#define RL_FAN_NEST 3      /* or this many levels deeper */
+#define RL_NEST_MAX 64     /* nesting counted up to */
 
 /* Tags of this check's probes. */
-enum { RL_TAG_AUTHFIND = 1, RL_TAG_PAGE = 2, RL_TAG_BURST = 10 /* + burst index */ };
+enum {
+  RL_TAG_AUTHFIND = 1, RL_TAG_PAGE = 2,
+  RL_TAG_BURST = 10 /* + burst index */,
+  RL_TAG_FAN = 100  /* + fan-out candidate index */
+};
+
+/* A route asked again with expand/depth: what the first answer was. */
+struct rl_fan {
+  char path[RL_PATH_MAX]; /* the first request, query included */
+  size_t op;              /* its spec operation's index: the order */
+  int declared;           /* the operation declares a fan-out parameter */
+  size_t len0;            /* the first answer's bytes and nesting */
+  int depth0;
+  int queued;
+  /* The fan-out answer: status (0: none yet), bytes, nesting (-1: not
+   * parsed), for the report note. */
+  long status1;
+  size_t len1;
+  int depth1;
+  char query[200];        /* what was added, for the note */
+};
 
 struct rl_burst {
   char path[RL_PATH_MAX];
@@ -140,6 +210,28 @@ struct rl_state {
   int nb;
   struct rl_page pages[RL_PAGE_MAX];
   int npages;
+  struct rl_fan fan[RL_FAN_CAND];
+  int nfan;
+};
+
+/* Query parameters that make an answer embed related objects or nest
+ * deeper, and the value that asks for the most. */
+static const struct {
+  const char *name, *value;
+} rl_fan_params[] = {
+  {"expand", "*"}, {"embed", "*"}, {"include", "*"}, {"populate", "*"}, {"with", "*"},
+  {"_embed", "*"}, {"_expand", "*"}, {"fields", "*"}, {"depth", "10"}, {"max_depth", "10"},
+  {"maxDepth", "10"}, {"level", "10"}, {"levels", "10"},
+};
+/* What a route that declares none is asked with. */
+#define RL_FAN_DEFAULT "expand=*&depth=10"
+
+/* Top-level members that say an answer is one page of more. */
+static const char *const rl_page_members[] = {
+  "next", "next_cursor", "nextCursor", "next_page", "nextPage", "nextPageToken",
+  "next_page_token", "cursor", "has_more", "hasMore", "page", "pages", "total_pages",
+  "totalPages", "links", "_links", "pagination", "paging", "continuation", "@odata.nextLink",
+  NULL,
 };
 
 /* Paths found by discovery: where logins and token endpoints live. */
@@ -366,9 +458,255 @@ static void rl_spec_paging(struct scan *s)
   }
 }
 
+/* How deep a JSON document nests (a scalar 0, {"a":1} 1, [{"a":1}] 2),
+ * counted up to RL_NEST_MAX and over at most *budget values. */
+static int rl_depth(const json_t *j, int d, long *budget)
+{
+  if(d >= RL_NEST_MAX || --*budget < 0)
+    return d;
+  int best = d;
+  /* jansson's iterators take non-const values; this only reads. */
+  json_t *m = (json_t *)j;
+  if(json_is_object(m)) {
+    const char *k;
+    json_t *v;
+    json_object_foreach(m, k, v) {
+      int x = rl_depth(v, d + 1, budget);
+      if(x > best)
+        best = x;
+    }
+  } else if(json_is_array(m)) {
+    size_t i;
+    json_t *v;
+    json_array_foreach(m, i, v) {
+      int x = rl_depth(v, d + 1, budget);
+      if(x > best)
+        best = x;
+    }
+  }
+  return best;
+}
+
+/* 1 when the query string of path names param. */
+static int rl_query_has(const char *path, const char *param)
+{
+  const char *q = strchr(path, '?');
+  size_t n = strlen(param);
+  while(q) {
+    q++;
+    if(strncmp(q, param, n) == 0 && q[n] == '=')
+      return 1;
+    q = strchr(q, '&');
+  }
+  return 0;
+}
+
+/* 1 when op declares one of rl_fan_params as a query parameter. */
+static int rl_fan_declared(const struct spec_op *op)
+{
+  for(size_t i = 0; i < ARRAY_LEN(rl_fan_params); i++)
+    for(size_t k = 0; k < op->nquery; k++)
+      if(strcmp(op->query[k], rl_fan_params[i].name) == 0)
+        return 1;
+  return 0;
+}
+
+/* 1 when name is one of rl_fan_params that op declares (all of them
+ * when op declares none: RL_FAN_DEFAULT's names are then replaced). */
+static int rl_fan_sets(const struct spec_op *op, int declared, const char *name, size_t n)
+{
+  for(size_t i = 0; i < ARRAY_LEN(rl_fan_params); i++) {
+    if(strlen(rl_fan_params[i].name) != n || strncmp(rl_fan_params[i].name, name, n))
+      continue;
+    if(!declared)
+      return !strcmp(rl_fan_params[i].name, "expand") || !strcmp(rl_fan_params[i].name, "depth");
+    for(size_t k = 0; k < op->nquery; k++)
+      if(strcmp(op->query[k], rl_fan_params[i].name) == 0)
+        return 1;
+  }
+  return 0;
+}
+
+/* The fan-out request for candidate f: its path, its query without the
+ * values the scan filled for the fan-out parameters, and those
+ * parameters set to ask for the most (the operation's own, or
+ * RL_FAN_DEFAULT). Caller frees. */
+static char *rl_fan_url(const struct spec_op *op, const struct rl_fan *f)
+{
+  struct buf b;
+  buf_init(&b, RL_PATH_MAX * 2);
+  size_t plen = strcspn(f->path, "?");
+  buf_append(&b, f->path, plen);
+  char sep = '?';
+  for(const char *q = f->path[plen] ? f->path + plen + 1 : NULL; q && *q;) {
+    size_t n = strcspn(q, "&"), nl = strcspn(q, "=&");
+    if(n && !rl_fan_sets(op, f->declared, q, nl)) {
+      buf_append(&b, &sep, 1);
+      buf_append(&b, q, n);
+      sep = '&';
+    }
+    q += n + (q[n] == '&');
+  }
+  int added = 0;
+  for(size_t i = 0; f->declared && i < ARRAY_LEN(rl_fan_params); i++) {
+    if(!rl_fan_sets(op, 1, rl_fan_params[i].name, strlen(rl_fan_params[i].name)))
+      continue;
+    buf_append(&b, &sep, 1);
+    buf_appendz(&b, rl_fan_params[i].name);
+    buf_appendz(&b, "=");
+    buf_appendz(&b, rl_fan_params[i].value);
+    sep = '&';
+    added = 1;
+  }
+  if(!added) {
+    buf_append(&b, &sep, 1);
+    buf_appendz(&b, RL_FAN_DEFAULT);
+  }
+  char *u = xstrdup(buf_str(&b));
+  buf_cleanup(&b);
+  return u;
+}
+
+/* Ordering of fan-out candidates: declaring ones first, then the spec's
+ * order. Negative when a comes first. */
+static int rl_fan_cmp(int decl_a, size_t op_a, int decl_b, size_t op_b)
+{
+  if(decl_a != decl_b)
+    return decl_a ? -1 : 1;
+  return op_a < op_b ? -1 : op_a > op_b;
+}
+
+/* Keeps p (a 2xx JSON answer to a spec GET) as a fan-out candidate: the
+ * RL_FAN_CAND best by rl_fan_cmp, so the same ones are kept whatever
+ * order the answers arrive in. */
+static void rl_fan_consider(struct scan *s, struct rl_state *rs, struct probe *p, const json_t *j)
+{
+  size_t opi = (size_t)(p->op - s->spec.ops);
+  int decl = rl_fan_declared(p->op);
+  if(strlen(p->path) >= RL_PATH_MAX - 64 || opi >= s->spec.n)
+    return;
+  int worst = -1;
+  for(int i = 0; i < rs->nfan; i++) {
+    if(rs->fan[i].op == opi)
+      return; /* one request per operation */
+    if(worst < 0 || rl_fan_cmp(rs->fan[i].declared, rs->fan[i].op, rs->fan[worst].declared,
+                               rs->fan[worst].op) > 0)
+      worst = i;
+  }
+  struct rl_fan *f;
+  if(rs->nfan < RL_FAN_CAND)
+    f = &rs->fan[rs->nfan++];
+  else if(rl_fan_cmp(decl, opi, rs->fan[worst].declared, rs->fan[worst].op) < 0)
+    f = &rs->fan[worst];
+  else
+    return;
+  memset(f, 0, sizeof(*f));
+  snprintf(f->path, sizeof(f->path), "%s", p->path);
+  f->op = opi;
+  f->declared = decl;
+  f->len0 = scan_body_len(p);
+  long budget = 200000;
+  f->depth0 = rl_depth(j, 0, &budget);
+}
+
+/* The fan-out answer to candidate i, against the first answer. */
+static void rl_judge_fan(struct scan *s, struct rl_state *rs, struct probe *p)
+{
+  int i = p->tag - RL_TAG_FAN;
+  if(i < 0 || i >= rs->nfan || !http_answered(&p->x))
+    return;
+  struct rl_fan *f = &rs->fan[i];
+  scan_ran(s, &rl_rules[R_FANOUT]);
+  f->status1 = p->x.status;
+  size_t len1 = f->len1 = scan_body_len(p);
+  int depth1 = f->depth1 = -1;
+  if(!scan_is_hit(s, p))
+    return;
+  const json_t *j = p->x.body.truncated ? NULL : scan_body_json(s, p);
+  if(j) {
+    long budget = 200000;
+    depth1 = f->depth1 = rl_depth(j, 0, &budget);
+  }
+  int bigger = len1 >= RL_FAN_RATIO * f->len0 && len1 >= f->len0 + RL_FAN_GROW;
+  int deeper = depth1 >= f->depth0 + RL_FAN_NEST;
+  if(!bigger && !deeper)
+    return;
+  char d1[32];
+  if(depth1 >= 0)
+    snprintf(d1, sizeof(d1), "%d", depth1);
+  else
+    snprintf(d1, sizeof(d1), "not parsed");
+  char ev[900];
+  snprintf(ev, sizeof(ev), "GET %.300s -> %zu bytes%s, nested %s levels; without it (GET %.300s): "
+           "%zu bytes, nested %d levels", p->path, len1, p->x.body.truncated ? " (cut at the body cap)" : "",
+           d1, f->path, f->len0, f->depth0);
+  char key[RL_PATH_MAX + 16];
+  snprintf(key, sizeof(key), "fanout %.*s", (int)strcspn(f->path, "?"), f->path);
+  scan_flag(s, p, &rl_rules[R_FANOUT], -1, NULL, ev, 0, 0, key);
+}
+
+/* 1 when an answer says it is one page of more: a Link rel="next"
+ * header, or a paging member at the top of its JSON object. */
+static int rl_paged_answer(struct scan *s, struct probe *p, const json_t *j)
+{
+  char link[1024];
+  for(int i = 0; i < 4 && http_header(&p->x, "Link", i, link, sizeof(link)); i++)
+    if(strcasestr(link, "rel=\"next\"") || strcasestr(link, "rel=next"))
+      return 1;
+  (void)s;
+  if(j && json_is_object(j))
+    for(int i = 0; rl_page_members[i]; i++)
+      if(json_object_get(j, rl_page_members[i]))
+        return 1;
+  return 0;
+}
+
+/* resource.large-response: p (a GET the scan made anyway, answered 2xx)
+ * with RL_BIG bytes or more of data and no sign of paging. */
+static void rl_judge_large(struct scan *s, struct probe *p)
+{
+  char ct[128] = "";
+  http_header(&p->x, "Content-Type", 0, ct, sizeof(ct));
+  if(!strcasestr(ct, "json") && !strcasestr(ct, "xml") && !strcasestr(ct, "csv"))
+    return;
+  scan_ran(s, &rl_rules[R_LARGE]);
+  size_t len = scan_body_len(p);
+  char cl[32];
+  if(http_header(&p->x, "Content-Length", 0, cl, sizeof(cl))) {
+    char *e;
+    unsigned long long v = strtoull(cl, &e, 10);
+    if(e != cl && !*e && v > len)
+      len = (size_t)v;
+  }
+  if(len < RL_BIG)
+    return;
+  for(int i = 0; rl_page_params[i]; i++)
+    if(rl_query_has(p->path, rl_page_params[i]))
+      return;
+  if(p->op && rl_has_page_param(p->op))
+    return;
+  const json_t *j = NULL;
+  if(strcasestr(ct, "json") && !p->x.body.truncated)
+    j = scan_body_json(s, p);
+  if(rl_paged_answer(s, p, j))
+    return;
+  char ev[600];
+  snprintf(ev, sizeof(ev), "GET %.300s -> %zu bytes of %.60s in one answer%s; no paging parameter "
+           "in the request%s, no Link rel=\"next\", no paging member in the answer",
+           p->path, len, ct, p->x.body.truncated ? " (the body was cut at the body cap)" : "",
+           p->op ? " or in the spec operation" : "");
+  char key[RL_PATH_MAX + 16];
+  snprintf(key, sizeof(key), "large %.*s", (int)strcspn(p->path, "?"), p->path);
+  scan_flag(s, p, &rl_rules[R_LARGE], -1, NULL, ev, 0, 0, key);
+}
+
 static void rl_judge(struct scan *s, void *st, struct probe *p)
 {
   struct rl_state *rs = st;
+  if(p->origin == &check_ratelimit && p->tag >= RL_TAG_FAN) {
+    rl_judge_fan(s, rs, p);
+    return;
+  }
   if(p->origin == &check_ratelimit && p->tag >= RL_TAG_BURST) {
     rl_judge_burst(rs, p);
     return;
@@ -400,12 +738,15 @@ static void rl_judge(struct scan *s, void *st, struct probe *p)
     rs->have_cheap = 1;
     rs->cheap_from_spec = from_spec;
   }
+  int unpaged = 0;
   /* A list to ask a big page of. */
   size_t plen = strcspn(p->path, "?");
   if(from_spec && rs->npages < RL_PAGE_MAX && scan_is_hit(s, p) && plen < RL_PATH_MAX - 32) {
     long items = rl_items(s, p);
-    if(items >= 0 && !rl_has_page_param(p->op))
+    if(items >= 0 && !rl_has_page_param(p->op)) {
       rl_judge_unpaged(s, p, items);
+      unpaged = items > RL_PAGE_OVER;
+    }
     if(items >= 1) {
       struct rl_page *pg = &rs->pages[rs->npages];
       snprintf(pg->path, sizeof(pg->path), "%.*s", (int)plen, p->path);
@@ -415,6 +756,21 @@ static void rl_judge(struct scan *s, void *st, struct probe *p)
         rs->npages++;
       free(q);
     }
+  }
+  if(!scan_is_hit(s, p))
+    return;
+  /* Size alone, on the scan's own GETs (not another check's probes, not
+   * a spec document). */
+  if(!p->origin && !(p->flags & PROBE_SPECFIND) && !unpaged)
+    rl_judge_large(s, p);
+  /* A fan-out candidate: a spec GET answered with JSON. */
+  if(p->op && (p->flags & PROBE_SPEC) && !p->origin && !strcmp(p->op->method, "GET") &&
+     !p->x.body.truncated) {
+    char ct[128] = "";
+    http_header(&p->x, "Content-Type", 0, ct, sizeof(ct));
+    const json_t *j = strcasestr(ct, "json") ? scan_body_json(s, p) : NULL;
+    if(j)
+      rl_fan_consider(s, rs, p, j);
   }
 }
 
@@ -435,10 +791,32 @@ static void rl_queue_burst(struct scan *s, struct rl_state *rs, const char *path
   rs->nb++;
 }
 
+/* The fan-out requests: the RL_FAN_MAX first candidates by rl_fan_cmp. */
+static void rl_fan_queue(struct scan *s, struct rl_state *rs)
+{
+  for(int sent = 0; sent < RL_FAN_MAX; sent++) {
+    int best = -1;
+    for(int i = 0; i < rs->nfan; i++)
+      if(!rs->fan[i].queued &&
+         (best < 0 || rl_fan_cmp(rs->fan[i].declared, rs->fan[i].op, rs->fan[best].declared,
+                                 rs->fan[best].op) < 0))
+        best = i;
+    if(best < 0)
+      return;
+    struct rl_fan *f = &rs->fan[best];
+    f->queued = 1;
+    char *u = rl_fan_url(&s->spec.ops[f->op], f);
+    snprintf(f->query, sizeof(f->query), "%s", u + strcspn(u, "?"));
+    scan_queue(s, "GET", u, PROBE_FOLLOWUP, &check_ratelimit, RL_TAG_FAN + best);
+    free(u);
+  }
+}
+
 static void rl_plan_late(struct scan *s, void *st)
 {
   struct rl_state *rs = st;
   rl_spec_paging(s);
+  rl_fan_queue(s, rs);
   /* No burst once --max-time is spent: it could only complete as budget. */
   if(s->opts->burst <= 0 || http_engine_out_of_budget(s->eng))
     return;
@@ -453,9 +831,51 @@ static void rl_plan_late(struct scan *s, void *st)
     rl_queue_burst(s, rs, rs->auth[i], 1);
 }
 
+/* One note: the routes asked with expand/depth and what each answered,
+ * in the order they were chosen. */
+static void rl_fan_note(struct scan *s, struct rl_state *rs)
+{
+  struct buf b;
+  buf_init(&b, 4096);
+  int n = 0;
+  for(int k = 0; k < RL_FAN_MAX; k++) {
+    /* The k-th chosen: the k-th smallest among the queued. */
+    int pick = -1, rank = 0;
+    for(int i = 0; i < rs->nfan && pick < 0; i++) {
+      if(!rs->fan[i].queued || !rs->fan[i].status1)
+        continue;
+      rank = 0;
+      for(int j = 0; j < rs->nfan; j++)
+        rank += rs->fan[j].queued && rs->fan[j].status1 &&
+                rl_fan_cmp(rs->fan[j].declared, rs->fan[j].op, rs->fan[i].declared, rs->fan[i].op) < 0;
+      if(rank == k)
+        pick = i;
+    }
+    if(pick < 0)
+      break;
+    const struct rl_fan *f = &rs->fan[pick];
+    char line[600];
+    char d1[24];
+    if(f->depth1 >= 0)
+      snprintf(d1, sizeof(d1), "%d", f->depth1);
+    else
+      snprintf(d1, sizeof(d1), "-");
+    snprintf(line, sizeof(line), "%s%.*s %.150s -> %ld, %zu bytes (was %zu), nesting %s (was %d)",
+             n ? "; " : "", (int)strcspn(f->path, "?"), f->path, f->query, f->status1, f->len1,
+             f->len0, d1, f->depth0);
+    buf_appendz(&b, line);
+    n++;
+  }
+  if(n)
+    report_note(&s->rep, "expand/depth fan-out: %d route%s asked: %s", n, n == 1 ? "" : "s",
+                buf_str(&b));
+  buf_cleanup(&b);
+}
+
 static void rl_finish(struct scan *s, void *st)
 {
   struct rl_state *rs = st;
+  rl_fan_note(s, rs);
   for(int i = 0; i < rs->nb; i++) {
     struct rl_burst *b = &rs->b[i];
     if(!b->answered)
@@ -483,7 +903,7 @@ static void rl_finish(struct scan *s, void *st)
 
 const struct wd_check check_ratelimit = {
   .name = "ratelimit",
-  .summary = "API4: rate limiting (a bounded burst, --burst), page-size caps, unpaged lists, paging parameters without a maximum",
+  .summary = "API4: rate limiting (a bounded burst, --burst), page-size caps, unpaged lists and large answers, paging parameters without a maximum, expand/depth fan-out",
   .rules = rl_rules,
   .nrules = ARRAY_LEN(rl_rules),
   .state_size = sizeof(struct rl_state),

@@ -43,8 +43,11 @@ SURFACE = ["inventory.deprecated-alive", "inventory.non-production-server",
            "inventory.old-version-alive", "inventory.spec-route-missing", "leak.internal-ip",
            "unsafe.foreign-redirect", "unsafe.upstream-content", "unsafe.upstream-headers"]
 # /api/v2/items declares ?limit without a maximum; /api/v2/logs declares no
-# paging parameter and returns all its 5000 entries.
-PAGING = ["resource.page-param-unbounded", "resource.page-size-unbounded", "resource.unpaged-list"]
+# paging parameter and returns all its 5000 entries; /api/v2/catalog answers
+# 600 products of about 1 KB each (no paging anywhere); /api/v2/orders embeds
+# related accounts six levels deep for ?expand=*&depth=10.
+PAGING = ["resource.expand-fanout", "resource.large-response", "resource.page-param-unbounded",
+          "resource.page-size-unbounded", "resource.unpaged-list"]
 RATE = ["resource.no-rate-limit", "resource.no-rate-limit-auth"]
 want = sorted(PLAIN + RATE + PAGING + SURFACE)
 got = rules(doc)
@@ -71,6 +74,25 @@ up = f.get("resource.unpaged-list", [])
 check("unpaged list: /api/v2/logs answered its 5000 entries, no paging parameter declared",
       [x.get("location", {}).get("url") for x in up] == [vuln + "/api/v2/logs"]
       and "-> 5000 items" in up[0].get("evidence", ""), up)
+lr = f.get("resource.large-response", [])
+lr_bytes = re.search(r"-> (\d+) bytes of application/json", (lr or [{}])[0].get("evidence", ""))
+check("large response: /api/v2/catalog only, 600 products of about 1 KB (over 512 KiB), nothing says paged",
+      [x.get("location", {}).get("url") for x in lr] == [vuln + "/api/v2/catalog"]
+      and lr_bytes and int(lr_bytes.group(1)) > 600 * 1000
+      and "no Link rel=\"next\", no paging member" in lr[0].get("evidence", ""), lr)
+# The scan's own request fills ?expand=1&depth=1 (the spec's parameters, value
+# 1): one level, the customer object inside the order inside the list inside
+# the top object, 4 levels of containers. ?expand=*&depth=10 nests six levels
+# of accounts, each an object under a "related" array: 4 + 2 * 5 = 14.
+fo = f.get("resource.expand-fanout", [])
+check("expand fan-out: /api/v2/orders?expand=*&depth=10 nested 14 levels where the first answer nested 4",
+      [x.get("location", {}).get("url") for x in fo] == [vuln + "/api/v2/orders?expand=*&depth=10"]
+      and "nested 14 levels; without it (GET /api/v2/orders?expand=1&depth=1)" in fo[0].get("evidence", "")
+      and fo[0].get("evidence", "").endswith("nested 4 levels"), fo)
+fan = [n for n in doc.get("notes", []) if n.startswith("expand/depth fan-out: ")]
+check("expand fan-out: six routes asked, the one declaring expand and depth first",
+      len(fan) == 1 and fan[0].startswith("expand/depth fan-out: 6 routes asked: /api/v2/orders ?expand=*&depth=10 -> 200"),
+      fan)
 dep = f.get("inventory.deprecated-alive", [])
 check("deprecated: /api/v2/export (deprecated in the spec) answered 200",
       [x.get("location", {}).get("url") for x in dep] == [vuln + "/api/v2/export"]
@@ -137,7 +159,7 @@ _ctx = _s.create_default_context(cafile=CA)
 
 def _get(u):
     import time as _t
-    for _ in range(20):  # the twin's limiter (2/s per path) may still be empty: wait it out
+    for _ in range(20):  # the twin's limiter (2/s per request URI) may still be empty: wait it out
         try:
             with _u.urlopen(u, timeout=30, context=_ctx) as r:
                 return r.status, _j.load(r)
@@ -161,6 +183,17 @@ check("abuse-hard serves a paged log list (50 entries), 410 for the deprecated e
       and all((hspec or {}).get("paths", {}).get(op, {}).get("get", {}).get("parameters")
               for op in ("/api/v2/items", "/api/v2/logs")),
       (st_logs, st_exp, st_spec))
+fan = [n for n in doc.get("notes", []) if n.startswith("expand/depth fan-out: ")]
+check("abuse-hard: /api/v2/orders asked with expand=*&depth=10 and answered capped (one level: 4, as before)",
+      len(fan) == 1 and "/api/v2/orders ?expand=*&depth=10 -> 200" in fan[0]
+      and re.search(r"/api/v2/orders \?expand=\*&depth=10 -> 200, \d+ bytes \(was \d+\), nesting 4 \(was 4\)",
+                    fan[0]), fan)
+st_cat, cat = _get(hard + "/api/v2/catalog")
+st_ord, ords = _get(hard + "/api/v2/orders?expand=*&depth=10")
+check("abuse-hard pages its catalog (20 products and a next cursor) and embeds one level for expand=*",
+      st_cat == 200 and len((cat or {}).get("products", [])) == 20 and (cat or {}).get("next") == "20"
+      and st_ord == 200 and all("related" not in o.get("customer", {}) for o in (ords or {}).get("orders", []))
+      and len((ords or {}).get("orders", [])) == 20, (st_cat, st_ord))
 check("abuse-hard: the burst met 429 with RateLimit headers",
       any(n.startswith("rate-limit burst: 40 GET /api/v2/status")
           and int((re.search(r" (\d+) 429,", n) or re.search("(0)", "0")).group(1)) >= 20
@@ -243,8 +276,10 @@ def record(inst):
         return _json.load(r)
 
 
+# ... and the expand/depth fan-out question (docs/cli.md): a route declaring
+# neither is asked once with ?expand=*&depth=10 added.
 DOCUMENTED = {"1", "warden'\"x", "wd'", "wd\\", "wd\udcc3(", "wd-not-a-number", "wd{{7*7}}wd",
-              "wd${7*7}wd", "wd" + "A" * 2048}
+              "wd${7*7}wd", "wd" + "A" * 2048, "*", "10"}
 before = len(record("apis-vuln"))
 rc, doc, err = scan_json(api)
 sent = record("apis-vuln")[before:]

@@ -7,19 +7,28 @@
 // error page relayed inside JSON, upstream headers and a Via chain, a
 // redirect to another host, a log list without paging (5000 entries, no
 // paging parameter in the spec), a page-size parameter without a maximum,
-// a deprecated operation still served. -mode hard: Echo's own middleware.RateLimiter
+// a deprecated operation still served, an order list whose ?expand=* and
+// ?depth= embed related accounts as deep as asked (six levels, each with
+// two children), a catalog answered whole (600 products, about 660 KB,
+// no paging), and (OpenAPI 3.1) a webhook and a subscription callback
+// whose requests carry no signature. -mode hard: Echo's own middleware.RateLimiter
 // (golang.org/x/time/rate token buckets, keyed by client IP and request
-// path, 2 per second with a burst of 10) answering 429 with Retry-After
+// URI, 2 per second with a burst of 10) answering 429 with Retry-After
 // and RateLimit headers, the page size capped at 100 (declared as the
 // maximum in the spec, the log list paged the same way), only version 2,
 // the deprecated operation answering 410 Gone, a spec that matches what runs,
-// and none of the relayed content. See tests/lab/CONTRACT.md.
+// none of the relayed content, expand limited to the named relation
+// "customer" one level deep (a wildcard means that, depth is capped at 1),
+// a catalog paged by limit (maximum 100) and cursor with a "next" member,
+// and a signature header (HMAC of the body) declared on the webhook and
+// on the callback. See tests/lab/CONTRACT.md.
 package main
 
 import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"warden.lab/labkit"
@@ -35,6 +44,22 @@ func spec(hard bool) string {
 	// vuln: the log list declares no paging at all (and returns 5000
 	// entries); hard: a limit with a maximum, like the item list.
 	logsParams := ""
+	// The order list's fan-out parameters (the twin declares depth's cap)
+	// and the catalog's paging (the twin's only).
+	depthMax, catalogParams := "", ""
+	// The requests the API sends to subscribers: the twin documents the
+	// signature header they carry (OpenAPI 3.1 webhooks and callbacks).
+	hookSig, cbSig := "", ""
+	if hard {
+		depthMax = `, "maximum": 1`
+		catalogParams = `"parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 100}},
+                             {"name": "cursor", "in": "query", "schema": {"type": "string"}}],`
+		hookSig = `"parameters": [{"name": "X-Shop-Signature", "in": "header", "required": true,
+                               "description": "HMAC-SHA256 of the body with the subscription's secret",
+                               "schema": {"type": "string"}}],`
+		cbSig = `"parameters": [{"name": "Webhook-Signature", "in": "header", "required": true,
+                             "schema": {"type": "string"}}],`
+	}
 	if hard {
 		servers, maxLimit = `"servers": [{"url": "/"}, {"url": "https://api.shop.example/"}],`, `, "maximum": 100`
 		tooMany = `, "429": {"description": "too many requests"}`
@@ -44,7 +69,7 @@ func spec(hard bool) string {
               "responses": {"200": {"description": "reports"}}}},`
 	}
 	return `{
-  "openapi": "3.0.3",
+  "openapi": "3.1.0",
   "info": {"title": "warden lab: abuse", "version": "2.1.0"},
   ` + servers + `
   "paths": {
@@ -82,7 +107,31 @@ func spec(hard bool) string {
     "/api/v2/partner": {
       "get": {"operationId": "partner", "summary": "The partner's page",
               "responses": {"302": {"description": "redirect"}, "200": {"description": "page"}}}
+    },
+    "/api/v2/orders": {
+      "get": {"operationId": "listOrders", "summary": "Orders, with their related accounts embedded on request",
+              "parameters": [{"name": "expand", "in": "query", "schema": {"type": "string"}},
+                             {"name": "depth", "in": "query", "schema": {"type": "integer"` + depthMax + `}}],
+              "responses": {"200": {"description": "orders"}` + tooMany + `}}
+    },
+    "/api/v2/catalog": {
+      "get": {"operationId": "catalog", "summary": "The product catalog", ` + catalogParams + `
+              "responses": {"200": {"description": "products"}` + tooMany + `}}
+    },
+    "/api/v2/subscriptions": {
+      "post": {"operationId": "subscribe", "summary": "Register a URL to be told about order events",
+               "requestBody": {"content": {"application/json": {"schema": {"type": "object",
+                 "properties": {"callbackUrl": {"type": "string", "format": "uri"}}}}}},
+               "responses": {"201": {"description": "subscribed"}` + tooMany + `},
+               "callbacks": {"orderEvent": {"{$request.body#/callbackUrl}": {"post": {` + cbSig + `
+                 "requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}},
+                 "responses": {"200": {"description": "received"}}}}}}}
     }
+  },
+  "webhooks": {
+    "orderShipped": {"post": {"operationId": "orderShipped", "summary": "An order was shipped", ` + hookSig + `
+      "requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}},
+      "responses": {"200": {"description": "received"}}}}
   },
   "components": {"securitySchemes": {}},
   "security": []
@@ -105,15 +154,20 @@ func main() {
 	e.HidePort = true
 
 	if f.Hard() {
-		// Echo's rate limiter: a token bucket per client IP and path, so a
-		// scan's single requests pass and a burst on one route meets 429.
+		// Echo's rate limiter: a token bucket per client IP and request
+		// URI, so a scan's single requests pass and a burst of one
+		// request meets 429.
 		const perSecond, burst = 2, 10
 		e.Use(middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
 			Store: middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
 				Rate: perSecond, Burst: burst, ExpiresIn: time.Minute,
 			}),
 			IdentifierExtractor: func(c echo.Context) (string, error) {
-				return c.RealIP() + " " + c.Request().URL.Path, nil
+				// The request URI, query included: a burst of one request
+				// meets the limit, while one request of a kind (the scan's
+				// expand/depth question after its malformed values) is
+				// answered whatever came before it on the path.
+				return c.RealIP() + " " + c.Request().RequestURI, nil
 			},
 			DenyHandler: func(c echo.Context, id string, err error) error {
 				h := c.Response().Header()
@@ -231,5 +285,97 @@ func main() {
 		// (a reserved name that never resolves).
 		return c.Redirect(http.StatusFound, "http://partner.shop.invalid/landing")
 	})
+	e.GET("/api/v2/orders", func(c echo.Context) error {
+		levels := 0
+		if x := c.QueryParam("expand"); x != "" {
+			levels = 1
+			if x == "*" && !f.Hard() {
+				levels = 6
+			}
+			if v := c.QueryParam("depth"); v != "" {
+				d, err := strconv.Atoi(v)
+				if err != nil || d < 0 {
+					return c.JSON(http.StatusBadRequest, map[string]string{"error": "invalid depth"})
+				}
+				levels = d
+			}
+		}
+		// VULNERABLE [resource.expand-fanout]: any depth is honoured (the
+		// lab stops at six levels); the twin embeds the customer, no more.
+		if f.Hard() && levels > 1 {
+			levels = 1
+		}
+		if levels > 6 {
+			levels = 6
+		}
+		orders := make([]map[string]interface{}, 20)
+		for i := range orders {
+			o := map[string]interface{}{"id": i + 1, "customer_id": 100 + i, "total": "19.90"}
+			if levels > 0 {
+				o["customer"] = account(100+i, 1, levels)
+			}
+			orders[i] = o
+		}
+		return c.JSON(http.StatusOK, map[string]interface{}{"orders": orders})
+	})
+	e.GET("/api/v2/catalog", func(c echo.Context) error {
+		n, start := 600, 0
+		if f.Hard() {
+			n = 20
+			if v := c.QueryParam("limit"); v != "" {
+				l, err := strconv.Atoi(v)
+				if err != nil || l < 1 {
+					return c.JSON(http.StatusBadRequest, map[string]string{"error": "invalid limit"})
+				}
+				n = l
+				if n > 100 {
+					n = 100
+				}
+			}
+			if v := c.QueryParam("cursor"); v != "" {
+				s, err := strconv.Atoi(v)
+				if err != nil || s < 0 || s > 600 {
+					return c.JSON(http.StatusBadRequest, map[string]string{"error": "invalid cursor"})
+				}
+				start = s
+			}
+			if start+n > 600 {
+				n = 600 - start
+			}
+		}
+		// VULNERABLE [resource.large-response]: the whole catalog (about
+		// 660 KB) in every answer, no paging declared or offered.
+		products := make([]product, n)
+		for i := range products {
+			products[i] = product{ID: start + i + 1, Name: fmt.Sprintf("product %d", start+i+1), Description: catalogText}
+		}
+		out := map[string]interface{}{"products": products}
+		if f.Hard() && start+n < 600 {
+			out["next"] = strconv.Itoa(start + n)
+		}
+		return c.JSON(http.StatusOK, out)
+	})
+	e.POST("/api/v2/subscriptions", func(c echo.Context) error {
+		return c.JSON(http.StatusCreated, map[string]string{"status": "subscribed"})
+	})
 	labkit.Serve(f, e)
+}
+
+type product struct {
+	ID          int    `json:"id"`
+	Name        string `json:"name"`
+	Description string `json:"description"`
+}
+
+// About 1 KB of plain catalog text per product.
+var catalogText = strings.Repeat("A sturdy lamp for the lab shop, made of oak and linen. ", 19)
+
+// An account and, below the deepest level, the two accounts related to
+// it: each level doubles what an answer holds.
+func account(id, level, levels int) map[string]interface{} {
+	a := map[string]interface{}{"id": id, "name": fmt.Sprintf("account %d", id), "tier": "standard"}
+	if level < levels {
+		a["related"] = []interface{}{account(id*2, level+1, levels), account(id*2+1, level+1, levels)}
+	}
+	return a
 }
