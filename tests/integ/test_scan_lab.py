@@ -61,13 +61,16 @@ for svc in ["echo", "chi", "fiber", "buffalo", "infra"]:
 # container (answered bodies), unsafe (every answer is judged for relayed
 # upstream content and headers), inventory (a spec GET route without
 # parameters), resource (a list route asked for a page of 10,000: the
-# users of echo-vuln; the suites scan with --burst 0), property (a 2xx
+# users of echo-vuln; the suites scan with --burst 0; and any 2xx JSON
+# answer to the scan's own GETs, judged for its size alone, or a spec GET
+# route asked with expand/depth: both twins), property (a 2xx
 # JSON answer was walked for hashes, secrets and internal properties).
 NEVER = {"bola", "flows", "ssrf", "bfla"}
 ALL = NEVER | {"auth", "resource", "misconfig", "inventory", "unsafe", "data", "container", "property"}
 TESTED = {"echo-vuln": {"auth", "resource", "misconfig", "inventory", "unsafe", "data", "container",
                         "property"},
-          "echo-hard": {"auth", "misconfig", "inventory", "unsafe", "data", "container", "property"}}
+          "echo-hard": {"auth", "resource", "misconfig", "inventory", "unsafe", "data", "container",
+                        "property"}}
 for inst in ["echo-vuln", "echo-hard", "fiber-vuln"]:
     rc, doc, err = scan_json(lab_url(inst))
     sc = doc.get("score", {})
@@ -88,8 +91,8 @@ for inst in ["echo-vuln", "echo-hard", "fiber-vuln"]:
               tested == TESTED[inst], sorted(tested))
 rc, out, err = warden("scan", "--no-color", "--cacert", CA, lab_url("echo-hard"))
 check("terminal: grade with its coverage and the untested list",
-      "grade A, 7 of 12 categories tested" in out and
-      "not tested: bola, resource, bfla, flows, ssrf" in out, out[:600])
+      "grade A, 8 of 12 categories tested" in out and
+      "not tested: bola, bfla, flows, ssrf" in out, out[:600])
 
 # The critical findings cap the grade (docs/scoring.md).
 rc, doc, err = scan_json(lab_url("fiber-vuln"))
