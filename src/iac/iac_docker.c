@@ -450,8 +450,11 @@ static const char *find_word(const char *t, size_t n, size_t from, const char *w
 {
   size_t wl = strlen(w);
   for(size_t i = from; i + wl <= n; i++) {
-    if(memcmp(t + i, w, wl))
-      continue;
+    /* The next occurrence at once (memmem), not a compare per byte. */
+    const char *hit = memmem(t + i, n - i, w, wl);
+    if(!hit)
+      return NULL;
+    i = (size_t)(hit - t);
     int pre = i == 0 || strchr(" \t\n;&|(`/\"'", t[i - 1]);
     int post = i + wl == n || strchr(" \t\n;&|)`\"'", t[i + wl]);
     if(pre && post)
