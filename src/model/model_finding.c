@@ -246,12 +246,17 @@ static struct wd_finding *findings_add_masked(struct wd_findings *f,
     free(key);
     loc_add(x, spec);
     /* Merged occurrences arrive in whatever order the network gives; keep
-     * the one with the smallest location so reports are stable. */
+     * the one with the smallest location so reports are stable, and at
+     * the same location the smallest evidence, then title. */
     const struct wd_loc cur = {x->method, x->url, x->file, x->line};
-    int smaller = loc_cmp(spec->method, spec->url, spec->file, spec->line, &cur) < 0;
-    if(smaller) {
+    int c = loc_cmp(spec->method, spec->url, spec->file, spec->line, &cur);
+    if(!c)
+      c = strz_cmp(spec->evidence, x->evidence);
+    if(!c)
+      c = strz_cmp(spec->title ? spec->title : spec->rule->title,
+                   x->title ? x->title : spec->rule->title);
+    if(c < 0)
       finding_set_place(x, spec);
-    }
     int sev = spec->severity >= 0 ? spec->severity : (int)spec->rule->severity;
     if((enum wd_severity)sev > x->severity)
       x->severity = (enum wd_severity)sev;

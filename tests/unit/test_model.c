@@ -45,6 +45,29 @@ static void findings_merge_keeps_smallest_location(void **state)
   findings_cleanup(&f);
 }
 
+/* Two occurrences at the same place with different evidence, added in
+ * either order: the finding keeps the smaller evidence both times, so the
+ * order answers arrive in cannot change a report. */
+static void findings_merge_same_place_keeps_smallest_evidence(void **state)
+{
+  (void)state;
+  for(int order = 0; order < 2; order++) {
+    struct wd_findings f;
+    findings_init(&f);
+    const char *ev[2] = {"answer b", "answer a"};
+    for(int i = 0; i < 2; i++) {
+      struct wd_finding_spec fs = {.rule = &r_high, .severity = -1, .method = "GET",
+                                   .url = "http://h/x", .dedupe = "same",
+                                   .evidence = ev[(i + order) % 2]};
+      findings_add(&f, &fs);
+    }
+    assert_int_equal(f.n, 1);
+    assert_int_equal(f.v[0].count, 2);
+    assert_string_equal(f.v[0].evidence, "answer a");
+    findings_cleanup(&f);
+  }
+}
+
 /* 40 places seen in descending order, each twice: the list keeps the 16
  * smallest, distinct and sorted, while count has all 80 occurrences. */
 static void findings_locations_bounded_sorted_distinct(void **state)
@@ -386,6 +409,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(findings_merge_keeps_smallest_location),
+    cmocka_unit_test(findings_merge_same_place_keeps_smallest_evidence),
     cmocka_unit_test(findings_locations_bounded_sorted_distinct),
     cmocka_unit_test(score_is_order_independent_and_capped),
     cmocka_unit_test(score_clean_is_100_A),
