@@ -169,16 +169,22 @@ static unsigned long long dt_mail_hash(const char *v, size_t n)
   return str_hash(low, n);
 }
 
+#define DT_FROM_TOKEN "its token's claims"
+
 static void dt_own_add(struct dt_state *d, int who, const char *v, size_t n, const char *from)
 {
   unsigned long long h = dt_mail_hash(v, n);
+  /* Where it was learned, said in the evidence: the token when it named
+   * one (read before any answer), else the smallest of the profile
+   * routes, whichever of them answered first. */
+  if(!d->nown[who] || (strcmp(d->own_from[who], DT_FROM_TOKEN) &&
+                       strcmp(from, d->own_from[who]) < 0))
+    snprintf(d->own_from[who], sizeof(d->own_from[who]), "%s", from);
   for(size_t i = 0; i < d->nown[who]; i++)
     if(d->own[who][i] == h)
       return;
   if(d->nown[who] >= DT_MAX_OWN)
     return;
-  if(!d->nown[who])
-    snprintf(d->own_from[who], sizeof(d->own_from[who]), "%s", from);
   d->own[who][d->nown[who]++] = h;
 }
 
@@ -197,7 +203,7 @@ static void dt_own_from_token(struct dt_state *d, int who, const char *tok)
   for(size_t i = 0; claims[i]; i++) {
     const char *v = json_string_value(json_object_get(pl, claims[i]));
     if(v && strchr(v, '@'))
-      dt_own_add(d, who, v, strlen(v), "its token's claims");
+      dt_own_add(d, who, v, strlen(v), DT_FROM_TOKEN);
   }
   json_decref(pl);
   jwt_free(&j);
@@ -270,15 +276,26 @@ static void dt_record(struct scan *s, struct dt_state *d, const struct probe *p,
     struct dt_hit *h = &d->v[i];
     if(h->rule == rule && !strcmp(h->kind, kind) && !strcmp(h->route, route)) {
       h->count++;
-      if(pub && !h->public) {
-        /* The answer without credentials is the one to show. */
-        h->public = 1;
+      /* The answer shown: one without credentials if any, then the
+       * smallest URL, method and evidence, whichever answered first. */
+      char *ev = scan_mask(s, evidence);
+      int c = h->public - pub;
+      if(!c)
+        c = strcmp(p->x.url, h->url);
+      if(!c)
+        c = strcmp(p->x.method, h->method);
+      if(!c)
+        c = strcmp(ev, h->evidence);
+      if(c < 0) {
+        h->public = pub;
         free(h->url);
         free(h->method);
         free(h->evidence);
         h->url = xstrdup(p->x.url);
         h->method = xstrdup(p->x.method);
-        h->evidence = scan_mask(s, evidence);
+        h->evidence = ev;
+      } else {
+        free(ev);
       }
       free(route);
       return;
@@ -461,6 +478,45 @@ static int dt_role_mail(const char *v, size_t n)
   return 0;
 }
 
+/* Adds "key" to keys ('"a", "b"': sorted, each once, while it fits), so
+ * the list does not depend on the order the answers came in. A key never
+ * holds a '"' (dt_key_before stops at one). */
+static void dt_key_add(char *keys, size_t cap, const char *key)
+{
+  if(!key[0] || strlen(keys) + strlen(key) + 4 >= cap)
+    return;
+  const char *v[16];
+  size_t l[16], n = 0;
+  for(const char *c = keys; *c && n < 16;) {
+    const char *a = strchr(c, '"'), *e = a ? strchr(a + 1, '"') : NULL;
+    if(!e)
+      break;
+    v[n] = a + 1;
+    l[n++] = (size_t)(e - a - 1);
+    c = e + 1;
+  }
+  size_t kl = strlen(key), pos = 0;
+  for(; pos < n; pos++) {
+    size_t m = kl < l[pos] ? kl : l[pos];
+    int c = strncmp(key, v[pos], m);
+    if(!c && kl == l[pos])
+      return;
+    if(c < 0 || (!c && kl < l[pos]))
+      break;
+  }
+  if(n >= 16)
+    return;
+  char out[256];
+  size_t o = 0;
+  for(size_t i = 0; i <= n; i++) {
+    const char *x = i < pos ? v[i] : i == pos ? key : v[i - 1];
+    size_t xl = i < pos ? l[i] : i == pos ? kl : l[i - 1];
+    o += (size_t)snprintf(out + o, sizeof(out) - o, "%s\"%.*s\"", i ? ", " : "", (int)xl, x);
+  }
+  if(o < cap && o < sizeof(out))
+    memcpy(keys, out, o + 1);
+}
+
 /* The e-mails of an answer to the user's identity or --as2's, kept by
  * route for finish, where the identity's own are known. */
 static void dt_mails(const struct scan *s, struct dt_state *d, const struct probe *p,
@@ -489,20 +545,38 @@ static void dt_mails(const struct scan *s, struct dt_state *d, const struct prob
         m->route = xstrdup(route);
         m->method = xstrdup(p->x.method);
         m->url = xstrdup(p->x.url);
+      } else {
+        /* The place shown: the smallest URL (then method) of the route's
+         * answers, not the first to arrive. */
+        int c = strcmp(p->x.url, m->url);
+        if(!c)
+          c = strcmp(p->x.method, m->method);
+        if(c < 0) {
+          free(m->url);
+          free(m->method);
+          m->url = xstrdup(p->x.url);
+          m->method = xstrdup(p->x.method);
+        }
       }
     }
     unsigned long long x = dt_mail_hash(b + h[i].from, h[i].to - h[i].from);
-    int seen = 0;
-    for(size_t k = 0; k < m->nh && !seen; k++)
-      seen = m->h[k] == x;
-    if(seen || m->nh >= DT_MAIL_PER)
+    /* The DT_MAIL_PER smallest hashes, sorted: the same set whatever
+     * order the answers came in. */
+    size_t pos = 0;
+    while(pos < m->nh && m->h[pos] < x)
+      pos++;
+    if(pos < m->nh && m->h[pos] == x)
       continue;
-    m->h[m->nh++] = x;
+    if(pos >= DT_MAIL_PER)
+      continue;
+    if(m->nh == DT_MAIL_PER)
+      m->nh--;
+    memmove(&m->h[pos + 1], &m->h[pos], (m->nh - pos) * sizeof(m->h[0]));
+    m->h[pos] = x;
+    m->nh++;
     char key[72];
     dt_key_before(b, h[i].from, key, sizeof(key));
-    if(key[0] && !strstr(m->keys, key) && strlen(m->keys) + strlen(key) + 4 < sizeof(m->keys))
-      snprintf(m->keys + strlen(m->keys), sizeof(m->keys) - strlen(m->keys), "%s\"%s\"",
-               m->keys[0] ? ", " : "", key);
+    dt_key_add(m->keys, sizeof(m->keys), key);
   }
   free(route);
 }
