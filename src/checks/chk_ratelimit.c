@@ -161,6 +161,7 @@ extern const struct wd_check check_ratelimit;
 #define RL_FAN_GROW (64 * 1024) /* ... and this many bytes larger */
 #define RL_FAN_NEST 3      /* or this many levels deeper */
 #define RL_NEST_MAX 64     /* nesting counted up to */
+#define RL_AUTH_CAND 8     /* authentication routes kept to choose two from */
 
 /* Tags of this check's probes. */
 enum {
@@ -198,13 +199,14 @@ struct rl_burst {
 struct rl_page {
   char path[RL_PATH_MAX]; /* without query */
   long items;             /* items of the first answer */
+  const char *param;      /* the paging parameter to ask with */
 };
 
 struct rl_state {
   char cheap[RL_PATH_MAX];
   size_t cheap_len;
   int have_cheap, cheap_from_spec;
-  char auth[2][RL_PATH_MAX];
+  char auth[RL_AUTH_CAND][RL_PATH_MAX]; /* answered ones, sorted; then the burst's two */
   int nauth;
   struct rl_burst b[RL_BURSTS];
   int nb;
@@ -264,17 +266,65 @@ static int rl_is_auth_path(const char *path)
   return 0;
 }
 
-static void rl_add_auth(struct rl_state *rs, const char *path)
+/* Adds path (its query left out) to rs->auth: sorted with sorted set,
+ * the RL_AUTH_CAND smallest (the same whatever order the answers came
+ * in), else at the end while fewer than max. */
+static void rl_add_auth(struct rl_state *rs, const char *path, int sorted, int max)
 {
   size_t n = strcspn(path, "?");
-  if(rs->nauth >= 2 || n >= RL_PATH_MAX || strchr(path, '{'))
+  if(n >= RL_PATH_MAX || strchr(path, '{'))
     return;
-  for(int i = 0; i < rs->nauth; i++)
-    if(strlen(rs->auth[i]) == n && strncmp(rs->auth[i], path, n) == 0)
+  char p[RL_PATH_MAX];
+  memcpy(p, path, n);
+  p[n] = '\0';
+  int pos = 0;
+  for(; pos < rs->nauth; pos++) {
+    int c = strcmp(p, rs->auth[pos]);
+    if(!c)
       return;
-  memcpy(rs->auth[rs->nauth], path, n);
-  rs->auth[rs->nauth][n] = '\0';
+    if(sorted && c < 0)
+      break;
+  }
+  if(pos >= max)
+    return;
+  if(rs->nauth == max)
+    rs->nauth--;
+  memmove(rs->auth[pos + 1], rs->auth[pos], (size_t)(rs->nauth - pos) * sizeof(rs->auth[0]));
+  memcpy(rs->auth[pos], p, n + 1);
   rs->nauth++;
+}
+
+/* Adds a list route to ask a big page of: the RL_PAGE_MAX smallest
+ * paths, sorted, each with the fewest items it answered. */
+static void rl_add_page(struct rl_state *rs, const char *path, size_t n, long items,
+                        const char *param)
+{
+  char p[RL_PATH_MAX];
+  if(n >= sizeof(p))
+    return;
+  memcpy(p, path, n);
+  p[n] = '\0';
+  int pos = 0;
+  for(; pos < rs->npages; pos++) {
+    int c = strcmp(p, rs->pages[pos].path);
+    if(!c) {
+      if(items < rs->pages[pos].items)
+        rs->pages[pos].items = items;
+      return;
+    }
+    if(c < 0)
+      break;
+  }
+  if(pos >= RL_PAGE_MAX)
+    return;
+  if(rs->npages == RL_PAGE_MAX)
+    rs->npages--;
+  memmove(&rs->pages[pos + 1], &rs->pages[pos], (size_t)(rs->npages - pos) * sizeof(rs->pages[0]));
+  struct rl_page *pg = &rs->pages[pos];
+  memcpy(pg->path, p, n + 1);
+  pg->items = items;
+  pg->param = param;
+  rs->npages++;
 }
 
 static void rl_plan(struct scan *s, void *st)
@@ -382,7 +432,8 @@ static void rl_judge_burst(struct rl_state *rs, struct probe *p)
     b->st5xx++;
   char h[128];
   if(rl_limit_header(p, h, sizeof(h))) {
-    if(!b->limit_hdr)
+    /* The smallest line seen, not the first to arrive. */
+    if(!b->limit_hdr || strcmp(h, b->hdr) < 0)
       snprintf(b->hdr, sizeof(b->hdr), "%s", h);
     b->limit_hdr++;
   }
@@ -723,7 +774,7 @@ static void rl_judge(struct scan *s, void *st, struct probe *p)
    * does not look like the random-path page. */
   if(rl_is_auth_path(p->path) && p->x.status != 404 && p->x.status != 410 &&
      !scan_like_baseline(s, p))
-    rl_add_auth(rs, p->path);
+    rl_add_auth(rs, p->path, 1, RL_AUTH_CAND);
   if(p->ident != ID_MAIN)
     return;
   /* The cheap route: the smallest spec GET answer without a path
@@ -732,30 +783,26 @@ static void rl_judge(struct scan *s, void *st, struct probe *p)
   if((from_spec || (p->flags & PROBE_ROOT)) && scan_is_hit(s, p) &&
      strlen(p->path) < RL_PATH_MAX &&
      (!rs->have_cheap || (from_spec && !rs->cheap_from_spec) ||
-      (from_spec == rs->cheap_from_spec && p->x.body.len < rs->cheap_len))) {
+      (from_spec == rs->cheap_from_spec &&
+       (p->x.body.len < rs->cheap_len ||
+        (p->x.body.len == rs->cheap_len && strcmp(p->path, rs->cheap) < 0))))) {
     snprintf(rs->cheap, sizeof(rs->cheap), "%s", p->path);
     rs->cheap_len = p->x.body.len;
     rs->have_cheap = 1;
     rs->cheap_from_spec = from_spec;
   }
   int unpaged = 0;
-  /* A list to ask a big page of. */
+  /* A list to ask a big page of (asked in plan_late, once every list
+   * has answered: which lists does not depend on their order). */
   size_t plen = strcspn(p->path, "?");
-  if(from_spec && rs->npages < RL_PAGE_MAX && scan_is_hit(s, p) && plen < RL_PATH_MAX - 32) {
+  if(from_spec && scan_is_hit(s, p) && plen < RL_PATH_MAX - 32) {
     long items = rl_items(s, p);
     if(items >= 0 && !rl_has_page_param(p->op)) {
       rl_judge_unpaged(s, p, items);
       unpaged = items > RL_PAGE_OVER;
     }
-    if(items >= 1) {
-      struct rl_page *pg = &rs->pages[rs->npages];
-      snprintf(pg->path, sizeof(pg->path), "%.*s", (int)plen, p->path);
-      pg->items = items;
-      char *q = xasprintf("%s?%s=%d", pg->path, rl_page_param(p->op), RL_PAGE_ASK);
-      if(scan_queue(s, "GET", q, PROBE_FOLLOWUP, &check_ratelimit, RL_TAG_PAGE))
-        rs->npages++;
-      free(q);
-    }
+    if(items >= 1)
+      rl_add_page(rs, p->path, plen, items, rl_page_param(p->op));
   }
   if(!scan_is_hit(s, p))
     return;
@@ -817,6 +864,14 @@ static void rl_plan_late(struct scan *s, void *st)
   struct rl_state *rs = st;
   rl_spec_paging(s);
   rl_fan_queue(s, rs);
+  for(int i = 0; i < rs->npages; i++) {
+    char *q = xasprintf("%s?%s=%d", rs->pages[i].path, rs->pages[i].param, RL_PAGE_ASK);
+    scan_queue(s, "GET", q, PROBE_FOLLOWUP, &check_ratelimit, RL_TAG_PAGE);
+    free(q);
+  }
+  /* The two smallest answered authentication routes. */
+  if(rs->nauth > 2)
+    rs->nauth = 2;
   /* No burst once --max-time is spent: it could only complete as budget. */
   if(s->opts->burst <= 0 || http_engine_out_of_budget(s->eng))
     return;
@@ -824,7 +879,7 @@ static void rl_plan_late(struct scan *s, void *st)
    * still meets a limiter in front of the router). */
   for(size_t i = 0; s->have_spec && i < s->spec.n && rs->nauth < 2; i++)
     if(rl_is_auth_path(s->spec.ops[i].path))
-      rl_add_auth(rs, s->spec.ops[i].path);
+      rl_add_auth(rs, s->spec.ops[i].path, 0, 2);
   if(rs->have_cheap)
     rl_queue_burst(s, rs, rs->cheap, 0);
   for(int i = 0; i < rs->nauth; i++)
