@@ -12,9 +12,20 @@
  *    the service behind, or a Via chain of two hops or more naming hosts;
  *  - unsafe.foreign-redirect: a redirect (3xx Location) to a host other
  *    than the target's (never followed: the scope lock refuses it).
+ * From the spec alone (nothing sent), in finish:
+ *  - unsafe.webhook-unsigned: a request the API sends to a URL its
+ *    clients chose (an OpenAPI 3.1 top-level webhook, or an operation's
+ *    callback) for which the document names no signature: no header
+ *    parameter whose name says "signature" or "hmac" (X-Hub-Signature-256,
+ *    Webhook-Signature, X-Shop-HMAC, ...) on the request's path item or
+ *    operation, and no non-empty security requirement on it. One finding
+ *    per webhook, and one per operation that registers callbacks (listing
+ *    them), in document order. Descriptions are not read: a signature
+ *    told only in prose is not seen (a false positive the remediation
+ *    names), and whether the receivers really check it is not judged.
  * Not judged: whether the API validates what an upstream sends it (TLS to
  * the upstream, schema checks, size limits), which no outside request can
- * see; webhook operations are the inventory of the spec, not answers.
+ * see.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -23,12 +34,13 @@
 #include <strings.h>
 
 #include "../core/core_alloc.h"
+#include "../core/core_buf.h"
 #include "../core/core_str.h"
 #include "../scan/scan.h"
 #include "../scan/scan_rx.h"
 #include "check.h"
 
-enum { R_CONTENT, R_HEADERS, R_REDIRECT };
+enum { R_CONTENT, R_HEADERS, R_REDIRECT, R_WEBHOOK };
 
 static const struct wd_rule un_rules[] = {
   [R_CONTENT] = {
@@ -60,6 +72,16 @@ static const struct wd_rule un_rules[] = {
     .title = "Redirect to another host",
     .summary = "The API answers with a redirect to a host other than its own: clients that follow it trust whatever that host returns",
     .remediation = "Redirect only to your own hosts (an allowlist); never build a Location from input or from an upstream's answer.",
+  },
+  [R_WEBHOOK] = {
+    .id = "unsafe.webhook-unsigned",
+    .severity = WD_SEV_LOW,
+    .category = WD_CAT_UNSAFE,
+    .owasp = "API10:2023",
+    .cwe = 345,
+    .title = "Webhook or callback without a documented signature",
+    .summary = "The spec declares a request the API sends to a URL its clients register (a webhook or a callback) and names no signature header or security scheme for it: receivers cannot tell its calls from anyone else's",
+    .remediation = "Sign every webhook and callback request (an HMAC of the timestamp and body with a per-subscription secret, in a header such as Webhook-Signature), declare that header (or a security scheme) on the request in the spec, and reject unsigned or stale calls on the receiving side.",
   },
 };
 
@@ -188,6 +210,70 @@ static void un_redirect(struct scan *s, struct probe *p)
   free(abs);
 }
 
+/* The spec's webhooks and callbacks without a documented signature:
+ * one finding per webhook, one per operation registering callbacks. */
+static void un_webhooks(struct scan *s, void *st)
+{
+  (void)st;
+  if(!s->have_spec || !s->spec.nhooks)
+    return;
+  scan_ran(s, &un_rules[R_WEBHOOK]);
+  const struct spec *sp = &s->spec;
+  char *where = xstrdup(s->spec_url ? s->spec_url : s->target_url);
+  for(size_t i = 0; i < sp->nhooks; i++) {
+    const struct spec_hook *h = &sp->hooks[i];
+    if(h->signature)
+      continue;
+    if(h->op == SPEC_HOOK_NO_OP) {
+      char ev[600], key[200];
+      snprintf(ev, sizeof(ev), "the spec's webhook %.100s (%s to the subscriber's URL) names no "
+               "signature header and no security requirement", h->name, h->method);
+      snprintf(key, sizeof(key), "webhook %.100s %s", h->name, h->method);
+      scan_flag_at(s, &un_rules[R_WEBHOOK], -1, NULL, h->method, where, ev, key);
+      continue;
+    }
+    /* A callback: gathered by its operation, once, at its first hook. */
+    int first = 1;
+    for(size_t k = 0; k < i && first; k++)
+      first = !(sp->hooks[k].op == h->op && !sp->hooks[k].signature);
+    if(!first)
+      continue;
+    struct buf b;
+    buf_init(&b, 600);
+    int n = 0;
+    for(size_t k = i; k < sp->nhooks; k++) {
+      const struct spec_hook *c = &sp->hooks[k];
+      if(c->op != h->op || c->signature)
+        continue;
+      buf_printf(&b, "%s%.60s (%s %.100s)", n++ ? ", " : "", c->name, c->method, c->expr);
+    }
+    const struct spec_op *op = &sp->ops[h->op];
+    char ev[900], key[300];
+    snprintf(ev, sizeof(ev), "the spec's %s %.200s registers callback%s with no signature header "
+             "and no security requirement: %s", op->method, op->path, n == 1 ? "" : "s", buf_str(&b));
+    snprintf(key, sizeof(key), "callback %s %.200s", op->method, op->path);
+    char *url = xasprintf("%s%s", s->origin, op->path);
+    scan_flag_at(s, &un_rules[R_WEBHOOK], -1, NULL, op->method, url, ev, key);
+    free(url);
+    buf_cleanup(&b);
+  }
+  struct buf sig;
+  buf_init(&sig, 600);
+  size_t nsig = 0;
+  for(size_t i = 0; i < sp->nhooks; i++)
+    if(sp->hooks[i].signature)
+      buf_printf(&sig, "%s%.60s: %.60s", nsig++ ? ", " : "", sp->hooks[i].name,
+                 sp->hooks[i].signature);
+  report_note(&s->rep, "unsafe: the spec declares %zu webhook and callback request%s, %zu with a "
+              "documented signature%s%s%s", sp->nhooks, sp->nhooks == 1 ? "" : "s", nsig,
+              nsig ? " (" : "", buf_str(&sig), nsig ? ")" : "");
+  buf_cleanup(&sig);
+  if(sp->hooks_total > sp->nhooks)
+    report_note(&s->rep, "unsafe: the spec declares %zu webhook and callback requests; the first "
+                "%zu were judged for a signature", sp->hooks_total, sp->nhooks);
+  free(where);
+}
+
 static void un_judge(struct scan *s, void *st, struct probe *p)
 {
   (void)st;
@@ -201,8 +287,9 @@ static void un_judge(struct scan *s, void *st, struct probe *p)
 
 const struct wd_check check_unsafe = {
   .name = "unsafe",
-  .summary = "API10: upstream content, headers and redirects the API relays",
+  .summary = "API10: upstream content, headers and redirects the API relays; webhooks and callbacks the spec declares without a signature",
   .rules = un_rules,
   .nrules = ARRAY_LEN(un_rules),
   .judge = un_judge,
+  .finish = un_webhooks,
 };

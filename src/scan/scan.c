@@ -1123,6 +1123,8 @@ static int scan_fetch_spec_url(struct scan *s, const char *url, char *err,
   else if(spec_parse(&sp, buf_str(&x.body), x.body.len, url, err, errlen) == 0) {
     s->spec = sp;
     s->have_spec = 1;
+    free(s->spec_url);
+    s->spec_url = xstrdup(url);
     rc = 0;
   }
   http_exchange_cleanup(&x);
@@ -1153,6 +1155,8 @@ static void scan_found_spec(struct scan *s, struct probe *p)
   if(spec_parse(&sp, buf_str(&p->x.body), p->x.body.len, p->x.url, err,
                 sizeof(err)) == 0) {
     report_fact(&s->rep, "spec", p->x.url);
+    free(s->spec_url);
+    s->spec_url = xstrdup(p->x.url);
     scan_use_spec(s, &sp);
   }
 }
@@ -1458,6 +1462,8 @@ void scan_cleanup(struct scan *s)
   free(s->deletes);
   mask_cleanup(&s->mask);
   spec_cleanup(&s->spec);
+  free(s->spec_url);
+  s->spec_url = NULL;
   http_engine_free(s->eng);
   report_cleanup(&s->rep);
   findings_cleanup(&s->findings);

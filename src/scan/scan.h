@@ -217,6 +217,9 @@ struct scan {
   int seen_zero;          /* the key 0 was queued */
   struct spec spec;
   int have_spec;
+  /* The URL the spec was read from (--spec URL, or where discovery found
+   * it), or NULL (a --spec file); owned. */
+  char *spec_url;
   struct baseline base[2];
   struct probe *root;     /* the probe of the URL the user gave */
   struct wd_findings findings;

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../core/core_alloc.h"
 #include "../core/core_buf.h"
@@ -782,6 +783,101 @@ static int security_applies(struct sctx *c, const struct ynode *sec)
   return 0;
 }
 
+/* ---- webhooks and callbacks ---------------------------------------------- */
+
+/* What documents the signature of the request op (in path item item)
+ * sends: a header parameter whose name says signature or HMAC, else a
+ * non-empty security requirement on op; NULL when nothing does. */
+static char *hook_signature(struct sctx *c, const struct ynode *item, const struct ynode *op)
+{
+  const struct ynode *lists[2] = {y_get(c->d, item, "parameters"), y_get(c->d, op, "parameters")};
+  for(int l = 0; l < 2; l++) {
+    const struct ynode *list = res(c, lists[l]);
+    for(size_t i = 0; i < y_len(c->d, list) && i < SPEC_MAX_PARAMS; i++) {
+      const struct ynode *par = res(c, y_item(c->d, list, i));
+      const char *in = sget(c, par, "in"), *name = sget(c, par, "name");
+      if(in && name && !strcasecmp(in, "header") &&
+         (strcasestr(name, "signature") || strcasestr(name, "hmac")))
+        return intern(c->sp, name);
+    }
+  }
+  const struct ynode *sec = y_get(c->d, op, "security");
+  if(sec && security_applies(c, sec))
+    return intern(c->sp, "security");
+  return NULL;
+}
+
+/* One hook per method of path item v. */
+static void add_hooks(struct sctx *c, const char *name, const char *expr, size_t owner,
+                      const struct ynode *v)
+{
+  struct spec *sp = c->sp;
+  const struct ynode *item = res(c, v);
+  if(!name || !y_is_map(c->d, item))
+    return;
+  for(size_t m = 0; m < sizeof(spec_methods) / sizeof(spec_methods[0]); m++) {
+    const struct ynode *op = y_deref(c->d, y_get(c->d, item, spec_methods[m]));
+    if(!op || op->kind != Y_MAP)
+      continue;
+    sp->hooks_total++;
+    if(sp->nhooks >= SPEC_MAX_HOOKS)
+      continue;
+    if(!sp->hooks)
+      sp->hooks = xmalloc(SPEC_MAX_HOOKS * sizeof(*sp->hooks));
+    struct spec_hook *h = &sp->hooks[sp->nhooks++];
+    memset(h, 0, sizeof(*h));
+    char mu[16];
+    size_t i = 0;
+    for(; spec_methods[m][i] && i + 1 < sizeof(mu); i++)
+      mu[i] = (char)toupper((unsigned char)spec_methods[m][i]);
+    mu[i] = '\0';
+    h->name = intern(sp, name);
+    h->method = intern(sp, mu);
+    h->expr = expr ? intern(sp, expr) : NULL;
+    h->op = owner;
+    h->signature = hook_signature(c, item, op);
+  }
+}
+
+/* A mapping's string keys and values, at most max pairs. */
+#define HOOK_PAIRS_MAX 64
+static void each_pair(struct sctx *c, const struct ynode *map,
+                      void (*fn)(struct sctx *c, const char *key, const struct ynode *v, void *arg),
+                      void *arg)
+{
+  map = res(c, map);
+  if(!map || map->kind != Y_MAP)
+    return;
+  for(size_t i = 0; i < map->n && i < HOOK_PAIRS_MAX; i++) {
+    const char *k = y_str(c->d, map->u.items[2 * i]);
+    if(k && strcmp(k, "<<") && strncmp(k, "x-", 2))
+      fn(c, k, map->u.items[2 * i + 1], arg);
+  }
+}
+
+struct cb_arg {
+  const char *name;
+  size_t owner;
+};
+
+static void callback_expr(struct sctx *c, const char *expr, const struct ynode *v, void *arg)
+{
+  const struct cb_arg *a = arg;
+  add_hooks(c, a->name, expr, a->owner, v);
+}
+
+static void callback_one(struct sctx *c, const char *name, const struct ynode *v, void *arg)
+{
+  struct cb_arg a = {name, *(const size_t *)arg};
+  each_pair(c, v, callback_expr, &a);
+}
+
+static void webhook_one(struct sctx *c, const char *name, const struct ynode *v, void *arg)
+{
+  (void)arg;
+  add_hooks(c, name, NULL, SPEC_HOOK_NO_OP, v);
+}
+
 static void add_op(struct sctx *c, const char *path, const char *method,
                    const struct ynode *item, const struct ynode *op)
 {
@@ -829,6 +925,9 @@ static void add_op(struct sctx *c, const char *path, const char *method,
   }
   op_body(c, &ob, op);
   op_responses(c, o, op);
+  /* Its callbacks: name -> {URL expression -> path item}. */
+  size_t owner = sp->n - 1;
+  each_pair(c, y_get(c->d, op, "callbacks"), callback_one, &owner);
   /* Exactly as large as what they hold: a large spec has many of them. */
   if(o->nparams < ob.capparams)
     o->params = xrealloc(o->params, o->nparams * sizeof(*o->params));
@@ -959,6 +1058,8 @@ static int read_top(struct sctx *c, const struct ynode *root, char *err, size_t 
   c->global_secured = security_applies(c, y_get(c->d, root, "security"));
   read_servers(c, root);
   c->bp = base_path(c, root);
+  /* OpenAPI 3.1: the requests the API sends, name -> path item. */
+  each_pair(c, y_get(c->d, root, "webhooks"), webhook_one, NULL);
   const struct ynode *cons = y_get(c->d, root, "consumes");
   for(size_t i = 0; i < y_len(c->d, cons) && i < 16; i++) {
     const char *t = y_str(c->d, y_item(c->d, cons, i));
@@ -1088,6 +1189,9 @@ static void spec_clear_ops(struct spec *sp)
   free(sp->ops);
   sp->ops = NULL;
   sp->n = sp->cap = 0;
+  free(sp->hooks);
+  sp->hooks = NULL;
+  sp->nhooks = sp->hooks_total = 0;
   free(sp->servers);
   sp->servers = NULL;
   sp->nservers = 0;

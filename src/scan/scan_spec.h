@@ -5,7 +5,8 @@
  * example, bounds), identity (operationId, summary, tags, deprecated),
  * its request body (media type, an example body, top-level properties)
  * and the properties its 2xx JSON answer declares; the document's title
- * and servers. Every string is owned by the spec.
+ * and servers; the requests the API itself sends (3.1 webhooks, callbacks)
+ * and what documents their signature. Every string is owned by the spec.
  *
  * JSON and YAML both parse with libyaml's events through the shared
  * hardened loader (src/yaml: depth, node and alias budgets). The paths
@@ -61,9 +62,30 @@ struct spec_op {
   int resp_props_known; /* 1 when a 2xx response schema was declared */
 };
 
+/* A request the API sends to a URL its clients chose: an OpenAPI 3.1
+ * top-level webhook, or an operation's callback. Kept so that a check can
+ * ask whether the document says how the receiver tells it is genuine. */
+struct spec_hook {
+  char *name;        /* the webhook's or the callback's name */
+  char *method;      /* the request the API sends, uppercase ("POST") */
+  char *expr;        /* a callback's URL expression
+                        ("{$request.body#/callbackUrl}"); NULL for a webhook */
+  size_t op;         /* a callback: the index in ops of the operation that
+                        declares it (the one registering the URL);
+                        SPEC_HOOK_NO_OP for a webhook */
+  char *signature;   /* what documents a signature: the name of a header
+                        parameter naming a signature or an HMAC, or
+                        "security" (a non-empty security requirement on the
+                        request); NULL when nothing does */
+};
+#define SPEC_HOOK_NO_OP ((size_t)-1)
+
 struct spec {
   struct spec_op *ops;
   size_t n, cap;
+  struct spec_hook *hooks; /* at most SPEC_MAX_HOOKS, in document order */
+  size_t nhooks;
+  size_t hooks_total;      /* all the document declares (past the bound too) */
   char *title;
   char **servers;    /* servers[].url, or scheme://host+basePath (Swagger) */
   size_t nservers;
@@ -79,6 +101,7 @@ struct spec {
 #define SPEC_MAX_RESP_PROPS 64
 #define SPEC_MAX_TAGS 16
 #define SPEC_MAX_SERVERS 16
+#define SPEC_MAX_HOOKS 64      /* webhooks and callback requests kept */
 #define SPEC_MAX_EXAMPLE 8192  /* body_example bytes */
 #define SPEC_MAX_TEXT 1024     /* any other string */
 

@@ -4,7 +4,8 @@
  * the document ("fuzz.yaml...") and leaves nothing to free; a success
  * gives operations with an upper-case method, a path starting with "/",
  * the compact bounds of scan_spec.h (query names, parameters, tags,
- * response properties, servers), every parameter named and placed, and a
+ * response properties, servers, webhooks and callbacks), every parameter
+ * named and placed, a callback's owner an operation that exists, and a
  * body example that, when there is one, is JSON jansson reads.
  */
 #include <ctype.h>
@@ -33,12 +34,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   if(spec_parse(&sp, (const char *)data, size, "fuzz.yaml", err, sizeof(err))) {
     if(strncmp(err, "fuzz.yaml", 9))
       abort();
-    if(sp.n || sp.ops || sp.title || sp.servers || sp.strs)
+    if(sp.n || sp.ops || sp.title || sp.servers || sp.strs || sp.hooks)
       abort(); /* a failure leaves nothing to free */
     return 0;
   }
   if(sp.nservers > SPEC_MAX_SERVERS)
     abort();
+  /* Webhooks and callbacks: bounded, named, an upper-case method, a
+   * callback's owner an operation that exists. */
+  if(sp.nhooks > SPEC_MAX_HOOKS || sp.nhooks > sp.hooks_total || (sp.nhooks && !sp.hooks))
+    abort();
+  for(size_t i = 0; i < sp.nhooks; i++) {
+    const struct spec_hook *h = &sp.hooks[i];
+    if(!h->name || !h->method || (h->op != SPEC_HOOK_NO_OP && h->op >= sp.n) ||
+       (h->op == SPEC_HOOK_NO_OP) != (h->expr == NULL))
+      abort();
+    for(const char *c = h->method; *c; c++)
+      if(!isupper((unsigned char)*c))
+        abort();
+  }
   for(size_t i = 0; i < sp.nservers; i++)
     if(!sp.servers[i])
       abort();

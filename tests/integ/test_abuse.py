@@ -39,9 +39,13 @@ rc, doc, err = scan_json(vuln, "--burst", "40")
 # The spec's servers also name staging.shop.internal and that private
 # address: inventory.non-production-server; /api/v2/export is deprecated in
 # the spec and still answers 200: inventory.deprecated-alive.
+# The spec (OpenAPI 3.1) declares the webhook orderShipped and the callback
+# orderEvent of POST /api/v2/subscriptions, neither with a signature header
+# or a security requirement: unsafe.webhook-unsigned, once for each.
 SURFACE = ["inventory.deprecated-alive", "inventory.non-production-server",
            "inventory.old-version-alive", "inventory.spec-route-missing", "leak.internal-ip",
-           "unsafe.foreign-redirect", "unsafe.upstream-content", "unsafe.upstream-headers"]
+           "unsafe.foreign-redirect", "unsafe.upstream-content", "unsafe.upstream-headers",
+           "unsafe.webhook-unsigned"]
 # /api/v2/items declares ?limit without a maximum; /api/v2/logs declares no
 # paging parameter and returns all its 5000 entries; /api/v2/catalog answers
 # 600 products of about 1 KB each (no paging anywhere); /api/v2/orders embeds
@@ -127,6 +131,16 @@ uh = f.get("unsafe.upstream-headers", [{}])[0]
 check("upstream headers: X-Upstream-Server or the Via chain of /api/v2/prices",
       uh.get("location", {}).get("url") == vuln + "/api/v2/prices"
       and ("pricing-svc" in uh.get("evidence", "") or "pricing-gw" in uh.get("evidence", "")), uh)
+wh = sorted(f.get("unsafe.webhook-unsigned", []), key=lambda x: x.get("location", {}).get("url", ""))
+check("webhook-unsigned: the webhook orderShipped (at the spec) and POST /api/v2/subscriptions' callback",
+      [(x.get("location", {}).get("method"), x.get("location", {}).get("url")) for x in wh]
+      == [("POST", vuln + "/api/v2/subscriptions"), ("POST", vuln + "/openapi.json")]
+      and "registers callback with no signature header and no security requirement: orderEvent "
+          "(POST {$request.body#/callbackUrl})" in wh[0].get("evidence", "")
+      and "webhook orderShipped (POST to the subscriber's URL)" in wh[1].get("evidence", ""), wh)
+check("webhook note: two requests, none signed",
+      "unsafe: the spec declares 2 webhook and callback requests, 0 with a documented signature"
+      in doc.get("notes", []), [n for n in doc.get("notes", []) if "webhook" in n])
 fr = f.get("unsafe.foreign-redirect", [{}])[0]
 check("foreign redirect: /api/v2/partner to partner.shop.invalid",
       fr.get("location", {}).get("url") == vuln + "/api/v2/partner"
@@ -188,6 +202,10 @@ check("abuse-hard: /api/v2/orders asked with expand=*&depth=10 and answered capp
       len(fan) == 1 and "/api/v2/orders ?expand=*&depth=10 -> 200" in fan[0]
       and re.search(r"/api/v2/orders \?expand=\*&depth=10 -> 200, \d+ bytes \(was \d+\), nesting 4 \(was 4\)",
                     fan[0]), fan)
+check("abuse-hard: both webhook requests judged, each with its declared signature header",
+      "unsafe: the spec declares 2 webhook and callback requests, 2 with a documented signature "
+      "(orderShipped: X-Shop-Signature, orderEvent: Webhook-Signature)" in doc.get("notes", []),
+      [n for n in doc.get("notes", []) if "webhook" in n])
 st_cat, cat = _get(hard + "/api/v2/catalog")
 st_ord, ords = _get(hard + "/api/v2/orders?expand=*&depth=10")
 check("abuse-hard pages its catalog (20 products and a next cursor) and embeds one level for expand=*",

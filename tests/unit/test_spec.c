@@ -384,6 +384,99 @@ static void spec_keeps_every_operation(void **state)
   free(t);
 }
 
+/* OpenAPI 3.1 webhooks and operation callbacks: each request the API
+ * sends is kept with what documents its signature (a header parameter
+ * naming a signature or HMAC, from the path item or the operation and
+ * through $ref, or a security requirement), bounded. */
+static const char hooks[] =
+  "openapi: 3.1.0\n"
+  "info: {title: Hooks}\n"
+  "components:\n"
+  "  parameters:\n"
+  "    Sig: {name: X-Hub-Signature-256, in: header, schema: {type: string}}\n"
+  "  pathItems:\n"
+  "    Refund: {post: {responses: {'200': {description: ok}}}}\n"
+  "webhooks:\n"
+  "  orderShipped:\n"
+  "    post:\n"
+  "      parameters: [{name: X-Request-Id, in: header}, {name: signature, in: query}]\n"
+  "      responses: {'200': {description: ok}}\n"
+  "  orderPaid:\n"
+  "    parameters: [{$ref: '#/components/parameters/Sig'}]\n"
+  "    post: {responses: {'200': {description: ok}}}\n"
+  "  refund: {$ref: '#/components/pathItems/Refund'}\n"
+  "  x-note: {post: {}}\n"
+  "paths:\n"
+  "  /subscriptions:\n"
+  "    get: {responses: {'200': {description: ok}}}\n"
+  "    post:\n"
+  "      callbacks:\n"
+  "        onEvent:\n"
+  "          '{$request.body#/callbackUrl}':\n"
+  "            post:\n"
+  "              security: [{hmacKey: []}]\n"
+  "              responses: {'200': {description: ok}}\n"
+  "            put:\n"
+  "              parameters: [{name: Webhook-HMAC, in: header}]\n"
+  "              responses: {'200': {description: ok}}\n"
+  "        onCancel:\n"
+  "          '{$request.query.url}':\n"
+  "            delete:\n"
+  "              security: [{}]\n"
+  "              responses: {'200': {description: ok}}\n"
+  "      responses: {'201': {description: ok}}\n";
+
+static void spec_webhooks_and_callbacks(void **state)
+{
+  (void)state;
+  struct spec sp;
+  char err[256];
+  assert_int_equal(spec_parse(&sp, hooks, strlen(hooks), "hooks.yaml", err, sizeof(err)), 0);
+  assert_int_equal(sp.nhooks, 6);
+  assert_int_equal(sp.hooks_total, 6);
+  /* Webhooks first (the top of the document is read before the paths). */
+  assert_string_equal(sp.hooks[0].name, "orderShipped");
+  assert_string_equal(sp.hooks[0].method, "POST");
+  assert_null(sp.hooks[0].expr);
+  assert_true(sp.hooks[0].op == SPEC_HOOK_NO_OP);
+  assert_null(sp.hooks[0].signature); /* a query parameter, an unrelated header */
+  assert_string_equal(sp.hooks[1].name, "orderPaid");
+  assert_string_equal(sp.hooks[1].signature, "X-Hub-Signature-256");
+  assert_string_equal(sp.hooks[2].name, "refund");
+  assert_null(sp.hooks[2].signature);
+  /* The callbacks of POST /subscriptions. */
+  const struct spec_op *post = find_op(&sp, "POST", "/subscriptions");
+  assert_non_null(post);
+  size_t owner = (size_t)(post - sp.ops);
+  /* A path item's methods are read in one fixed order (get, put, post,
+   * delete, ...), not the document's. */
+  assert_string_equal(sp.hooks[3].name, "onEvent");
+  assert_string_equal(sp.hooks[3].expr, "{$request.body#/callbackUrl}");
+  assert_string_equal(sp.hooks[3].method, "PUT");
+  assert_true(sp.hooks[3].op == owner);
+  assert_string_equal(sp.hooks[3].signature, "Webhook-HMAC");
+  assert_string_equal(sp.hooks[4].method, "POST");
+  assert_true(sp.hooks[4].op == owner);
+  assert_string_equal(sp.hooks[4].signature, "security");
+  assert_string_equal(sp.hooks[5].name, "onCancel");
+  assert_string_equal(sp.hooks[5].method, "DELETE");
+  assert_null(sp.hooks[5].signature); /* [{}]: optional, nothing required */
+  spec_cleanup(&sp);
+  assert_null(sp.hooks);
+
+  /* Bounded: 70 webhooks are counted, 64 kept. */
+  char *t = malloc(16384);
+  size_t n = (size_t)snprintf(t, 16384, "{\"openapi\":\"3.1.0\",\"paths\":{},\"webhooks\":{");
+  for(int i = 0; i < 70; i++)
+    n += (size_t)snprintf(t + n, 16384 - n, "%s\"h%d\":{\"post\":{}}", i ? "," : "", i);
+  n += (size_t)snprintf(t + n, 16384 - n, "}}");
+  assert_int_equal(spec_parse(&sp, t, n, "many.json", err, sizeof(err)), 0);
+  assert_int_equal(sp.hooks_total, 64); /* each_pair reads at most 64 names */
+  assert_int_equal(sp.nhooks, SPEC_MAX_HOOKS);
+  spec_cleanup(&sp);
+  free(t);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -392,6 +485,7 @@ int main(void)
     cmocka_unit_test(spec_refs_bounded_and_aliases),
     cmocka_unit_test(spec_errors_name_line_col),
     cmocka_unit_test(spec_keeps_every_operation),
+    cmocka_unit_test(spec_webhooks_and_callbacks),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
