@@ -111,7 +111,11 @@ char *str_excerpt(const char *s, size_t n, size_t off, size_t max)
 
 unsigned long long str_hash(const char *s, size_t n)
 {
-  unsigned long long h = 1469598103934665603ULL;
+  return str_hash_more(STR_HASH_INIT, s, n);
+}
+
+unsigned long long str_hash_more(unsigned long long h, const char *s, size_t n)
+{
   for(size_t i = 0; i < n; i++) {
     h ^= (unsigned char)s[i];
     h *= 1099511628211ULL;

@@ -26,6 +26,12 @@ char *str_mask_secret(const char *s, size_t n);
 char *str_excerpt(const char *s, size_t n, size_t off, size_t max);
 /* 64-bit FNV-1a; used for dedupe keys and body fingerprints. */
 unsigned long long str_hash(const char *s, size_t n);
+/* The same hash (64-bit FNV-1a) carried on over more bytes:
+ * str_hash_more(str_hash(a), b) == str_hash(a b), and
+ * str_hash(s, n) == str_hash_more(STR_HASH_INIT, s, n). Lets a key of
+ * several parts be hashed without formatting it into one string. */
+#define STR_HASH_INIT 1469598103934665603ULL
+unsigned long long str_hash_more(unsigned long long h, const char *s, size_t n);
 /* Length of the well-formed UTF-8 sequence at s (n > 0 bytes left): 1 to
  * 4, or 0 if it is not one (overlong, surrogate, past U+10FFFF, cut). */
 size_t str_utf8_len(const unsigned char *s, size_t n);

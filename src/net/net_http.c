@@ -14,7 +14,16 @@
 struct http_engine {
   struct http_opts o;
   CURLM *multi;
-  CURL **pool;         /* idle easy handles */
+  /* Idle easy handles, set up with the options every request shares
+   * (http_setup_common). A handle whose last request was a plain GET or
+   * HEAD is reused as it is: the next request sets only what differs
+   * (http_setup_request). One that sent another method or a body is
+   * reset and set up again first, so nothing of that request (its
+   * method, its body pointer) can reach the next. */
+  struct http_idle {
+    CURL *c;
+    int plain;
+  } *pool;
   int npool;
   int inflight;
   struct http_exchange *qhead, *qtail; /* waiting to start */
@@ -58,7 +67,7 @@ struct http_engine *http_engine_new(const struct http_opts *o, char *err,
   curl_multi_setopt(e->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
                     (long)e->o.concurrency);
   curl_multi_setopt(e->multi, CURLMOPT_MAXCONNECTS, (long)e->o.concurrency);
-  e->pool = xcalloc((size_t)e->o.concurrency, sizeof(CURL *));
+  e->pool = xcalloc((size_t)e->o.concurrency, sizeof(*e->pool));
   e->started = mono_now();
   e->next_slot = e->started;
   return e;
@@ -69,7 +78,7 @@ void http_engine_free(struct http_engine *e)
   if(!e)
     return;
   for(int i = 0; i < e->npool; i++)
-    curl_easy_cleanup(e->pool[i]);
+    curl_easy_cleanup(e->pool[i].c);
   free(e->pool);
   curl_multi_cleanup(e->multi);
   free(e);
@@ -112,50 +121,27 @@ static size_t http_on_header(char *p, size_t size, size_t n, void *ud)
   return len;
 }
 
-static CURL *http_easy_take(struct http_engine *e)
-{
-  if(e->npool > 0) {
-    CURL *c = e->pool[--e->npool];
-    curl_easy_reset(c);
-    return c;
-  }
-  return curl_easy_init();
-}
-
-static void http_easy_give(struct http_engine *e, CURL *c)
-{
-  if(e->npool < e->o.concurrency)
-    e->pool[e->npool++] = c;
-  else
-    curl_easy_cleanup(c);
-}
-
 int http_method_has_body(const char *m)
 {
   return !strcmp(m, "POST") || !strcmp(m, "PUT") || !strcmp(m, "PATCH");
 }
 
-static void http_setup(struct http_engine *e, CURL *c, struct http_exchange *x)
+/* A request libcurl's next transfer on the same handle needs nothing
+ * undone after: GET or HEAD, without a body. */
+static int http_plain(const struct http_exchange *x)
+{
+  return !strcmp(x->method, "GET") || !strcmp(x->method, "HEAD");
+}
+
+/* The options every request of this engine shares. */
+static void http_setup_common(struct http_engine *e, CURL *c)
 {
   const struct http_opts *o = &e->o;
-  curl_easy_setopt(c, CURLOPT_URL, x->url);
-  curl_easy_setopt(c, CURLOPT_PRIVATE, x);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   /* Only http and https, ever; redirects are the scan layer's to judge
    * against the scope, so libcurl never follows one. */
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-  if(strcmp(x->method, "HEAD") == 0)
-    curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
-  else if(strcmp(x->method, "GET") != 0)
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, x->method);
-  if(http_method_has_body(x->method)) {
-    /* The body is borrowed (no copy); an empty one still goes out with
-     * Content-Length: 0, so the server never waits for more. */
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
-                     (curl_off_t)(x->req_body ? x->req_body_len : 0));
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, x->req_body ? x->req_body : "");
-  }
   /* Empty string: every encoding libcurl can decode. The body callback
    * sees decoded bytes, so the cap also bounds a decompression bomb. */
   curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
@@ -164,10 +150,7 @@ static void http_setup(struct http_engine *e, CURL *c, struct http_exchange *x)
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, o->timeout_ms);
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, http_on_body);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, x);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, http_on_header);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, x);
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, x->error);
   curl_easy_setopt(c, CURLOPT_USERAGENT, o->user_agent ? o->user_agent : "warden");
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, o->insecure ? 0L : 1L);
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, o->insecure ? 0L : 2L);
@@ -184,9 +167,63 @@ static void http_setup(struct http_engine *e, CURL *c, struct http_exchange *x)
     curl_easy_setopt(c, CURLOPT_IPRESOLVE, (long)CURL_IPRESOLVE_V4);
   else if(o->ip_family == 6)
     curl_easy_setopt(c, CURLOPT_IPRESOLVE, (long)CURL_IPRESOLVE_V6);
-  const struct curl_slist *h = x->headers ? x->headers : o->headers;
-  if(h)
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+}
+
+/* An easy handle set up for x: an idle one reused as it is when its
+ * last request was plain and x is plain too, else reset (or new) and
+ * set up again. */
+static CURL *http_easy_take(struct http_engine *e, const struct http_exchange *x)
+{
+  if(e->npool > 0) {
+    struct http_idle *h = &e->pool[--e->npool];
+    if(!h->plain || !http_plain(x)) {
+      curl_easy_reset(h->c);
+      http_setup_common(e, h->c);
+    }
+    return h->c;
+  }
+  CURL *c = curl_easy_init();
+  if(c)
+    http_setup_common(e, c);
+  return c;
+}
+
+static void http_easy_give(struct http_engine *e, CURL *c, const struct http_exchange *x)
+{
+  if(e->npool < e->o.concurrency) {
+    e->pool[e->npool].c = c;
+    e->pool[e->npool++].plain = http_plain(x);
+  } else {
+    curl_easy_cleanup(c);
+  }
+}
+
+/* What differs from one request to the next. Every option a plain
+ * request sets here is set by every request, so a reused handle carries
+ * nothing of the previous one (its URL, its headers, its exchange). */
+static void http_setup_request(struct http_engine *e, CURL *c, struct http_exchange *x)
+{
+  curl_easy_setopt(c, CURLOPT_URL, x->url);
+  curl_easy_setopt(c, CURLOPT_PRIVATE, x);
+  if(strcmp(x->method, "HEAD") == 0) {
+    curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+  } else {
+    curl_easy_setopt(c, CURLOPT_HTTPGET, 1L); /* also clears NOBODY */
+    if(strcmp(x->method, "GET") != 0)
+      curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, x->method);
+  }
+  if(http_method_has_body(x->method)) {
+    /* The body is borrowed (no copy); an empty one still goes out with
+     * Content-Length: 0, so the server never waits for more. */
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+                     (curl_off_t)(x->req_body ? x->req_body_len : 0));
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, x->req_body ? x->req_body : "");
+  }
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, x);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, x);
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, x->error);
+  const struct curl_slist *h = x->headers ? x->headers : e->o.headers;
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
 }
 
 int http_engine_submit(struct http_engine *e, struct http_exchange *x,
@@ -270,7 +307,7 @@ static void http_finish(struct http_engine *e, CURL *c, CURLcode rc)
   else if(!x->error[0])
     snprintf(x->error, sizeof(x->error), "%s", curl_easy_strerror(rc));
   curl_multi_remove_handle(e->multi, c);
-  http_easy_give(e, c);
+  http_easy_give(e, c, x);
   e->inflight--;
   x->easy = NULL;
   http_unlimit(e, x);
@@ -310,7 +347,7 @@ long http_engine_run(struct http_engine *e)
         live[i] = NULL;
         CURL *c = x->easy;
         curl_multi_remove_handle(e->multi, c);
-        http_easy_give(e, c);
+        http_easy_give(e, c, x);
         e->inflight--;
         x->easy = NULL;
         http_unlimit(e, x);
@@ -339,7 +376,7 @@ long http_engine_run(struct http_engine *e)
       e->qhead = x->next;
       if(!e->qhead)
         e->qtail = NULL;
-      CURL *c = http_easy_take(e);
+      CURL *c = http_easy_take(e, x);
       if(!c) {
         http_unlimit(e, x);
         x->outcome = HTTP_PROTOCOL;
@@ -350,7 +387,7 @@ long http_engine_run(struct http_engine *e)
       buf_reset(&x->body);
       buf_reset(&x->head);
       x->body.limit = e->o.body_cap;
-      http_setup(e, c, x);
+      http_setup_request(e, c, x);
       x->easy = c;
       curl_multi_add_handle(e->multi, c);
       for(int i = 0; i < e->o.concurrency; i++)

@@ -121,6 +121,19 @@ char *url_resolve(const char *base, const char *ref)
   return out;
 }
 
+int url_plain_path(const char *p)
+{
+  if(p[0] != '/' || p[1] == '/' || strstr(p, "/."))
+    return 0;
+  for(; *p; p++) {
+    unsigned char c = (unsigned char)*p;
+    if(!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         c == '-' || c == '.' || c == '_' || c == '~' || c == '/'))
+      return 0;
+  }
+  return 1;
+}
+
 char *url_origin(const struct url_parts *u)
 {
   int v6 = strchr(u->host, ':') != NULL;

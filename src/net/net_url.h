@@ -24,6 +24,13 @@ void url_parts_cleanup(struct url_parts *u);
 /* Resolves ref (absolute, or relative like "/x" or "../y") against base.
  * Returns a fresh normalised URL, or NULL if it cannot be resolved. */
 char *url_resolve(const char *base, const char *ref);
+/* 1 if p is a path that every URL parser reads back unchanged after an
+ * origin: it starts with one '/', holds only unreserved characters
+ * (RFC 3986: letters, digits, '-', '.', '_', '~') and '/', and no
+ * segment starts with '.' (so no dot segment). url_parse(origin + p)
+ * then has origin's scheme, host and port, the path p and no query
+ * (tests/unit/test_url.c holds libcurl to it). */
+int url_plain_path(const char *p);
 /* "scheme://host:port" of a parsed URL; fresh string. */
 char *url_origin(const struct url_parts *u);
 

@@ -27,12 +27,29 @@
 static void scan_on_done(struct http_exchange *x, void *ctx);
 static void scan_found_spec(struct scan *s, struct probe *p);
 
-/* Request key: method, URL and the flags that change what is sent. */
-static unsigned long long probe_key(const char *method, const char *url)
+/* Request key: method, URL and what else changes what is sent (the
+ * identity, a custom header, the credential generation of a retry, the
+ * body's type and bytes), hashed part by part with a separator after
+ * each, never formatted into one string. */
+static unsigned long long probe_key(const char *method, const char *url, int ident,
+                                    const char *header, long gen, const char *ctype,
+                                    const char *body, size_t blen)
 {
-  char *k = xasprintf("%s %s", method, url);
-  unsigned long long h = str_hash(k, strlen(k));
-  free(k);
+  unsigned long long h = STR_HASH_INIT;
+  h = str_hash_more(h, method, strlen(method) + 1);
+  h = str_hash_more(h, url, strlen(url) + 1);
+  unsigned char n[2 * sizeof(long long)];
+  long long nums[2] = {ident, gen};
+  memcpy(n, nums, sizeof(n));
+  h = str_hash_more(h, (const char *)n, sizeof(n));
+  if(header)
+    h = str_hash_more(h, header, strlen(header));
+  h = str_hash_more(h, "", 1);
+  if(ctype)
+    h = str_hash_more(h, ctype, strlen(ctype));
+  h = str_hash_more(h, "", 1);
+  if(body)
+    h = str_hash_more(h, body, blen);
   return h;
 }
 
@@ -167,19 +184,6 @@ static void probe_free(struct probe *p)
 /* A path libcurl's URL parser keeps as it is: '/' then letters, digits,
  * "-._~/", no dot segment, no "//" at the start (a host), no escapes,
  * query or fragment. */
-static int plain_path(const char *p)
-{
-  if(p[0] != '/' || p[1] == '/' || strstr(p, "/."))
-    return 0;
-  for(; *p; p++) {
-    unsigned char c = (unsigned char)*p;
-    if(!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c == '-' || c == '.' || c == '_' || c == '~' || c == '/'))
-      return 0;
-  }
-  return 1;
-}
-
 /* url_resolve(target_url, path), without libcurl for a plain path (its
  * URL API costs about 24k instructions per call): the target's
  * resolved origin and the path. *fast says which; the caller checks a
@@ -188,10 +192,17 @@ static int plain_path(const char *p)
 static char *scan_resolve(struct scan *s, const char *path, int *fast)
 {
   *fast = 0;
-  if(plain_path(path)) {
+  if(url_plain_path(path)) {
     if(!s->resolve_prefix) {
       char *root = url_resolve(s->target_url, "/");
       size_t n = root ? strlen(root) : 0;
+      char err[128];
+      s->resolve_parsed = root && url_parse(root, &s->resolve_parts, err, sizeof(err)) == 0;
+      if(s->resolve_parsed &&
+         (strcmp(s->resolve_parts.path, "/") || s->resolve_parts.query)) {
+        url_parts_cleanup(&s->resolve_parts);
+        s->resolve_parsed = 0;
+      }
       if(n && root[n - 1] == '/')
         root[n - 1] = '\0';
       s->resolve_prefix = root ? root : xstrdup("");
@@ -228,6 +239,7 @@ static struct probe *scan_queue_req2(struct scan *s, const char *method, const c
   const struct cred *c = ident == ID_AS2 ? &s->opts->as2 : &s->opts->cred;
   char *base = xstrdup(url);
   char *q = ident == ID_NONE || ident == ID_CUSTOM ? NULL : cred_query(c, ident);
+  int added = q != NULL; /* a query went on the URL */
   if(q) {
     char *u2 = xasprintf("%s%c%s", url, strchr(url, '?') ? '&' : '?', q);
     free(url);
@@ -236,19 +248,26 @@ static struct probe *scan_queue_req2(struct scan *s, const char *method, const c
   }
   /* The scope lock: nothing outside it is ever requested. The request
    * key names the identity so variants are not taken for repeats. */
-  char *key = xasprintf("%d %s %d %s %llx", (int)ident, header ? header : "",
-                        (flags & PROBE_RETRY) ? s->cred_gen : 0, ctype ? ctype : "",
-                        body ? str_hash(body, blen) : 0ULL);
-  unsigned long long k = probe_key(method, url) ^ str_hash(key, strlen(key));
-  free(key);
+  unsigned long long k = probe_key(method, url, (int)ident, header,
+                                   (flags & PROBE_RETRY) ? s->cred_gen : 0, ctype, body, blen);
   /* The method policy last, so that a repeat or an out-of-scope write
    * spends none of the budget. A burst repeats one request on purpose:
    * it skips the repeat filter (the scope lock still applies). The URL
-   * is read once, for the scope and for the probe's path. */
+   * is read once, for the scope and for the probe's path; a plain path
+   * joined to the target's origin (and nothing added) is not read
+   * again: it reads back as the origin's parts and that path. */
   struct url_parts u;
-  char err[128];
-  int parsed = url_parse(url, &u, err, sizeof(err)) == 0;
-  if(fast && (!parsed || strcmp(u.path, path))) {
+  int parsed, borrowed = fast && !added && s->resolve_parsed;
+  if(borrowed) {
+    u = s->resolve_parts;
+    u.path = (char *)path;
+    u.query = NULL;
+    parsed = 1;
+  } else {
+    char err[128];
+    parsed = url_parse(url, &u, err, sizeof(err)) == 0;
+  }
+  if(fast && !borrowed && (!parsed || strcmp(u.path, path))) {
     /* A joined URL reads back as libcurl reads it, or libcurl resolves
      * the path itself (nothing was recorded yet). */
     if(parsed)
@@ -260,7 +279,7 @@ static struct probe *scan_queue_req2(struct scan *s, const char *method, const c
   }
   if(!parsed || !scope_allows_parts(&s->scope, &u) ||
      (!(flags & PROBE_BURST) && scan_seen(s, k)) || !method_allowed(s, method)) {
-    if(parsed)
+    if(parsed && !borrowed)
       url_parts_cleanup(&u);
     free(url);
     free(base);
@@ -272,7 +291,8 @@ static struct probe *scan_queue_req2(struct scan *s, const char *method, const c
   p->cred_gen = s->cred_gen;
   p->base = base;
   p->path = u.query ? xasprintf("%s?%s", u.path, u.query) : xstrdup(u.path);
-  url_parts_cleanup(&u);
+  if(!borrowed)
+    url_parts_cleanup(&u);
   p->flags = flags;
   p->origin = origin;
   p->tag = tag;
@@ -1478,4 +1498,6 @@ void scan_cleanup(struct scan *s)
   free(s->shown_url);
   free(s->origin);
   free(s->resolve_prefix);
+  if(s->resolve_parsed)
+    url_parts_cleanup(&s->resolve_parts);
 }

@@ -208,6 +208,12 @@ struct scan {
   /* url_resolve(target_url, "/") without its final '/', made on first
    * use: a plain absolute path is joined to it (scan_resolve). */
   char *resolve_prefix;
+  /* url_parse of resolve_prefix + "/" (resolve_parsed: it parsed, with
+   * the path "/" and no query). A plain path joined to the prefix reads
+   * back as these parts with that path (url_plain_path), so the scope
+   * and the probe's path come from them without parsing the URL again. */
+  struct url_parts resolve_parts;
+  int resolve_parsed;
   struct scope scope;
   struct http_engine *eng;
   struct probe **probes;

@@ -12,6 +12,7 @@ struct rx_slot {
   const struct rx *key;
   pcre2_code *code;
   pcre2_match_data *md; /* sized for the pattern, reused by every match */
+  size_t minlen;        /* no match is shorter (PCRE2_INFO_MINLENGTH) */
 };
 
 /* The compiled patterns, and an open-addressing index of them by the
@@ -79,6 +80,14 @@ static const struct rx_slot *rx_compile(struct rx_cache *c, const struct rx *r)
   c->v = xgrow(c->v, &c->cap, c->n + 1, sizeof(*c->v));
   c->v[c->n].key = r;
   c->v[c->n].code = code;
+  /* A lower bound PCRE2 computes from the pattern: a subject with fewer
+   * characters left cannot match, so it is not handed to the matcher
+   * (small bodies meet dozens of patterns whose shortest match is
+   * longer than they are). 0 when PCRE2 does not know one. */
+  uint32_t minlen = 0;
+  if(pcre2_pattern_info(code, PCRE2_INFO_MINLENGTH, &minlen) != 0)
+    minlen = 0;
+  c->v[c->n].minlen = minlen;
   /* One match block per pattern, made once: a match allocates nothing. */
   c->v[c->n].md = pcre2_match_data_create_from_pattern(code, NULL);
   if(!c->v[c->n].md) {
@@ -103,6 +112,8 @@ int rx_search(struct rx_cache *c, const struct rx *r, const char *subject, size_
               size_t start, size_t *mo, size_t *ml)
 {
   const struct rx_slot *sl = rx_compile(c, r);
+  if(start > n || n - start < sl->minlen)
+    return 0;
   pcre2_match_data *md = sl->md;
   /* PCRE2_NO_UTF_CHECK is not set: bodies are arbitrary bytes and the
    * patterns are not compiled in UTF mode, so every byte is a char. */

@@ -51,6 +51,71 @@ static void url_parse_rejects_bad(void **state)
   free(r);
 }
 
+/* url_plain_path's promise, which lets the scan skip parsing a joined
+ * URL (scan_queue_req2): every plain path, joined to an origin, reads
+ * back through url_parse (libcurl) as that origin and that very path,
+ * with no query. Checked on every path of up to 3 characters over an
+ * alphabet holding each kind of character the test treats differently,
+ * plus random longer ones; and the paths it refuses are the ones that
+ * would not read back the same. */
+static void url_plain_path_reads_back(void **state)
+{
+  (void)state;
+  static const char *origins[] = {"http://127.0.0.1:8080", "https://[::1]:8443",
+                                  "http://User:pw@Host.Example:80"};
+  static const char alpha[] = "aZ09-._~/%?#;:@+";
+  const size_t na = sizeof(alpha) - 1;
+  char path[40], url[128], err[128];
+  size_t plain = 0;
+  unsigned seed = 12345;
+  for(size_t o = 0; o < sizeof(origins) / sizeof(origins[0]); o++) {
+    struct url_parts base;
+    snprintf(url, sizeof(url), "%s/", origins[o]);
+    assert_int_equal(url_parse(url, &base, err, sizeof(err)), 0);
+    for(size_t k = 0; k < 20000; k++) {
+      size_t len;
+      path[0] = '/';
+      if(k < 1 + na + na * na + na * na * na) {
+        size_t v = k, l = 0;
+        for(size_t lim = 1; v >= lim && l < 3; l++) {
+          v -= lim;
+          lim *= na;
+        }
+        for(size_t i = 0; i < l; i++, v /= na)
+          path[1 + i] = alpha[v % na];
+        len = 1 + l;
+      } else {
+        len = 1 + (seed >> 16) % 30;
+        for(size_t i = 1; i < len; i++) {
+          seed = seed * 1103515245u + 12345u;
+          path[i] = alpha[(seed >> 16) % 9]; /* the plain part of the alphabet */
+        }
+      }
+      path[len] = '\0';
+      if(!url_plain_path(path))
+        continue;
+      plain++;
+      snprintf(url, sizeof(url), "%s%s", origins[o], path);
+      struct url_parts u;
+      assert_int_equal(url_parse(url, &u, err, sizeof(err)), 0);
+      assert_string_equal(u.scheme, base.scheme);
+      assert_string_equal(u.host, base.host);
+      assert_int_equal(u.port, base.port);
+      assert_string_equal(u.path, path);
+      assert_null(u.query);
+      url_parts_cleanup(&u);
+    }
+    url_parts_cleanup(&base);
+  }
+  assert_true(plain > 3000);
+  /* Refused: dot segments (and any segment starting with '.'), "//",
+   * percent-escapes, a query, a fragment, anything not unreserved. */
+  static const char *refused[] = {"/.", "/..", "/a/../b", "/a/./b", "/.env", "//h/x", "/a%2e",
+                                  "/a?b", "/a#b", "/a b", "/a;b", "/a@b", "a", ""};
+  for(size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+    assert_false(url_plain_path(refused[i]));
+}
+
 /* The host of a spec server URL and whether it names a non-production
  * or internal host (chk_inventory's inventory.non-production-server). */
 static void url_host_classes(void **state)
@@ -335,6 +400,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(scope_pins_scheme_host_port),
     cmocka_unit_test(url_parse_rejects_bad),
+    cmocka_unit_test(url_plain_path_reads_back),
     cmocka_unit_test(url_host_classes),
     cmocka_unit_test(gql_finds_self_loop),
     cmocka_unit_test(spec_reads_ops_security_and_base),
