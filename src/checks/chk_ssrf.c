@@ -30,8 +30,27 @@
  *    with a per-scan key that was never sent, scan_canary_marker) is in
  *    the target's answer: what the target fetches comes back to the
  *    caller (a full-read SSRF: cloud metadata, internal services).
- * Cloud-metadata addresses (169.254.169.254 and its spellings) are not
- * sent: only the listener's own answer can prove what came back.
+ * Cloud metadata and the target's own loopback, judged by what comes
+ * back (nothing is sent anywhere but the target; whatever the target
+ * fetches, it fetches itself). The same parameter also gets the AWS
+ * instance metadata URL http://169.254.169.254/latest/meta-data/ with
+ * the address written five ways (dotted, decimal 2852039166, hex
+ * 0xA9FEA9FE, octal 0251.0376.0251.0376, IPv6-mapped
+ * [::ffff:169.254.169.254]), and, when the spec was read from the target
+ * itself, the spec's URL with the host 127.0.0.1 and the target's scheme
+ * and port (the target asked for its own document over loopback):
+ *  - ssrf.cloud-metadata: an answer to a metadata URL holds two or more
+ *    names of instance metadata (sf_meta_words: ami-id, instance-id,
+ *    local-ipv4, security-credentials, instanceId, computeMetadata, vmId,
+ *    ...) that the same parameter's answer to the canary URL (the
+ *    control, when the listener is open) does not hold: the target
+ *    fetched the metadata service and returned it. The evidence names
+ *    the spellings that came back and the words, never their values.
+ *  - ssrf.loopback-target: the answer to the loopback URL holds the
+ *    spec's title (8 characters or more) and the control does not: the
+ *    target fetched from its own loopback address and returned it.
+ * Each is decided in finish from what every form of the parameter got,
+ * whatever order the answers came in.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,7 +64,7 @@
 #include "../scan/scan_canary.h"
 #include "check.h"
 
-enum { R_PARAM, R_CALLBACK, R_BYPASS, R_RETURNED };
+enum { R_PARAM, R_CALLBACK, R_BYPASS, R_RETURNED, R_METADATA, R_LOOPBACK };
 
 static const struct wd_rule sf_rules[] = {
   [R_PARAM] = {
@@ -88,11 +107,58 @@ static const struct wd_rule sf_rules[] = {
     .summary = "What the target fetched from a URL given in a parameter came back in its answer (the canary listener's marker, which warden never sent): cloud metadata credentials and internal services are readable through it (--active)",
     .remediation = "Do not return fetched content verbatim; fetch only from an allowlist of hosts, checked on the resolved address before connecting, and never from loopback, link-local (169.254.169.254) or private ranges.",
   },
+  [R_METADATA] = {
+    .id = "ssrf.cloud-metadata",
+    .severity = WD_SEV_CRITICAL,
+    .category = WD_CAT_SSRF,
+    .owasp = "API7:2023",
+    .cwe = 918,
+    .title = "SSRF reaches the cloud metadata service",
+    .summary = "Given the instance metadata URL (169.254.169.254, written dotted, as a decimal or hex or octal number, or IPv6-mapped) in a parameter, the target answered with instance metadata: its cloud credentials (iam/security-credentials) are one request away (--active)",
+    .remediation = "Refuse link-local, loopback and private addresses after resolving the host (all spellings parse to the same address), fetch only from an allowlist, and require IMDSv2 session tokens (hop limit 1) so a forged GET cannot read the metadata service.",
+  },
+  [R_LOOPBACK] = {
+    .id = "ssrf.loopback-target",
+    .severity = WD_SEV_HIGH,
+    .category = WD_CAT_SSRF,
+    .owasp = "API7:2023",
+    .cwe = 918,
+    .title = "SSRF reaches the target's own loopback",
+    .summary = "Given http(s)://127.0.0.1:PORT/ (the target's own port and spec path) in a parameter, the target fetched itself over loopback and returned the answer: services bound to localhost (admin, debug, metrics) are reachable through it (--active)",
+    .remediation = "Refuse loopback, link-local and private addresses after resolving the host, fetch only from an allowlist, and never return fetched content verbatim.",
+  },
 };
 
 extern const struct wd_check check_ssrf;
 
-#define SF_MAX 32
+#define SF_MAX 64
+
+/* The forms of a parameter's requests. */
+enum { SF_CANARY = 0, SF_META = 1, SF_LOOP = 2 };
+
+/* The AWS instance metadata URL, its address written five ways. */
+static const struct {
+  const char *brief, *url;
+} sf_meta_forms[] = {
+  {"dotted", "http://169.254.169.254/latest/meta-data/"},
+  {"decimal", "http://2852039166/latest/meta-data/"},
+  {"hex", "http://0xA9FEA9FE/latest/meta-data/"},
+  {"octal", "http://0251.0376.0251.0376/latest/meta-data/"},
+  {"IPv6-mapped", "http://[::ffff:169.254.169.254]/latest/meta-data/"},
+};
+
+/* Names the cloud metadata services answer with (AWS listings and
+ * identity document, Google's and Azure's keys); none is part of a URL
+ * warden sends. Two distinct ones make an answer metadata. */
+static const char *const sf_meta_words[] = {
+  "ami-id", "ami-launch-index", "instance-id", "instance-type", "local-ipv4", "local-hostname",
+  "public-keys/", "security-credentials", "reservation-id", "block-device-mapping",
+  "\"instanceId\"", "\"imageId\"", "\"accountId\"", "\"availabilityZone\"", "\"privateIp\"",
+  "computeMetadata", "service-accounts/", "numeric-project-id", "\"vmId\"", "\"subscriptionId\"",
+  "\"azEnvironment\"", NULL,
+};
+#define SF_META_MIN 2
+#define SF_TITLE_MIN 8
 
 /* How the canary URL's host is spelled (forms 1.. only on 127.0.0.1). */
 static const struct {
@@ -111,9 +177,12 @@ struct sf_sent {
   char url[384];   /* the request that carried the canary, relative */
   char sent[128];  /* the URL given to the parameter */
   char marker[64]; /* what the listener answers for token */
-  int form, group; /* sf_forms index; the parameter it belongs to */
+  int form, group; /* sf_forms / sf_meta_forms index; the parameter */
+  int kind;        /* SF_CANARY, SF_META, SF_LOOP */
   int answered;
   int returned;    /* the marker came back in the target's answer */
+  unsigned meta;   /* which sf_meta_words the answer holds (bits) */
+  int title;       /* the answer holds the spec's title */
   long status;
 };
 
@@ -121,6 +190,7 @@ struct sf_state {
   struct sf_sent v[SF_MAX];
   int n;
   int groups;
+  int loop_note;   /* the note on the loopback form not sent, once */
 };
 
 static const char *const sf_names[] = {
@@ -162,9 +232,10 @@ static int sf_url_name(const char *n)
 
 /* One probe: value in parameter i of op, the others 1. */
 static void sf_queue(struct scan *s, struct sf_state *ss, const struct spec_op *op, size_t i,
-                     const char *value, int form)
+                     const char *value, int form, int kind)
 {
   struct sf_sent *e = &ss->v[ss->n];
+  e->kind = kind;
   char *enc = str_pct_encode(value, strlen(value), "-_.");
   char *q = xasprintf("%s?%s=%s", op->path, op->query[i], enc);
   for(size_t k = 0; k < op->nquery; k++)
@@ -178,7 +249,7 @@ static void sf_queue(struct scan *s, struct sf_state *ss, const struct spec_op *
   snprintf(e->sent, sizeof(e->sent), "%s", value);
   e->form = form;
   e->group = ss->groups;
-  if(scan_canary_marker(s, e->token, e->marker, sizeof(e->marker)))
+  if(kind != SF_CANARY || scan_canary_marker(s, e->token, e->marker, sizeof(e->marker)))
     e->marker[0] = '\0';
   if(strlen(q) < sizeof(e->url) &&
      scan_queue(s, "GET", q, PROBE_FOLLOWUP, &check_ssrf, ss->n))
@@ -190,13 +261,60 @@ static void sf_queue(struct scan *s, struct sf_state *ss, const struct spec_op *
 /* --active: a canary URL in each URL parameter of op, the others 1; on
  * a loopback listener, the same URL with the host spelled three more
  * ways. */
+static void sf_send_canary(struct scan *s, struct sf_state *ss, const struct spec_op *op,
+                           size_t i);
+
+/* The target's own spec URL with the host 127.0.0.1 (its scheme, port
+ * and path), when the spec was read from the target; else 0. */
+static int sf_loop_url(struct scan *s, char *out, size_t outlen)
+{
+  struct url_parts u;
+  char err[128];
+  if(!s->spec_url || !s->spec.title || strlen(s->spec.title) < SF_TITLE_MIN ||
+     url_parse(s->spec_url, &u, err, sizeof(err)))
+    return 0;
+  int same = s->target.host && !strcmp(u.host, s->target.host) && u.port == s->target.port &&
+             !strcmp(u.scheme, s->target.scheme);
+  int n = snprintf(out, outlen, "%s://127.0.0.1:%d%s%s%s", u.scheme, u.port, u.path,
+                   u.query ? "?" : "", u.query ? u.query : "");
+  url_parts_cleanup(&u);
+  return same && n > 0 && (size_t)n < outlen;
+}
+
 static void sf_send(struct scan *s, struct sf_state *ss, const struct spec_op *op)
 {
+  size_t per = ARRAY_LEN(sf_forms) + ARRAY_LEN(sf_meta_forms) + 1;
   for(size_t i = 0; i < op->nquery; i++) {
-    if(ss->n + (int)ARRAY_LEN(sf_forms) > SF_MAX)
+    if(ss->n + (int)per > SF_MAX)
       return;
     if(!sf_url_param(op, op->query[i]) || strchr(op->path, '{'))
       continue;
+    /* The metadata service and the target's own loopback: no listener
+     * needed, what comes back decides. */
+    for(size_t f = 0; f < ARRAY_LEN(sf_meta_forms); f++) {
+      memset(&ss->v[ss->n], 0, sizeof(ss->v[ss->n]));
+      sf_queue(s, ss, op, i, sf_meta_forms[f].url, (int)f, SF_META);
+    }
+    char loop[384];
+    if(sf_loop_url(s, loop, sizeof(loop))) {
+      memset(&ss->v[ss->n], 0, sizeof(ss->v[ss->n]));
+      sf_queue(s, ss, op, i, loop, 0, SF_LOOP);
+    } else if(!ss->loop_note) {
+      ss->loop_note = 1;
+      report_note(&s->rep, "ssrf: the target's own loopback address was not tried: the spec was "
+                  "not read from the target (or has no title of %d characters or more), so "
+                  "nothing would recognise its answer", SF_TITLE_MIN);
+    }
+    sf_send_canary(s, ss, op, i);
+    ss->groups++;
+  }
+}
+
+/* The canary URL in parameter i of op, and on a loopback listener the
+ * same URL with the host spelled three more ways. */
+static void sf_send_canary(struct scan *s, struct sf_state *ss, const struct spec_op *op, size_t i)
+{
+  {
     char canary[256];
     int port = 0;
     for(size_t f = 0; f < ARRAY_LEN(sf_forms); f++) {
@@ -214,7 +332,7 @@ static void sf_send(struct scan *s, struct sf_state *ss, const struct spec_op *o
         /* The spellings only name the listener when it is on 127.0.0.1. */
         if(sscanf(canary, "http://127.0.0.1:%d%7s", &port, rest) != 2 || port <= 0)
           port = 0;
-        sf_queue(s, ss, op, i, url, 0);
+        sf_queue(s, ss, op, i, url, 0, SF_CANARY);
         continue;
       }
       if(!port)
@@ -222,9 +340,69 @@ static void sf_send(struct scan *s, struct sf_state *ss, const struct spec_op *o
       char hostport[64];
       snprintf(hostport, sizeof(hostport), sf_forms[f].fmt, port);
       snprintf(url, sizeof(url), "http://%s/wd-%s", hostport, e->token);
-      sf_queue(s, ss, op, i, url, (int)f);
+      sf_queue(s, ss, op, i, url, (int)f, SF_CANARY);
     }
-    ss->groups++;
+  }
+}
+
+/* Group g's metadata and loopback forms, against control (the canary
+ * URL's answer, or NULL). */
+static void sf_judge_meta(struct scan *s, struct sf_state *ss, int g, const struct sf_sent *control)
+{
+  char back[120] = "", refused[200] = "", words[300] = "";
+  const struct sf_sent *first = NULL, *loop = NULL;
+  unsigned all = 0;
+  for(int i = 0; i < ss->n; i++) {
+    const struct sf_sent *e = &ss->v[i];
+    if(e->group != g || !e->answered)
+      continue;
+    if(e->kind == SF_LOOP) {
+      scan_ran(s, &sf_rules[R_LOOPBACK]);
+      if(e->title && !(control && control->title))
+        loop = e;
+      continue;
+    }
+    if(e->kind != SF_META)
+      continue;
+    scan_ran(s, &sf_rules[R_METADATA]);
+    unsigned m = e->meta & ~(control ? control->meta : 0u);
+    if(__builtin_popcount(m) >= SF_META_MIN) {
+      snprintf(back + strlen(back), sizeof(back) - strlen(back), "%s%s", back[0] ? ", " : "",
+               sf_meta_forms[e->form].brief);
+      all |= m;
+      if(!first)
+        first = e;
+    } else {
+      snprintf(refused + strlen(refused), sizeof(refused) - strlen(refused), "%s%s %ld",
+               refused[0] ? ", " : "", sf_meta_forms[e->form].brief, e->status);
+    }
+  }
+  if(first) {
+    for(int w = 0; sf_meta_words[w]; w++)
+      if(all & (1u << w))
+        snprintf(words + strlen(words), sizeof(words) - strlen(words), "%s%s",
+                 words[0] ? ", " : "", sf_meta_words[w]);
+    char ev[900];
+    snprintf(ev, sizeof(ev), "?%s= given the instance metadata URL .../latest/meta-data/ with "
+             "169.254.169.254 written %s: the answer holds instance metadata (%s)%s%s%s%s",
+             first->param, back, words, control ? ", which the answer to the canary URL does not" : "",
+             refused[0] ? "; not returned for " : "", refused, refused[0] ? " (form, status)" : "");
+    char *url = xasprintf("%s%s", s->origin, first->url);
+    char key[100];
+    snprintf(key, sizeof(key), "metadata %s", first->param);
+    scan_flag_at(s, &sf_rules[R_METADATA], -1, NULL, "GET", url, ev, key);
+    free(url);
+  }
+  if(loop) {
+    char ev[900];
+    snprintf(ev, sizeof(ev), "?%s= given %s (the target's own port and spec path over loopback): "
+             "the answer (%ld) holds the spec's title \"%.80s\"%s", loop->param, loop->sent,
+             loop->status, s->spec.title, control ? ", which the answer to the canary URL does not" : "");
+    char *url = xasprintf("%s%s", s->origin, loop->url);
+    char key[100];
+    snprintf(key, sizeof(key), "loopback %s", loop->param);
+    scan_flag_at(s, &sf_rules[R_LOOPBACK], -1, NULL, "GET", url, ev, key);
+    free(url);
   }
 }
 
@@ -237,7 +415,8 @@ static void sf_finish(struct scan *s, void *st)
   for(int wait = 0; wait < 10; wait++) {
     int missing = 0;
     for(int i = 0; i < ss->n; i++)
-      missing += ss->v[i].answered && !scan_canary_hit(s, ss->v[i].token, NULL, 0, NULL, 0);
+      missing += ss->v[i].kind == SF_CANARY && ss->v[i].answered &&
+                 !scan_canary_hit(s, ss->v[i].token, NULL, 0, NULL, 0);
     if(!missing)
       break;
     struct timespec ts = {0, 100 * 1000 * 1000};
@@ -250,7 +429,7 @@ static void sf_finish(struct scan *s, void *st)
     char ua[160] = "", peer[64] = "";
     for(int i = 0; i < ss->n; i++) {
       struct sf_sent *e = &ss->v[i];
-      if(e->group != g || !e->answered)
+      if(e->group != g || !e->answered || e->kind != SF_CANARY)
         continue;
       int h = scan_canary_hit(s, e->token, hit ? NULL : ua, sizeof(ua), hit ? NULL : peer, sizeof(peer));
       if(e->form == 0) {
@@ -267,6 +446,7 @@ static void sf_finish(struct scan *s, void *st)
       if(e->returned && !ret)
         ret = e;
     }
+    sf_judge_meta(s, ss, g, plain);
     if(!plain && !spelled_answered)
       continue;
     scan_ran(s, &sf_rules[R_CALLBACK]);
@@ -321,9 +501,19 @@ static void sf_judge(struct scan *s, void *st, struct probe *p)
       struct sf_sent *e = &ss->v[p->tag];
       e->answered = 1;
       e->status = p->x.status;
-      /* The marker is read here, while the body lives. */
-      if(e->marker[0] && str_find(buf_str(&p->x.body), p->x.body.len, e->marker))
+      /* The marker, the metadata words and the title are read here,
+       * while the body lives. */
+      const char *b = buf_str(&p->x.body);
+      size_t bl = p->x.body.len;
+      if(e->marker[0] && str_find(b, bl, e->marker))
         e->returned = 1;
+      if(e->kind == SF_META || (e->kind == SF_CANARY && e->form == 0))
+        for(int w = 0; sf_meta_words[w]; w++)
+          if(str_find(b, bl, sf_meta_words[w]))
+            e->meta |= 1u << w;
+      if((e->kind == SF_LOOP || (e->kind == SF_CANARY && e->form == 0)) && s->spec.title &&
+         str_find(b, bl, s->spec.title))
+        e->title = 1;
     }
     return;
   }
@@ -351,7 +541,7 @@ static void sf_judge(struct scan *s, void *st, struct probe *p)
 
 const struct wd_check check_ssrf = {
   .name = "ssrf",
-  .summary = "API7: URL-taking parameters (the SSRF surface); with --active canary callbacks, loopback spellings, content returned",
+  .summary = "API7: URL-taking parameters (the SSRF surface); with --active canary callbacks, loopback spellings, content returned, cloud metadata in five spellings, the target's own loopback",
   .rules = sf_rules,
   .nrules = ARRAY_LEN(sf_rules),
   .state_size = sizeof(struct sf_state),

@@ -24,6 +24,10 @@ def diff(want, got):
     return "missing %s, unexpected %s" % (sorted(set(want) - set(got)), sorted(set(got) - set(want)))
 
 
+def x_in(text, findings):
+    return bool(findings) and all(text in x.get("evidence", "") for x in findings)
+
+
 def by_rule(doc):
     out = {}
     for f in doc.get("findings", []):
@@ -321,8 +325,15 @@ check("default mode: no prompt, no canary URL, no URL in any parameter", not bad
 # both fetching routes return what they fetched.
 # The vulnerable GraphQL schema has users -> friends -> friends ... and no
 # depth limit: graphql.no-depth-limit.
+# Both fetch 169.254.169.254 (answered by the lab's in-process metadata
+# stand-in): /api/v1/preview in every spelling, /api/v1/unfurl only where
+# the text "169.254.169.254" is absent (decimal, hex, octal): the
+# cloud-metadata rule. /api/v1/preview also fetches the target's own
+# http://127.0.0.1:PORT/openapi.json and returns it (its title "warden lab:
+# apis"); unfurl refuses the text 127.0.0.1: the loopback-target rule, once.
 INJ_ACTIVE = ["graphql.batching", "graphql.no-depth-limit", "llm.prompt-injection", "ssrf.callback",
-              "ssrf.filter-bypass", "ssrf.response-returned"]
+              "ssrf.cloud-metadata", "ssrf.filter-bypass", "ssrf.loopback-target",
+              "ssrf.response-returned"]
 before = len(record("apis-vuln"))
 rc, doc, err = scan_json(api, "--active")
 want = sorted(PLAIN + GQL + LLM + INJ + INJ_ACTIVE + ["ssrf.url-parameter"])
@@ -358,6 +369,25 @@ check("ssrf content returned: the listener's marker came back from preview and u
 check("ssrf: the target requested the canary URL given in ?url=, from loopback, with its User-Agent",
       "?url= given the canary URL" in cb.get("evidence", "") and "from 127.0.0.1" in cb.get("evidence", "")
       and "Python-urllib" in cb.get("evidence", ""), cb)
+md = sorted(f.get("ssrf.cloud-metadata", []), key=lambda x: x.get("location", {}).get("url", ""))
+check("ssrf cloud metadata: preview in all five spellings, unfurl in decimal, hex and octal (its blocklist "
+      "holds the text 169.254.169.254), critical, words named and no value",
+      [x.get("location", {}).get("url", "").split("?")[0] for x in md]
+      == [api + "/api/v1/preview", api + "/api/v1/unfurl"]
+      and all(x.get("severity") == "critical" for x in md)
+      and "written dotted, decimal, hex, octal, IPv6-mapped: the answer holds instance metadata (ami-id, "
+          in md[0].get("evidence", "")
+      and "written decimal, hex, octal: the answer holds instance metadata (" in md[1].get("evidence", "")
+      and "not returned for dotted 400, IPv6-mapped 400" in md[1].get("evidence", "")
+      and "which the answer to the canary URL does not" in md[0].get("evidence", "")
+      and not any("i-0123456789abcdef0" in x.get("evidence", "") for x in md), md)
+lt = f.get("ssrf.loopback-target", [])
+port = api.rsplit(":", 1)[1]
+check("ssrf loopback target: preview fetched http://127.0.0.1:PORT/openapi.json (the target's own) and "
+      "returned its title; unfurl refused it",
+      [x.get("location", {}).get("url") for x in lt]
+      == [api + "/api/v1/preview?url=http%3A%2F%2F127.0.0.1%3A" + port + "%2Fopenapi.json"]
+      and x_in("holds the spec's title \"warden lab: apis\"", lt), lt)
 dl = f.get("graphql.no-depth-limit", [])
 check("graphql depth: users { friends { friends ... } } 12 levels deep answered whole",
       len(dl) == 1 and "GET {users{friends{friends ... {__typename}}}} nested 12 levels -> 200, all 12 "
@@ -372,6 +402,12 @@ check("--active: the prompts and the canary URLs were sent (and only then)",
       any(m == "POST" and p == "/v1/chat/completions" for m, p in sent)
       and any("/api/v1/preview?url=http%3A%2F%2F127.0.0.1%3A" in p and "%2Fwd-" in p for _, p in sent),
       [p for _, p in sent if "preview" in p][:3])
+META_SENT = ["http%3A%2F%2F169.254.169.254%2Flatest%2Fmeta-data%2F", "http%3A%2F%2F2852039166%2Flatest%2Fmeta-data%2F",
+             "http%3A%2F%2F0xA9FEA9FE%2Flatest%2Fmeta-data%2F", "http%3A%2F%2F0251.0376.0251.0376%2Flatest%2Fmeta-data%2F",
+             "http%3A%2F%2F%5B%3A%3Affff%3A169.254.169.254%5D%2Flatest%2Fmeta-data%2F"]
+check("--active: the five metadata spellings went to both URL parameters",
+      all(("/api/v1/preview?url=" + m) in [p for _, p in sent] and ("/api/v1/unfurl?page=" + m) in [p for _, p in sent]
+          for m in META_SENT), [p for _, p in sent if "meta-data" in p])
 check("score: ssrf tested with --active", "ssrf" in doc.get("score", {}).get("tested", []), doc.get("score"))
 
 # The twin, with the key it asks for: the model follows no instruction in
@@ -388,6 +424,29 @@ check("apis-hard --active: the schema was read with the key and the deep query j
       and any("GraphQL endpoint /graphql runs queries" in n for n in doc.get("notes", []))
       and not any("depth not judged" in n for n in doc.get("notes", [])), doc.get("notes"))
 check("the key is never printed", key not in str(doc) and key not in err)
+_hctx = _ssl.create_default_context(cafile=CA)
+
+
+def hard_get(path, auth=True):
+    req = _ur.Request(hard + path, headers={"Authorization": "Bearer " + key} if auth else {})
+    try:
+        with _ur.urlopen(req, timeout=30, context=_hctx) as r:
+            return r.status, _json.load(r)
+    except _ue.HTTPError as e:
+        return e.code, _json.loads(e.read() or b"{}")
+
+
+hsent = [p for _, p in hard_get("/__record", auth=False)[1]]
+hport = hard.rsplit(":", 1)[1]
+check("apis-hard --active: the metadata spellings and the target's own loopback URL were sent",
+      all(("/api/v1/preview?url=" + m) in hsent for m in META_SENT)
+      and "/api/v1/preview?url=https%3A%2F%2F127.0.0.1%3A" + hport + "%2Fopenapi.json" in hsent,
+      [p for p in hsent if "preview" in p][:8])
+# The twin reads the address whatever its spelling and refuses link-local and
+# loopback before its allowlist: asked directly, with its key.
+hr = [hard_get("/api/v1/preview?url=" + m) for m in META_SENT + ["http%3A%2F%2F2130706433%3A" + hport + "%2F"]]
+check("apis-hard refuses every metadata spelling and a loopback spelling: 400 address not allowed",
+      all(st == 400 and (b or {}).get("error") == "address not allowed" for st, b in hr), hr)
 
 # --canary HOST:PORT: the listener binds there and the canary URLs name it.
 import socket as _socket

@@ -30,14 +30,23 @@
   the libpq text (e.pgerror: "ERROR:  ..."). hard: bound parameters, a
   generic 400 for a malformed id.
 - SSRF: GET /api/v1/preview?url= fetches the URL and returns what came
-  back. vuln: anyone, any loopback URL (the lab refuses other hosts so
-  tests never leave the machine). hard: the Bearer key and an allowlist.
+  back. vuln: anyone, any URL: the lab's fetcher (lab_fetch) reads the
+  host's address without DNS (inet_aton's spellings: dotted, decimal,
+  hex, octal; IPv6, mapped or not), fetches only loopback addresses, and
+  answers the cloud metadata address 169.254.169.254 in any spelling from
+  its own in-process stand-in of the AWS instance metadata service (the
+  documented IMDSv1 paths and shapes, made-up values): it never connects
+  to 169.254.169.254 nor anywhere but 127.0.0.0/8 and ::1. hard: the
+  Bearer key, then the address read the same way and refused when it is
+  loopback, link-local, private or unspecified (every spelling is the
+  same address), then an allowlist of hosts.
   GET /api/v1/unfurl?page= (format uri in the spec; the name says nothing)
   returns a link card with the page's text. vuln: a blocklist on the URL
   text (127.0.0.1, localhost, [::1], 169.254.169.254, 0.0.0.0), so the
   same loopback address spelled 2130706433, 0x7f000001 or
-  [::ffff:127.0.0.1] gets through (the lab then resolves the host and
-  fetches only if every address is loopback). hard: as /preview.
+  [::ffff:127.0.0.1], and the metadata address spelled 2852039166,
+  0xA9FEA9FE or 0251.0376.0251.0376, get through (to lab_fetch, confined
+  as above). hard: as /preview.
 Flags as tests/lab/CONTRACT.md. Run with /usr/bin/python3.
 """
 import argparse
@@ -175,6 +184,79 @@ def strip_suggestions(errors):
         i = msg.find(" Did you mean")
         out.append({"message": msg[:i] if i >= 0 else msg})
     return out
+
+
+# The AWS instance metadata service (IMDSv1), as its documentation shows
+# it: the category listing at /latest/meta-data/, single values under it,
+# and the instance identity document. Every value is made up. The lab's
+# fetcher answers 169.254.169.254 from here, in-process: it never connects
+# to that address.
+METADATA_LISTING = "\n".join([
+    "ami-id", "ami-launch-index", "ami-manifest-path", "block-device-mapping/", "events/",
+    "hostname", "iam/", "instance-action", "instance-id", "instance-life-cycle", "instance-type",
+    "local-hostname", "local-ipv4", "mac", "metrics/", "network/", "placement/", "profile",
+    "public-hostname", "public-ipv4", "public-keys/", "reservation-id", "security-groups",
+    "services/"])
+METADATA = {
+    "/latest/meta-data/": METADATA_LISTING,
+    "/latest/meta-data/ami-id": "ami-0abcdef1234567890",
+    "/latest/meta-data/instance-id": "i-0123456789abcdef0",
+    "/latest/meta-data/instance-type": "t3.micro",
+    "/latest/meta-data/local-ipv4": "10.0.1.23",
+    "/latest/meta-data/iam/": "info\nsecurity-credentials/",
+    "/latest/meta-data/iam/security-credentials/": "shop-api-role",
+    "/latest/dynamic/instance-identity/document": json.dumps({
+        "accountId": "123456789012", "architecture": "x86_64", "availabilityZone": "eu-west-1a",
+        "imageId": "ami-0abcdef1234567890", "instanceId": "i-0123456789abcdef0",
+        "instanceType": "t3.micro", "privateIp": "10.0.1.23", "region": "eu-west-1",
+        "version": "2017-09-30"}, indent=2),
+}
+METADATA_ADDR = ipaddress.ip_address("169.254.169.254")
+
+
+def lab_address(host):
+    """The address a host names, read without DNS: IPv6 (brackets gone),
+    or IPv4 in any spelling inet_aton takes (dotted, decimal, hex, octal);
+    "localhost" is loopback; any other name is None. An IPv4-mapped IPv6
+    address is its IPv4 address."""
+    if not host:
+        return None
+    if host == "localhost":
+        return ipaddress.ip_address("127.0.0.1")
+    try:
+        ip = ipaddress.ip_address(host.split("%")[0])
+    except ValueError:
+        try:
+            ip = ipaddress.ip_address(socket.inet_aton(host))
+        except OSError:
+            return None
+    return getattr(ip, "ipv4_mapped", None) or ip
+
+
+def lab_fetch(target):
+    """Fetches target the way a careless app would, confined to the lab:
+    the metadata address (any spelling) is answered by the stand-in above,
+    loopback is fetched for real, anything else is refused. Returns
+    (status, text, None) or (status, None, error)."""
+    parts = urllib.parse.urlsplit(target)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return 400, None, "not a URL"
+    try:
+        addr = lab_address(parts.hostname)
+    except ValueError:
+        addr = None
+    if addr == METADATA_ADDR:
+        doc = METADATA.get(parts.path or "/")
+        if doc is None:
+            return 502, None, "fetch failed: HTTP Error 404: Not Found"
+        return 200, doc, None
+    if addr is None or not addr.is_loopback:
+        return 400, None, "the lab fetches loopback URLs only"
+    try:
+        with urllib.request.urlopen(target, timeout=3) as r:
+            return r.status, r.read(2000).decode("utf-8", "replace"), None
+    except (urllib.error.URLError, OSError, ValueError) as e:
+        return 502, None, "fetch failed: %s" % e
 
 
 def create_app(mode, tls, pg_dsn=""):
@@ -435,64 +517,60 @@ def create_app(mode, tls, pg_dsn=""):
             return jsonify({"id": rows[0][0], "total": str(rows[0][1])})
 
     # ---- SSRF ------------------------------------------------------------------
+    def hard_refuses(target):
+        """hard: the address read like lab_fetch reads it (every spelling
+        is the same address) must not be loopback, link-local, private or
+        unspecified; then the host must be on the allowlist."""
+        parts = urllib.parse.urlsplit(target)
+        try:
+            addr = lab_address(parts.hostname or "")
+        except ValueError:
+            addr = None
+        if addr is not None and (addr.is_loopback or addr.is_link_local or addr.is_private
+                                 or addr.is_unspecified or addr.is_multicast):
+            return jsonify({"error": "address not allowed"}), 400
+        if parts.scheme != "https" or parts.hostname not in ("cdn.shop.invalid",):
+            return jsonify({"error": "host not allowed"}), 400
+        return None
+
     @app.route("/api/v1/preview")
     def preview():
         if hard and request.headers.get("Authorization", "") != "Bearer " + LLM_KEY:
             return no_key()
         target = request.args.get("url", "")
-        parts = urllib.parse.urlsplit(target)
         if hard:
-            # An allowlist of hosts, checked on the parsed URL.
-            if parts.scheme != "https" or parts.hostname not in ("cdn.shop.invalid",):
-                return jsonify({"error": "host not allowed"}), 400
-        elif parts.scheme not in ("http", "https") or parts.hostname not in ("127.0.0.1", "localhost", "::1"):
-            # VULNERABLE [ssrf]: any URL is fetched; the lab confines it to
-            # loopback so that tests never leave the machine.
-            return jsonify({"error": "the lab fetches loopback URLs only"}), 400
-        try:
-            with urllib.request.urlopen(target, timeout=3) as r:
-                return jsonify({"status": r.status, "body": r.read(2000).decode("utf-8", "replace")})
-        except (urllib.error.URLError, OSError, ValueError) as e:
-            return jsonify({"error": "fetch failed: %s" % e}), 502
+            refused = hard_refuses(target)
+            if refused:
+                return refused
+        # VULNERABLE [ssrf, ssrf.cloud-metadata, ssrf.loopback-target]: any
+        # URL is fetched; lab_fetch confines it to loopback and the metadata
+        # stand-in so that tests never leave the machine.
+        status, body, err = lab_fetch(target)
+        if err:
+            return jsonify({"error": err}), status
+        return jsonify({"status": status, "body": body[:2000]})
 
     @app.route("/api/v1/unfurl")
     def unfurl():
         if hard and request.headers.get("Authorization", "") != "Bearer " + LLM_KEY:
             return no_key()
         target = request.args.get("page", "")
-        parts = urllib.parse.urlsplit(target)
         if hard:
-            if parts.scheme != "https" or parts.hostname not in ("cdn.shop.invalid",):
-                return jsonify({"error": "host not allowed"}), 400
+            refused = hard_refuses(target)
+            if refused:
+                return refused
         else:
             # VULNERABLE [ssrf.filter-bypass]: internal addresses refused by
             # their usual text only.
             low = target.lower()
             if any(b in low for b in ("127.0.0.1", "localhost", "[::1]", "169.254.169.254", "0.0.0.0")):
                 return jsonify({"error": "internal addresses are not allowed"}), 400
-            if parts.scheme not in ("http", "https") or not parts.hostname:
-                return jsonify({"error": "not a URL"}), 400
-            # The lab's own confinement (not part of the app): fetch only
-            # when every address the host resolves to is loopback.
-            try:
-                addrs = {ai[4][0] for ai in socket.getaddrinfo(parts.hostname, parts.port or 80,
-                                                               proto=socket.IPPROTO_TCP)}
-            except (OSError, ValueError):
-                return jsonify({"error": "cannot resolve"}), 400
-            def loop(a):
-                ip = ipaddress.ip_address(a.split("%")[0])
-                mapped = getattr(ip, "ipv4_mapped", None)
-                return (mapped or ip).is_loopback
-            if not addrs or not all(loop(a) for a in addrs):
-                return jsonify({"error": "the lab fetches loopback URLs only"}), 400
-        try:
-            # VULNERABLE [ssrf.response-returned]: the fetched text is
-            # returned in the card.
-            with urllib.request.urlopen(target, timeout=3) as r:
-                text = r.read(2000).decode("utf-8", "replace")
-            return jsonify({"url": target, "title": text[:60], "description": text})
-        except (urllib.error.URLError, OSError, ValueError) as e:
-            return jsonify({"error": "fetch failed: %s" % e}), 502
+        # VULNERABLE [ssrf.response-returned]: the fetched text is returned
+        # in the card.
+        status, text, err = lab_fetch(target)
+        if err:
+            return jsonify({"error": err}), status
+        return jsonify({"url": target, "title": text[:60], "description": text[:2000]})
 
     return app
 
