@@ -25,7 +25,14 @@
  *   - Canary URLs for SSRF and jku tests: scan_canary_url / scan_canary_hit
  *     / scan_canary_serve (scan_canary.h); the scan opens its listener,
  *     with --active only.
- * A check never opens a connection, a file or a process itself.
+ *   - Whether --max-time is spent: scan_out_of_budget.
+ * A check never opens a connection, a file or a process itself, never
+ * drives libcurl, OpenSSL or the engine, and never parses a body with
+ * json_loadb. The one thread a check starts is chk_jwt's wordlist crack
+ * (pure computation on copies, joined in its plan_late and cleanup).
+ * tests/lint/checks.py fails on any of these, on a chk_<name>.c without
+ * its CHECK(<name>) line (meson would never compile it) and on a second
+ * non-static symbol.
  *
  * Findings are raised only through the scan: scan_flag for a finding on
  * a probe (a request and its answer), scan_flag_at for one about the

@@ -873,7 +873,7 @@ static void rl_plan_late(struct scan *s, void *st)
   if(rs->nauth > 2)
     rs->nauth = 2;
   /* No burst once --max-time is spent: it could only complete as budget. */
-  if(s->opts->burst <= 0 || http_engine_out_of_budget(s->eng))
+  if(s->opts->burst <= 0 || scan_out_of_budget(s))
     return;
   /* Authentication routes the spec declares (any method: a GET burst
    * still meets a limiter in front of the router). */

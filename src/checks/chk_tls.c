@@ -494,7 +494,7 @@ static void tls_identity_map(struct scan *s)
 static void tls_plan_late(struct scan *s, void *st)
 {
   (void)st;
-  if(strcmp(s->target.scheme, "https") || http_engine_out_of_budget(s->eng))
+  if(strcmp(s->target.scheme, "https") || scan_out_of_budget(s))
     return;
   const struct scan_opts *so = s->opts;
   if(so->http.proxy) {

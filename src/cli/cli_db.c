@@ -64,7 +64,7 @@ void cli_db_scan_end(struct cli_db *db, long long scan, const struct report *r, 
   size_t len = 0;
   FILE *f = open_memstream(&json, &len);
   if(!f)
-    abort();
+    xoom(0);
   rep_write_json(f, r);
   fclose(f);
   char err[600];

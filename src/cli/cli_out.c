@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../core/core_alloc.h"
 #include "../core/core_str.h"
 #include "cli.h"
 #include "cli_opts.h"
@@ -64,9 +65,7 @@ static int path_writable(const char *opt, const char *path)
     return -1;
   }
   const char *slash = strrchr(path, '/');
-  char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
-  if(!dir)
-    abort();
+  char *dir = slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : xstrdup(".");
   int ok = access(dir, W_OK | X_OK) == 0;
   int e = errno;
   if(!ok)
@@ -129,9 +128,7 @@ static void cmd_append(char **s, size_t *len, size_t *cap, const char *piece)
   size_t n = strlen(piece);
   if(*len + n + 2 > *cap) {
     *cap = (*len + n + 2) * 2;
-    *s = realloc(*s, *cap);
-    if(!*s)
-      abort();
+    *s = xrealloc(*s, *cap);
   }
   memcpy(*s + *len, piece, n);
   *len += n;
@@ -151,9 +148,7 @@ static void cmd_value(char **s, size_t *len, size_t *cap, const char *opt,
     const char *sep = strcmp(opt, "--api-key") == 0 ? "=" : ":";
     const char *p = strstr(v, sep);
     if(p) {
-      char *head = strndup(v, (size_t)(p - v) + 1);
-      if(!head)
-        abort();
+      char *head = xstrndup(v, (size_t)(p - v) + 1);
       cmd_append(s, len, cap, head);
       free(head);
       const char *rest = p + 1;
@@ -177,9 +172,7 @@ void cli_out_args(struct cli_out *o, int argc, char **argv)
     cmd_append(&s, &len, &cap, " ");
     const char *eq = strncmp(a, "--", 2) == 0 ? strchr(a, '=') : NULL;
     if(eq) {
-      char *name = strndup(a, (size_t)(eq - a));
-      if(!name)
-        abort();
+      char *name = xstrndup(a, (size_t)(eq - a));
       cmd_append(&s, &len, &cap, name);
       cmd_append(&s, &len, &cap, "=");
       if(secret_option(name))
@@ -216,9 +209,7 @@ static void yaml_str(FILE *out, const char *s)
 
 void cli_print_options_yaml(FILE *out, int argc, char **argv, unsigned cmd)
 {
-  struct kv { const char *name; char *val; } *v = calloc((size_t)argc + 1, sizeof(*v));
-  if(!v)
-    abort();
+  struct kv { const char *name; char *val; } *v = xcalloc((size_t)argc + 1, sizeof(*v));
   size_t n = 0;
   int rest = 0;
   for(int i = 0; i < argc; i++) {
@@ -233,9 +224,7 @@ void cli_print_options_yaml(FILE *out, int argc, char **argv, unsigned cmd)
     if(!rest && strncmp(a, "--", 2) == 0) {
       const char *eq = strchr(a, '=');
       size_t nl = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
-      char *nm = strndup(a + 2, nl);
-      if(!nm)
-        abort();
+      char *nm = xstrndup(a + 2, nl);
       o = cli_opt_find(cmd, nm);
       free(nm);
       if(eq)
@@ -247,15 +236,15 @@ void cli_print_options_yaml(FILE *out, int argc, char **argv, unsigned cmd)
         val = a + 2;
     }
     if(!o && (shortname[0] || (!rest && strncmp(a, "--", 2) == 0))) {
-      v[n++] = (struct kv){"unknown-option", strdup(a)};
+      v[n++] = (struct kv){"unknown-option", xstrdup(a)};
       continue;
     }
     if(!o) {
-      v[n++] = (struct kv){"args", strdup(a)};
+      v[n++] = (struct kv){"args", xstrdup(a)};
       continue;
     }
     if(o->arg == CLI_NOARG) {
-      v[n++] = (struct kv){o->name, strdup("true")};
+      v[n++] = (struct kv){o->name, xstrdup("true")};
       continue;
     }
     if(!val && i + 1 < argc)
@@ -468,9 +457,7 @@ static int cli_write_file(const char *path, const struct report *r,
     return EXIT_USAGE;
   }
   size_t n = strlen(path);
-  char *tmp = malloc(n + 16);
-  if(!tmp)
-    abort();
+  char *tmp = xmalloc(n + 16);
   memcpy(tmp, path, n);
   memcpy(tmp + n, ".tmp-XXXXXX", 12);
   int fd = mkstemp(tmp);

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void alloc_die(size_t n)
+void xoom(size_t n)
 {
   fprintf(stderr, "warden: out of memory (%zu bytes)\n", n);
   abort();
@@ -16,7 +16,7 @@ void *xmalloc(size_t n)
 {
   void *p = malloc(n ? n : 1);
   if(!p)
-    alloc_die(n);
+    xoom(n);
   return p;
 }
 
@@ -24,7 +24,7 @@ void *xcalloc(size_t nmemb, size_t size)
 {
   void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
   if(!p)
-    alloc_die(nmemb * size);
+    xoom(nmemb * size);
   return p;
 }
 
@@ -32,7 +32,7 @@ void *xrealloc(void *p, size_t n)
 {
   void *q = realloc(p, n ? n : 1);
   if(!q)
-    alloc_die(n);
+    xoom(n);
   return q;
 }
 
@@ -45,11 +45,11 @@ void *xgrow(void *p, size_t *cap, size_t need, size_t elemsize)
     c = 8;
   while(c < need) {
     if(c > SIZE_MAX / 2)
-      alloc_die(SIZE_MAX);
+      xoom(SIZE_MAX);
     c *= 2;
   }
   if(c > SIZE_MAX / elemsize)
-    alloc_die(SIZE_MAX);
+    xoom(SIZE_MAX);
   p = xrealloc(p, c * elemsize);
   *cap = c;
   return p;
@@ -92,7 +92,7 @@ char *xvasprintf(const char *fmt, va_list ap)
   size_t n;
   char *p = xvformat(tmp, sizeof(tmp), &n, fmt, ap);
   if(!p)
-    alloc_die(0);
+    xoom(0);
   return p == tmp ? xstrndup(tmp, n) : p;
 }
 

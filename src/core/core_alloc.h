@@ -10,6 +10,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+/* Says that n bytes (0: unknown) could not be had and aborts: for the
+ * rare allocation that is not one of these (a library's create call,
+ * open_memstream). */
+void xoom(size_t n) __attribute__((noreturn));
 void *xmalloc(size_t n);
 void *xcalloc(size_t nmemb, size_t size);
 void *xrealloc(void *p, size_t n);

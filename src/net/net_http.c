@@ -34,17 +34,15 @@ struct http_engine {
   int signal;          /* the signal that stopped it, or 0 */
 };
 
-static int http_global_ready;
-
 int http_global_init(char *err, size_t errlen)
 {
-  if(http_global_ready)
-    return 0;
+  /* libcurl counts its initialisations itself (a call after the first
+   * only adds one) and, built thread-safe (CURL_VERSION_THREADSAFE, from
+   * 7.84), may be called from any thread: no flag of ours. */
   if(curl_global_init(CURL_GLOBAL_DEFAULT)) {
     snprintf(err, errlen, "libcurl could not be initialised");
     return -1;
   }
-  http_global_ready = 1;
   return 0;
 }
 

@@ -81,9 +81,10 @@ struct http_exchange {
 struct http_engine;
 struct http_limiter;
 
-/* Process-wide set-up of libcurl, once. http_engine_new calls it; a
- * program that runs engines in several threads calls it first, before
- * it starts them. 0, or -1 with err. */
+/* Process-wide set-up of libcurl (curl_global_init, which counts its
+ * calls). http_engine_new calls it; a program that runs engines in
+ * several threads calls it first, before it starts them. 0, or -1 with
+ * err. */
 int http_global_init(char *err, size_t errlen);
 
 struct http_engine *http_engine_new(const struct http_opts *o, char *err,

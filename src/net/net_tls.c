@@ -8,6 +8,7 @@
  */
 #include "net_tls.h"
 
+#include "../core/core_alloc.h"
 #include "../core/core_time.h"
 
 #include <errno.h>
@@ -422,17 +423,13 @@ struct probe_ctx {
   const struct tls_identity *id;
 };
 
-static int ctx_index = -1;
-static pthread_once_t ctx_once = PTHREAD_ONCE_INIT;
-
-static void ctx_index_init(void)
-{
-  ctx_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
-}
+/* The callbacks find the probe's context through the connection's
+ * application data (SSL_set_app_data: OpenSSL's own slot, index 0), so
+ * no process-wide ex-data index is needed. */
 
 static int client_cert_cb(SSL *ssl, X509 **x509, EVP_PKEY **pkey)
 {
-  struct probe_ctx *pc = SSL_get_ex_data(ssl, ctx_index);
+  struct probe_ctx *pc = SSL_get_app_data(ssl);
   if(!pc)
     return 0;
   pc->r->cert_requested = 1;
@@ -450,7 +447,7 @@ static void info_cb(const SSL *ssl, int where, int ret)
 {
   if(!(where & SSL_CB_READ_ALERT))
     return;
-  struct probe_ctx *pc = SSL_get_ex_data(ssl, ctx_index);
+  struct probe_ctx *pc = SSL_get_app_data(ssl);
   if(pc && (ret >> 8) == SSL3_AL_FATAL && pc->r->alert < 0)
     pc->r->alert = ret & 0xff;
 }
@@ -553,9 +550,7 @@ static void do_request(SSL *ssl, int fd, const struct tls_probe_opts *o,
     describe_failure(ssl, r, sslerr, "request not sent");
     return;
   }
-  r->resp = malloc(TLS_RESP_CAP + 1);
-  if(!r->resp)
-    return;
+  r->resp = xmalloc(TLS_RESP_CAP + 1);
   double deadline = mono_now() + step;
   while(r->resp_len < TLS_RESP_CAP) {
     int got = ssl_step(ssl, fd, OP_READ, r->resp + r->resp_len,
@@ -615,7 +610,7 @@ static X509_STORE *trust_store_locked(const char *cacert)
     return NULL;
   if(cacert) {
     X509_STORE_load_file(store_cache, cacert);
-    store_path = strdup(cacert);
+    store_path = xstrdup(cacert);
   } else {
     X509_STORE_set_default_paths(store_cache);
     store_system = 1;
@@ -632,7 +627,6 @@ int tls_probe(const struct tls_probe_opts *o, struct tls_result *r,
   r->verify = -1;
   double t0 = mono_now();
   double step = (double)(o->timeout_ms > 0 ? o->timeout_ms : 3000) / 1000.0;
-  pthread_once(&ctx_once, ctx_index_init);
   SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
   if(!ctx) {
     snprintf(err, errlen, "cannot create a TLS context");
@@ -686,7 +680,7 @@ int tls_probe(const struct tls_probe_opts *o, struct tls_result *r,
     snprintf(r->error, sizeof(r->error), "cannot create a TLS session");
     goto out;
   }
-  SSL_set_ex_data(ssl, ctx_index, &pc);
+  SSL_set_app_data(ssl, &pc);
   if(!is_ip_literal(o->host))
     SSL_set_tlsext_host_name(ssl, o->host);
   int sslerr = 0;
@@ -703,11 +697,11 @@ int tls_probe(const struct tls_probe_opts *o, struct tls_result *r,
     r->verify = SSL_get_verify_result(ssl);
     if(o->path)
       do_request(ssl, fd, o, r, step);
-    SSL_set_ex_data(ssl, ctx_index, NULL);
+    SSL_set_app_data(ssl, NULL);
     if(!r->refused)
       SSL_shutdown(ssl);
   }
-  SSL_set_ex_data(ssl, ctx_index, NULL);
+  SSL_set_app_data(ssl, NULL);
 out:
   SSL_free(ssl);
   if(fd >= 0)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/core_alloc.h"
 #include "rep_text.h"
 #include "report.h"
 
@@ -107,9 +108,7 @@ static void html_chain(FILE *out, const struct wd_finding *x)
   while(*p) {
     const char *sep = strstr(p, "  +  ");
     size_t len = sep ? (size_t)(sep - p) : strlen(p);
-    char *step = strndup(p, len);
-    if(!step)
-      abort();
+    char *step = xstrndup(p, len);
     if(!first)
       fputs("<span class=\"arrow\" aria-hidden=\"true\">&#8594;</span>", out);
     fputs("<span class=\"step\">", out);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/core_alloc.h"
 #include "rep_text.h"
 #include "report.h"
 
@@ -50,9 +51,7 @@ static void junit_suite(FILE *out, const struct report *r, const struct rep_opts
 {
   /* The side's rules, in table order, each once. */
   size_t n = 0;
-  struct junit_case *c = calloc(r->nrules + r->findings->n + 1, sizeof(*c));
-  if(!c)
-    abort();
+  struct junit_case *c = xcalloc(r->nrules + r->findings->n + 1, sizeof(*c));
   add_rules(r, side, 1, c, &n);
   for(size_t i = 0; i < r->findings->n; i++) {
     const struct wd_finding *x = &r->findings->v[i];

@@ -115,6 +115,11 @@ int scan_active(const struct scan *s)
   return s->opts->active != 0;
 }
 
+int scan_out_of_budget(const struct scan *s)
+{
+  return http_engine_out_of_budget(s->eng);
+}
+
 int scan_writes_left(const struct scan *s)
 {
   if(!s->opts->active || s->writes >= s->opts->max_writes)

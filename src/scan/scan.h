@@ -304,6 +304,9 @@ struct probe *scan_queue_body(struct scan *s, const char *method, const char *pa
 int scan_active(const struct scan *s);
 /* Writes the budget still allows (0 without --active). */
 int scan_writes_left(const struct scan *s);
+/* 1 once --max-time is spent: what is queued then only completes as
+ * HTTP_BUDGET, so a check plans nothing more. */
+int scan_out_of_budget(const struct scan *s);
 /* How an answer without the right credential refused (scan_refused). */
 enum refusal {
   REF_NO = 0,         /* not a refusal */

@@ -90,10 +90,8 @@ static const struct rx_slot *rx_compile(struct rx_cache *c, const struct rx *r)
   c->v[c->n].minlen = minlen;
   /* One match block per pattern, made once: a match allocates nothing. */
   c->v[c->n].md = pcre2_match_data_create_from_pattern(code, NULL);
-  if(!c->v[c->n].md) {
-    fprintf(stderr, "warden: out of memory\n");
-    abort();
-  }
+  if(!c->v[c->n].md)
+    xoom(0);
   c->n++;
   /* At most half full. */
   if(2 * c->n > c->nidx) {
