@@ -347,6 +347,18 @@ static void sf_send_canary(struct scan *s, struct sf_state *ss, const struct spe
 
 /* Group g's metadata and loopback forms, against control (the canary
  * URL's answer, or NULL). */
+/* A finding about the target (not one probe): the route that took the
+ * parameter, merged per parameter under "what param". */
+static void sf_flag(struct scan *s, const struct wd_rule *r, const char *path, const char *param,
+                    const char *what, const char *ev)
+{
+  char *url = xasprintf("%s%s", s->origin, path);
+  char key[100];
+  snprintf(key, sizeof(key), "%s %s", what, param);
+  scan_flag_at(s, r, -1, NULL, "GET", url, ev, key);
+  free(url);
+}
+
 static void sf_judge_meta(struct scan *s, struct sf_state *ss, int g, const struct sf_sent *control)
 {
   char back[120] = "", refused[200] = "", words[300] = "";
@@ -387,22 +399,14 @@ static void sf_judge_meta(struct scan *s, struct sf_state *ss, int g, const stru
              "169.254.169.254 written %s: the answer holds instance metadata (%s)%s%s%s%s",
              first->param, back, words, control ? ", which the answer to the canary URL does not" : "",
              refused[0] ? "; not returned for " : "", refused, refused[0] ? " (form, status)" : "");
-    char *url = xasprintf("%s%s", s->origin, first->url);
-    char key[100];
-    snprintf(key, sizeof(key), "metadata %s", first->param);
-    scan_flag_at(s, &sf_rules[R_METADATA], -1, NULL, "GET", url, ev, key);
-    free(url);
+    sf_flag(s, &sf_rules[R_METADATA], first->url, first->param, "metadata", ev);
   }
   if(loop) {
     char ev[900];
     snprintf(ev, sizeof(ev), "?%s= given %s (the target's own port and spec path over loopback): "
              "the answer (%ld) holds the spec's title \"%.80s\"%s", loop->param, loop->sent,
              loop->status, s->spec.title, control ? ", which the answer to the canary URL does not" : "");
-    char *url = xasprintf("%s%s", s->origin, loop->url);
-    char key[100];
-    snprintf(key, sizeof(key), "loopback %s", loop->param);
-    scan_flag_at(s, &sf_rules[R_LOOPBACK], -1, NULL, "GET", url, ev, key);
-    free(url);
+    sf_flag(s, &sf_rules[R_LOOPBACK], loop->url, loop->param, "loopback", ev);
   }
 }
 
@@ -462,33 +466,21 @@ static void sf_finish(struct scan *s, void *st)
         snprintf(ev, sizeof(ev), "?%s= given the canary URL with %s (%s): the target requested it "
                  "(from %s, User-Agent: %s)", hit->param, sf_forms[hit->form].what, hit->sent,
                  peer, ua[0] ? ua : "none");
-      char *url = xasprintf("%s%s", s->origin, hit->url);
-      char key[100];
-      snprintf(key, sizeof(key), "callback %s", hit->param);
-      scan_flag_at(s, &sf_rules[R_CALLBACK], -1, NULL, "GET", url, ev, key);
-      free(url);
+      sf_flag(s, &sf_rules[R_CALLBACK], hit->url, hit->param, "callback", ev);
     }
     if(plain && !plain_hit && forms[0]) {
       char ev[600];
       snprintf(ev, sizeof(ev), "?%s= given %s: answered %ld and never requested (refused); the "
                "same canary URL with 127.0.0.1 spelled %s was requested", plain->param, plain->sent, plain->status,
                forms);
-      char *url = xasprintf("%s%s", s->origin, hit->url);
-      char key[100];
-      snprintf(key, sizeof(key), "bypass %s", plain->param);
-      scan_flag_at(s, &sf_rules[R_BYPASS], -1, NULL, "GET", url, ev, key);
-      free(url);
+      sf_flag(s, &sf_rules[R_BYPASS], hit->url, plain->param, "bypass", ev);
     }
     if(ret) {
       char ev[600];
       snprintf(ev, sizeof(ev), "?%s= given %s (%s): the listener's answer \"%s\" (never sent by "
                "warden) came back in the target's answer (%ld)", ret->param, ret->sent,
                sf_forms[ret->form].what, ret->marker, ret->status);
-      char *url = xasprintf("%s%s", s->origin, ret->url);
-      char key[100];
-      snprintf(key, sizeof(key), "returned %s", ret->param);
-      scan_flag_at(s, &sf_rules[R_RETURNED], -1, NULL, "GET", url, ev, key);
-      free(url);
+      sf_flag(s, &sf_rules[R_RETURNED], ret->url, ret->param, "returned", ev);
     }
   }
 }

@@ -81,6 +81,21 @@ static const char *cp_named_volume(struct ydoc *d, const struct ynode *vols,
   return s;
 }
 
+/* A named volume src of a service (written at line at) that the top-level
+ * volumes bind to a host path: judged as that bind mount. */
+static void cp_named_mount(struct iac_ctx *c, const char *file, struct ydoc *d,
+                           const struct ynode *topvols, const char *subj, const char *src,
+                           int at, int ro, struct svc_state *ss)
+{
+  int line = 0;
+  const char *dev = cp_named_volume(d, topvols, src, &line);
+  if(!dev)
+    return;
+  char how[200];
+  snprintf(how, sizeof(how), "named volume %.60s (line %d) binds", src, at);
+  cp_mount(c, file, line, subj, dev, ro, ss, how);
+}
+
 static void cp_volumes(struct iac_ctx *c, const char *file, struct ydoc *d,
                        const struct ynode *svc, const struct ynode *topvols,
                        const char *subj, struct svc_state *ss)
@@ -109,13 +124,7 @@ static void cp_volumes(struct iac_ctx *c, const char *file, struct ydoc *d,
       if(src[0] == '/' || src[0] == '~' || src[0] == '$') {
         cp_mount(c, file, v->line, subj, src, ro, ss, "bind mount");
       } else if(src[0] != '.') {
-        int line = 0;
-        const char *dev = cp_named_volume(d, topvols, src, &line);
-        if(dev) {
-          char how[200];
-          snprintf(how, sizeof(how), "named volume %.60s (line %d) binds", src, v->line);
-          cp_mount(c, file, line, subj, dev, ro, ss, how);
-        }
+        cp_named_mount(c, file, d, topvols, subj, src, v->line, ro, ss);
       }
       free(src);
       continue;
@@ -135,13 +144,7 @@ static void cp_volumes(struct iac_ctx *c, const char *file, struct ydoc *d,
     if((!type || !strcmp(type, "bind")) && (src[0] == '/' || src[0] == '~' || src[0] == '$')) {
       cp_mount(c, file, srcn->line, subj, src, ro, ss, "bind mount");
     } else if(type && !strcmp(type, "volume")) {
-      int line = 0;
-      const char *dev = cp_named_volume(d, topvols, src, &line);
-      if(dev) {
-        char how[200];
-        snprintf(how, sizeof(how), "named volume %.60s (line %d) binds", src, srcn->line);
-        cp_mount(c, file, line, subj, dev, ro, ss, how);
-      }
+      cp_named_mount(c, file, d, topvols, subj, src, srcn->line, ro, ss);
     }
   }
 }
