@@ -105,6 +105,26 @@ void strv_free(char **v, size_t n)
   free(v);
 }
 
+char *xconcat(const char *s, ...)
+{
+  va_list ap;
+  size_t n = 0;
+  va_start(ap, s);
+  for(const char *p = s; p; p = va_arg(ap, const char *))
+    n += strlen(p);
+  va_end(ap);
+  char *out = xmalloc(n + 1), *o = out;
+  va_start(ap, s);
+  for(const char *p = s; p; p = va_arg(ap, const char *)) {
+    size_t l = strlen(p);
+    memcpy(o, p, l);
+    o += l;
+  }
+  va_end(ap);
+  *o = '\0';
+  return out;
+}
+
 char *xasprintf(const char *fmt, ...)
 {
   va_list ap;

@@ -31,6 +31,10 @@ char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0
  * is consumed. xvasprintf and buf_printf are written on it. */
 char *xvformat(char *tmp, size_t tmpsize, size_t *len, const char *fmt, va_list ap)
   __attribute__((format(printf, 4, 0)));
+/* The strings up to the NULL that ends the list, joined into a fresh
+ * heap string the caller frees: what xasprintf("%s%s...") gives, without
+ * parsing a format (the findings path joins keys this way). */
+char *xconcat(const char *s, ...) __attribute__((sentinel));
 /* Frees n heap strings of v, then v; v may be NULL. */
 void strv_free(char **v, size_t n);
 

@@ -93,6 +93,18 @@ void jw_obj_close(struct jw *w) { jw_close(w, '}'); }
 void jw_arr_open(struct jw *w) { jw_open(w, '['); }
 void jw_arr_close(struct jw *w) { jw_close(w, ']'); }
 
+/* 1 for the bytes written as they are: printable ASCII but '"' and '\\'
+ * (a table built at compile time from that definition, one load a byte). */
+#define JP(c) ((c) >= 0x20 && (c) < 0x7f && (c) != '"' && (c) != '\\')
+#define JP4(b) JP(b), JP((b) + 1), JP((b) + 2), JP((b) + 3)
+#define JP16(b) JP4(b), JP4((b) + 4), JP4((b) + 8), JP4((b) + 12)
+#define JP64(b) JP16(b), JP16((b) + 16), JP16((b) + 32), JP16((b) + 48)
+static const unsigned char jw_plain[256] = {JP64(0), JP64(64), JP64(128), JP64(192)};
+#undef JP64
+#undef JP16
+#undef JP4
+#undef JP
+
 static void jw_write_string(struct jw *w, const char *str)
 {
   const unsigned char *s = (const unsigned char *)str;
@@ -101,7 +113,7 @@ static void jw_write_string(struct jw *w, const char *str)
   for(size_t i = 0; i < n;) {
     /* A run of characters that need no escape is copied at once. */
     size_t run = i;
-    while(run < n && s[run] >= 0x20 && s[run] < 0x7f && s[run] != '"' && s[run] != '\\')
+    while(jw_plain[s[run]]) /* s[n] is '\0', which is not plain */
       run++;
     if(run > i) {
       jw_write(w, (const char *)s + i, run - i);

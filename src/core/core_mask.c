@@ -161,25 +161,50 @@ static void span_add(struct spans *sp, size_t from, size_t to, size_t keep, int 
   span_addk(sp, from, to, keep, reg, NULL);
 }
 
+/* Character classes, one table lookup each: the table is built at
+ * compile time from the definitions in CC (a constant expression per
+ * byte), so it says exactly what the range tests it replaces said. */
+enum {
+  K_UP = 1, K_LO = 2, K_DIG = 4, K_US = 8 /* _ */, K_DASH = 16,
+  K_DOT = 32, K_B64X = 64 /* / and + */, K_HEXLO = 128 /* a-f */
+};
+#define CC(c)                                                               \
+  (((c) >= 'A' && (c) <= 'Z' ? K_UP : 0) | ((c) >= 'a' && (c) <= 'z' ? K_LO : 0) | \
+   ((c) >= '0' && (c) <= '9' ? K_DIG : 0) | ((c) == '_' ? K_US : 0) |          \
+   ((c) == '-' ? K_DASH : 0) | ((c) == '.' ? K_DOT : 0) |                     \
+   ((c) == '/' || (c) == '+' ? K_B64X : 0) | ((c) >= 'a' && (c) <= 'f' ? K_HEXLO : 0))
+#define CC4(b) CC(b), CC((b) + 1), CC((b) + 2), CC((b) + 3)
+#define CC16(b) CC4(b), CC4((b) + 4), CC4((b) + 8), CC4((b) + 12)
+#define CC64(b) CC16(b), CC16((b) + 16), CC16((b) + 32), CC16((b) + 48)
+static const unsigned char cc[256] = {CC64(0), CC64(64), CC64(128), CC64(192)};
+#undef CC4
+#undef CC16
+#undef CC64
+#undef CC
+
+#define K_AL (K_UP | K_LO)
+#define K_ALNUM (K_UP | K_LO | K_DIG)
+/* Characters of a token: letters, digits, '_' and '-'. */
+#define K_TOK (K_ALNUM | K_US | K_DASH)
+
 static int is_al(unsigned char c)
 {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+  return cc[c] & K_AL;
 }
 
 static int is_dig(unsigned char c)
 {
-  return c >= '0' && c <= '9';
+  return cc[c] & K_DIG;
 }
 
 static int is_alnum(unsigned char c)
 {
-  return is_al(c) || is_dig(c);
+  return cc[c] & K_ALNUM;
 }
 
-/* Characters of a token: letters, digits, '_' and '-'. */
 static int is_tok(unsigned char c)
 {
-  return is_alnum(c) || c == '_' || c == '-';
+  return cc[c] & K_TOK;
 }
 
 static unsigned char up(unsigned char c)
@@ -187,19 +212,15 @@ static unsigned char up(unsigned char c)
   return c >= 'a' && c <= 'z' ? (unsigned char)(c - 32) : c;
 }
 
-enum cls { C_UPDIG, C_ALNUM, C_ALNUM_US, C_TOK, C_ALNUM_DASH, C_HEXLO };
+/* The classes a format's characters come from, as cc[] bits. */
+enum cls {
+  C_UPDIG = K_UP | K_DIG, C_ALNUM = K_ALNUM, C_ALNUM_US = K_ALNUM | K_US,
+  C_TOK = K_TOK, C_ALNUM_DASH = K_ALNUM | K_DASH, C_HEXLO = K_DIG | K_HEXLO
+};
 
 static int in_cls(enum cls k, unsigned char c)
 {
-  switch(k) {
-  case C_UPDIG: return (c >= 'A' && c <= 'Z') || is_dig(c);
-  case C_ALNUM: return is_alnum(c);
-  case C_ALNUM_US: return is_alnum(c) || c == '_';
-  case C_TOK: return is_tok(c);
-  case C_ALNUM_DASH: return is_alnum(c) || c == '-';
-  case C_HEXLO: return is_dig(c) || (c >= 'a' && c <= 'f');
-  }
-  return 0;
+  return cc[c] & (unsigned)k;
 }
 
 /* Token formats with a fixed public prefix: the prefix is kept. */
@@ -253,23 +274,32 @@ static size_t fmt_prefix(const char *s, size_t n)
 
 static void find_formats(const char *s, size_t n, struct spans *sp)
 {
+  /* Token by token: a character inside a run of token characters is no
+   * token's start, so after a token's start is judged the loop resumes
+   * past the run (skip, below, on every path). */
   for(size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
-    if(!is_al(c) || (i > 0 && is_tok((unsigned char)s[i - 1])))
+    if(!is_tok(c))
       continue;
+    size_t tl = run(s, n, i, C_TOK), skip = tl - 1;
+    if(!is_al(c)) {
+      i += skip;
+      continue;
+    }
     /* Every format is tested at the start of a token only, and each
      * prefix and its characters are token characters: a token shorter
      * than the shortest one (xoxa- + 10) holds none, except SendGrid's
      * (its '.' ends the token) and a JWT's (8). Skip the token whole. */
-    size_t tl = run(s, n, i, C_TOK);
     if(tl < 15 && c != 'S' && c != 'e') {
-      i += tl - 1;
+      i += skip;
       continue;
     }
     /* The first letters of every format below (fmts[], SG., eyJ). */
     if(c != 'A' && c != 'g' && c != 'x' && c != 's' && c != 'r' && c != 'n' &&
-       c != 'S' && c != 'e')
+       c != 'S' && c != 'e') {
+      i += skip;
       continue;
+    }
     for(size_t f = 0; f < sizeof(fmts) / sizeof(fmts[0]); f++) {
       const struct fmt *t = &fmts[f];
       if((unsigned char)t->prefix[0] != c)
@@ -306,6 +336,7 @@ static void find_formats(const char *s, size_t n, struct spans *sp)
         }
       }
     }
+    i += skip;
   }
 }
 
@@ -313,11 +344,13 @@ static void find_formats(const char *s, size_t n, struct spans *sp)
  * and lower case and a digit (so that hex digests are left alone). */
 static int is_b64(unsigned char c)
 {
-  return is_alnum(c) || c == '/' || c == '+';
+  return cc[c] & (K_ALNUM | K_B64X);
 }
 
 static void find_aws_secret(const char *s, size_t n, struct spans *sp)
 {
+  if(n < 40)
+    return; /* no run of 40 fits */
   size_t i = 0;
   while(i < n) {
     if(!is_b64((unsigned char)s[i])) {
@@ -402,8 +435,8 @@ static void find_schemes(const char *s, size_t n, struct spans *sp)
 {
   static const char *const words[] = {"bearer", "basic"};
   for(size_t i = 0; i < n; i++) {
-    unsigned char c = up((unsigned char)s[i]);
-    if((c != 'B') || (i > 0 && is_al((unsigned char)s[i - 1])))
+    /* c | 0x20 is 'b' for 'b' and 'B' only. */
+    if(((unsigned char)s[i] | 0x20) != 'b' || (i > 0 && is_al((unsigned char)s[i - 1])))
       continue;
     for(size_t w = 0; w < 2; w++) {
       size_t wl = strlen(words[w]), k;
@@ -449,7 +482,7 @@ static const char *const not_secret_suffix[] = {
 
 static int is_name_char(unsigned char c)
 {
-  return is_alnum(c) || c == '_' || c == '.' || c == '-';
+  return cc[c] & (K_ALNUM | K_US | K_DOT | K_DASH);
 }
 
 /* 1 when s[0..n) (any case) holds one of the stems every secret word
@@ -591,7 +624,10 @@ static void find_named(const char *s, size_t n, struct spans *sp)
 {
   size_t i = 0;
   while(i < n) {
-    if(!is_name_char((unsigned char)s[i]) || (i > 0 && is_name_char((unsigned char)s[i - 1]))) {
+    /* At the top of this loop s[i - 1] is never a name character (i
+     * only moves past a non-name character or to a name's end, which
+     * is one): a name character here starts a name. */
+    if(!is_name_char((unsigned char)s[i])) {
       i++;
       continue;
     }

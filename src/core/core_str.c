@@ -1,6 +1,7 @@
 #include "core_str.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,37 +77,55 @@ char *str_mask_secret(const char *s, size_t n)
 
 char *str_excerpt(const char *s, size_t n, size_t off, size_t max)
 {
-  struct buf b;
-  buf_init(&b, 0);
   if(off > n)
     off = n;
-  if(off > 0)
-    buf_appendz(&b, "...");
+  /* Written straight into one buffer of the largest size it can take:
+   * "..." (3), then while below max one more piece of at most 4 bytes
+   * (an escape) or up to max (a run), then "..." again, so max + 6; and
+   * no input byte gives more than 4. */
+  size_t rest = n - off;
+  size_t by_max = max < SIZE_MAX / 2 ? max + 3 : SIZE_MAX / 2;
+  size_t by_in = rest < SIZE_MAX / 8 ? 4 * rest : SIZE_MAX / 2;
+  size_t cap = (by_max < by_in ? by_max : by_in) + 3 + 3 + 1;
+  char *b = xmalloc(cap);
+  size_t len = 0;
+  if(off > 0) {
+    memcpy(b, "...", 3);
+    len = 3;
+  }
   int space = 0;
   size_t i;
-  for(i = off; i < n && b.len < max; i++) {
+  for(i = off; i < n && len < max; i++) {
     unsigned char c = (unsigned char)s[i];
     if(c == '\n' || c == '\r' || c == '\t' || c == ' ') {
-      if(!space && b.len)
-        buf_append(&b, " ", 1);
+      if(!space && len)
+        b[len++] = ' ';
       space = 1;
       continue;
     }
     space = 0;
     if(c < 0x20 || c == 0x7f) {
-      buf_printf(&b, "\\x%02x", c);
+      static const char hex[] = "0123456789abcdef";
+      b[len++] = '\\';
+      b[len++] = 'x';
+      b[len++] = hex[c >> 4];
+      b[len++] = hex[c & 15];
       continue;
     }
     /* A run of printable bytes is copied at once, up to max. */
-    size_t e = i + 1, room = max - b.len;
+    size_t e = i + 1, room = max - len;
     while(e < n && e - i < room && (unsigned char)s[e] > 0x20 && (unsigned char)s[e] != 0x7f)
       e++;
-    buf_append(&b, &s[i], e - i);
+    memcpy(b + len, &s[i], e - i);
+    len += e - i;
     i = e - 1;
   }
-  if(i < n)
-    buf_appendz(&b, "...");
-  return buf_steal(&b);
+  if(i < n) {
+    memcpy(b + len, "...", 3);
+    len += 3;
+  }
+  b[len] = '\0';
+  return b;
 }
 
 unsigned long long str_hash(const char *s, size_t n)

@@ -344,7 +344,17 @@ void iac_emit(struct iac_ctx *c, enum iac_rule r, int sev, const char *file,
     free(ev);
   char *ex = iac_excerpt(masked, 400);
   free(masked);
-  char *key = xasprintf("%s:%d|%s", file, line, subject ? subject : "");
+  /* "file:line|subject", joined without a format. */
+  char num[24], *d = num + sizeof(num);
+  *--d = '\0';
+  unsigned long u = line < 0 ? 0UL - (unsigned long)line : (unsigned long)line;
+  do {
+    *--d = (char)('0' + u % 10);
+    u /= 10;
+  } while(u);
+  if(line < 0)
+    *--d = '-';
+  char *key = xconcat(file, ":", d, "|", subject ? subject : "", (char *)NULL);
   struct wd_finding_spec fs = {
     .rule = &iac_rules[r], .severity = sev, .title = title, .evidence = ex,
     .file = file, .line = line, .dedupe = key,

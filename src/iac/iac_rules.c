@@ -297,10 +297,22 @@ void iac_caps_remaining(struct ydoc *d, const struct ynode *drop, char *out, siz
     }
     if(dropped)
       continue;
-    int w = snprintf(out + o, n - o, "%s%s", kept++ ? ", " : "", defaults[k]);
-    if(w < 0 || (size_t)w >= n - o)
+    /* Appended by hand (snprintf per name cost more than the rest). */
+    const char *sep = kept++ ? ", " : "";
+    size_t sl = strlen(sep), dl = strlen(defaults[k]);
+    if(o + sl + dl >= n) {
+      /* What snprintf left: the part that fits, then the end. */
+      size_t room = n - o - 1;
+      char tmp[64];
+      memcpy(tmp, sep, sl);
+      memcpy(tmp + sl, defaults[k], dl);
+      memcpy(out + o, tmp, room < sl + dl ? room : sl + dl);
+      out[o + (room < sl + dl ? room : sl + dl)] = '\0';
       break;
-    o += (size_t)w;
+    }
+    memcpy(out + o, sep, sl);
+    memcpy(out + o + sl, defaults[k], dl + 1);
+    o += sl + dl;
   }
   if(!kept)
     snprintf(out, n, "none of the defaults (all dropped one by one)");

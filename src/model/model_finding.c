@@ -230,7 +230,7 @@ static struct wd_finding *findings_add_masked(struct wd_findings *f,
 {
   char *key;
   if(spec->dedupe)
-    key = xasprintf("%s|%s", spec->rule->id, spec->dedupe);
+    key = xconcat(spec->rule->id, "|", spec->dedupe, (char *)NULL);
   else
     key = xasprintf("%s|%s %s|%s:%d", spec->rule->id,
                     spec->method ? spec->method : "",

@@ -171,8 +171,8 @@ static void report_fingerprints(struct report *r)
       k = xasprintf("%s|%s %s", x->rule->id, x->method ? x->method : "",
                     url_path_part(x->url));
     else if(x->file)
-      k = xasprintf("%s|%s|%s", x->rule->id, x->file,
-                    x->evidence ? x->evidence : x->title ? x->title : "");
+      k = xconcat(x->rule->id, "|", x->file, "|",
+                  x->evidence ? x->evidence : x->title ? x->title : "", (char *)NULL);
     else
       k = xasprintf("%s|%s", x->rule->id, x->title ? x->title : "");
     e[i] = (struct fp_ent){str_hash(k, strlen(k)), i};
@@ -183,8 +183,23 @@ static void report_fingerprints(struct report *r)
   for(size_t j = 0; j < f->n; j++) {
     nth = j && e[j].h == e[j - 1].h ? nth + 1 : 1;
     struct wd_finding *x = &f->v[e[j].i];
+    /* "%016llx:%u", written by hand (one per finding). */
+    static const char hex[] = "0123456789abcdef";
+    char fp[40], *o = fp;
+    for(int b = 60; b >= 0; b -= 4)
+      *o++ = hex[(e[j].h >> b) & 15];
+    *o++ = ':';
+    char digits[12], *d = digits + sizeof(digits);
+    unsigned v = nth;
+    do {
+      *--d = (char)('0' + v % 10);
+      v /= 10;
+    } while(v);
+    size_t dl = (size_t)(digits + sizeof(digits) - d);
+    memcpy(o, d, dl);
+    o[dl] = '\0';
     free(x->fingerprint);
-    x->fingerprint = xasprintf("%016llx:%u", e[j].h, nth);
+    x->fingerprint = xstrdup(fp);
   }
   free(e);
 }
