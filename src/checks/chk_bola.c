@@ -134,22 +134,27 @@ struct bo_state {
   size_t nadj;
   size_t ncrawl;        /* links followed (no spec) */
   int seq_checked;
+  int planned;          /* plan_late ran: the objects are fixed */
 };
+
+static void bo_obj_free(struct bo_obj *x)
+{
+  free(x->id);
+  free(x->path);
+  free(x->route);
+  free(x->owner);
+  for(int k = 0; k < W__N; k++) {
+    free(x->a[k].owner);
+    free(x->url[k]);
+    free(x->method[k]);
+  }
+}
 
 static void bo_cleanup(void *st)
 {
   struct bo_state *b = st;
-  for(size_t i = 0; i < b->nobj; i++) {
-    free(b->obj[i].id);
-    free(b->obj[i].path);
-    free(b->obj[i].route);
-    free(b->obj[i].owner);
-    for(int k = 0; k < W__N; k++) {
-      free(b->obj[i].a[k].owner);
-      free(b->obj[i].url[k]);
-      free(b->obj[i].method[k]);
-    }
-  }
+  for(size_t i = 0; i < b->nobj; i++)
+    bo_obj_free(&b->obj[i]);
   for(size_t i = 0; i < b->nadj; i++) {
     free(b->adj[i].path);
     free(b->adj[i].url);
@@ -193,6 +198,48 @@ static char *bo_fill(const char *tmpl, const char *value)
   return xasprintf("%.*s%s", (int)(a - tmpl), tmpl, value);
 }
 
+/* The order objects are kept and asked in: by route, then by id
+ * (numerically when both are numbers), so which objects are kept under
+ * the caps, which adjacent id is reported and which route is judged for
+ * sequential ids never depend on the order the answers came in. */
+static int bo_key_cmp(const char *route_a, const char *id_a, const char *route_b,
+                      const char *id_b)
+{
+  int c = strcmp(route_a, route_b);
+  if(c)
+    return c;
+  size_t la = strlen(id_a), lb = strlen(id_b);
+  if(la && lb && strspn(id_a, "0123456789") == la && strspn(id_b, "0123456789") == lb &&
+     la != lb)
+    return la < lb ? -1 : 1; /* no leading zeros in ids that differ in length */
+  return strcmp(id_a, id_b);
+}
+
+static int bo_obj_cmp(const void *pa, const void *pb)
+{
+  const struct bo_obj *a = pa, *b = pb;
+  return bo_key_cmp(a->route, a->id, b->route, b->id);
+}
+
+/* Where a new object goes when a cap is reached: the largest kept one
+ * (not one identity 1 created; on route when route is set) if the new
+ * one sorts before it, else -1. */
+static long bo_evict(const struct bo_state *b, const char *route, const char *new_route,
+                     const char *id)
+{
+  long worst = -1;
+  for(size_t i = 0; i < b->nobj; i++) {
+    const struct bo_obj *x = &b->obj[i];
+    if(x->created || (route && strcmp(x->route, route)))
+      continue;
+    if(worst < 0 || bo_obj_cmp(x, &b->obj[worst]) > 0)
+      worst = (long)i;
+  }
+  if(worst >= 0 && bo_key_cmp(new_route, id, b->obj[worst].route, b->obj[worst].id) < 0)
+    return worst;
+  return -1;
+}
+
 /* An object of identity 1's on route (op, the spec's operation, or NULL
  * without a spec: the id must then have an id's shape). path: where it
  * lives when not route filled with its id. Returns the object (new or
@@ -213,9 +260,22 @@ static struct bo_obj *bo_add(struct bo_state *b, const struct spec_op *op, const
     }
     per += !strcmp(b->obj[i].route, route);
   }
-  if(b->nobj >= BO_MAX_OBJS || (per >= BO_PER_ROUTE && !created))
-    return NULL;
-  struct bo_obj *x = &b->obj[b->nobj++];
+  /* Over a cap, the smallest by route and id are kept (bo_key_cmp). */
+  long slot = -1;
+  if(per >= BO_PER_ROUTE && !created) {
+    if((slot = bo_evict(b, route, route, id)) < 0)
+      return NULL;
+  } else if(b->nobj >= BO_MAX_OBJS) {
+    if((slot = bo_evict(b, NULL, route, id)) < 0)
+      return NULL;
+  }
+  struct bo_obj *x;
+  if(slot >= 0) {
+    x = &b->obj[slot];
+    bo_obj_free(x);
+  } else {
+    x = &b->obj[b->nobj++];
+  }
   memset(x, 0, sizeof(*x));
   x->op = op;
   x->route = xstrdup(route);
@@ -408,6 +468,10 @@ static void bo_plan_late(struct scan *s, void *st)
 {
   struct bo_state *b = st;
   int as2 = s->opts->as2.kind != CRED_NONE;
+  /* The objects are fixed from here on, in bo_obj_cmp order (their
+   * index is in the tags of the probes queued below). */
+  b->planned = 1;
+  qsort(b->obj, b->nobj, sizeof(b->obj[0]), bo_obj_cmp);
   for(size_t i = 0; i < b->nobj; i++) {
     struct bo_obj *x = &b->obj[i];
     int base = (int)i * 8;
@@ -529,7 +593,7 @@ static void bo_judge_adj(struct scan *s, struct bo_state *b, struct probe *p, si
 }
 
 /* The first adjacent id in the order they were asked (the caller's
- * objects in answer order, then +1, -1, +2, -2) that answered another
+ * objects by route and id, then +1, -1, +2, -2) that answered another
  * owner's object: one finding, the same whichever answer came first. */
 static void bo_flag_adj(struct scan *s, struct bo_state *b)
 {
@@ -567,7 +631,7 @@ static void bo_judge(struct scan *s, void *st, struct probe *p)
   } else if(p == s->root || ((p->flags & PROBE_REDIRECT) && p->parent == s->root)) {
     depth = 0;
   }
-  if(p->ident != ID_MAIN || !scan_has_cred(s) || !http_answered(&p->x))
+  if(b->planned || p->ident != ID_MAIN || !scan_has_cred(s) || !http_answered(&p->x))
     return;
   if(s->have_spec)
     bo_collect(s, b, p);
