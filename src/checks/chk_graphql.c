@@ -110,7 +110,6 @@ enum { GQ_FIND = 1, GQ_SUGGEST, GQ_GETMUT, GQ_ALIAS, GQ_BATCH, GQ_SCHEMA, GQ_DEE
 
 struct gq_state {
   int found[GQ_MAX];
-  int schema_asked;      /* one endpoint's schema is enough */
   char root[72], loop[72];
 };
 
@@ -146,7 +145,7 @@ static const json_t *gq_data(struct scan *s, struct probe *p)
   return json_is_object(d) ? d : NULL;
 }
 
-static void gq_follow(struct scan *s, struct gq_state *gs, struct probe *p, int i)
+static void gq_follow(struct scan *s, struct probe *p, int i)
 {
   static const struct {
     int kind;
@@ -177,13 +176,24 @@ static void gq_follow(struct scan *s, struct gq_state *gs, struct probe *p, int 
                                 "{\"query\":\"{__typename}\"}]";
     scan_queue_body(s, "POST", gq_paths[i], "application/json", batch, sizeof(batch) - 1,
                     PROBE_FOLLOWUP, &check_graphql, GQ_BATCH * 8 + i, ID_MAIN, NULL, NULL);
-    if(!gs->schema_asked) {
-      char *su = gq_url(gq_paths[i], GQL_SCHEMA_QUERY);
-      if(scan_queue(s, "GET", su, PROBE_FOLLOWUP, &check_graphql, GQ_SCHEMA * 8 + i))
-        gs->schema_asked = 1;
-      free(su);
-    }
   }
+}
+
+/* --active: one endpoint's schema is enough, the first of gq_paths that
+ * was found (asked once every endpoint has answered, so not whichever
+ * answered first). */
+static void gq_plan_late(struct scan *s, void *st)
+{
+  struct gq_state *gs = st;
+  if(!scan_active(s))
+    return;
+  for(int i = 0; i < GQ_MAX && gq_paths[i]; i++)
+    if(gs->found[i]) {
+      char *su = gq_url(gq_paths[i], GQL_SCHEMA_QUERY);
+      scan_queue(s, "GET", su, PROBE_FOLLOWUP, &check_graphql, GQ_SCHEMA * 8 + i);
+      free(su);
+      return;
+    }
 }
 
 /* The deep query: {root{loop{loop ... {__typename}}}}, GQ_DEPTH levels. */
@@ -239,7 +249,7 @@ static void gq_judge(struct scan *s, void *st, struct probe *p)
       gs->found[i] = 1;
       report_note(&s->rep, "GraphQL endpoint %s runs queries sent with GET ({__typename} -> %s)",
                   gq_paths[i], json_string_value(t));
-      gq_follow(s, gs, p, i);
+      gq_follow(s, p, i);
     }
     break;
   }
@@ -325,4 +335,5 @@ const struct wd_check check_graphql = {
   .state_size = sizeof(struct gq_state),
   .plan = gq_plan,
   .judge = gq_judge,
+  .plan_late = gq_plan_late,
 };
