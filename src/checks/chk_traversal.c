@@ -158,6 +158,11 @@ static void tv_plan_query(struct scan *s, const char *path, const char *param, i
     }
 }
 
+static int tv_str_cmp(const void *a, const void *b)
+{
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static void tv_plan_late(struct scan *s, void *st)
 {
   struct tv_state *tv = st;
@@ -189,8 +194,11 @@ static void tv_plan_late(struct scan *s, void *st)
         tv_plan_spec_path(s, op->path, tag);
     }
   }
-  /* Without a spec: file routes seen answering, last segment replaced. */
-  size_t n = s->nprobes;
+  /* Without a spec: file routes seen answering, last segment replaced,
+   * in path order (the probes' order is partly the order answers came
+   * in, which must not pick the routes kept under TV_MAX_ROUTES). */
+  size_t n = s->nprobes, nr = 0;
+  char **routes = xcalloc(n ? n : 1, sizeof(char *));
   for(size_t i = 0; i < n; i++) {
     const struct probe *p = s->probes[i];
     if(p->origin == &check_traversal || p->ident != ID_MAIN || !file_route(p->path) ||
@@ -199,12 +207,16 @@ static void tv_plan_late(struct scan *s, void *st)
     const char *slash = strrchr(p->path, '/');
     if(!slash || slash[1] == '\0')
       continue;
-    char *route = xasprintf("%.*s/{file}", (int)(slash - p->path), p->path);
-    int tag = tv_add_route(tv, route);
-    if(tag >= 0)
-      tv_plan_spec_path(s, route, tag);
-    free(route);
+    routes[nr++] = xasprintf("%.*s/{file}", (int)(slash - p->path), p->path);
   }
+  qsort(routes, nr, sizeof(char *), tv_str_cmp);
+  for(size_t i = 0; i < nr; i++) {
+    int tag = tv_add_route(tv, routes[i]);
+    if(tag >= 0)
+      tv_plan_spec_path(s, routes[i], tag);
+    free(routes[i]);
+  }
+  free(routes);
 }
 
 static const struct rx rx_passwd = RX_M("^root:[^:\\n]*:0:0:[^\\n]*$");
