@@ -118,8 +118,10 @@ def report(out, what, err=""):
 
 
 # Lab scans allow 30 s per request (the default is 10): on a loaded machine
-# the one Python TLS service (infra-hard) handshakes serially, and a
-# request that times out makes the scan partial, which ran() refuses.
+# a starved lab service can take seconds to answer, and a request that
+# times out makes the scan partial, which ran() refuses. (The Python TLS
+# services handshake in each connection's thread, never in the accept
+# loop, so one slow handshake does not hold up the others.)
 # A later --timeout in `extra` wins.
 LAB_TIMEOUT = ["--timeout", "30"]
 

@@ -233,8 +233,17 @@ def main(argv=None):
 
     app = create_app(args.mode, tls)
     handler = QuietServerHeader if args.mode == "hard" else WSGIRequestHandler
-    server = make_server(host, int(port), app, threaded=True,
-                         request_handler=handler, ssl_context=ssl_context)
+    server = make_server(host, int(port), app, threaded=True, request_handler=handler)
+    if ssl_context:
+        # The TLS handshake happens in each connection's thread, not in the
+        # accept loop (werkzeug's ssl_context= does it there, one at a
+        # time): on a loaded machine, or with a client that stalls
+        # mid-handshake (warden's TLS probes), serial handshakes held up
+        # every other connection past a 30 s request timeout, and the
+        # scan came out partial. As tests/lab/apis does.
+        server.socket = ssl_context.wrap_socket(server.socket, server_side=True,
+                                                do_handshake_on_connect=False)
+        server.ssl_context = ssl_context
     bound_host = server.socket.getsockname()[0]
     url = "%s://%s:%d" % ("https" if tls else "http", url_host(bound_host), server.socket.getsockname()[1])
 
