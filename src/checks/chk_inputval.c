@@ -152,16 +152,29 @@ static void iv_queue_op(struct scan *s, struct iv_state *is, const struct spec_o
   free(lng);
 }
 
+/* The spec routes that answered get the malformed values once (the
+ * ordinary request, not the error variant, starts them), in the order
+ * the scan asked them (the spec's), so the IV_MAX_PARAMS tried do not
+ * depend on the order the answers came in. */
+static void iv_plan_late(struct scan *s, void *st)
+{
+  struct iv_state *is = st;
+  size_t n = s->nprobes;
+  for(size_t i = 0; i < n && is->params < IV_MAX_PARAMS; i++) {
+    const struct probe *p = s->probes[i];
+    if(p->op && (p->flags & PROBE_SPEC) && !(p->flags & (PROBE_ERROR | PROBE_REDIRECT)) &&
+       p->ident == ID_MAIN && p->origin == NULL && !strcmp(p->x.method, "GET") &&
+       http_answered(&p->x) && (strchr(p->op->path, '{') || p->op->nquery))
+      iv_queue_op(s, is, p->op);
+  }
+}
+
 static void iv_judge(struct scan *s, void *st, struct probe *p)
 {
   struct iv_state *is = st;
   if(!http_answered(&p->x) || strcmp(p->x.method, "GET") || (p->flags & PROBE_REDIRECT))
     return;
-  /* A spec route answered: its parameters get the malformed values once
-   * (the ordinary request, not the error variant, starts them). */
-  if(p->op && (p->flags & PROBE_SPEC) && !(p->flags & PROBE_ERROR) && p->ident == ID_MAIN &&
-     p->origin == NULL && (strchr(p->op->path, '{') || p->op->nquery))
-    iv_queue_op(s, is, p->op);
+  (void)is;
   int ours = p->origin == &check_inputval;
   if(!ours && !(p->flags & PROBE_ERROR))
     return;
@@ -205,4 +218,5 @@ const struct wd_check check_inputval = {
   .nrules = ARRAY_LEN(iv_rules),
   .state_size = sizeof(struct iv_state),
   .judge = iv_judge,
+  .plan_late = iv_plan_late,
 };

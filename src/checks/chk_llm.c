@@ -119,10 +119,20 @@ struct llm_route {
   unsigned obeyed;   /* bit per probe */
 };
 
+/* A route to prompt (--active), found in judge, prompted in plan_late:
+ * the chat APIs first, then by path, whichever answered first. */
+#define LLM_MAX_CAND 8
+struct llm_cand {
+  char path[256];    /* without the query */
+  char model[128];
+  int post;          /* the OpenAI chat API */
+};
+
 struct llm_state {
   struct llm_route r[LLM_MAX_ROUTES];
   int n;
-  int chat_api;      /* POST /v1/chat/completions already taken */
+  struct llm_cand cand[LLM_MAX_CAND];
+  int ncand;
 };
 
 static void llm_plan(struct scan *s, void *st)
@@ -289,6 +299,59 @@ static void llm_send(struct scan *s, struct llm_state *ls, const char *path, con
     ls->n++;
 }
 
+static int llm_cand_cmp(const struct llm_cand *a, int post, const char *path)
+{
+  if(a->post != post)
+    return a->post ? -1 : 1;
+  return strcmp(a->path, path);
+}
+
+/* Keeps the LLM_MAX_CAND first routes in llm_cand_cmp order, each once
+ * (with the smallest model name it was given). */
+static void llm_cand_add(struct llm_state *ls, const char *path, const char *model, int post)
+{
+  struct llm_cand c;
+  memset(&c, 0, sizeof(c));
+  size_t pl = strcspn(path, "?");
+  if(pl >= sizeof(c.path))
+    return;
+  memcpy(c.path, path, pl);
+  snprintf(c.model, sizeof(c.model), "%s", model ? model : "");
+  c.post = post;
+  int pos = 0;
+  for(; pos < ls->ncand; pos++) {
+    int k = llm_cand_cmp(&ls->cand[pos], post, c.path);
+    if(k == 0) {
+      if(strcmp(c.model, ls->cand[pos].model) < 0)
+        snprintf(ls->cand[pos].model, sizeof(ls->cand[pos].model), "%s", c.model);
+      return;
+    }
+    if(k > 0)
+      break;
+  }
+  if(pos >= LLM_MAX_CAND)
+    return;
+  if(ls->ncand == LLM_MAX_CAND)
+    ls->ncand--;
+  memmove(&ls->cand[pos + 1], &ls->cand[pos], (size_t)(ls->ncand - pos) * sizeof(c));
+  ls->cand[pos] = c;
+  ls->ncand++;
+}
+
+/* --active: the prompts go to the first routes found (llm_cand_cmp),
+ * once every place has answered. */
+static void llm_plan_late(struct scan *s, void *st)
+{
+  struct llm_state *ls = st;
+  int chat = 0;
+  for(int i = 0; i < ls->ncand; i++) {
+    const struct llm_cand *c = &ls->cand[i];
+    if(c->post && chat++)
+      continue; /* one chat API */
+    llm_send(s, ls, c->path, c->model[0] ? c->model : NULL, c->post);
+  }
+}
+
 static void llm_judge_probe(struct scan *s, struct llm_state *ls, struct probe *p)
 {
   int ri = (p->tag - LLM_TAG_PROBE) / 8, k = (p->tag - LLM_TAG_PROBE) % 8;
@@ -382,13 +445,14 @@ static void llm_judge(struct scan *s, void *st, struct probe *p)
   }
   /* --active: the prompts go to what answers completions. */
   size_t pl = strcspn(p->path, "?");
-  if(k == LLM_MODELS && pl >= 10 && !strncmp(p->path + pl - 10, "/v1/models", 10) && !ls->chat_api) {
+  if(!scan_active(s)) {
+    /* nothing is prompted */
+  } else if(k == LLM_MODELS && pl >= 10 && !strncmp(p->path + pl - 10, "/v1/models", 10)) {
     char *chat = xasprintf("%.*s/v1/chat/completions", (int)(pl - 10), p->path);
-    ls->chat_api = 1;
-    llm_send(s, ls, chat, model, 1);
+    llm_cand_add(ls, chat, model, 1);
     free(chat);
   } else if(k == LLM_COMPLETION && str_find(p->path, strlen(p->path), "?q=")) {
-    llm_send(s, ls, p->path, model, 0);
+    llm_cand_add(ls, p->path, model, 0);
   }
   const char *sys = llm_system_text(j, 0);
   if(sys) {
@@ -415,5 +479,6 @@ const struct wd_check check_llm = {
   .state_size = sizeof(struct llm_state),
   .plan = llm_plan,
   .judge = llm_judge,
+  .plan_late = llm_plan_late,
   .finish = llm_finish,
 };
