@@ -455,7 +455,11 @@ static void pr_mass_judge(struct scan *s, struct pr_state *ps, struct probe *p)
  * once per operation (the sensitive ones are findings, which say it). */
 static void pr_inventory(struct scan *s, struct pr_state *ps, struct probe *p, json_t *doc)
 {
-  if(!p->op || !p->op->resp_props_known || p->ident != ID_MAIN || strcmp(p->x.method, "GET"))
+  /* The scan's own request of the operation, not another check's (a
+   * malformed value, a page size): one answer per operation, so the note
+   * does not depend on which came first. */
+  if(!p->op || !p->op->resp_props_known || p->ident != ID_MAIN || strcmp(p->x.method, "GET") ||
+     p->origin || !(p->flags & PROBE_SPEC) || (p->flags & PROBE_ERROR))
     return;
   for(size_t i = 0; i < ps->nnoted; i++)
     if(ps->noted[i] == p->op)
