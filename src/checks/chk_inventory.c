@@ -87,10 +87,13 @@ extern const struct wd_check check_inventory;
 #define INV_TAG_SPECANON 2
 #define INV_UNDOC_MAX 16
 #define INV_PATH_MAX 256
+#define INV_SPECS_MAX 16
 
 struct inv_state {
   char spec_path[INV_PATH_MAX]; /* where discovery found the spec */
   int spec_anon;                /* it answered without credentials */
+  const struct probe *anon[INV_SPECS_MAX]; /* discovery probes whose spec did */
+  size_t nanon;
   char undoc[INV_UNDOC_MAX][INV_PATH_MAX]; /* discovery hits, judged at finish */
   int nundoc;
 };
@@ -149,41 +152,67 @@ static int inv_in_spec(const struct scan *s, const char *path)
   return 0;
 }
 
+/* Keeps path (its query left out) in is->undoc: sorted, each once, the
+ * INV_UNDOC_MAX smallest, so the note lists the same routes in the same
+ * order whatever order the answers came in. */
 static void inv_keep_undoc(struct inv_state *is, const char *path)
 {
   size_t n = strcspn(path, "?#");
-  if(is->nundoc >= INV_UNDOC_MAX || n >= INV_PATH_MAX)
+  if(n >= INV_PATH_MAX)
     return;
-  for(int i = 0; i < is->nundoc; i++)
-    if(strlen(is->undoc[i]) == n && strncmp(is->undoc[i], path, n) == 0)
+  char p[INV_PATH_MAX];
+  memcpy(p, path, n);
+  p[n] = '\0';
+  int pos = 0;
+  for(; pos < is->nundoc; pos++) {
+    int c = strcmp(p, is->undoc[pos]);
+    if(!c)
       return;
-  memcpy(is->undoc[is->nundoc], path, n);
-  is->undoc[is->nundoc][n] = '\0';
+    if(c < 0)
+      break;
+  }
+  if(pos >= INV_UNDOC_MAX)
+    return;
+  if(is->nundoc == INV_UNDOC_MAX)
+    is->nundoc--;
+  memmove(is->undoc[pos + 1], is->undoc[pos], (size_t)(is->nundoc - pos) * sizeof(is->undoc[0]));
+  memcpy(is->undoc[pos], p, n + 1);
   is->nundoc++;
 }
 
-/* The discovery probe that found the spec: kept, and judged anonymous
- * when it was sent without a credential (else asked once more without). */
+/* A discovery probe that answered a spec: asked once more without a
+ * credential (when it was sent with one), and the answer to that. Which
+ * of them is the scan's spec is known in plan_late (inv_spec_found). */
 static void inv_judge_specfind(struct scan *s, struct inv_state *is, struct probe *p)
 {
   if(p->origin == &check_inventory && p->tag == INV_TAG_SPECANON) {
-    if(scan_is_hit(s, p) && p->x.status == 200)
-      is->spec_anon = 1;
+    if(scan_is_hit(s, p) && p->x.status == 200 && p->parent && is->nanon < INV_SPECS_MAX)
+      is->anon[is->nanon++] = p->parent;
     return;
   }
-  if(!(p->flags & PROBE_SPECFIND) || is->spec_path[0] || !s->have_spec || !scan_is_hit(s, p) ||
-     strlen(p->path) >= INV_PATH_MAX)
+  if(!(p->flags & PROBE_SPECFIND) || !scan_is_hit(s, p) || strlen(p->path) >= INV_PATH_MAX ||
+     !scan_has_cred(s))
     return;
   size_t n = p->x.body.len < 4096 ? p->x.body.len : 4096;
   const char *b = buf_str(&p->x.body);
   if(!str_find(b, n, "openapi") && !str_find(b, n, "swagger"))
     return;
+  scan_queue_as(s, "GET", p->path, PROBE_FOLLOWUP, &check_inventory, INV_TAG_SPECANON, ID_NONE,
+                NULL, p);
+}
+
+/* The discovery probe whose spec the scan uses (the first location that
+ * gave one, not the first to answer): where the spec is, and whether it
+ * is served without a credential. */
+static void inv_spec_found(struct scan *s, struct inv_state *is)
+{
+  const struct probe *p = s->spec_probe;
+  if(!p || strlen(p->path) >= INV_PATH_MAX)
+    return;
   snprintf(is->spec_path, sizeof(is->spec_path), "%s", p->path);
-  if(!scan_has_cred(s))
-    is->spec_anon = 1;
-  else
-    scan_queue_as(s, "GET", p->path, PROBE_FOLLOWUP, &check_inventory, INV_TAG_SPECANON, ID_NONE,
-                  NULL, p);
+  is->spec_anon = !scan_has_cred(s);
+  for(size_t i = 0; i < is->nanon; i++)
+    is->spec_anon |= is->anon[i] == p;
 }
 
 static void inv_judge(struct scan *s, void *st, struct probe *p)
@@ -249,6 +278,7 @@ static void inv_judge(struct scan *s, void *st, struct probe *p)
 static void inv_plan_late(struct scan *s, void *st)
 {
   struct inv_state *is = st;
+  inv_spec_found(s, is);
   if(!s->have_spec || !s->spec.nservers)
     return;
   scan_ran(s, &inv_rules[R_NONPROD]);

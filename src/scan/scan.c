@@ -26,6 +26,7 @@
 
 static void scan_on_done(struct http_exchange *x, void *ctx);
 static void scan_found_spec(struct scan *s, struct probe *p);
+static void scan_choose_spec(struct scan *s);
 
 /* Request key: method, URL and what else changes what is sent (the
  * identity, a custom header, the credential generation of a retry, the
@@ -816,6 +817,8 @@ static void scan_follow(struct scan *s, struct probe *p)
     q->redirects = p->redirects + 1;
     q->parent = p;
     q->op = p->op;
+    if(q->flags & PROBE_SPECFIND)
+      s->specfind_out++;
   }
 }
 
@@ -1000,8 +1003,12 @@ static void scan_on_done(struct http_exchange *x, void *ctx)
     if(p->flags & PROBE_SPECFIND)
       scan_found_spec(s, p);
     scan_follow(s, p);
-    scan_checks_judge(s, p);
   }
+  /* After scan_follow, which counts a redirect of it as still out. */
+  if(s->phase == 2 && (p->flags & PROBE_SPECFIND) && s->specfind_out && !--s->specfind_out)
+    scan_choose_spec(s);
+  if(s->phase == 2 && http_answered(&p->x))
+    scan_checks_judge(s, p);
   /* Judged: the body goes (phase 1's wait for the baseline, the checks'
    * plan and the root's judge, in scan_run). */
   if(s->phase == 2)
@@ -1164,26 +1171,46 @@ static const char *const spec_locations[] = {
   "/api/openapi.json", "/api/swagger.json", "/docs/openapi.json",
 };
 
+/* The tag of a discovery probe (and of its redirects) is its index in
+ * spec_locations. */
 static void scan_queue_discovery(struct scan *s)
 {
   for(size_t i = 0; i < ARRAY_LEN(spec_locations); i++)
-    scan_queue(s, "GET", spec_locations[i], PROBE_SPECFIND, NULL, 0);
+    if(scan_queue(s, "GET", spec_locations[i], PROBE_SPECFIND, NULL, (int)i))
+      s->specfind_out++;
 }
 
-/* A spec found by discovery: the first that parses is used. */
+/* A spec found by discovery: kept if it parses and its location comes
+ * before the one kept so far; used by scan_choose_spec. */
 static void scan_found_spec(struct scan *s, struct probe *p)
 {
-  if(s->have_spec || !scan_is_hit(s, p))
+  if(s->have_spec || !scan_is_hit(s, p) ||
+     (s->found_spec_at && p->tag + 1 >= s->found_spec_at))
     return;
   struct spec sp;
   char err[256];
   if(spec_parse(&sp, buf_str(&p->x.body), p->x.body.len, p->x.url, err,
                 sizeof(err)) == 0) {
-    report_fact(&s->rep, "spec", p->x.url);
-    free(s->spec_url);
-    s->spec_url = xstrdup(p->x.url);
-    scan_use_spec(s, &sp);
+    if(s->found_spec_at)
+      spec_cleanup(&s->found_spec);
+    s->found_spec = sp;
+    s->found_spec_at = p->tag + 1;
+    s->found_spec_probe = p;
   }
+}
+
+/* Every discovery probe has answered: the spec of the first location
+ * that gave one is used, whichever answered first. */
+static void scan_choose_spec(struct scan *s)
+{
+  if(s->have_spec || !s->found_spec_at)
+    return;
+  report_fact(&s->rep, "spec", s->found_spec_probe->x.url);
+  free(s->spec_url);
+  s->spec_url = xstrdup(s->found_spec_probe->x.url);
+  s->spec_probe = s->found_spec_probe;
+  s->found_spec_at = 0;
+  scan_use_spec(s, &s->found_spec);
 }
 
 /* Reads the rule ids and locations of an `inspect` JSON report held in
@@ -1489,6 +1516,8 @@ void scan_cleanup(struct scan *s)
   spec_cleanup(&s->spec);
   free(s->spec_url);
   s->spec_url = NULL;
+  if(s->found_spec_at)
+    spec_cleanup(&s->found_spec);
   http_engine_free(s->eng);
   report_cleanup(&s->rep);
   findings_cleanup(&s->findings);

@@ -226,6 +226,14 @@ struct scan {
   /* The URL the spec was read from (--spec URL, or where discovery found
    * it), or NULL (a --spec file); owned. */
   char *spec_url;
+  /* Spec discovery: the spec of the first location (in the scan's list)
+   * that answered one, used once every location has answered, whichever
+   * answered first. found_spec_at is its index + 1 (0: none yet). */
+  struct spec found_spec;
+  int found_spec_at;
+  struct probe *found_spec_probe;
+  size_t specfind_out;    /* discovery probes not yet answered */
+  struct probe *spec_probe; /* the discovery probe whose spec is used */
   struct baseline base[2];
   struct probe *root;     /* the probe of the URL the user gave */
   struct wd_findings findings;

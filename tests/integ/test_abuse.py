@@ -113,7 +113,7 @@ check("non-production servers: staging.shop.internal and 10.0.4.12, found in /op
 check("inventory notes: the spec served anonymously, /version and /api/v1/status not in the spec",
       "inventory: the API description /openapi.json is served without credentials "
       "(anyone can read the whole inventory; fine for a public API)" in doc.get("notes", [])
-      and "inventory: 2 live routes not in the spec (found by discovery): /version, /api/v1/status"
+      and "inventory: 2 live routes not in the spec (found by discovery): /api/v1/status, /version"
       in doc.get("notes", []), doc.get("notes"))
 check("the burst is reported (statuses, headers, timings)",
       any(n.startswith("rate-limit burst: 40 GET /api/v2/status") and "time per request" in n
