@@ -18,6 +18,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 WARDEN = os.environ.get("WARDEN", os.path.join(TOP, "build", "warden"))
@@ -173,6 +174,56 @@ def clean(name, doc, got, want=()):
     ok = ran(doc)
     return check(name, ok and list(got) == list(want),
                  got if ok else ("the run did not happen", how(doc), got))
+
+
+def run_delay(pid):
+    """Seconds the process's main thread has spent ready to run but waiting
+    for a CPU (/proc/PID/schedstat, second field), or None."""
+    try:
+        with open("/proc/%d/schedstat" % pid) as f:
+            return int(f.read().split()[1]) / 1e9
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def wait_own(p, t0, limit=180):
+    """Waits for the Popen p (its output going to files, not pipes: nothing
+    reads them meanwhile); returns (own, wall): the wall seconds since t0
+    (time.monotonic()) and those less the time p waited for a CPU since
+    then. A time bound on own seconds holds on a loaded machine (load 20 on
+    2 cores: most of a sanitizer build's wall time is waiting for a CPU)
+    and still counts every second p spent blocked on the network. p is
+    killed after `limit` wall seconds."""
+    d0 = run_delay(p.pid) or 0.0
+    delay = d0
+    while p.poll() is None:
+        d = run_delay(p.pid)
+        if d is not None:
+            delay = max(delay, d)
+        if time.monotonic() - t0 > limit:
+            p.kill()
+            p.wait()
+            break
+        time.sleep(0.02)
+    wall = time.monotonic() - t0
+    return max(0.0, wall - min(delay - d0, wall)), wall
+
+
+def warden_own(*args, stdin=None, limit=180):
+    """Runs warden like warden() (without its --burst default); returns
+    (exit code, stdout, stderr, own seconds, wall seconds), see wait_own."""
+    import tempfile
+    with tempfile.TemporaryFile("w+") as fo, tempfile.TemporaryFile("w+") as fe:
+        t0 = time.monotonic()
+        p = subprocess.Popen([WARDEN] + list(args), stdout=fo, stderr=fe, text=True,
+                             stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL)
+        if stdin is not None:
+            p.stdin.write(stdin)
+            p.stdin.close()
+        own, wall = wait_own(p, t0, limit)
+        fo.seek(0)
+        fe.seek(0)
+        return p.returncode, fo.read(), fe.read(), own, wall
 
 
 def free_port():
