@@ -57,8 +57,8 @@ static void fp_test(struct scan *s, struct probe *p)
     ct[0] = '\0';
   for(size_t i = 0; i < ARRAY_LEN(fp_sigs); i++) {
     const struct fp_sig *g = &fp_sigs[i];
-    if(g->strength <= s->fw_votes)
-      continue;
+    if(g->strength < s->fw_votes)
+      continue; /* an equal vote may still win on its name (scan_vote_framework) */
     if(g->status && p->x.status != g->status)
       continue;
     if(g->ctype && !str_find_ci(ct, strlen(ct), g->ctype))

@@ -643,13 +643,26 @@ void scan_debug(struct scan *s, const char *fmt, ...)
   free(line);
 }
 
+/* Kept sorted (the smallest names when more than fit): the first with a
+ * fix gives a finding its remediation, which must not depend on the
+ * order the answers came in. */
 void scan_note_product(struct scan *s, const char *name)
 {
-  for(size_t i = 0; i < s->nproducts; i++)
-    if(strcmp(s->products[i], name) == 0)
+  size_t pos = 0;
+  for(; pos < s->nproducts; pos++) {
+    int c = strcmp(name, s->products[pos]);
+    if(!c)
       return;
-  if(s->nproducts < ARRAY_LEN(s->products))
-    s->products[s->nproducts++] = xstrdup(name);
+    if(c < 0)
+      break;
+  }
+  if(pos >= ARRAY_LEN(s->products))
+    return;
+  if(s->nproducts == ARRAY_LEN(s->products))
+    free(s->products[--s->nproducts]);
+  memmove(&s->products[pos + 1], &s->products[pos], (s->nproducts - pos) * sizeof(char *));
+  s->products[pos] = xstrdup(name);
+  s->nproducts++;
 }
 
 /* A finding whose rule has a fix for a recognised product gets it: the
@@ -714,7 +727,8 @@ static int scan_load_catalog(struct scan *s, char *err, size_t errlen)
 
 void scan_vote_framework(struct scan *s, const char *name, int strength)
 {
-  if(strength > s->fw_votes) {
+  /* Equal votes: the smaller name, not the first answer to arrive. */
+  if(strength > s->fw_votes || (strength == s->fw_votes && strcmp(name, s->framework) < 0)) {
     snprintf(s->framework, sizeof(s->framework), "%s", name);
     s->fw_votes = strength;
   }
@@ -1288,6 +1302,9 @@ static int scan_import_inspect(struct corr_set *cs, const char *path, char *err,
 static void scan_correlate(struct scan *s)
 {
   const struct scan_opts *o = s->opts;
+  /* In report order, not the order the answers came in: a chain names
+   * the first scan finding of its kind. */
+  findings_sort(&s->findings);
   corr_add_findings(&s->corr, "scan", &s->findings);
   if(o->niac && o->iac_analyze) {
     if(o->iac_analyze(o->iac_paths, o->niac, &s->side_findings, &s->rep) == 0)
