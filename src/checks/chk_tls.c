@@ -42,7 +42,7 @@
  * the whole scan runs as that identity, so a route that returns host
  * data (any container.* finding) was opened by the certificate. When
  * the server asked for a client certificate, that is an identity that
- * reaches host operations: flagged once, on the first such route.
+ * reaches host operations: flagged once, on the first such route by URL.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -478,7 +478,14 @@ static void tls_identity_map(struct scan *s)
     const struct wd_finding *f = &s->findings.v[i];
     if(f->rule->category != WD_CAT_CONTAINER || !f->method || !f->url)
       continue;
-    if(!first)
+    /* The smallest URL, method and rule id, not the finding made first
+     * (the findings are in the order their answers came in). */
+    int c = !first ? -1 : strcmp(f->url, first->url);
+    if(!c)
+      c = strcmp(f->method, first->method);
+    if(!c)
+      c = strcmp(f->rule->id, first->rule->id);
+    if(c < 0)
       first = f;
     n++;
   }
