@@ -67,14 +67,26 @@ static void cors_judge(struct scan *s, void *st, struct probe *p)
     scan_flag(s, p, &cors_rules[R_REFLECT], -1, NULL, ev, 0, 0, "cors");
     return;
   }
-  /* Routes that answered: ask them again from a foreign origin. */
-  if(strcmp(p->x.method, "GET") || !(p->flags & (PROBE_ROOT | PROBE_SPEC)) ||
-     (p->flags & PROBE_ERROR) || p->ident != ID_MAIN || !http_answered(&p->x) ||
-     p->x.status >= 500 || cs->sent >= CORS_MAX_ROUTES)
-    return;
-  if(scan_queue_as(s, "GET", p->base, PROBE_FOLLOWUP, &check_cors, 0, ID_CUSTOM,
-                   "Origin: " CORS_ORIGIN, NULL))
-    cs->sent++;
+  (void)cs;
+}
+
+/* Routes that answered, asked again from a foreign origin: the first
+ * CORS_MAX_ROUTES in the order the scan asked them (the URL, then the
+ * spec's), not the first to answer. */
+static void cors_plan_late(struct scan *s, void *st)
+{
+  struct cors_state *cs = st;
+  size_t n = s->nprobes;
+  for(size_t i = 0; i < n && cs->sent < CORS_MAX_ROUTES; i++) {
+    const struct probe *p = s->probes[i];
+    if(strcmp(p->x.method, "GET") || !(p->flags & (PROBE_ROOT | PROBE_SPEC)) ||
+       (p->flags & PROBE_ERROR) || p->ident != ID_MAIN || p->origin ||
+       !http_answered(&p->x) || p->x.status >= 500)
+      continue;
+    if(scan_queue_as(s, "GET", p->base, PROBE_FOLLOWUP, &check_cors, 0, ID_CUSTOM,
+                     "Origin: " CORS_ORIGIN, NULL))
+      cs->sent++;
+  }
 }
 
 const struct wd_check check_cors = {
@@ -84,4 +96,5 @@ const struct wd_check check_cors = {
   .nrules = ARRAY_LEN(cors_rules),
   .state_size = sizeof(struct cors_state),
   .judge = cors_judge,
+  .plan_late = cors_plan_late,
 };
