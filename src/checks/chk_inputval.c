@@ -17,6 +17,8 @@
  *    wd${7*7}wd was sent: the input was evaluated as a template or an
  *    expression (the markers make a coincidental 49 impossible).
  * Parser traces and stack traces are the leaks check's (leak.stack-trace).
+ * Not judged: content-type confusion (a route accepting a body type the
+ * spec does not declare), which only a write could show.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -51,7 +51,16 @@
  *    target fetched from its own loopback address and returned it.
  * Each is decided in finish from what every form of the parameter got,
  * whatever order the answers came in.
+ * In bodies (--active): an operation the scan sent with its JSON example
+ * body (POST, PUT, PATCH, without path parameters) whose top-level body
+ * property takes a URL (spec format uri/url/uri-reference/iri, or by
+ * name) is sent once more as the main identity with that property set
+ * to a canary URL (a write, within --max-writes; at most SF_BODY_MAX per
+ * scan, one property per operation): ssrf.callback and
+ * ssrf.response-returned as above. The spellings, metadata and loopback
+ * forms go to query parameters only (each would be another write).
  */
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,6 +188,8 @@ struct sf_sent {
   char marker[64]; /* what the listener answers for token */
   int form, group; /* sf_forms / sf_meta_forms index; the parameter */
   int kind;        /* SF_CANARY, SF_META, SF_LOOP */
+  int body;        /* sent in a JSON request body, not the query */
+  char method[8];  /* the body's method */
   int answered;
   int returned;    /* the marker came back in the target's answer */
   unsigned meta;   /* which sf_meta_words the answer holds (bits) */
@@ -186,11 +197,15 @@ struct sf_sent {
   long status;
 };
 
+#define SF_BODY_MAX 4 /* body properties sent a canary URL (each a write) */
+
 struct sf_state {
   struct sf_sent v[SF_MAX];
   int n;
   int groups;
   int loop_note;   /* the note on the loopback form not sent, once */
+  size_t body_ops[SF_BODY_MAX]; /* operations whose body was tried */
+  int nbody;
 };
 
 static const char *const sf_names[] = {
@@ -345,20 +360,20 @@ static void sf_send_canary(struct scan *s, struct sf_state *ss, const struct spe
   }
 }
 
-/* Group g's metadata and loopback forms, against control (the canary
- * URL's answer, or NULL). */
 /* A finding about the target (not one probe): the route that took the
  * parameter, merged per parameter under "what param". */
-static void sf_flag(struct scan *s, const struct wd_rule *r, const char *path, const char *param,
-                    const char *what, const char *ev)
+static void sf_flag(struct scan *s, const struct wd_rule *r, const char *method, const char *path,
+                    const char *param, const char *what, const char *ev)
 {
   char *url = xasprintf("%s%s", s->origin, path);
   char key[100];
   snprintf(key, sizeof(key), "%s %s", what, param);
-  scan_flag_at(s, r, -1, NULL, "GET", url, ev, key);
+  scan_flag_at(s, r, -1, NULL, method, url, ev, key);
   free(url);
 }
 
+/* Group g's metadata and loopback forms, against control (the canary
+ * URL's answer, or NULL). */
 static void sf_judge_meta(struct scan *s, struct sf_state *ss, int g, const struct sf_sent *control)
 {
   char back[120] = "", refused[200] = "", words[300] = "";
@@ -399,14 +414,14 @@ static void sf_judge_meta(struct scan *s, struct sf_state *ss, int g, const stru
              "169.254.169.254 written %s: the answer holds instance metadata (%s)%s%s%s%s",
              first->param, back, words, control ? ", which the answer to the canary URL does not" : "",
              refused[0] ? "; not returned for " : "", refused, refused[0] ? " (form, status)" : "");
-    sf_flag(s, &sf_rules[R_METADATA], first->url, first->param, "metadata", ev);
+    sf_flag(s, &sf_rules[R_METADATA], "GET", first->url, first->param, "metadata", ev);
   }
   if(loop) {
     char ev[900];
     snprintf(ev, sizeof(ev), "?%s= given %s (the target's own port and spec path over loopback): "
              "the answer (%ld) holds the spec's title \"%.80s\"%s", loop->param, loop->sent,
              loop->status, s->spec.title, control ? ", which the answer to the canary URL does not" : "");
-    sf_flag(s, &sf_rules[R_LOOPBACK], loop->url, loop->param, "loopback", ev);
+    sf_flag(s, &sf_rules[R_LOOPBACK], "GET", loop->url, loop->param, "loopback", ev);
   }
 }
 
@@ -458,30 +473,104 @@ static void sf_finish(struct scan *s, void *st)
     if(plain && spelled_answered)
       scan_ran(s, &sf_rules[R_BYPASS]);
     if(hit) {
-      char ev[600];
-      if(hit->form == 0)
+      char ev[1024];
+      if(hit->body)
+        snprintf(ev, sizeof(ev), "%.7s %.200s with \"%.60s\" set to the canary URL %.120s in its "
+                 "JSON body: the target requested it (from %.60s, User-Agent: %.150s)", hit->method,
+                 hit->url, hit->param, hit->sent, peer, ua[0] ? ua : "none");
+      else if(hit->form == 0)
         snprintf(ev, sizeof(ev), "?%s= given the canary URL .../wd-%s: the target requested it "
                  "(from %s, User-Agent: %s)", hit->param, hit->token, peer, ua[0] ? ua : "none");
       else
         snprintf(ev, sizeof(ev), "?%s= given the canary URL with %s (%s): the target requested it "
                  "(from %s, User-Agent: %s)", hit->param, sf_forms[hit->form].what, hit->sent,
                  peer, ua[0] ? ua : "none");
-      sf_flag(s, &sf_rules[R_CALLBACK], hit->url, hit->param, "callback", ev);
+      sf_flag(s, &sf_rules[R_CALLBACK], hit->body ? hit->method : "GET", hit->url, hit->param,
+              "callback", ev);
     }
     if(plain && !plain_hit && forms[0]) {
       char ev[600];
       snprintf(ev, sizeof(ev), "?%s= given %s: answered %ld and never requested (refused); the "
                "same canary URL with 127.0.0.1 spelled %s was requested", plain->param, plain->sent, plain->status,
                forms);
-      sf_flag(s, &sf_rules[R_BYPASS], hit->url, plain->param, "bypass", ev);
+      sf_flag(s, &sf_rules[R_BYPASS], "GET", hit->url, plain->param, "bypass", ev);
     }
     if(ret) {
       char ev[600];
-      snprintf(ev, sizeof(ev), "?%s= given %s (%s): the listener's answer \"%s\" (never sent by "
-               "warden) came back in the target's answer (%ld)", ret->param, ret->sent,
+      snprintf(ev, sizeof(ev), "%s%s%s given %s (%s): the listener's answer \"%s\" (never sent by "
+               "warden) came back in the target's answer (%ld)", ret->body ? "the body property \"" : "?",
+               ret->param, ret->body ? "\"" : "=", ret->sent,
                sf_forms[ret->form].what, ret->marker, ret->status);
-      sf_flag(s, &sf_rules[R_RETURNED], ret->url, ret->param, "returned", ev);
+      sf_flag(s, &sf_rules[R_RETURNED], ret->body ? ret->method : "GET", ret->url, ret->param,
+              "returned", ev);
     }
+  }
+}
+
+/* --active: a JSON request body with a URL-taking top-level property
+ * (spec format uri/url/..., or by name): the operation's own example
+ * body with that property set to a canary URL, sent once as the main
+ * identity (a write, within --max-writes). At most SF_BODY_MAX per scan,
+ * one per operation. */
+static void sf_send_body(struct scan *s, struct sf_state *ss, struct probe *p)
+{
+  const struct spec_op *op = p->op;
+  size_t opi = (size_t)(op - s->spec.ops);
+  if(!op->body_example || !op->body_ctype || !strcasestr(op->body_ctype, "json") ||
+     !http_method_has_body(op->method) || strchr(op->path, '{') || opi >= s->spec.n)
+    return;
+  for(int i = 0; i < ss->nbody; i++)
+    if(ss->body_ops[i] == opi)
+      return;
+  for(size_t k = 0; k < op->nbody_props; k++) {
+    const struct spec_param *bp = &op->body_props[k];
+    int urlish = bp->name && ((bp->format && (!strcasecmp(bp->format, "uri") ||
+                                             !strcasecmp(bp->format, "url") ||
+                                             !strcasecmp(bp->format, "uri-reference") ||
+                                             !strcasecmp(bp->format, "iri"))) ||
+                              sf_url_name(bp->name));
+    if(!urlish || (bp->type && strcmp(bp->type, "string")))
+      continue;
+    if(ss->nbody >= SF_BODY_MAX || ss->n >= SF_MAX || !scan_writes_left(s))
+      return;
+    /* The spec's own example (text the spec built, not an answer). */
+    json_t *doc = json_loads(op->body_example, 0, NULL);
+    if(!json_is_object(doc)) {
+      json_decref(doc);
+      return;
+    }
+    struct sf_sent *e = &ss->v[ss->n];
+    memset(e, 0, sizeof(*e));
+    char hex[17];
+    str_random_hex(hex, 16);
+    snprintf(e->token, sizeof(e->token), "%s", hex);
+    char url[256];
+    if(scan_canary_url(s, e->token, url, sizeof(url))) {
+      json_decref(doc);
+      return;
+    }
+    json_object_set_new(doc, bp->name, json_string(url));
+    char *body = json_dumps(doc, JSON_COMPACT);
+    json_decref(doc);
+    if(!body)
+      return;
+    snprintf(e->param, sizeof(e->param), "%s", bp->name);
+    snprintf(e->url, sizeof(e->url), "%s", op->path);
+    snprintf(e->sent, sizeof(e->sent), "%.120s", url);
+    e->kind = SF_CANARY;
+    e->body = 1;
+    snprintf(e->method, sizeof(e->method), "%s", op->method);
+    e->group = ss->groups;
+    if(scan_canary_marker(s, e->token, e->marker, sizeof(e->marker)))
+      e->marker[0] = '\0';
+    if(scan_queue_body(s, op->method, op->path, "application/json", body, strlen(body),
+                       PROBE_FOLLOWUP, &check_ssrf, ss->n, ID_MAIN, NULL, NULL)) {
+      ss->n++;
+      ss->groups++;
+      ss->body_ops[ss->nbody++] = opi;
+    }
+    free(body);
+    return;
   }
 }
 
@@ -510,7 +599,11 @@ static void sf_judge(struct scan *s, void *st, struct probe *p)
     return;
   }
   if(!p->op || p->origin || !(p->flags & PROBE_SPEC) || (p->flags & PROBE_ERROR) ||
-     !http_answered(&p->x) || p->op->nquery == 0)
+     !http_answered(&p->x))
+    return;
+  if(scan_active(s) && p->ident == ID_MAIN && p->op->nbody_props)
+    sf_send_body(s, ss, p);
+  if(p->op->nquery == 0)
     return;
   if(scan_active(s) && p->ident == ID_MAIN)
     sf_send(s, ss, p->op);

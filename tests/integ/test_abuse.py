@@ -350,9 +350,13 @@ check("prompt injection: POST /v1/chat/completions and GET /chat",
       == ["GET " + api + "/chat", "POST " + api + "/v1/chat/completions"], f.get("llm.prompt-injection"))
 cbs = f.get("ssrf.callback", [])
 cb = ([x for x in cbs if "/api/v1/preview?" in x.get("location", {}).get("url", "")] or [{}])[0]
-check("ssrf: callbacks from /api/v1/preview (as given) and /api/v1/unfurl (a spelling) only",
-      sorted(x.get("location", {}).get("url", "").split("?")[0] for x in cbs)
-      == [api + "/api/v1/preview", api + "/api/v1/unfurl"]
+check("ssrf: callbacks from /api/v1/preview (as given), /api/v1/unfurl (a spelling) and POST "
+      "/api/v1/link-check (target_url in its JSON body) only",
+      sorted(x.get("location", {}).get("method", "") + " " + x.get("location", {}).get("url", "").split("?")[0]
+             for x in cbs)
+      == ["GET " + api + "/api/v1/preview", "GET " + api + "/api/v1/unfurl", "POST " + api + "/api/v1/link-check"]
+      and any('POST /api/v1/link-check with "target_url" set to the canary URL http://127.0.0.1:' in x.get("evidence", "")
+              for x in cbs)
       and any("?page= given the canary URL with 127.0.0.1 spelled as a" in x.get("evidence", "") for x in cbs),
       cbs)
 by = f.get("ssrf.filter-bypass", [])
@@ -361,9 +365,9 @@ check("ssrf filter bypass: unfurl refused 127.0.0.1 (400), fetched the decimal a
       and "answered 400 and never requested" in by[0].get("evidence", "")
       and "spelled decimal, hex was requested" in by[0].get("evidence", ""), by)
 rr = f.get("ssrf.response-returned", [])
-check("ssrf content returned: the listener's marker came back from preview and unfurl",
+check("ssrf content returned: the listener's marker came back from preview, unfurl and link-check",
       sorted(x.get("location", {}).get("url", "").split("?")[0] for x in rr)
-      == [api + "/api/v1/preview", api + "/api/v1/unfurl"]
+      == [api + "/api/v1/link-check", api + "/api/v1/preview", api + "/api/v1/unfurl"]
       and all(x.get("severity") == "critical" and "came back in the target's answer (200)" in x.get("evidence", "")
               for x in rr), rr)
 check("ssrf: the target requested the canary URL given in ?url=, from loopback, with its User-Agent",
@@ -436,6 +440,11 @@ def hard_get(path, auth=True):
         return e.code, _json.loads(e.read() or b"{}")
 
 
+check("apis-hard --active: POST /api/v1/link-check sent twice (the spec's example, the canary in "
+      "target_url) and refused",
+      sorted((w.get("method"), w.get("status")) for w in doc.get("writes", [])
+             if w.get("url", "").endswith("/api/v1/link-check")) == [("POST", 400), ("POST", 400)],
+      doc.get("writes"))
 hsent = [p for _, p in hard_get("/__record", auth=False)[1]]
 hport = hard.rsplit(":", 1)[1]
 check("apis-hard --active: the metadata spellings and the target's own loopback URL were sent",
@@ -457,7 +466,8 @@ _s.close()
 rc, doc, err = scan_json(api, "--active", "--canary", "127.0.0.1:%d" % port)
 cb = [x for x in doc.get("findings", []) if x["rule"] == "ssrf.callback"]
 check("--canary 127.0.0.1:PORT: the callbacks came to that port",
-      len(cb) == 2 and all(("%%3A%d%%2Fwd-" % port) in x["location"]["url"] for x in cb),
+      len(cb) == 3 and all(("%%3A%d%%2Fwd-" % port) in x["location"]["url"]
+                           or ("http://127.0.0.1:%d/wd-" % port) in x["evidence"] for x in cb),
       [x.get("location") for x in cb])
 rc, out, err = warden("scan", "--canary", "127.0.0.1:%d" % port, api)
 check("--canary without --active: exit 2, said", rc == 2 and "--canary needs --active" in err, (rc, err))

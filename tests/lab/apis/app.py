@@ -40,6 +40,9 @@
   Bearer key, then the address read the same way and refused when it is
   loopback, link-local, private or unspecified (every spelling is the
   same address), then an allowlist of hosts.
+  POST /api/v1/link-check {"target_url": ...} (format uri in the spec)
+  fetches the URL given in the JSON body like /preview and returns its
+  start; hard: as /preview.
   GET /api/v1/unfurl?page= (format uri in the spec; the name says nothing)
   returns a link card with the page's text. vuln: a blocklist on the URL
   text (127.0.0.1, localhost, [::1], 169.254.169.254, 0.0.0.0), so the
@@ -96,6 +99,13 @@ OPENAPI = {
             "parameters": [{"name": "page", "in": "query", "required": True,
                             "schema": {"type": "string", "format": "uri"}}],
             "responses": {"200": {"description": "card"}, "400": {"description": "not allowed"}}}},
+        "/api/v1/link-check": {"post": {
+            "operationId": "linkCheck", "summary": "Check that a link answers",
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["target_url"],
+                "properties": {"target_url": {"type": "string", "format": "uri"},
+                               "note": {"type": "string"}}}}}},
+            "responses": {"200": {"description": "result"}, "400": {"description": "not allowed"}}}},
         "/api/v1/greet": {"get": {
             "operationId": "greet", "summary": "A greeting",
             "parameters": [{"name": "name", "in": "query", "schema": {"type": "string"}}],
@@ -549,6 +559,26 @@ def create_app(mode, tls, pg_dsn=""):
         if err:
             return jsonify({"error": err}), status
         return jsonify({"status": status, "body": body[:2000]})
+
+    @app.route("/api/v1/link-check", methods=["POST"])
+    def link_check():
+        if hard and request.headers.get("Authorization", "") != "Bearer " + LLM_KEY:
+            return no_key()
+        body = request.get_json(silent=True) or {}
+        target = body.get("target_url", "") if isinstance(body, dict) else ""
+        if not isinstance(target, str):
+            return jsonify({"error": "target_url must be a string"}), 400
+        if hard:
+            refused = hard_refuses(target)
+            if refused:
+                return refused
+        # VULNERABLE [ssrf.callback, ssrf.response-returned]: the URL in the
+        # JSON body is fetched (lab_fetch: loopback and the metadata
+        # stand-in only) and its start returned.
+        status, text, err = lab_fetch(target)
+        if err:
+            return jsonify({"error": err}), status
+        return jsonify({"ok": True, "status": status, "excerpt": text[:500]})
 
     @app.route("/api/v1/unfurl")
     def unfurl():
