@@ -96,8 +96,25 @@ check("report past the file size limit: exit 2, the partial file removed",
       (p.returncode, p.stderr))
 
 # ---- SIGINT / SIGTERM mid-scan ---------------------------------------------
+
+
+def established(port):
+    """Established TCP connections to 127.0.0.1:port (/proc/net/tcp)."""
+    n = 0
+    try:
+        with open("/proc/net/tcp") as f:
+            for line in f.readlines()[1:]:
+                parts = line.split()
+                local, state = parts[1], parts[3]
+                if state == "01" and local.endswith(":%04X" % port):
+                    n += 1
+    except OSError:
+        return 99  # unreadable: fall back to the half-second sleep alone
+    return n
+
+
 url_file = os.path.join(tmp, "slow.url")
-srv = subprocess.Popen([HOSTILE, "--mode", "slow", "--url-file", url_file, "--lifetime", "120"],
+srv = subprocess.Popen([HOSTILE, "--mode", "slow", "--url-file", url_file, "--lifetime", "600"],
                        stdout=subprocess.DEVNULL)
 try:
     deadline = time.monotonic() + 30
@@ -113,7 +130,15 @@ try:
         p = subprocess.Popen([WARDEN, "scan", "-q", "-f", "json", "-o", outf, "--timeout", "60",
                               "--max-time", "120", slow], stdout=subprocess.DEVNULL,
                              stderr=errf, text=True)
-        time.sleep(2.5)
+        # Mid-scan: phase 2 has begun once more than phase 1's three
+        # requests (the URL and two random paths) hold connections to the
+        # server; a fixed 2.5 s sleep was still in phase 1 at load 20, and
+        # the report was "failed", not "partial".
+        port = int(slow.rsplit(":", 1)[1].strip("/"))
+        wait_until = time.monotonic() + 60
+        while established(port) < 4 and time.monotonic() < wait_until and p.poll() is None:
+            time.sleep(0.1)
+        time.sleep(0.5)
         t0 = time.monotonic()
         p.send_signal(sig)
         # Its own time from the signal to the exit: the wall time less the
