@@ -7,7 +7,7 @@ libpcre2-dev libjansson-dev libyaml-dev libsqlite3-dev libpq-dev libmicrohttpd-d
 libcmocka-dev meson ninja-build nginx-light wrk nghttp2-client curl ca-certificates
 prometheus etcd-server caddy nats-server influxdb jupyter-notebook podman
 golang-go golang-github-labstack-echo-dev golang-github-go-chi-chi-dev
-golang-github-golang-jwt-jwt-dev python3 python3-flask python3-graphql-core python3-psycopg2 python3-oauthlib musl-tools bc
+golang-github-golang-jwt-jwt-dev python3 python3-flask python3-graphql-core python3-psycopg2 python3-oauthlib python3-pyflakes musl-tools bc
 docker.io busybox-static
 chromium nodejs libxml2-utils postgresql-15"
 missing=""

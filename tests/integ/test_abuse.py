@@ -11,7 +11,7 @@ from what the lab serves (tests/lab/CONTRACT.md), not from warden's output.
 """
 import re
 
-from harness import CA, check, clean, done, how, lab_url, ran, rules, scan_json, warden
+from harness import CA, check, clean, done, how, lab_url, ran, rules, scan_json, skip, warden
 
 # What the plain-HTTP lab raises whatever the API does (Echo fingerprint,
 # no https, no nosniff); the hardened twins are HTTPS with nosniff.
