@@ -2,9 +2,8 @@
  * bench_growth.c - the judging cost per response byte as the catalogue
  * grows, on the real judge path.
  *
- * A scan built by hand (as bench/scan/bench_judge.c and
- * tests/fuzz/fuzz_response.c do) with the built-in catalogue plus every
- * DIR given, loaded as `warden scan --signatures DIR` loads them. Every
+ * A scan built by hand (tests/support/offline_scan.c) with the
+ * built-in catalogue plus every DIR given, loaded as `warden scan --signatures DIR` loads them. Every
  * check's plan runs, so the endpoint check queues every signature path
  * of the catalogue, as a default scan does; each of those probes is then
  * answered with the same body of SIZE bytes (an ordinary JSON list:
@@ -30,25 +29,13 @@
 
 #include "../../src/checks/check.h"
 #include "../../src/scan/scan.h"
-
-#define TARGET "http://127.0.0.1:9/"
+#include "../../tests/support/offline_scan.h"
 
 static double cpu_now(void)
 {
   struct timespec ts;
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void answer(struct probe *p, long status, const char *ctype, const char *body, size_t n)
-{
-  buf_reset(&p->x.head);
-  buf_reset(&p->x.body);
-  buf_printf(&p->x.head, "HTTP/1.1 %ld X\r\nContent-Type: %s\r\n\r\n", status, ctype);
-  buf_append(&p->x.body, body, n);
-  p->x.status = status;
-  p->x.httpver = 11;
-  p->x.outcome = HTTP_OK;
 }
 
 /* One round: a fresh scan, its plan, every planned probe answered and
@@ -58,58 +45,16 @@ static double round_once(const struct wd_check *const *checks, char **dirs, int 
                          size_t *bytes)
 {
   struct scan_opts o;
-  memset(&o, 0, sizeof(o));
-  o.url = TARGET;
-  o.http.concurrency = 4;
-  o.http.timeout_ms = 1000;
-  o.http.connect_timeout_ms = 1000;
-  o.http.body_cap = 1 << 20;
-  o.max_requests = 1000000;
-  o.checks = checks;
   struct scan s;
-  memset(&s, 0, sizeof(s));
-  s.opts = &o;
-  findings_init(&s.findings);
-  findings_init(&s.side_findings);
-  mask_init(&s.mask);
-  s.findings.mask = &s.mask;
-  s.side_findings.mask = &s.mask;
-  scope_init(&s.scope);
+  struct offline_cfg cfg = {.checks = checks, .max_requests = 1000000, .sigdirs = dirs,
+                            .nsigdirs = ndirs};
   char err[512];
-  sig_catalog_init(&s.sigs);
-  if(sig_load_builtin(&s.sigs, err, sizeof(err))) {
+  if(offline_scan_init(&s, &o, &cfg, err, sizeof(err))) {
     fprintf(stderr, "bench_growth: %s\n", err);
     exit(1);
   }
-  for(int i = 0; i < ndirs; i++)
-    if(sig_load_path(&s.sigs, dirs[i], err, sizeof(err))) {
-      fprintf(stderr, "bench_growth: %s\n", err);
-      exit(1);
-    }
-  sig_catalog_index(&s.sigs);
   *nsigs = s.sigs.n;
-  if(url_parse(TARGET, &s.target, err, sizeof(err)))
-    abort();
-  s.target_url = url_resolve(TARGET, TARGET);
-  s.origin = url_origin(&s.target);
-  report_init(&s.rep, "scan", s.target_url, &s.findings);
-  s.rep.mask = &s.mask;
-  scope_add_url(&s.scope, &s.target);
-  s.eng = http_engine_new(&o.http, err, sizeof(err));
-  if(!s.eng)
-    abort();
-  s.phase = 1;
-  s.root = scan_queue(&s, "GET", s.target_url, PROBE_ROOT, NULL, 0);
-  struct probe *b1 = scan_queue(&s, "GET", "/warden-0123456789abcdef", PROBE_BASELINE, NULL, 0);
-  struct probe *b2 = scan_queue(&s, "GET", "/api/warden-fedcba9876543210/0123456789abcdef",
-                                PROBE_BASELINE, NULL, 0);
-  const char *nf = "404 page not found\n";
-  answer(s.root, 200, "text/html", "<html><body>home</body></html>", 30);
-  answer(b1, 404, "text/plain; charset=utf-8", nf, strlen(nf));
-  answer(b2, 404, "text/plain; charset=utf-8", nf, strlen(nf));
-  scan_baseline_record(&s, b1, 0);
-  scan_baseline_record(&s, b2, 1);
-  s.phase = 2;
+  offline_scan_phase1(&s, "text/html", "<html><body>home</body></html>");
   size_t first = s.nprobes;
   scan_checks_plan(&s);
   size_t last = s.nprobes; /* follow-ups a judge queues are not answered */
@@ -126,7 +71,7 @@ static double round_once(const struct wd_check *const *checks, char **dirs, int 
   double t0 = cpu_now();
   for(size_t i = first; i < last; i++) {
     struct probe *p = s.probes[i];
-    answer(p, 200, "application/json", body, bl);
+    offline_answer(p, 200, "application/json", body, bl);
     p->x.done(&p->x, p->x.ctx);
   }
   double cpu = cpu_now() - t0;

@@ -1,6 +1,6 @@
 /*
  * bench_judge.c - the CPU a scan spends judging bodies, without a network:
- * a scan built by hand (as tests/fuzz/fuzz_response.c does), N probes of
+ * a scan built by hand (tests/support/offline_scan.c), N probes of
  * a spec-like route answered with the same body of SIZE bytes (ordinary
  * JSON: what most answers are, nothing to find), each completed through
  * the engine's own callback (scan_on_done: digest, every check's judge,
@@ -13,25 +13,13 @@
 
 #include "../../src/checks/check.h"
 #include "../../src/scan/scan.h"
-
-#define TARGET "http://127.0.0.1:9/"
+#include "../../tests/support/offline_scan.h"
 
 static double cpu_now(void)
 {
   struct timespec ts;
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void answer(struct probe *p, long status, const char *ctype, const char *body, size_t n)
-{
-  buf_reset(&p->x.head);
-  buf_reset(&p->x.body);
-  buf_printf(&p->x.head, "HTTP/1.1 %ld X\r\nContent-Type: %s\r\n\r\n", status, ctype);
-  buf_append(&p->x.body, body, n);
-  p->x.status = status;
-  p->x.httpver = 11;
-  p->x.outcome = HTTP_OK;
 }
 
 int main(int argc, char **argv)
@@ -51,50 +39,12 @@ int main(int argc, char **argv)
   body[bl++] = ']';
 
   struct scan_opts o;
-  memset(&o, 0, sizeof(o));
-  o.checks = check_registry;
-  o.url = TARGET;
-  o.http.concurrency = 4;
-  o.http.timeout_ms = 1000;
-  o.http.connect_timeout_ms = 1000;
-  o.http.body_cap = 1 << 20;
-  o.max_requests = (size_t)nb + 1000;
   struct scan s;
-  memset(&s, 0, sizeof(s));
-  s.opts = &o;
-  findings_init(&s.findings);
-  findings_init(&s.side_findings);
-  mask_init(&s.mask);
-  s.findings.mask = &s.mask;
-  s.side_findings.mask = &s.mask;
-  scope_init(&s.scope);
+  struct offline_cfg cfg = {.checks = check_registry, .max_requests = (size_t)nb + 1000};
   char err[256];
-  sig_catalog_init(&s.sigs);
-  if(sig_load_builtin(&s.sigs, err, sizeof(err)))
+  if(offline_scan_init(&s, &o, &cfg, err, sizeof(err)))
     abort();
-  sig_catalog_index(&s.sigs);
-  if(url_parse(TARGET, &s.target, err, sizeof(err)))
-    abort();
-  s.target_url = url_resolve(TARGET, TARGET);
-  s.origin = url_origin(&s.target);
-  report_init(&s.rep, "scan", s.target_url, &s.findings);
-  s.rep.mask = &s.mask;
-  scope_add_url(&s.scope, &s.target);
-  s.eng = http_engine_new(&o.http, err, sizeof(err));
-  if(!s.eng)
-    abort();
-  s.phase = 1;
-  s.root = scan_queue(&s, "GET", s.target_url, PROBE_ROOT, NULL, 0);
-  struct probe *b1 = scan_queue(&s, "GET", "/warden-0123456789abcdef", PROBE_BASELINE, NULL, 0);
-  struct probe *b2 = scan_queue(&s, "GET", "/api/warden-fedcba9876543210/0123456789abcdef",
-                                PROBE_BASELINE, NULL, 0);
-  const char *nf = "404 page not found\n";
-  answer(s.root, 200, "application/json", "{\"status\":\"ok\"}", 15);
-  answer(b1, 404, "text/plain; charset=utf-8", nf, strlen(nf));
-  answer(b2, 404, "text/plain; charset=utf-8", nf, strlen(nf));
-  scan_baseline_record(&s, b1, 0);
-  scan_baseline_record(&s, b2, 1);
-  s.phase = 2;
+  offline_scan_phase1(&s, "application/json", "{\"status\":\"ok\"}");
   scan_checks_plan(&s);
   double t0 = cpu_now();
   for(long i = 0; i < nb; i++) {
@@ -103,7 +53,7 @@ int main(int argc, char **argv)
     struct probe *p = scan_queue(&s, "GET", path, PROBE_SPEC, NULL, 0);
     if(!p)
       abort();
-    answer(p, 200, "application/json", body, bl);
+    offline_answer(p, 200, "application/json", body, bl);
     p->x.done(&p->x, p->x.ctx);
   }
   double cpu = cpu_now() - t0;

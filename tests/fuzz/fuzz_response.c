@@ -8,10 +8,10 @@
  * checks planned (the endpoint list), a spec location, or a new probe.
  *
  * How it stays offline and deterministic: the scan is built by hand as
- * scan_run would (zeroed, options, target parsed from a fixed URL,
- * findings and report initialised, baselines filled with a fixed "404
- * page not found"), and s->eng is a real engine (http_engine_new) that
- * is never run: whatever a judge queues through scan_queue (auth's
+ * scan_run would (tests/support/offline_scan.c: zeroed, options, target
+ * parsed from a fixed URL, findings and report initialised, baselines
+ * recorded from a fixed "404 page not found"), and s->eng is a real
+ * engine (http_engine_new) that is never run: whatever a judge queues through scan_queue (auth's
  * HEAD/OPTIONS follow-ups, redirects, spec routes) only sits in its
  * queue and is freed with the scan. The probe's completion goes through
  * the engine's own callback (x.done, i.e. scan_on_done), so notes,
@@ -34,10 +34,9 @@
 
 #include "../../src/checks/check.h"
 #include "../../src/scan/scan.h"
+#include "../support/offline_scan.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define TARGET "http://127.0.0.1:9/"
 
 static const char *const spec_paths[] = {
   "/openapi.json", "/openapi.yaml", "/swagger.json", "/v3/api-docs", "/v2/api-docs",
@@ -54,13 +53,6 @@ static void respond(struct probe *p, long status, const char *head, size_t hl,
   p->x.status = status;
   p->x.httpver = 11;
   p->x.outcome = cut ? HTTP_TRUNCATED : HTTP_OK;
-}
-
-static void fixed(struct probe *p, long status, const char *ctype, const char *body)
-{
-  char head[256];
-  int n = snprintf(head, sizeof(head), "HTTP/1.1 %ld X\r\nContent-Type: %s\r\n\r\n", status, ctype);
-  respond(p, status, head, (size_t)n, body, strlen(body), 1 << 20);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -131,61 +123,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   memcpy(planted + 32 + at, body + at, bl - at);
   memcpy(planted + 32 + bl, secret, 16);
 
+  /* Built as scan_run builds it; phase 1 (the root and two random
+   * paths) answered by hand with a fixed "404 page not found". */
   struct scan_opts o;
-  memset(&o, 0, sizeof(o));
-  o.checks = check_registry;
-  o.url = TARGET;
-  o.http.concurrency = 4;
-  o.http.timeout_ms = 1000;
-  o.http.connect_timeout_ms = 1000;
-  o.http.body_cap = 256 * 1024;
   struct scan s;
-  memset(&s, 0, sizeof(s));
-  s.opts = &o;
-  findings_init(&s.findings);
-  findings_init(&s.side_findings);
-  mask_init(&s.mask);
-  s.findings.mask = &s.mask;
-  s.side_findings.mask = &s.mask;
-  scan_add_secret(&s, secret);
-  scope_init(&s.scope);
+  struct offline_cfg cfg = {.checks = check_registry, .body_cap = 256 * 1024, .secret = secret};
   char err[256];
-  sig_catalog_init(&s.sigs);
-  if(sig_load_builtin(&s.sigs, err, sizeof(err)))
+  if(offline_scan_init(&s, &o, &cfg, err, sizeof(err)))
     abort();
-  sig_catalog_index(&s.sigs);
-  if(url_parse(TARGET, &s.target, err, sizeof(err)))
-    abort();
-  s.target_url = url_resolve(TARGET, TARGET);
-  s.origin = url_origin(&s.target);
-  report_init(&s.rep, "scan", s.target_url, &s.findings);
-  s.rep.mask = &s.mask;
-  scope_add_url(&s.scope, &s.target);
-  s.eng = http_engine_new(&o.http, err, sizeof(err));
-  if(!s.eng)
-    abort();
-
-  /* Phase 1, answered by hand: the root and two random paths. */
-  s.phase = 1;
-  s.root = scan_queue(&s, "GET", s.target_url, PROBE_ROOT, NULL, 0);
-  struct probe *b1 = scan_queue(&s, "GET", "/warden-0123456789abcdef", PROBE_BASELINE, NULL, 0);
-  struct probe *b2 = scan_queue(&s, "GET", "/api/warden-fedcba9876543210/0123456789abcdef",
-                                PROBE_BASELINE, NULL, 0);
-  if(!s.root || !b1 || !b2)
-    abort();
-  fixed(s.root, 200, "application/json", "{\"status\":\"ok\"}");
-  fixed(b1, 404, "text/plain; charset=utf-8", "404 page not found\n");
-  fixed(b2, 404, "text/plain; charset=utf-8", "404 page not found\n");
-  for(int i = 0; i < 2; i++) {
-    s.base[i].valid = 1;
-    s.base[i].status = 404;
-    s.base[i].len = 19;
-    s.base[i].hash = 0x9e3779b97f4a7c15ULL; /* no body hashes to it in practice */
-    snprintf(s.base[i].ctype, sizeof(s.base[i].ctype), "text/plain; charset=utf-8");
-  }
+  offline_scan_phase1(&s, "application/json", "{\"status\":\"ok\"}");
 
   /* Phase 2: what the checks plan (queued, never sent). */
-  s.phase = 2;
   for(size_t i = 0; i < sizeof(spec_paths) / sizeof(spec_paths[0]); i++)
     scan_queue(&s, "GET", spec_paths[i], PROBE_SPECFIND, NULL, 0);
   scan_checks_plan(&s);
