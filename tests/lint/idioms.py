@@ -39,30 +39,23 @@ def main():
     root = args[0]
     bad = []
     files = 0
-    for dirpath, _, names in sorted(os.walk(root)):
-        for name in sorted(names):
-            if not name.endswith((".c", ".h")):
+    for path, rel, text in lintlib.c_sources(root):
+        files += 1
+        code = strip(text).split("\n")
+        orig = text.split("\n")
+        for i, line in enumerate(code):
+            if rel == ALLOCATOR:
                 continue
-            path = os.path.join(dirpath, name)
-            rel = os.path.relpath(path, root).replace(os.sep, "/")
-            files += 1
-            with open(path, encoding="utf-8", errors="replace") as f:
-                text = f.read()
-            code = strip(text).split("\n")
-            orig = text.split("\n")
-            for i, line in enumerate(code):
-                if rel == ALLOCATOR:
-                    continue
-                for m in ALLOC.finditer(line):
-                    bad.append(f"{path}:{i + 1}: {m.group(1)}(): allocate with x{m.group(1)} "
-                               "(core_alloc.h): out of memory aborts there, nobody checks NULL")
-                if not rel.startswith("cli/"):
-                    for m in EXIT.finditer(line):
-                        bad.append(f"{path}:{i + 1}: {m.group(1)}(): only src/cli ends the "
-                                   "process; return a code and the reason in err")
-                if ABORT.search(line) and not any(BUG in orig[k] for k in range(max(0, i - 3), i + 1)):
-                    bad.append(f"{path}:{i + 1}: abort() without a \"{BUG}\" message: out of "
-                               "memory is xoom(), anything else a returned error")
+            for m in ALLOC.finditer(line):
+                bad.append(f"{path}:{i + 1}: {m.group(1)}(): allocate with x{m.group(1)} "
+                           "(core_alloc.h): out of memory aborts there, nobody checks NULL")
+            if not rel.startswith("cli/"):
+                for m in EXIT.finditer(line):
+                    bad.append(f"{path}:{i + 1}: {m.group(1)}(): only src/cli ends the "
+                               "process; return a code and the reason in err")
+            if ABORT.search(line) and not any(BUG in orig[k] for k in range(max(0, i - 3), i + 1)):
+                bad.append(f"{path}:{i + 1}: abort() without a \"{BUG}\" message: out of "
+                           "memory is xoom(), anything else a returned error")
     return lintlib.finish("idioms.py", root, files, bad,
                           f"{files} files, {len(bad)} places off the idiom", expect)
 

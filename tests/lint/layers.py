@@ -39,35 +39,29 @@ def main():
     root = os.path.abspath(args[0])
     bad = []
     files = 0
-    for dirpath, _, names in sorted(os.walk(root)):
-        for name in sorted(names):
-            if not name.endswith((".c", ".h")):
+    for path, rel, text in lintlib.c_sources(root):
+        dirpath = os.path.dirname(path)
+        folder = rel.split("/")[0]
+        files += 1
+        if folder not in RANK:
+            bad.append(f"{path}:1: folder src/{folder} is in no layer (tests/lint/layers.py LAYERS)")
+            continue
+        for m in INCLUDE.finditer(text):
+            line = text.count("\n", 0, m.start()) + 1
+            target = os.path.normpath(os.path.join(dirpath, m.group(1)))
+            trel = os.path.relpath(target, root)
+            if trel.startswith(".."):
+                bad.append(f"{path}:{line}: includes {m.group(1)}, outside src/")
                 continue
-            path = os.path.join(dirpath, name)
-            rel = os.path.relpath(path, root)
-            folder = rel.split(os.sep)[0]
-            files += 1
-            if folder not in RANK:
-                bad.append(f"{path}:1: folder src/{folder} is in no layer (tests/lint/layers.py LAYERS)")
+            tfolder = trel.split(os.sep)[0]
+            if tfolder == folder or os.sep not in trel:
                 continue
-            with open(path, encoding="utf-8", errors="replace") as f:
-                text = f.read()
-            for m in INCLUDE.finditer(text):
-                line = text.count("\n", 0, m.start()) + 1
-                target = os.path.normpath(os.path.join(dirpath, m.group(1)))
-                trel = os.path.relpath(target, root)
-                if trel.startswith(".."):
-                    bad.append(f"{path}:{line}: includes {m.group(1)}, outside src/")
-                    continue
-                tfolder = trel.split(os.sep)[0]
-                if tfolder == folder or os.sep not in trel:
-                    continue
-                if tfolder not in RANK:
-                    bad.append(f"{path}:{line}: includes {m.group(1)}: src/{tfolder} is in no layer")
-                elif RANK[tfolder] >= RANK[folder]:
-                    how = "the same layer" if RANK[tfolder] == RANK[folder] else "a higher layer"
-                    bad.append(f"{path}:{line}: src/{folder} includes {m.group(1)} of {how} "
-                               f"(src/{tfolder}): includes point down the layers")
+            if tfolder not in RANK:
+                bad.append(f"{path}:{line}: includes {m.group(1)}: src/{tfolder} is in no layer")
+            elif RANK[tfolder] >= RANK[folder]:
+                how = "the same layer" if RANK[tfolder] == RANK[folder] else "a higher layer"
+                bad.append(f"{path}:{line}: src/{folder} includes {m.group(1)} of {how} "
+                           f"(src/{tfolder}): includes point down the layers")
     return lintlib.finish("layers.py", root, files, bad,
                           f"{files} files, {len(bad)} includes against the layers", expect)
 

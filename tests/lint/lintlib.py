@@ -1,6 +1,7 @@
 """What the lints (statics.py, prints.py, rule_ids.py) share: the
 `--expect N` option and the ending (offenders, a summary line, the exit
 code). A lint that read no file fails: it checked nothing."""
+import os
 import sys
 
 
@@ -27,3 +28,18 @@ def finish(tool, root, files, bad, summary, expect):
     if expect is not None:
         return 0 if len(bad) == expect else 1
     return 1 if bad else 0
+
+
+def c_sources(root, skip=()):
+    """Yields (path, rel, text) for every .c and .h under root, in sorted
+    order: rel is the path below root with "/" separators; folders named
+    in skip (basenames) are left out with everything below them."""
+    for dirpath, subdirs, names in os.walk(root):
+        subdirs[:] = sorted(d for d in subdirs if d not in skip)
+        for name in sorted(names):
+            if not name.endswith((".c", ".h")):
+                continue
+            path = os.path.join(dirpath, name)
+            with open(path, encoding="utf-8", errors="replace") as f:
+                text = f.read()
+            yield path, os.path.relpath(path, root).replace(os.sep, "/"), text

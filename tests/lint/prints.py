@@ -29,22 +29,14 @@ def main():
     root = args[0]
     bad = []
     files = 0
-    for dirpath, _, names in os.walk(root):
-        if os.path.basename(dirpath) == "cli":
-            continue
-        for name in sorted(names):
-            if not name.endswith((".c", ".h")):
-                continue
-            path = os.path.join(dirpath, name)
-            files += 1
-            with open(path, encoding="utf-8", errors="replace") as f:
-                text = f.read()
-            code = strip(text).split("\n")
-            orig = text.split("\n")
-            for i, line in enumerate(code):
-                line = re.sub(r"format\s*\(\s*printf", "", line)
-                if BAD.search(line) and not any(m in orig[i] for m in FATAL):
-                    bad.append(f"{path}:{i + 1}: prints: {orig[i].strip()[:100]}")
+    for path, _, text in lintlib.c_sources(root, skip=("cli",)):
+        files += 1
+        code = strip(text).split("\n")
+        orig = text.split("\n")
+        for i, line in enumerate(code):
+            line = re.sub(r"format\s*\(\s*printf", "", line)
+            if BAD.search(line) and not any(m in orig[i] for m in FATAL):
+                bad.append(f"{path}:{i + 1}: prints: {orig[i].strip()[:100]}")
     return lintlib.finish("prints.py", root, files, bad, f"{files} files, {len(bad)} places that print", expect)
 
 

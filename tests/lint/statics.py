@@ -15,7 +15,6 @@ Usage: statics.py SRC_DIR [--expect N]
 Prints each offender; exits 1 if any (with --expect, unless exactly N:
 the self-test on tests/lint/fixtures proves the lint can fail).
 """
-import os
 import re
 import sys
 
@@ -158,23 +157,13 @@ def main():
     root = args[0] if args else "src"
     bad = []
     files = 0
-    for folder in sorted(os.listdir(root)):
-        base = os.path.join(root, folder)
-        if not os.path.isdir(base):
-            continue
-        for dirpath, _, names in os.walk(base):
-            for name in sorted(names):
-                if not name.endswith((".c", ".h")):
-                    continue
-                path = os.path.join(dirpath, name)
-                files += 1
-                with open(path, encoding="utf-8", errors="replace") as f:
-                    code = strip(f.read())
-                rel = os.path.relpath(path, root).replace(os.sep, "/")
-                for line, text, fs in declarations(code):
-                    if mutable(text, fs) and (rel, declared_name(text)) not in ALLOWED:
-                        bad.append(f"{path}:{line}: mutable {'file-level' if fs else 'function-level'} "
-                                   f"static: {' '.join(text.split())[:100]}")
+    for path, rel, text in lintlib.c_sources(root):
+        files += 1
+        code = strip(text)
+        for line, text, fs in declarations(code):
+            if mutable(text, fs) and (rel, declared_name(text)) not in ALLOWED:
+                bad.append(f"{path}:{line}: mutable {'file-level' if fs else 'function-level'} "
+                           f"static: {' '.join(text.split())[:100]}")
     return lintlib.finish("statics.py", root, files, bad, f"{files} files, {len(bad)} mutable statics", expect)
 
 
