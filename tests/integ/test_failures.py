@@ -98,19 +98,26 @@ check("report past the file size limit: exit 2, the partial file removed",
 # ---- SIGINT / SIGTERM mid-scan ---------------------------------------------
 
 
-def established(port):
-    """Established TCP connections to 127.0.0.1:port (/proc/net/tcp)."""
-    n = 0
+def connections(port):
+    """The client ports of every TCP connection to 127.0.0.1:port in any
+    state but LISTEN, closed ones in TIME_WAIT included (/proc/net/tcp),
+    or None when it cannot be read."""
+    seen = set()
+    me = ":%04X" % port
     try:
         with open("/proc/net/tcp") as f:
             for line in f.readlines()[1:]:
                 parts = line.split()
-                local, state = parts[1], parts[3]
-                if state == "01" and local.endswith(":%04X" % port):
-                    n += 1
+                local, remote, state = parts[1], parts[2], parts[3]
+                if state == "0A":
+                    continue
+                if local.endswith(me):
+                    seen.add(remote)
+                elif remote.endswith(me):
+                    seen.add(local)
     except OSError:
-        return 99  # unreadable: fall back to the half-second sleep alone
-    return n
+        return None
+    return seen
 
 
 url_file = os.path.join(tmp, "slow.url")
@@ -127,16 +134,23 @@ try:
         # Every route but / and the baseline drips one byte a second: with
         # --timeout 60 the scan would take a minute; the signal ends it.
         errf = open(os.path.join(tmp, "sig.err"), "w+")
+        port = int(slow.rsplit(":", 1)[1].strip("/"))
+        before = connections(port) or set()
         p = subprocess.Popen([WARDEN, "scan", "-q", "-f", "json", "-o", outf, "--timeout", "60",
                               "--max-time", "120", slow], stdout=subprocess.DEVNULL,
                              stderr=errf, text=True)
-        # Mid-scan: phase 2 has begun once more than phase 1's three
-        # requests (the URL and two random paths) hold connections to the
-        # server; a fixed 2.5 s sleep was still in phase 1 at load 20, and
-        # the report was "failed", not "partial".
-        port = int(slow.rsplit(":", 1)[1].strip("/"))
+        # Mid-scan: phase 2 has begun once the server has had more than
+        # phase 1's three connections (the URL and two random paths), new
+        # since this scan began, closed ones in TIME_WAIT included (phase 2
+        # may hold a single connection to a host this slow; counting only
+        # established ones waited the whole minute). A fixed 2.5 s sleep
+        # was still in phase 1 at load 20, and the report was "failed",
+        # not "partial".
         wait_until = time.monotonic() + 60
-        while established(port) < 4 and time.monotonic() < wait_until and p.poll() is None:
+        while time.monotonic() < wait_until and p.poll() is None:
+            now = connections(port)
+            if now is None or len(now - before) >= 4:
+                break  # unreadable: the half-second sleep alone
             time.sleep(0.1)
         time.sleep(0.5)
         t0 = time.monotonic()
