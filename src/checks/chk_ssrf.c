@@ -325,6 +325,19 @@ static void sf_send(struct scan *s, struct sf_state *ss, const struct spec_op *o
   }
 }
 
+/* The next entry of ss (the caller made room), zeroed, with a fresh
+ * token; url gets the listener's URL for it. NULL when the listener
+ * cannot name one. */
+static struct sf_sent *sf_fresh(struct scan *s, struct sf_state *ss, char *url, size_t n)
+{
+  struct sf_sent *e = &ss->v[ss->n];
+  memset(e, 0, sizeof(*e));
+  char hex[17];
+  str_random_hex(hex, 16);
+  snprintf(e->token, sizeof(e->token), "%s", hex);
+  return scan_canary_url(s, e->token, url, n) ? NULL : e;
+}
+
 /* The canary URL in parameter i of op, and on a loopback listener the
  * same URL with the host spelled three more ways. */
 static void sf_send_canary(struct scan *s, struct sf_state *ss, const struct spec_op *op, size_t i)
@@ -333,13 +346,9 @@ static void sf_send_canary(struct scan *s, struct sf_state *ss, const struct spe
     char canary[256];
     int port = 0;
     for(size_t f = 0; f < ARRAY_LEN(sf_forms); f++) {
-      struct sf_sent *e = &ss->v[ss->n];
-      memset(e, 0, sizeof(*e));
-      char hex[17];
-      str_random_hex(hex, 16);
-      snprintf(e->token, sizeof(e->token), "%s", hex);
       char url[256];
-      if(scan_canary_url(s, e->token, url, sizeof(url)))
+      struct sf_sent *e = sf_fresh(s, ss, url, sizeof(url));
+      if(!e)
         return;
       if(f == 0) {
         snprintf(canary, sizeof(canary), "%s", url);
@@ -539,13 +548,9 @@ static void sf_send_body(struct scan *s, struct sf_state *ss, struct probe *p)
       json_decref(doc);
       return;
     }
-    struct sf_sent *e = &ss->v[ss->n];
-    memset(e, 0, sizeof(*e));
-    char hex[17];
-    str_random_hex(hex, 16);
-    snprintf(e->token, sizeof(e->token), "%s", hex);
     char url[256];
-    if(scan_canary_url(s, e->token, url, sizeof(url))) {
+    struct sf_sent *e = sf_fresh(s, ss, url, sizeof(url));
+    if(!e) {
       json_decref(doc);
       return;
     }
