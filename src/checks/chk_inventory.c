@@ -163,21 +163,10 @@ static void inv_keep_undoc(struct inv_state *is, const char *path)
   char p[INV_PATH_MAX];
   memcpy(p, path, n);
   p[n] = '\0';
-  int pos = 0;
-  for(; pos < is->nundoc; pos++) {
-    int c = strcmp(p, is->undoc[pos]);
-    if(!c)
-      return;
-    if(c < 0)
-      break;
-  }
-  if(pos >= INV_UNDOC_MAX)
-    return;
-  if(is->nundoc == INV_UNDOC_MAX)
-    is->nundoc--;
-  memmove(is->undoc[pos + 1], is->undoc[pos], (size_t)(is->nundoc - pos) * sizeof(is->undoc[0]));
-  memcpy(is->undoc[pos], p, n + 1);
-  is->nundoc++;
+  int found, pos = str_sorted_keep(is->undoc, sizeof(is->undoc[0]), &is->nundoc, INV_UNDOC_MAX,
+                                   p, 1, &found);
+  if(pos >= 0 && !found)
+    memcpy(is->undoc[pos], p, n + 1);
 }
 
 /* A discovery probe that answered a spec: asked once more without a

@@ -277,21 +277,10 @@ static void rl_add_auth(struct rl_state *rs, const char *path, int sorted, int m
   char p[RL_PATH_MAX];
   memcpy(p, path, n);
   p[n] = '\0';
-  int pos = 0;
-  for(; pos < rs->nauth; pos++) {
-    int c = strcmp(p, rs->auth[pos]);
-    if(!c)
-      return;
-    if(sorted && c < 0)
-      break;
-  }
-  if(pos >= max)
-    return;
-  if(rs->nauth == max)
-    rs->nauth--;
-  memmove(rs->auth[pos + 1], rs->auth[pos], (size_t)(rs->nauth - pos) * sizeof(rs->auth[0]));
-  memcpy(rs->auth[pos], p, n + 1);
-  rs->nauth++;
+  int found, pos = str_sorted_keep(rs->auth, sizeof(rs->auth[0]), &rs->nauth, max, p, sorted,
+                                   &found);
+  if(pos >= 0 && !found)
+    memcpy(rs->auth[pos], p, n + 1);
 }
 
 /* Adds a list route to ask a big page of: the RL_PAGE_MAX smallest
@@ -304,27 +293,19 @@ static void rl_add_page(struct rl_state *rs, const char *path, size_t n, long it
     return;
   memcpy(p, path, n);
   p[n] = '\0';
-  int pos = 0;
-  for(; pos < rs->npages; pos++) {
-    int c = strcmp(p, rs->pages[pos].path);
-    if(!c) {
-      if(items < rs->pages[pos].items)
-        rs->pages[pos].items = items;
-      return;
-    }
-    if(c < 0)
-      break;
-  }
-  if(pos >= RL_PAGE_MAX)
+  int found, pos = str_sorted_keep(rs->pages, sizeof(rs->pages[0]), &rs->npages, RL_PAGE_MAX, p,
+                                   1, &found);
+  if(pos < 0)
     return;
-  if(rs->npages == RL_PAGE_MAX)
-    rs->npages--;
-  memmove(&rs->pages[pos + 1], &rs->pages[pos], (size_t)(rs->npages - pos) * sizeof(rs->pages[0]));
   struct rl_page *pg = &rs->pages[pos];
+  if(found) {
+    if(items < pg->items)
+      pg->items = items;
+    return;
+  }
   memcpy(pg->path, p, n + 1);
   pg->items = items;
   pg->param = param;
-  rs->npages++;
 }
 
 static void rl_plan(struct scan *s, void *st)

@@ -208,3 +208,28 @@ size_t str_utf8_invalid_at(const char *s, size_t n)
   }
   return n;
 }
+
+int str_sorted_keep(void *base, size_t size, int *n, int max, const char *key, int sorted,
+                    int *found)
+{
+  char *b = base;
+  int pos = 0;
+  *found = 0;
+  for(; pos < *n; pos++) {
+    int c = strcmp(key, b + (size_t)pos * size);
+    if(!c) {
+      *found = 1;
+      return pos;
+    }
+    if(sorted && c < 0)
+      break;
+  }
+  if(pos >= max)
+    return -1;
+  if(*n == max)
+    (*n)--;
+  memmove(b + (size_t)(pos + 1) * size, b + (size_t)pos * size, (size_t)(*n - pos) * size);
+  memset(b + (size_t)pos * size, 0, size);
+  (*n)++;
+  return pos;
+}

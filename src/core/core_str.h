@@ -39,5 +39,15 @@ size_t str_utf8_len(const unsigned char *s, size_t n);
 size_t str_utf8_invalid_at(const char *s, size_t n);
 /* Random lowercase hex of n chars into out (n+1 bytes). */
 void str_random_hex(char *out, size_t n);
+/* Keeps key in a sorted array of *n fixed-size records (size bytes each,
+ * the key a NUL-terminated string at offset 0), at most max of them: the
+ * max smallest distinct keys, the same whatever order they were offered
+ * in. Returns key's index with *found = 1 when it is there already;
+ * else a new zeroed record at its sorted place (the largest dropped when
+ * full, *n grown), its index and *found = 0, for the caller to fill; -1
+ * when key is larger than all max. With sorted = 0 the records keep the
+ * order they came in (a new key goes at the end while fewer than max). */
+int str_sorted_keep(void *base, size_t size, int *n, int max, const char *key, int sorted,
+                    int *found);
 
 #endif

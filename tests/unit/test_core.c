@@ -294,6 +294,42 @@ static void file_read_path_bounds(void **state)
   rmdir(dir);
 }
 
+/* The max smallest distinct keys, sorted, whatever the order offered;
+ * unsorted mode keeps arrival order and stops at max. */
+static void sorted_keep_any_order(void **state)
+{
+  (void)state;
+  static const char *const in[2][6] = {{"/d", "/b", "/a", "/c", "/b", "/e"},
+                                       {"/e", "/c", "/b", "/a", "/d", "/a"}};
+  for(int k = 0; k < 2; k++) {
+    char v[3][8];
+    int n = 0, found;
+    for(int i = 0; i < 6; i++) {
+      int pos = str_sorted_keep(v, sizeof(v[0]), &n, 3, in[k][i], 1, &found);
+      if(pos >= 0 && !found)
+        strcpy(v[pos], in[k][i]);
+    }
+    assert_int_equal(n, 3);
+    assert_string_equal(v[0], "/a");
+    assert_string_equal(v[1], "/b");
+    assert_string_equal(v[2], "/c");
+  }
+  char v[2][8];
+  int n = 0, found;
+  const char *seq[] = {"/z", "/y", "/z", "/x"};
+  int want[] = {0, 1, 0, -1}, wfound[] = {0, 0, 1, 0};
+  for(int i = 0; i < 4; i++) {
+    int pos = str_sorted_keep(v, sizeof(v[0]), &n, 2, seq[i], 0, &found);
+    assert_int_equal(pos, want[i]);
+    assert_int_equal(found, wfound[i]);
+    if(pos >= 0 && !found)
+      strcpy(v[pos], seq[i]);
+  }
+  assert_int_equal(n, 2);
+  assert_string_equal(v[0], "/z");
+  assert_string_equal(v[1], "/y");
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -306,6 +342,7 @@ int main(void)
     cmocka_unit_test(natid_vectors),
     cmocka_unit_test(natid_find_in_text),
     cmocka_unit_test(mask_find_kinds),
+    cmocka_unit_test(sorted_keep_any_order),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
