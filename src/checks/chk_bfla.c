@@ -66,9 +66,15 @@ struct bf_group {
   int admin;               /* an admin function (else only a method-gap probe) */
 };
 
+/* The routes worth asking as --as2 are fixed from the spec alone, at the
+ * first answer on a spec route: its GET operations without a parameter
+ * in the path that are admin functions (or, --active, that the spec also
+ * writes), the first BF_MAX in the spec's order. So which routes are
+ * asked does not depend on the order identity 1's answers came in. */
 struct bf_state {
   struct bf_group g[BF_MAX];
   size_t n;
+  int fixed;               /* g[].op and n are set */
   int jwt_main;            /* the JWT check judges admin-named paths */
   char undoc[4][160];      /* the paths probed for undocumented routes */
   size_t nundoc;
@@ -112,15 +118,40 @@ static void bf_init(struct scan *s, void *st)
   b->jwt_main = c->kind == CRED_BEARER && c->value && jwt_looks_like(c->value);
 }
 
-static struct bf_group *bf_group(struct bf_state *b, const struct spec_op *op)
+static const struct spec_op *bf_write_op(const struct scan *s, const char *path);
+
+/* Whether op is one to ask as --as2: *admin says if as an admin function
+ * (else only for a method-gap probe). */
+static int bf_candidate(const struct scan *s, const struct bf_state *b,
+                        const struct spec_op *op, int *admin)
 {
+  if(strcmp(op->method, "GET") || strchr(op->path, '{'))
+    return 0;
+  int by_spec = bf_spec_admin(op), by_path = bf_path_admin(op->path);
+  /* Admin-named paths under a JWT are bfla.scope-not-enforced's. */
+  *admin = (by_spec || by_path) && !(by_path && b->jwt_main);
+  /* --active: any route identity 1 opens and the spec also writes is
+   * worth a method-gap probe. */
+  int gap = scan_active(s) && bf_write_op(s, op->path);
+  return *admin || gap;
+}
+
+/* op's group, or NULL when op is not among the BF_MAX kept. */
+static struct bf_group *bf_group(const struct scan *s, struct bf_state *b,
+                                 const struct spec_op *op)
+{
+  if(!b->fixed) {
+    b->fixed = 1;
+    for(size_t i = 0; i < s->spec.n && b->n < BF_MAX; i++) {
+      int admin;
+      if(bf_candidate(s, b, &s->spec.ops[i], &admin))
+        b->g[b->n++] = (struct bf_group){&s->spec.ops[i], 0, admin};
+    }
+  }
   for(size_t i = 0; i < b->n; i++)
     if(b->g[i].op == op)
       return &b->g[i];
-  if(b->n >= BF_MAX)
-    return NULL;
-  b->g[b->n] = (struct bf_group){op, 0, 0};
-  return &b->g[b->n++];
+  return NULL;
 }
 
 /* A small JSON object with an "error"/"message" key: a refusal in a 2xx. */
@@ -204,24 +235,18 @@ static void bf_judge(struct scan *s, void *st, struct probe *p)
     bf_judge_own(s, b, p);
     return;
   }
-  /* Identity 1 opens an admin function of the spec: ask as identity 2. */
+  /* Identity 1 opens an admin function of the spec: ask as identity 2.
+   * Only the scan's own request of the route (and where it redirects)
+   * counts, so the status shown is the same whatever answered first. */
   const struct spec_op *op = p->op;
-  if(s->opts->as2.kind == CRED_NONE || !op || p->ident != ID_MAIN || !scan_has_cred(s) ||
-     strcmp(p->x.method, "GET") || (p->flags & PROBE_ERROR) || strchr(op->path, '{'))
+  if(s->opts->as2.kind == CRED_NONE || !op || p->origin || !(p->flags & PROBE_SPEC) ||
+     p->ident != ID_MAIN || !scan_has_cred(s) || strcmp(p->x.method, "GET") ||
+     (p->flags & PROBE_ERROR) || !scan_is_hit(s, p))
     return;
-  int by_spec = bf_spec_admin(op), by_path = bf_path_admin(op->path);
-  /* Admin-named paths under a JWT are bfla.scope-not-enforced's. */
-  int admin = (by_spec || by_path) && !(by_path && b->jwt_main);
-  /* --active: any route identity 1 opens and the spec also writes is
-   * worth a method-gap probe. */
-  int gap = scan_active(s) && bf_write_op(s, op->path);
-  if((!admin && !gap) || !scan_is_hit(s, p))
-    return;
-  struct bf_group *g = bf_group(b, op);
-  if(!g)
+  struct bf_group *g = bf_group(s, b, op);
+  if(!g || g->main_status)
     return;
   g->main_status = p->x.status;
-  g->admin = admin;
   scan_queue_as(s, "GET", op->path, PROBE_FOLLOWUP, &check_bfla,
                 (int)(g - b->g) * 4 + TAG_AS2, ID_AS2, NULL, NULL);
 }

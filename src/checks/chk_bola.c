@@ -133,6 +133,7 @@ struct bo_state {
   struct bo_adj adj[BO_MAX_ADJ];
   size_t nadj;
   size_t ncrawl;        /* links followed (no spec) */
+  size_t ncrawl0;       /* of which found in the target URL's answer */
   int seq_checked;
   int planned;          /* plan_late ran: the objects are fixed */
 };
@@ -380,15 +381,26 @@ static void bo_collect_free(struct scan *s, struct bo_state *b, struct probe *p,
     }
     free(route);
   }
-  if(depth < BO_CRAWL_DEPTH && !s->opts->no_discovery && b->ncrawl < BO_MAX_CRAWL) {
-    char *links[BO_MAX_CRAWL];
-    size_t n = objid_links(doc, s->origin, links, BO_MAX_CRAWL - b->ncrawl);
-    for(size_t i = 0; i < n; i++) {
-      if(scan_queue_as(s, "GET", links[i], PROBE_FOLLOWUP, &check_bola,
-                       BO_TAG_CRAWL + depth + 1, ID_MAIN, NULL, NULL))
-        b->ncrawl++;
-      free(links[i]);
+  if(depth >= BO_CRAWL_DEPTH || s->opts->no_discovery)
+    return;
+  /* The target URL's answer takes what it needs of the budget; the
+   * links it led to share the rest equally, each its first ones in its
+   * own order, so which links are followed does not depend on which
+   * answer came first (a link two answers share is asked once). */
+  size_t max = 0;
+  if(depth == 0)
+    max = BO_MAX_CRAWL - b->ncrawl0;
+  else if(b->ncrawl0)
+    max = (BO_MAX_CRAWL - b->ncrawl0) / b->ncrawl0;
+  char *links[BO_MAX_CRAWL];
+  size_t n = objid_links(doc, s->origin, links, max < BO_MAX_CRAWL ? max : BO_MAX_CRAWL);
+  for(size_t i = 0; i < n; i++) {
+    if(scan_queue_as(s, "GET", links[i], PROBE_FOLLOWUP, &check_bola,
+                     BO_TAG_CRAWL + depth + 1, ID_MAIN, NULL, NULL)) {
+      b->ncrawl++;
+      b->ncrawl0 += depth == 0;
     }
+    free(links[i]);
   }
 }
 

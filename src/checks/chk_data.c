@@ -130,7 +130,7 @@ struct dt_mail {
 struct dt_state {
   struct dt_hit *v;
   size_t n, cap;
-  size_t dropped;
+  size_t seen;              /* leaks met (dt_record calls) */
   char *sub_main, *sub_as2; /* subjects of the --bearer/--as2 JWTs */
   struct dt_mail *mails;
   size_t nmails, capmails;
@@ -223,16 +223,20 @@ static void dt_init(struct scan *s, void *st)
     dt_own_from_token(d, 1, c2->value);
 }
 
+static void dt_hit_free(struct dt_hit *h)
+{
+  free(h->kind);
+  free(h->route);
+  free(h->method);
+  free(h->url);
+  free(h->evidence);
+}
+
 static void dt_cleanup(void *st)
 {
   struct dt_state *d = st;
-  for(size_t i = 0; i < d->n; i++) {
-    free(d->v[i].kind);
-    free(d->v[i].route);
-    free(d->v[i].method);
-    free(d->v[i].url);
-    free(d->v[i].evidence);
-  }
+  for(size_t i = 0; i < d->n; i++)
+    dt_hit_free(&d->v[i]);
   free(d->v);
   free(d->sub_main);
   free(d->sub_as2);
@@ -267,10 +271,25 @@ static char *dt_route(const struct probe *p)
   return q ? xstrndup(p->path, (size_t)(q - p->path)) : xstrdup(p->path);
 }
 
+/* Leaks by rule, kind and route: the key they are reported under. */
+static int dt_hit_cmp3(const struct dt_hit *a, const struct dt_hit *b)
+{
+  int c = (a->rule > b->rule) - (a->rule < b->rule);
+  if(!c)
+    c = strcmp(a->kind, b->kind);
+  return c ? c : strcmp(a->route, b->route);
+}
+
+static int dt_hit_cmp(const void *a, const void *b)
+{
+  return dt_hit_cmp3(a, b);
+}
+
 static void dt_record(struct scan *s, struct dt_state *d, const struct probe *p, int rule,
                       const char *kind, const char *evidence)
 {
   char *route = dt_route(p);
+  d->seen++;
   int pub = dt_public(s, p);
   for(size_t i = 0; i < d->n; i++) {
     struct dt_hit *h = &d->v[i];
@@ -301,14 +320,28 @@ static void dt_record(struct scan *s, struct dt_state *d, const struct probe *p,
       return;
     }
   }
+  /* Over DT_MAX_HITS, the smallest by rule, kind and route are kept
+   * (the largest gives way), the same whatever order the answers came
+   * in: a kept one was never given way, so its count is whole too. */
+  struct dt_hit *slot;
   if(d->n >= DT_MAX_HITS) {
-    d->dropped++;
-    free(route);
-    return;
+    size_t worst = 0;
+    for(size_t i = 1; i < d->n; i++)
+      if(dt_hit_cmp3(&d->v[i], &d->v[worst]) > 0)
+        worst = i;
+    struct dt_hit key = {.rule = rule, .kind = (char *)kind, .route = route};
+    if(dt_hit_cmp3(&key, &d->v[worst]) > 0) {
+      free(route);
+      return;
+    }
+    slot = &d->v[worst];
+    dt_hit_free(slot);
+  } else {
+    d->v = xgrow(d->v, &d->cap, d->n + 1, sizeof(*d->v));
+    slot = &d->v[d->n++];
   }
-  d->v = xgrow(d->v, &d->cap, d->n + 1, sizeof(*d->v));
-  d->v[d->n++] = (struct dt_hit){rule, xstrdup(kind), route, xstrdup(p->x.method),
-                                 xstrdup(p->x.url), scan_mask(s, evidence), pub, 1};
+  *slot = (struct dt_hit){rule, xstrdup(kind), route, xstrdup(p->x.method), xstrdup(p->x.url),
+                          scan_mask(s, evidence), pub, 1};
 }
 
 /* The JSON key right before a value at off ("key": "value"), into out. */
@@ -517,6 +550,19 @@ static void dt_key_add(char *keys, size_t cap, const char *key)
     memcpy(keys, out, o + 1);
 }
 
+/* A kept route's e-mails against (who, route): <0, 0, >0. */
+static int dt_mail_cmp(const struct dt_mail *m, int who, const char *route)
+{
+  int c = (m->who > who) - (m->who < who);
+  return c ? c : strcmp(m->route, route);
+}
+
+static int dt_mail_sort(const void *a, const void *b)
+{
+  const struct dt_mail *y = b;
+  return dt_mail_cmp(a, y->who, y->route);
+}
+
 /* The e-mails of an answer to the user's identity or --as2's, kept by
  * route for finish, where the identity's own are known. */
 static void dt_mails(const struct scan *s, struct dt_state *d, const struct probe *p,
@@ -536,10 +582,23 @@ static void dt_mails(const struct scan *s, struct dt_state *d, const struct prob
         if(d->mails[k].who == who && !strcmp(d->mails[k].route, route))
           m = &d->mails[k];
       if(!m) {
-        if(d->nmails >= DT_MAX_MAILS)
-          break;
-        d->mails = xgrow(d->mails, &d->capmails, d->nmails + 1, sizeof(*d->mails));
-        m = &d->mails[d->nmails++];
+        /* Over DT_MAX_MAILS, the smallest by identity and route are
+         * kept (the largest gives way): the same set in any order. */
+        if(d->nmails >= DT_MAX_MAILS) {
+          size_t worst = 0;
+          for(size_t k = 1; k < d->nmails; k++)
+            if(dt_mail_cmp(&d->mails[k], d->mails[worst].who, d->mails[worst].route) > 0)
+              worst = k;
+          if(dt_mail_cmp(&d->mails[worst], who, route) < 0)
+            break;
+          m = &d->mails[worst];
+          free(m->route);
+          free(m->method);
+          free(m->url);
+        } else {
+          d->mails = xgrow(d->mails, &d->capmails, d->nmails + 1, sizeof(*d->mails));
+          m = &d->mails[d->nmails++];
+        }
         memset(m, 0, sizeof(*m));
         m->who = who;
         m->route = xstrdup(route);
@@ -699,8 +758,15 @@ static void dt_judge(struct scan *s, void *st, struct probe *p)
 static void dt_finish(struct scan *s, void *st)
 {
   struct dt_state *d = st;
+  /* Reported in key order, not in the order the answers came. */
+  if(d->n)
+    qsort(d->v, d->n, sizeof(d->v[0]), dt_hit_cmp);
+  if(d->nmails)
+    qsort(d->mails, d->nmails, sizeof(d->mails[0]), dt_mail_sort);
+  size_t kept = 0;
   for(size_t i = 0; i < d->n; i++) {
     const struct dt_hit *h = &d->v[i];
+    kept += h->count;
     const struct wd_rule *r = &dt_rules[h->rule];
     int sev = (int)r->severity;
     if(h->rule == R_CLOUD && !strcmp(h->kind, "stripe-test-key"))
@@ -739,9 +805,9 @@ static void dt_finish(struct scan *s, void *st)
     snprintf(dd, sizeof(dd), "%d %s", m->who, m->route);
     scan_flag_at(s, &dt_rules[R_MAIL], -1, NULL, m->method, m->url, ev, dd);
   }
-  if(d->dropped)
+  if(d->seen > kept)
     report_note(&s->rep, "sensitive data: %zu further leaks were not kept (at most %d routes "
-                "and kinds are reported)", d->dropped, DT_MAX_HITS);
+                "and kinds are reported)", d->seen - kept, DT_MAX_HITS);
 }
 
 const struct wd_check check_data = {

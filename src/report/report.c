@@ -64,10 +64,23 @@ void report_note(struct report *r, const char *fmt, ...)
       return;
     }
   if(r->nnotes >= REPORT_MAX_NOTES) {
-    /* Past the cap: counted (once per distinct note) and said by
-     * report_finalize, never dropped silently. */
-    unsigned long long h = str_hash(s, strlen(s));
-    free(s);
+    /* Past the cap: the REPORT_MAX_NOTES smallest distinct notes are
+     * kept (strcmp), whatever order they came in; the others are
+     * counted (once per distinct note) and said by report_finalize,
+     * never dropped silently. */
+    size_t worst = 0;
+    for(size_t i = 1; i < r->nnotes; i++)
+      if(strcmp(r->notes[i], r->notes[worst]) > 0)
+        worst = i;
+    char *out = s;
+    if(strcmp(s, r->notes[worst]) < 0) {
+      out = r->notes[worst];
+      memmove(&r->notes[worst], &r->notes[worst + 1],
+              (r->nnotes - worst - 1) * sizeof(char *));
+      r->notes[r->nnotes - 1] = s;
+    }
+    unsigned long long h = str_hash(out, strlen(out));
+    free(out);
     for(size_t i = 0; i < r->notes_dropped; i++)
       if(r->dropped_hashes[i] == h)
         return;

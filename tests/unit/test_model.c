@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../src/core/core_alloc.h"
 #include "../../src/core/core_jw.h"
 #include "../../src/model/model.h"
 #include "../../src/model/model_score.h"
@@ -335,6 +336,11 @@ static void report_json_is_valid_and_escaped(void **state)
   findings_cleanup(&f);
 }
 
+static int cmp_strp(const void *a, const void *b)
+{
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 /* No silent cap on notes: past REPORT_MAX_NOTES, the distinct notes left
  * out are counted (repeats once) and said in one last note. */
 static void report_notes_cap_is_said(void **state)
@@ -354,6 +360,33 @@ static void report_notes_cap_is_said(void **state)
   assert_string_equal(r.notes[REPORT_MAX_NOTES],
                       "7 further notes were left out (the report keeps 50)");
   report_cleanup(&r);
+  /* The notes kept past the cap are the smallest, in whatever order they
+   * came: offered forwards and backwards, the same set. */
+  char *kept[2][REPORT_MAX_NOTES];
+  for(int pass = 0; pass < 2; pass++) {
+    report_init(&r, "scan", "http://h/", &f);
+    for(int i = 0; i < REPORT_MAX_NOTES + 9; i++) {
+      int k = pass ? REPORT_MAX_NOTES + 8 - i : i;
+      report_note(&r, "note %03d", k);
+      report_note(&r, "note %03d", k / 2); /* repeats */
+    }
+    assert_int_equal(r.nnotes, REPORT_MAX_NOTES);
+    for(int i = 0; i < REPORT_MAX_NOTES; i++)
+      kept[pass][i] = xstrdup(r.notes[i]);
+    qsort(kept[pass], REPORT_MAX_NOTES, sizeof(char *), cmp_strp);
+    report_finalize(&r);
+    assert_string_equal(r.notes[REPORT_MAX_NOTES],
+                        "9 further notes were left out (the report keeps 50)");
+    report_cleanup(&r);
+  }
+  for(int i = 0; i < REPORT_MAX_NOTES; i++) {
+    char want[32];
+    snprintf(want, sizeof(want), "note %03d", i);
+    assert_string_equal(kept[0][i], want);
+    assert_string_equal(kept[1][i], want);
+    free(kept[0][i]);
+    free(kept[1][i]);
+  }
   /* Within the cap: no such note. */
   report_init(&r, "scan", "http://h/", &f);
   report_note(&r, "one");
