@@ -342,9 +342,16 @@ static int mnt_kernel_allows(struct insp *in, const char *path, enum knob_kind k
   return INSP_UNKNOWN;
 }
 
+/* unknown collects the knobs whose writability could not be told: their
+ * count and the first paths, for the note. */
+struct knob_unknown {
+  int n;
+  struct buf paths;
+};
+
 static void mnt_knob(struct insp *in, const char *path, enum insp_rule r,
                      enum knob_kind kind, const char *why, const char *via,
-                     int *unknown)
+                     struct knob_unknown *unknown)
 {
   int w = insp_writable(in, path);
   if(w == -2)
@@ -355,8 +362,8 @@ static void mnt_knob(struct insp *in, const char *path, enum insp_rule r,
    * checks, and the kernel's checks do not see the file's mode. */
   int verdict = k == INSP_NO || w == INSP_NO ? INSP_NO
                 : k == INSP_YES && w == INSP_YES ? INSP_YES : INSP_UNKNOWN;
-  if(verdict == INSP_UNKNOWN)
-    (*unknown)++;
+  if(verdict == INSP_UNKNOWN && unknown->n++ < 6)
+    buf_printf(&unknown->paths, "%s%s", unknown->n > 1 ? ", " : "", path);
   if(verdict != INSP_YES)
     return;
   char *ev = xasprintf("%s is writable%s%s (mount read-write, %s; access W_OK): %s", path,
@@ -377,7 +384,8 @@ void insp_knobs(struct insp *in)
     return;
   int uts = insp_ns_initial(in, NS_UTS);
   in->uts_private = uts == INSP_YES ? INSP_NO : uts == INSP_NO ? INSP_YES : INSP_UNKNOWN;
-  int unknown = 0;
+  struct knob_unknown unknown = {0};
+  buf_init(&unknown.paths, 2048);
   for(size_t i = 0; i < sizeof(mnt_knobs) / sizeof(mnt_knobs[0]); i++)
     mnt_knob(in, mnt_knobs[i].path, mnt_knobs[i].rule, mnt_knobs[i].kind, mnt_knobs[i].why,
              NULL, &unknown);
@@ -404,10 +412,12 @@ void insp_knobs(struct insp *in)
       }
     }
   }
-  if(unknown) {
-    report_note(in->rep, "writability of %d kernel knob(s) unknown (the kernel's checks or the file's permissions could not be told)", unknown);
+  if(unknown.n) {
+    report_note(in->rep, "writability of %d kernel knob(s) unknown (the kernel's checks or the file's permissions could not be told): %s%s",
+                unknown.n, buf_str(&unknown.paths), unknown.n > 6 ? ", ..." : "");
     in->unknowns++;
   }
+  buf_cleanup(&unknown.paths);
 }
 
 /* Runtime sockets by file name, and the rule each one means. */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../core/core_alloc.h"
+#include "../core/core_str.h"
 #include "insp_int.h"
 
 static const char *const cap_names[] = {
@@ -487,11 +488,16 @@ static const char *const host_ifaces[] = {"docker0", "cni0", "cbr0", "flannel",
 
 /* The listening unix sockets of /proc/net/unix (the network namespace's):
  * abstract ones (@name) are reachable from any mount namespace, path ones
- * where their path is visible. Writes up to 8 names into ev; returns how
- * many there are. */
+ * where their path is visible. Writes the 8 smallest distinct names (the
+ * same whatever order the kernel lists them in) into ev; returns how many
+ * listening sockets there are. */
 static size_t proc_unix_services(const char *u, struct buf *ev)
 {
-  size_t n = 0, shown = 0;
+  struct {
+    char name[120];
+  } shown[8];
+  int nshown = 0;
+  size_t n = 0;
   while(*u) {
     const char *e = strchr(u, '\n');
     size_t l = e ? (size_t)(e - u) : strlen(u);
@@ -506,13 +512,20 @@ static size_t proc_unix_services(const char *u, struct buf *ev)
     /* __SO_ACCEPTCON (0x10000): a listening socket. */
     if(strtoul(flags, NULL, 16) != 0x10000 || (path[0] != '/' && path[0] != '@'))
       continue;
-    if(n++ < 8 && ev) {
-      buf_printf(ev, "%s%s", shown ? ", " : "", path);
-      shown++;
-    }
+    n++;
+    /* A longer name is cut to the record (the names are only shown). */
+    char key[sizeof(shown[0].name)];
+    size_t kl = strnlen(path, sizeof(key) - 1);
+    memcpy(key, path, kl);
+    key[kl] = '\0';
+    int found, at = str_sorted_keep(shown, sizeof(shown[0]), &nshown, 8, key, 1, &found);
+    if(at >= 0 && !found)
+      memcpy(shown[at].name, key, sizeof(key));
   }
-  if(ev && n > shown)
-    buf_printf(ev, " and %zu more", n - shown);
+  for(int i = 0; ev && i < nshown; i++)
+    buf_printf(ev, "%s%s", i ? ", " : "", shown[i].name);
+  if(ev && n > (size_t)nshown)
+    buf_printf(ev, " and %zu more", n - (size_t)nshown);
   return n;
 }
 

@@ -12,7 +12,7 @@
 const struct wd_rule inspect_rules[R__COUNT] = {
   [R_PRIVILEGED] = {"inspect.privileged", WD_SEV_CRITICAL, CT, OW, 250,
     "Privileged container",
-    "every capability plus device access: the container is the host's root",
+    "CAP_SYS_ADMIN, the host's devices, no seccomp filter and a read-write /sys: the container is the host's root",
     "Do not run the workload privileged (drop --privileged / privileged: true); grant the one capability or device it needs instead.", NULL},
   [R_CAP_SYS_ADMIN] = {"inspect.cap-sys-admin", WD_SEV_HIGH, CT, OW, 250,
     "CAP_SYS_ADMIN in the effective set",
