@@ -488,9 +488,10 @@ static const char *const host_ifaces[] = {"docker0", "cni0", "cbr0", "flannel",
 
 /* The listening unix sockets of /proc/net/unix (the network namespace's):
  * abstract ones (@name) are reachable from any mount namespace, path ones
- * where their path is visible. Writes the 8 smallest distinct names (the
- * same whatever order the kernel lists them in) into ev; returns how many
- * listening sockets there are. */
+ * where their path is visible. Writes the smallest distinct names (the
+ * same whatever order the kernel lists them in: up to 8, as many as fit)
+ * into ev, then how many more there are; returns how many listening
+ * sockets there are. */
 static size_t proc_unix_services(const char *u, struct buf *ev)
 {
   struct {
@@ -522,10 +523,17 @@ static size_t proc_unix_services(const char *u, struct buf *ev)
     if(at >= 0 && !found)
       memcpy(shown[at].name, key, sizeof(key));
   }
-  for(int i = 0; ev && i < nshown; i++)
-    buf_printf(ev, "%s%s", i ? ", " : "", shown[i].name);
-  if(ev && n > (size_t)nshown)
-    buf_printf(ev, " and %zu more", n - (size_t)nshown);
+  /* As many as fit in about 320 bytes (at least one), so the count after
+   * them is never cut off the evidence. */
+  size_t listed = 0;
+  for(int i = 0; ev && i < nshown; i++) {
+    if(listed && ev->len + strlen(shown[i].name) + 2 > 320)
+      break;
+    buf_printf(ev, "%s%s", listed ? ", " : "", shown[i].name);
+    listed++;
+  }
+  if(ev && n > listed)
+    buf_printf(ev, " and %zu more", n - listed);
   return n;
 }
 
@@ -641,7 +649,7 @@ void insp_namespaces(struct insp *in)
     insp_add(in, R_HOST_IPC, -1, NULL, ev, "/proc/self/ns/ipc", NULL);
   }
   struct buf nev;
-  buf_init(&nev, 512);
+  buf_init(&nev, 1024);
   int proof = 0;
   in->net_host = proc_host_net(in, &nev, &proof);
   report_fact(in->rep, "net_ns", in->net_host == INSP_YES ? proof ? "host" : "host (heuristic)"

@@ -14,7 +14,14 @@ container and this machine show (never from warden's own output).
 Everything is torn down by PID and unmounted.
 
 Prints TAP lines: "ok N - ...", "not ok N - ...", and "ok N - ... # SKIP
-reason" when the machine cannot run dockerd (not root, no docker.io).
+reason" when the machine cannot run dockerd (not root, no docker.io), and
+the plan line "1..N" last (tests/run-all.sh counts a missing or short plan
+as a failure).
+
+WARDEN_LIVE_INSPECT=PATH puts PATH into the image instead of the static
+warden-inspect built here: with /bin/true (no JSON) or a build with a
+check disabled, the suite must fail (that is how its assertions were shown
+to fail closed).
 
 Where this machine's own capability bounding set is narrower than what
 Docker asks for --privileged (a VM or container whose init dropped a
@@ -52,12 +59,18 @@ def tap(ok, name, detail="", skip=None):
         print("ok %d - %s" % (n, name))
     else:
         failures += 1
-        print("not ok %d - %s%s" % (n, name, (": " + str(detail)[:1500]) if detail else ""))
+        print("not ok %d - %s%s" % (n, name, (": " + " ".join(str(detail).split())[:1500]) if detail else ""))
+    sys.stdout.flush()
+
+
+def plan():
+    print("1..%d" % n)
     sys.stdout.flush()
 
 
 def skip_all(reason):
     tap(True, "live container suite", skip=reason)
+    plan()
     sys.exit(0)
 
 
@@ -124,12 +137,17 @@ if not (DOCKERD and CONTAINERD and RUNC and DOCKER):
 if not BUSYBOX or not is_static(BUSYBOX):
     skip_all("no static busybox (scripts/install-deps.sh installs busybox-static)")
 
-p = subprocess.run(["bash", os.path.join(TOP, "scripts", "build-static-inspect.sh")],
-                   capture_output=True, text=True, timeout=300)
-STATIC = os.path.join(TOP, "build-static", "warden-inspect")
-if p.returncode != 0 or not os.access(STATIC, os.X_OK):
-    tap(False, "static warden-inspect builds", p.stdout[-500:] + p.stderr[-500:])
-    sys.exit(1)
+STATIC = os.environ.get("WARDEN_LIVE_INSPECT")
+if STATIC:
+    print("# WARDEN_LIVE_INSPECT: %s goes into the image instead of the static warden-inspect" % STATIC)
+else:
+    p = subprocess.run(["bash", os.path.join(TOP, "scripts", "build-static-inspect.sh")],
+                       capture_output=True, text=True, timeout=300)
+    STATIC = os.path.join(TOP, "build-static", "warden-inspect")
+    if p.returncode != 0 or not os.access(STATIC, os.X_OK):
+        tap(False, "static warden-inspect builds", p.stdout[-500:] + p.stderr[-500:])
+        plan()
+        sys.exit(1)
 
 scratch = tempfile.mkdtemp(prefix="wdl-", dir="/tmp")
 SOCK = os.path.join(scratch, "docker.sock")
@@ -138,6 +156,7 @@ ENV.pop("DOCKER_CONTEXT", None)
 ENV.pop("DOCKER_CONFIG", None)
 ENV["DOCKER_CONFIG"] = os.path.join(scratch, "client")
 dockerd = None
+ANON = None
 
 
 def docker(*args, timeout=120, stdin=None):
@@ -221,6 +240,14 @@ def main():
             tail = f.read()[-600:]
         skip_all("dockerd did not start here: " + " ".join(tail.split())[-400:])
 
+    # The same socket under a name that says nothing (a hard link: the same
+    # inode, so it connects to the same dockerd): bound in as /run/api.sock,
+    # neither end of the bind names a runtime, so only its type (S_ISSOCK)
+    # and its answer to GET /version can tell it is a Docker API.
+    global ANON
+    ANON = os.path.join(scratch, "api-endpoint")
+    os.link(SOCK, ANON)
+
     # ---- the image: busybox-static + the static warden-inspect --------------
     rootfs = os.path.join(scratch, "rootfs")
     for d in ("bin", "proc", "sys", "dev", "etc", "tmp", "host", "run", "var/run"):
@@ -295,7 +322,11 @@ def main():
     def knobs(c, via=""):
         """The knob rules a root process in the initial user namespace gets
         where /proc/sys and /sys are mounted read-write: those whose file
-        exists in the container."""
+        exists in the container. None where this machine's root is not the
+        host's (the container's root is not either): sysctls are writable
+        by the host's root only."""
+        if not i_am_host_root:
+            return set()
         out = {"inspect.core-pattern-writable", "inspect.proc-sys-writable"}
         for path, rule in (("/proc/sys/kernel/modprobe", "inspect.modprobe-writable"),
                            ("/proc/sysrq-trigger", "inspect.sysrq-trigger-writable"),
@@ -326,6 +357,13 @@ def main():
     def cap(c, bit):
         return int(c["st"].get("CapEff", "0"), 16) >> bit & 1
 
+    def unconfined(c):
+        """AppArmor says the container runs unconfined (privileged, or
+        apparmor=unconfined on an AppArmor host): inspect.apparmor-unconfined.
+        On a host without AppArmor the attribute is empty and there is no
+        such rule."""
+        return c["lsm"].startswith("unconfined")
+
     def mnt_ro(c, path):
         m = mount_of(c["mounts"], path)
         return m is not None and "ro" in m["opts"]
@@ -334,12 +372,13 @@ def main():
         ("default", ["--network", "none"]),
         ("privileged", ["--network", "none", "--privileged"] + (["--runtime", "wd-runc-bounded"] if narrow else [])),
         ("docker socket at /var/run/docker.sock", ["--network", "none", "-v", SOCK + ":/var/run/docker.sock"]),
-        ("docker socket as /run/api.sock", ["--network", "none", "-v", SOCK + ":/run/api.sock"]),
+        ("docker socket as /run/api.sock", ["--network", "none", "-v", ANON + ":/run/api.sock"]),
         ("pid host", ["--network", "none", "--pid=host"]),
         ("network host", ["--network", "host"]),
         ("cap-add SYS_ADMIN, apparmor unconfined", ["--network", "none", "--cap-add", "SYS_ADMIN", "--security-opt", "apparmor=unconfined"]),
         ("seccomp unconfined", ["--network", "none", "--security-opt", "seccomp=unconfined"]),
         ("host root at /host", ["--network", "none", "-v", "/:/host"]),
+        ("host root at /host, non-root", ["--network", "none", "-v", "/:/host", "--user", "1000:1000"]),
         ("systempaths unconfined", ["--network", "none", "--security-opt", "systempaths=unconfined"]),
         ("hardened", ["--network", "none", "--user", "1000:1000", "--cap-drop", "ALL", "--read-only",
                       "--security-opt", "no-new-privileges"]),
@@ -357,6 +396,8 @@ def main():
     want = BASE_ROOT | {"inspect.privileged", "inspect.cap-sys-admin", "inspect.cap-sys-module",
                         "inspect.cap-sys-ptrace", "inspect.cap-dac-read-search", "inspect.no-seccomp",
                         "inspect.sys-writable"} | knobs(c)
+    if unconfined(c):
+        want.add("inspect.apparmor-unconfined")
     if c["blockdisk"]:
         want.add("inspect.block-devices")
     if "/sys/kernel/uevent_helper" in c["exists"]:
@@ -387,13 +428,24 @@ def main():
     c = results["network host"]
     if my_net == "net:[%d]" % NET_INIT:
         judge("network host", c, BASE_ROOT | {"inspect.host-net-ns"}, c["ns"][:1] == [my_net], (c["ns"], my_net))
+        # The host's services through unix sockets: at least this suite's
+        # own dockerd and containerd listen in the host's network
+        # namespace; the names shown are sorted (the kernel's order is a
+        # hash's) and each is a path or an abstract name.
+        ev = [f["evidence"] for f in (c["doc"] or {}).get("findings", []) if f["rule"] == "inspect.host-net-ns"]
+        tail = ev[0].split(" listening unix socket(s) of the host's network namespace: ", 1) if ev else []
+        names = tail[1].split(" and ")[0].split(", ") if len(tail) == 2 else []
+        count = int(tail[0].rsplit("; ", 1)[-1]) if len(tail) == 2 and tail[0].rsplit("; ", 1)[-1].isdigit() else 0
+        tap(count >= 2 and names and names == sorted(names) and all(x[:1] in ("/", "@") for x in names),
+            "network host: the host's listening unix sockets are counted and named, sorted", ev)
     else:
         tap(True, "network host: exact rule ids", skip="this machine's network namespace is not the initial one with a fixed inode (kernel < 6.18 or nested): only a heuristic could tell")
 
     c = results["cap-add SYS_ADMIN, apparmor unconfined"]
     v1 = any(m["fstype"] == "cgroup" for m in c["mounts"])
     confined = bool(c["lsm"]) and not c["lsm"].startswith("unconfined")
-    judge("cap-add SYS_ADMIN, apparmor unconfined", c, BASE_ROOT | {"inspect.cap-sys-admin"},
+    judge("cap-add SYS_ADMIN, apparmor unconfined", c,
+          BASE_ROOT | {"inspect.cap-sys-admin"} | ({"inspect.apparmor-unconfined"} if unconfined(c) else set()),
           cap(c, 21) == 1, c["st"].get("CapEff"))
     sysadmin_open = v1 and not confined and i_am_host_root
     tap(sev(c, "inspect.cap-sys-admin") == (["critical"] if sysadmin_open else ["high"]),
@@ -416,9 +468,23 @@ def main():
     procs = [f["evidence"] for f in (c["doc"] or {}).get("findings", []) if f["rule"] == "inspect.host-dir-mount"]
     tap(procs and all("/host/proc " in e for e in procs),
         "host root at /host: the only second procfs is the host's (/host/proc), not /proc seen through the bind", procs)
-    tap("inspect.cgroup-release-agent" not in rules(c),
+    tap(c["doc"] is not None and c["doc"].get("status") == "complete"
+        and "inspect.cgroup-release-agent" not in rules(c),
         "host root at /host: %d release_agent file(s) visible, none judged writable without CAP_SYS_ADMIN" % len(agents),
         rules(c))
+
+    # Its twin: the same host root, as uid 1000 with no capability: the
+    # host's sysctls are writable by the host's root only, so no knob; the
+    # host's / and its /proc are still mounted; a non-root process without
+    # no_new_privs keeps its way up through setuid binaries.
+    c = results["host root at /host, non-root"]
+    want = {"inspect.host-dir-mount", "inspect.no-new-privs"}
+    if host_root_disk:
+        want.add("inspect.host-root-mount")
+    judge("host root at /host, non-root", c, want,
+          any(m["mp"] == "/host" for m in c["mounts"]) and c["st"].get("Uid", "").split()[:1] == ["1000"]
+          and c["st"].get("CapEff") == "0000000000000000" and c["st"].get("NoNewPrivs") == "0",
+          (c["st"].get("Uid"), c["st"].get("CapEff"), c["st"].get("NoNewPrivs")))
 
     c = results["systempaths unconfined"]
     want = BASE_ROOT | knobs(c)
@@ -440,4 +506,5 @@ finally:
     teardown()
 left = pids_under(scratch)
 tap(not left and not os.path.exists(scratch), "teardown: no process and no mount left (%.0fs)" % (time.time() - t0), left)
+plan()
 sys.exit(1 if failures else 0)
