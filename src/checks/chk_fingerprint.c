@@ -89,8 +89,13 @@ static void fp_plan(struct scan *s, void *st)
       fp_test(s, s->probes[i]);
 }
 
+/* The OPTIONS probe that tells chi from net/http goes to the smallest
+ * path identity 1's GET opened, asked once phase 2 is in (plan_late), so
+ * neither the route nor whether it is asked depends on which answer
+ * came first. */
+#define FP_PATH_MAX 256
 struct fp_state {
-  int asked; /* the OPTIONS probe that tells chi from net/http was queued */
+  char path[FP_PATH_MAX]; /* the smallest such path, or "" */
 };
 
 extern const struct wd_check check_fingerprint;
@@ -99,14 +104,21 @@ static void fp_judge(struct scan *s, void *st, struct probe *p)
 {
   struct fp_state *fs = st;
   fp_test(s, p);
-  /* Only Go's stock 404 is known: ask a route that answers GET with
-   * OPTIONS (read-only). chi answers 405 with an empty body, a plain
-   * ServeMux hands it to the same handler. */
-  if(!fs->asked && !strcmp(s->framework, "net/http") && !strcmp(p->x.method, "GET") &&
-     p->ident == ID_MAIN && scan_is_hit(s, p)) {
-    fs->asked = 1;
-    scan_queue(s, "OPTIONS", p->path, PROBE_FOLLOWUP, &check_fingerprint, 0);
-  }
+  if(p->origin == &check_fingerprint || strcmp(p->x.method, "GET") || p->ident != ID_MAIN ||
+     strlen(p->path) >= FP_PATH_MAX || !scan_is_hit(s, p))
+    return;
+  if(!fs->path[0] || strcmp(p->path, fs->path) < 0)
+    snprintf(fs->path, sizeof(fs->path), "%s", p->path);
+}
+
+/* Only Go's stock 404 is known: ask a route that answers GET with
+ * OPTIONS (read-only). chi answers 405 with an empty body, a plain
+ * ServeMux hands it to the same handler. */
+static void fp_plan_late(struct scan *s, void *st)
+{
+  struct fp_state *fs = st;
+  if(fs->path[0] && !strcmp(s->framework, "net/http"))
+    scan_queue(s, "OPTIONS", fs->path, PROBE_FOLLOWUP, &check_fingerprint, 0);
 }
 
 static void fp_finish(struct scan *s, void *st)
@@ -128,5 +140,6 @@ const struct wd_check check_fingerprint = {
   .state_size = sizeof(struct fp_state),
   .plan = fp_plan,
   .judge = fp_judge,
+  .plan_late = fp_plan_late,
   .finish = fp_finish,
 };
