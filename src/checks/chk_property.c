@@ -97,8 +97,16 @@ struct pr_mass {
 
 #define PR_MAX_NOTED 32
 
+/* An inventory note, said in finish: over PR_MAX_NOTED, the first in the
+ * spec's order are kept, whatever order the answers came in. */
+struct pr_noted {
+  const struct spec_op *op; /* borrowed from the spec */
+  size_t n;                 /* undeclared properties */
+  char list[300];
+};
+
 struct pr_state {
-  const struct spec_op *noted[PR_MAX_NOTED]; /* inventory notes given */
+  struct pr_noted noted[PR_MAX_NOTED]; /* sorted by op (the spec's order) */
   size_t nnoted;
   struct pr_mass mass[PR_MAX_MASS];
   size_t nmass;
@@ -452,8 +460,9 @@ static void pr_mass_judge(struct scan *s, struct pr_state *ps, struct probe *p)
 
 /* Properties the answer has and the spec's response schema does not
  * declare, top level (or the first item of a list): an inventory note,
- * once per operation (the sensitive ones are findings, which say it). */
-static void pr_inventory(struct scan *s, struct pr_state *ps, struct probe *p, json_t *doc)
+ * once per operation, said in finish (the sensitive ones are findings,
+ * which say it). */
+static void pr_inventory(struct pr_state *ps, struct probe *p, json_t *doc)
 {
   /* The scan's own request of the operation, not another check's (a
    * malformed value, a page size): one answer per operation, so the note
@@ -461,9 +470,12 @@ static void pr_inventory(struct scan *s, struct pr_state *ps, struct probe *p, j
   if(!p->op || !p->op->resp_props_known || p->ident != ID_MAIN || strcmp(p->x.method, "GET") ||
      p->origin || !(p->flags & PROBE_SPEC) || (p->flags & PROBE_ERROR))
     return;
-  for(size_t i = 0; i < ps->nnoted; i++)
-    if(ps->noted[i] == p->op)
+  size_t pos = 0;
+  for(; pos < ps->nnoted && ps->noted[pos].op <= p->op; pos++)
+    if(ps->noted[pos].op == p->op)
       return;
+  if(pos >= PR_MAX_NOTED)
+    return;
   json_t *o = json_is_array(doc) ? json_array_get(doc, 0) : doc;
   if(!json_is_object(o))
     return;
@@ -479,11 +491,25 @@ static void pr_inventory(struct scan *s, struct pr_state *ps, struct probe *p, j
       len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s", len ? ", " : "", key);
   }
   (void)x;
-  if(!n || ps->nnoted >= PR_MAX_NOTED)
+  if(!n)
     return;
-  ps->noted[ps->nnoted++] = p->op;
-  report_note(&s->rep, "inventory: GET %s answers %zu propert%s its spec's response schema does "
-              "not declare: %s", p->op->path, n, n == 1 ? "y" : "ies", list);
+  if(ps->nnoted == PR_MAX_NOTED)
+    ps->nnoted--;
+  memmove(&ps->noted[pos + 1], &ps->noted[pos], (ps->nnoted - pos) * sizeof(ps->noted[0]));
+  ps->noted[pos].op = p->op;
+  ps->noted[pos].n = n;
+  memcpy(ps->noted[pos].list, list, sizeof(list));
+  ps->nnoted++;
+}
+
+static void pr_finish(struct scan *s, void *st)
+{
+  struct pr_state *ps = st;
+  for(size_t i = 0; i < ps->nnoted; i++) {
+    const struct pr_noted *x = &ps->noted[i];
+    report_note(&s->rep, "inventory: GET %s answers %zu propert%s its spec's response schema "
+                "does not declare: %s", x->op->path, x->n, x->n == 1 ? "y" : "ies", x->list);
+  }
 }
 
 static void pr_judge(struct scan *s, void *st, struct probe *p)
@@ -507,7 +533,7 @@ static void pr_judge(struct scan *s, void *st, struct probe *p)
     scan_ran(s, &pr_rules[R_SECRET]);
     scan_ran(s, &pr_rules[R_INTERNAL]);
     pr_walk(s, p, doc, 0, 0, &nodes);
-    pr_inventory(s, ps, p, doc);
+    pr_inventory(ps, p, doc);
   }
 }
 
@@ -520,4 +546,5 @@ const struct wd_check check_property = {
   .cleanup = pr_cleanup,
   .judge = pr_judge,
   .plan_late = pr_plan_late,
+  .finish = pr_finish,
 };

@@ -206,6 +206,13 @@ struct sf_state {
   int loop_note;   /* the note on the loopback form not sent, once */
   size_t body_ops[SF_BODY_MAX]; /* operations whose body was tried */
   int nbody;
+  /* --active: the operations whose spec request identity 1 got an answer
+   * to, by their index in the spec (the SF_MAX first), sent their canaries
+   * in that order in plan_late: which are tried, and the order of the
+   * entries and groups the findings are chosen from, do not depend on the
+   * order the answers came in. */
+  size_t pend[SF_MAX];
+  int npend;
 };
 
 static const char *const sf_names[] = {
@@ -521,9 +528,8 @@ static void sf_finish(struct scan *s, void *st)
  * body with that property set to a canary URL, sent once as the main
  * identity (a write, within --max-writes). At most SF_BODY_MAX per scan,
  * one per operation. */
-static void sf_send_body(struct scan *s, struct sf_state *ss, struct probe *p)
+static void sf_send_body(struct scan *s, struct sf_state *ss, const struct spec_op *op)
 {
-  const struct spec_op *op = p->op;
   size_t opi = (size_t)(op - s->spec.ops);
   if(!op->body_example || !op->body_ctype || !strcasestr(op->body_ctype, "json") ||
      !http_method_has_body(op->method) || strchr(op->path, '{') || opi >= s->spec.n)
@@ -579,6 +585,39 @@ static void sf_send_body(struct scan *s, struct sf_state *ss, struct probe *p)
   }
 }
 
+/* Keeps op for plan_late: the SF_MAX smallest spec indices, sorted. */
+static void sf_pend(const struct scan *s, struct sf_state *ss, const struct spec_op *op)
+{
+  size_t opi = (size_t)(op - s->spec.ops);
+  if(opi >= s->spec.n)
+    return;
+  int pos = 0;
+  for(; pos < ss->npend && ss->pend[pos] <= opi; pos++)
+    if(ss->pend[pos] == opi)
+      return;
+  if(pos >= SF_MAX)
+    return;
+  if(ss->npend == SF_MAX)
+    ss->npend--;
+  memmove(&ss->pend[pos + 1], &ss->pend[pos], (size_t)(ss->npend - pos) * sizeof(ss->pend[0]));
+  ss->pend[pos] = opi;
+  ss->npend++;
+}
+
+/* --active: the canaries, operation by operation in the spec's order
+ * (the body first, then the query parameters, as each operation's). */
+static void sf_plan_late(struct scan *s, void *st)
+{
+  struct sf_state *ss = st;
+  for(int i = 0; i < ss->npend; i++) {
+    const struct spec_op *op = &s->spec.ops[ss->pend[i]];
+    if(op->nbody_props)
+      sf_send_body(s, ss, op);
+    if(op->nquery)
+      sf_send(s, ss, op);
+  }
+}
+
 static void sf_judge(struct scan *s, void *st, struct probe *p)
 {
   struct sf_state *ss = st;
@@ -606,12 +645,10 @@ static void sf_judge(struct scan *s, void *st, struct probe *p)
   if(!p->op || p->origin || !(p->flags & PROBE_SPEC) || (p->flags & PROBE_ERROR) ||
      !http_answered(&p->x))
     return;
-  if(scan_active(s) && p->ident == ID_MAIN && p->op->nbody_props)
-    sf_send_body(s, ss, p);
+  if(scan_active(s) && p->ident == ID_MAIN && (p->op->nbody_props || p->op->nquery))
+    sf_pend(s, ss, p->op);
   if(p->op->nquery == 0)
     return;
-  if(scan_active(s) && p->ident == ID_MAIN)
-    sf_send(s, ss, p->op);
   /* Unauthenticated: asked without a credential and not refused. */
   int anonymous = p->ident == ID_NONE || (p->ident == ID_MAIN && !scan_has_cred(s));
   if(!anonymous || p->x.status == 401 || p->x.status == 403 || p->x.status == 404)
@@ -636,5 +673,6 @@ const struct wd_check check_ssrf = {
   .nrules = ARRAY_LEN(sf_rules),
   .state_size = sizeof(struct sf_state),
   .judge = sf_judge,
+  .plan_late = sf_plan_late,
   .finish = sf_finish,
 };
