@@ -175,8 +175,18 @@ static void inv_keep_undoc(struct inv_state *is, const char *path)
 static void inv_judge_specfind(struct scan *s, struct inv_state *is, struct probe *p)
 {
   if(p->origin == &check_inventory && p->tag == INV_TAG_SPECANON) {
-    if(scan_is_hit(s, p) && p->x.status == 200 && p->parent && is->nanon < INV_SPECS_MAX)
+    if(!scan_is_hit(s, p) || p->x.status != 200 || !p->parent)
+      return;
+    /* Over INV_SPECS_MAX, the smallest paths are kept (the largest gives
+     * way), not the first to answer. */
+    size_t worst = 0;
+    for(size_t i = 1; i < is->nanon; i++)
+      if(strcmp(is->anon[i]->path, is->anon[worst]->path) > 0)
+        worst = i;
+    if(is->nanon < INV_SPECS_MAX)
       is->anon[is->nanon++] = p->parent;
+    else if(strcmp(p->parent->path, is->anon[worst]->path) < 0)
+      is->anon[worst] = p->parent;
     return;
   }
   if(!(p->flags & PROBE_SPECFIND) || !scan_is_hit(s, p) || strlen(p->path) >= INV_PATH_MAX ||
