@@ -11,6 +11,8 @@ import socket
 import subprocess
 import time
 
+from harness import owns_port
+
 NGINX_CONF = """worker_processes 1;
 worker_rlimit_nofile 8192;
 pid {dir}/nginx.pid;
@@ -96,16 +98,16 @@ class Nginx:
         raise RuntimeError("nginx did not start: " + open(os.path.join(self.dir, "error.log")).read()[-500:])
 
     def _ready(self):
-        deadline = time.time() + 20
-        last = (self.vuln or self.hard)[-1]
+        # Every port listening in the nginx master's own fd table: a port
+        # another process took after free_ports chose it makes nginx exit
+        # (or would answer for it), and the caller tries other ports.
+        deadline = time.time() + 60
         while time.time() < deadline:
             if self.proc.poll() is not None:
                 return False
-            try:
-                socket.create_connection(("127.0.0.1", last), timeout=0.5).close()
+            if all(owns_port(self.proc.pid, p) for p in self.hard + self.vuln):
                 return True
-            except OSError:
-                time.sleep(0.1)
+            time.sleep(0.1)
         return False
 
     def urls(self, which=None):

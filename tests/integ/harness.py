@@ -227,14 +227,80 @@ def warden_own(*args, stdin=None, limit=180):
 
 
 def free_port():
-    """A TCP port on 127.0.0.1 that nothing listens on (for a server a
-    suite starts itself)."""
+    """A TCP port on 127.0.0.1 that nothing listens on right now. Another
+    process may take it before a server of ours binds it: start a server
+    with start_listening, which makes sure the port is the server's."""
     import socket
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
     port = s.getsockname()[1]
     s.close()
     return port
+
+
+def _listen_inodes(port):
+    """Inodes of the sockets listening on TCP port (IPv4 and IPv6)."""
+    found = set()
+    for name in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(name) as f:
+                next(f)
+                for line in f:
+                    cols = line.split()
+                    if cols[3] == "0A" and int(cols[1].rsplit(":", 1)[1], 16) == port:
+                        found.add(cols[9])
+        except OSError:
+            pass
+    return found
+
+
+def owns_port(pid, port):
+    """1 when process pid itself holds a socket listening on port (so a
+    connection to it reaches that process, not whoever else bound it)."""
+    inodes = _listen_inodes(port)
+    if not inodes:
+        return False
+    fd_dir = "/proc/%d/fd" % pid
+    try:
+        fds = os.listdir(fd_dir)
+    except OSError:
+        return False
+    for fd in fds:
+        try:
+            link = os.readlink(os.path.join(fd_dir, fd))
+        except OSError:
+            continue
+        if link.startswith("socket:[") and link[8:-1] in inodes:
+            return True
+    return False
+
+
+def start_listening(argv_for, tries=5, wait=60, **popen):
+    """Starts a server on a free port: argv_for(port) gives its command.
+    The port is chosen before the server binds it, so another process may
+    take it in between (the server then exits: another port is tried) or
+    already listen there (a connection would reach it: the listening
+    socket must be the server's own, in its fd table). Returns (Popen,
+    port), or (the last Popen, None) when no attempt got a port: wait is
+    how long one attempt may take to listen (a loaded machine is slow),
+    not a timed test."""
+    p = None
+    for _ in range(tries):
+        port = free_port()
+        p = subprocess.Popen(argv_for(port), **popen)
+        deadline = time.time() + wait
+        while time.time() < deadline and p.poll() is None:
+            if owns_port(p.pid, port):
+                return p, port
+            time.sleep(0.05)
+        if p.poll() is None:
+            p.terminate()
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+    return p, None
 
 
 def done():

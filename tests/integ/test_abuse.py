@@ -11,7 +11,7 @@ from what the lab serves (tests/lab/CONTRACT.md), not from warden's output.
 """
 import re
 
-from harness import CA, check, clean, done, how, lab_url, ran, rules, scan_json, skip, warden
+from harness import CA, LAB_TIMEOUT, check, clean, done, how, lab_url, ran, report, rules, scan_json, skip, warden
 
 # What the plain-HTTP lab raises whatever the API does (Echo fingerprint,
 # no https, no nosniff); the hardened twins are HTTPS with nosniff.
@@ -458,12 +458,19 @@ check("apis-hard refuses every metadata spelling and a loopback spelling: 400 ad
       all(st == 400 and (b or {}).get("error") == "address not allowed" for st, b in hr), hr)
 
 # --canary HOST:PORT: the listener binds there and the canary URLs name it.
+# The port is free when chosen; another process may bind it before warden
+# does (warden then says "Address already in use"): another port is tried.
 import socket as _socket
-_s = _socket.socket()
-_s.bind(("127.0.0.1", 0))
-port = _s.getsockname()[1]
-_s.close()
-rc, doc, err = scan_json(api, "--active", "--canary", "127.0.0.1:%d" % port)
+for _ in range(5):
+    _s = _socket.socket()
+    _s.bind(("127.0.0.1", 0))
+    port = _s.getsockname()[1]
+    _s.close()
+    rc, out, err = warden("scan", "-q", "-f", "json", "--cacert", CA, *LAB_TIMEOUT,
+                          "--active", "--canary", "127.0.0.1:%d" % port, api)
+    if "Address already in use" not in err:
+        break
+doc = report(out, "scan --active --canary 127.0.0.1:%d %s" % (port, api), err)
 cb = [x for x in doc.get("findings", []) if x["rule"] == "ssrf.callback"]
 check("--canary 127.0.0.1:PORT: the callbacks came to that port",
       len(cb) == 3 and all(("%%3A%d%%2Fwd-" % port) in x["location"]["url"]

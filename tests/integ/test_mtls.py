@@ -5,12 +5,10 @@ instances, and the certificate bad-input errors (exit 2 naming the file,
 exit 3 naming the URL). Every connection goes to 127.0.0.1."""
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
-import time
 
-from harness import CA, LAB, UNREADABLE, check, done, how, lab_url, ran, report, rules, scan_json, warden, free_port
+from harness import CA, LAB, UNREADABLE, check, done, how, lab_url, ran, report, rules, scan_json, warden, start_listening
 
 CERTS = os.path.join(LAB, "certs")
 CLIENT = ["--cert", os.path.join(CERTS, "client.pem"), "--key", os.path.join(CERTS, "client-key.pem")]
@@ -153,16 +151,12 @@ openssl("x509", "-req", "-in", "old.csr", "-signkey", "k.pem", "-days", "-1", "-
 
 
 def s_server(cert):
-    port = free_port()
-    p = subprocess.Popen(["openssl", "s_server", "-accept", "127.0.0.1:%d" % port,
-                          "-cert", os.path.join(tmp, cert), "-key", os.path.join(tmp, "k.pem"),
-                          "-www", "-quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(50):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
+    p, port = start_listening(lambda port: [
+        "openssl", "s_server", "-accept", "127.0.0.1:%d" % port,
+        "-cert", os.path.join(tmp, cert), "-key", os.path.join(tmp, "k.pem"), "-www", "-quiet"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if port is None:
+        raise SystemExit("openssl s_server did not start on a port of its own")
     return p, "https://127.0.0.1:%d/" % port
 
 

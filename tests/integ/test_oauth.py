@@ -6,12 +6,10 @@ token is good for USES requests). The suite starts the server itself on
 127.0.0.1 and reads its event log: grants issued, /api answers."""
 import json
 import os
-import socket
 import subprocess
 import tempfile
-import time
 
-from harness import TOP, check, done, report, skip, warden, free_port
+from harness import TOP, check, done, report, skip, warden, start_listening
 
 SERVER = os.path.join(TOP, "tests", "lab", "oauth", "server.py")
 SPEC = os.path.join(TOP, "tests", "fixtures", "oauth", "openapi.json")
@@ -21,18 +19,11 @@ SECRET = "s3cr3t client/secret+x"  # '/', '+' and ' ' need form-encoding in Basi
 
 
 def start(uses, state):
-    port = free_port()
-    p = subprocess.Popen(["/usr/bin/python3", SERVER, str(port), "lab-client", SECRET, str(uses), state],
-                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return p, port
-        except OSError:
-            if p.poll() is not None:
-                return p, None
-            time.sleep(0.1)
-    return p, None
+    # The lab server binds the port it is given: start_listening retries
+    # when another process takes it first.
+    return start_listening(lambda port: ["/usr/bin/python3", SERVER, str(port), "lab-client",
+                                         SECRET, str(uses), state],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
 def events(state):

@@ -15,14 +15,13 @@ Nothing here talks outside 127.0.0.0/8.
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import WARDEN, check, done, free_port, skip  # noqa: E402
+from harness import WARDEN, check, done, skip, start_listening  # noqa: E402
 
 BODY = 512 * 1024
 ASAN = "build-rel" not in WARDEN
@@ -84,10 +83,8 @@ body = body[:body.rfind("}") + 1] + "]}"
 with open(os.path.join(www, "body.json"), "w") as f:
     f.write(body)
 os.chmod(os.path.join(www, "body.json"), 0o644)
-port = free_port()
 conf = os.path.join(tmp, "nginx.conf")
-with open(conf, "w") as f:
-    f.write("""worker_processes 1;
+NGINX_CONF = """worker_processes 1;
 pid %(t)s/nginx.pid;
 error_log %(t)s/error.log warn;
 events { worker_connections 256; }
@@ -106,18 +103,22 @@ http {
     location / { try_files /body.json =404; }
   }
 }
-""" % {"t": tmp, "p": port})
+"""
 os.mkdir(os.path.join(tmp, "tmp"))
-srv = subprocess.Popen(["nginx", "-p", tmp, "-c", conf, "-e", os.path.join(tmp, "error.log"),
-                        "-g", "daemon off;"], stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
+
+
+def nginx_on(port):
+    """nginx's command for port (its configuration written for it)."""
+    with open(conf, "w") as f:
+        f.write(NGINX_CONF % {"t": tmp, "p": port})
+    return ["nginx", "-p", tmp, "-c", conf, "-e", os.path.join(tmp, "error.log"), "-g", "daemon off;"]
+
+
+# start_listening: another process may take the chosen port first.
+srv, port = start_listening(nginx_on, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+if port is None:
+    raise SystemExit("nginx did not start on a port of its own")
 url = "http://127.0.0.1:%d/" % port
-for _ in range(100):
-    try:
-        socket.create_connection(("127.0.0.1", port), 0.2).close()
-        break
-    except OSError:
-        time.sleep(0.05)
 
 env = dict(os.environ)
 asan = env.get("ASAN_OPTIONS", "")

@@ -38,7 +38,10 @@ SERVICES="$SERVICES abuse"
 SERVICES="$SERVICES apis"
 GO_SERVICES="$GO_SERVICES authz"
 SERVICES="$SERVICES authz"
-START_TIMEOUT=10
+# How long the instances may take to listen: a bound, not a timing test (they
+# are checked every 0.2 s and the wait ends when all answer); a loaded 2-core
+# machine starting some thirty services can need far more than 10 s.
+START_TIMEOUT=60
 
 die() { echo "labctl: $*" >&2; exit 1; }
 
@@ -133,7 +136,7 @@ cmd_stop() {
 		sleep 0.1
 	done
 	for pid in $pids; do kill -9 "$pid" 2>/dev/null || true; done
-	rm -f "$RUN"/*.pid "$RUN"/*.url "$RUN"/*.tmp.*
+	rm -f "$RUN"/*.pid "$RUN"/*.url "$RUN"/*.tmp.* "$RUN"/*.tries "$RUN"/*.port "$RUN"/*.verify
 }
 
 # start_instance NAME SERVICE MODE TLS(0|1) [EXTRA ARGS...]
@@ -225,18 +228,23 @@ cmd_client_certs() {
 	rm -rf "$tmp"
 }
 
-free_port() {
-	"$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+. "$LAB_SRC/ports.sh"
 
 # start_nginx NAME VERIFY-LINES: nginx in the foreground (so $! is the
 # master), prefix, pid, logs and temp files under $LAB_DIR/nginx/NAME.
+# The port is chosen before nginx binds it: the start loop starts it
+# again on another port (NGINX_TRIES in all) when nginx exits or another
+# process holds the port.
+NGINX_TRIES=5
 start_nginx() {
 	local name=$1 verify=$2 dir=$LAB_DIR/nginx/$1 port
 	command -v nginx >/dev/null || die "nginx not found (apt-get install nginx-light)"
 	mkdir -p "$dir/tmp"
 	chmod 755 "$LAB_DIR/nginx" "$dir" "$dir/tmp"
+	printf '%s' "$verify" >"$RUN/$name.verify"
+	echo $(($(cat "$RUN/$name.tries" 2>/dev/null || echo 0) + 1)) >"$RUN/$name.tries"
 	port=$(free_port)
+	echo "$port" >"$RUN/$name.port"
 	sed -e "s|@DIR@|$dir|g" -e "s|@PORT@|$port|g" -e "s|@CERTS@|$CERTS|g" \
 		-e "s|@VERIFY@|$verify|g" "$LAB_SRC/nginx/mtls.conf.in" >"$dir/nginx.conf"
 	nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" -g 'daemon off;' </dev/null >"$RUN/$name.log" 2>&1 &
@@ -284,7 +292,21 @@ cmd_start() {
 		for name in $instances; do
 			redirect=""
 			case $name in chimtls-*) ;; *-hard) redirect=1 ;; esac
-			instance_ready "$name" "$redirect" && continue
+			case $name in
+			nginx-*)
+				if is_ours "$(cat "$RUN/$name.pid")" &&
+					owns_port "$(cat "$RUN/$name.pid")" "$(cat "$RUN/$name.port")"; then
+					instance_ready "$name" "" && continue
+				elif ! is_ours "$(cat "$RUN/$name.pid")" &&
+					[ "$(cat "$RUN/$name.tries")" -lt "$NGINX_TRIES" ]; then
+					# Exited (nginx gives up when the port is taken): again,
+					# on another port, with time to start.
+					start_nginx "$name" "$(cat "$RUN/$name.verify")"
+					deadline=$((SECONDS + START_TIMEOUT))
+				fi
+				;;
+			*) instance_ready "$name" "$redirect" && continue ;;
+			esac
 			is_ours "$(cat "$RUN/$name.pid")" || fail_instance "$name"
 			pending="$pending $name"
 		done

@@ -26,9 +26,7 @@ REAL_TIMEOUT=${REAL_TIMEOUT:-60}
 INSTANCES="prometheus-vuln prometheus-hard etcd-vuln etcd-hard caddy-vuln caddy-hard
 nats-vuln nats-hard influxdb-vuln influxdb-hard jupyter-vuln jupyter-hard podman-vuln podman-hard"
 
-free_port() {
-	"$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+. "$LAB_SRC/ports.sh"
 
 # ours PID: alive and started from this lab (its command line names $REAL).
 ours() {
@@ -253,10 +251,15 @@ start_podman() {
 		XDG_CONFIG_HOME="$dir/cconfig" caddy run --config "$dir/Caddyfile" --adapter caddyfile
 }
 
-# ready NAME: the service answers HTTP (any status) at its URL.
+# ready NAME: the service holds its URL's port itself (not another
+# process that took the port after free_port chose it) and answers HTTP
+# there (any status).
 ready() {
-	local name=$1 url
+	local name=$1 url port
 	url=$(cat "$RUN/$name.url.pending")
+	port=${url##*:}
+	port=${port%%/*}
+	owns_port "$(cat "$RUN/$name.pid")" "$port" || return 1
 	case $name in
 	etcd-hard)
 		curl -s -o /dev/null --max-time 2 --cacert "$CERTS/ca.pem" --cert "$CERTS/client.pem" \
@@ -276,7 +279,7 @@ cmd_start() {
 	for svc in prometheus etcd caddy nats influxdb jupyter podman; do
 		for mode in vuln hard; do
 			rm -rf "${REAL:?}/$svc-$mode"
-			rm -f "$RUN/$svc-$mode.skip"
+			rm -f "$RUN/$svc-$mode.skip" "$RUN/$svc-$mode.tries"
 			"start_$svc" "$mode"
 		done
 	done
@@ -291,6 +294,17 @@ cmd_start() {
 			fi
 			if ! ours "$(cat "$RUN/$name.pid")"; then
 				rm -f "$RUN/$name.url.pending"
+				# Its ports were chosen before it bound them: another
+				# process may have taken one. Again, on other ports.
+				if [ "$(cat "$RUN/$name.tries" 2>/dev/null || echo 1)" -lt 3 ]; then
+					echo $(($(cat "$RUN/$name.tries" 2>/dev/null || echo 1) + 1)) >"$RUN/$name.tries"
+					stop_instance "$name"
+					rm -rf "${REAL:?}/$name"
+					"start_${name%-*}" "${name##*-}"
+					deadline=$((SECONDS + REAL_TIMEOUT))
+					[ -f "$RUN/$name.url.pending" ] && pending="$pending $name"
+					continue
+				fi
 				skip "$name" "exited at start: $(tail -n 3 "$RUN/$name.log" | tr '\n' ' ' | cut -c1-300)"
 				continue
 			fi
@@ -319,6 +333,19 @@ cmd_start() {
 	return 0
 }
 
+# stop_instance NAME: its processes (the service, a backend), at once.
+stop_instance() {
+	local pidfile pid
+	for pidfile in "$RUN/$1.pid" "$RUN/$1-nats.pid" "$RUN/$1-backend.pid"; do
+		[ -f "$pidfile" ] || continue
+		pid=$(cat "$pidfile")
+		if [ -n "$pid" ] && ours "$pid"; then
+			kill -9 "$pid" 2>/dev/null || true
+		fi
+		rm -f "$pidfile"
+	done
+}
+
 cmd_stop() {
 	[ -d "$RUN" ] || return 0
 	local name pidfile pid pids=""
@@ -332,7 +359,7 @@ cmd_stop() {
 			fi
 			rm -f "$pidfile"
 		done
-		rm -f "$RUN/$name.url" "$RUN/$name.url.pending" "$RUN/$name-backend.url"
+		rm -f "$RUN/$name.url" "$RUN/$name.url.pending" "$RUN/$name-backend.url" "$RUN/$name.tries"
 	done
 	local i alive
 	for i in $(seq 50); do
