@@ -17,6 +17,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core_alloc.h"
 #include "core_buf.h"
@@ -34,7 +35,9 @@ void mask_cleanup(struct wd_mask *m)
   for(size_t i = 0; i < m->n; i++)
     free(m->vals[i]);
   free(m->vals);
+  unsigned long long gen = m->gen;
   memset(m, 0, sizeof(*m));
+  m->gen = gen + 1;
 }
 
 static int mask_has(const struct wd_mask *m, const char *v)
@@ -56,6 +59,7 @@ static void mask_add1(struct wd_mask *m, const char *v, size_t n)
   }
   m->vals = xgrow(m->vals, &m->cap, m->n + 1, sizeof(char *));
   m->vals[m->n++] = c;
+  m->gen++;
 }
 
 void mask_add(struct wd_mask *m, const char *value)
@@ -787,12 +791,152 @@ static void spans_merge(struct spans *sp)
   sp->n = w + 1;
 }
 
+/* The quick test: 0 as soon as s[0..n) holds what one of find_detected's
+ * detectors needs before it can add a span, 1 when it holds none of it:
+ *   find_formats   a token (maximal run of letters, digits, '_', '-')
+ *                  that starts with a format's first letter and is 15
+ *                  long (every format's prefix + minimum: xoxa- + 10 is
+ *                  the shortest), or "SG." / "eyJ" (SendGrid, JWT);
+ *   find_webhooks  "/services/T";
+ *   find_aws_secret a run of 40 base64 characters;
+ *   find_pem       "-----";
+ *   find_userinfo  '@' (its span ends at one);
+ *   find_schemes   "basic" or "bearer", any case;
+ *   find_named     '=' or ':' after a name holding a secret stem
+ *                  (secret_name is 0 without has_stem; the name is part
+ *                  of s, so a stem in it is a stem in s).
+ * Each condition is necessary for its detector, so 1 means find_detected
+ * would add nothing (tests/unit/test_mask.c compares the two on every
+ * corpus string and their mutations). One pass, no allocation. */
+/* The bytes mask_quiet looks at twice: the first letters of the token
+ * formats (Q_FIRST), and the characters that start another detector's
+ * pattern or end a name (Q_RARE). */
+enum { Q_FIRST = 1, Q_RARE = 2 };
+#define QT(c)                                                                          \
+  (((c) == 'A' || (c) == 'g' || (c) == 'x' || (c) == 's' || (c) == 'r' || (c) == 'n' ||   \
+    (c) == 'S' || (c) == 'e' ? Q_FIRST : 0) |                                            \
+   ((c) == '-' || (c) == 'b' || (c) == 'B' || (c) == 'S' || (c) == 'e' || (c) == '@' ||   \
+    (c) == ':' || (c) == '=' || (c) == '/' ? Q_RARE : 0))
+#define QT4(b) QT(b), QT((b) + 1), QT((b) + 2), QT((b) + 3)
+#define QT16(b) QT4(b), QT4((b) + 4), QT4((b) + 8), QT4((b) + 12)
+#define QT64(b) QT16(b), QT16((b) + 16), QT16((b) + 32), QT16((b) + 48)
+static const unsigned char qt[256] = {QT64(0), QT64(64), QT64(128), QT64(192)};
+#undef QT4
+#undef QT16
+#undef QT64
+#undef QT
+
+/* 1 when the name find_named would read before the '=' or ':' at s[j]
+ * may be a secret's: back over blanks, a closing quote (or \"), then
+ * the run of name characters, which must hold a secret stem. */
+static int named_before(const char *s, size_t j)
+{
+  size_t k = j;
+  while(k > 0 && (s[k - 1] == ' ' || s[k - 1] == '\t'))
+    k--;
+  if(k > 0 && (s[k - 1] == '"' || s[k - 1] == '\''))
+    k--;
+  if(k > 0 && s[k - 1] == '\\')
+    k--;
+  size_t e = k;
+  while(k > 0 && is_name_char((unsigned char)s[k - 1]))
+    k--;
+  return e > k && has_stem(s + k, e - k);
+}
+
+/* The quick test: 0 as soon as s[0..n) holds what one of find_detected's
+ * detectors needs before it can add a span, 1 when it holds none of it:
+ *   find_formats    a token (maximal run of letters, digits, '_', '-')
+ *                   that starts with a format's first letter and is 15
+ *                   long (every format's prefix + minimum: xoxa- + 10 is
+ *                   the shortest), or "SG." / "eyJ" at a token's start
+ *                   (SendGrid, JWT);
+ *   find_webhooks   "/services/T";
+ *   find_aws_secret a run of 40 base64 characters;
+ *   find_pem        "-----";
+ *   find_userinfo   '@' (its span ends at one);
+ *   find_schemes    "basic" or "bearer", any case;
+ *   find_named      '=' or ':' after a name (blanks and a closing quote
+ *                   between) holding a secret stem: secret_name is 0
+ *                   without has_stem.
+ * Each is necessary for its detector, so 1 means find_detected would add
+ * nothing (tests/unit/test_mask.c checks that on every corpus string and
+ * its mutations). One pass, no allocation. */
+int mask_quiet(const char *s, size_t n)
+{
+  size_t tok = 0, b64 = 0;
+  int watch = 0;
+  for(size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    unsigned k = cc[c];
+    if(k & (K_ALNUM | K_B64X)) {
+      if(++b64 >= 40)
+        return 0;
+    } else {
+      b64 = 0;
+    }
+    if(k & K_TOK) {
+      if(!tok++)
+        watch = (k & K_AL) && (qt[c] & Q_FIRST);
+      else if(tok >= 15 && watch)
+        return 0;
+    } else {
+      tok = 0;
+    }
+    if(!(qt[c] & Q_RARE))
+      continue;
+    size_t left = n - i;
+    switch(c) {
+    case '-':
+      if(left >= 5 && memcmp(s + i, "-----", 5) == 0)
+        return 0;
+      break;
+    case 'b':
+    case 'B':
+      if(left >= 5 && (strncasecmp(s + i, "basic", 5) == 0 ||
+                       (left >= 6 && strncasecmp(s + i, "bearer", 6) == 0)))
+        return 0;
+      break;
+    case 'S':
+      if(tok == 1 && left >= 3 && s[i + 1] == 'G' && s[i + 2] == '.')
+        return 0;
+      break;
+    case 'e':
+      if(tok == 1 && left >= 3 && s[i + 1] == 'y' && s[i + 2] == 'J')
+        return 0;
+      break;
+    case '@':
+      return 0;
+    case ':':
+    case '=':
+      if(named_before(s, i))
+        return 0;
+      break;
+    case '/':
+      if(left >= 11 && memcmp(s + i, "/services/T", 11) == 0)
+        return 0;
+      break;
+    }
+  }
+  return 1;
+}
+
 char *mask_text(const struct wd_mask *m, const char *s, size_t n,
                 size_t *outlen, struct mask_map *map)
 {
   struct spans sp = {NULL, 0, 0};
   find_registered(m, s, n, &sp);
-  find_detected(s, n, &sp);
+  if(!mask_quiet(s, n))
+    find_detected(s, n, &sp);
+  if(!sp.n && !map) {
+    /* Nothing to hide: the text as it is. */
+    char *o = xmalloc(n + 1);
+    memcpy(o, s, n);
+    o[n] = '\0';
+    if(outlen)
+      *outlen = n;
+    return o;
+  }
   spans_merge(&sp);
   struct buf out;
   buf_init(&out, 0);
@@ -823,6 +967,89 @@ char *mask_text(const struct wd_mask *m, const char *s, size_t n,
 char *mask_str(const struct wd_mask *m, const char *s)
 {
   return s ? mask_text(m, s, strlen(s), NULL, NULL) : NULL;
+}
+
+/* ---- the memo (struct mask_cache) -------------------------------------- */
+
+/* The memo's hash: eight bytes a step (str_hash's FNV takes one). */
+static unsigned long long mc_hash(const char *s, size_t n)
+{
+  unsigned long long h = 0x9e3779b97f4a7c15ULL ^ n, w;
+  size_t i = 0;
+  for(; i + 8 <= n; i += 8) {
+    memcpy(&w, s + i, 8);
+    h = (h ^ w) * 0xff51afd7ed558ccdULL;
+    h ^= h >> 32;
+  }
+  w = 0;
+  memcpy(&w, s + i, n - i);
+  h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+  return h ^ (h >> 29);
+}
+
+void mask_cache_init(struct mask_cache *c)
+{
+  memset(c, 0, sizeof(*c));
+}
+
+static void mask_cache_empty(struct mask_cache *c)
+{
+  for(size_t i = 0; i < c->cap; i++) {
+    free(c->v[i].in);
+    free(c->v[i].out);
+  }
+  if(c->cap)
+    memset(c->v, 0, c->cap * sizeof(*c->v));
+  c->n = 0;
+  c->bytes = 0;
+}
+
+void mask_cache_cleanup(struct mask_cache *c)
+{
+  mask_cache_empty(c);
+  free(c->v);
+  memset(c, 0, sizeof(*c));
+}
+
+char *mask_str_cached(const struct wd_mask *m, struct mask_cache *c, const char *s)
+{
+  if(!c || !s)
+    return mask_str(m, s);
+  size_t n = strlen(s);
+  if(n > MASK_CACHE_MAX_LEN)
+    return mask_text(m, s, n, NULL, NULL);
+  /* Entries made with another mask, or before a value was registered,
+   * may differ from what mask_text gives now. */
+  unsigned long long gen = m ? m->gen : 0;
+  if(c->m != m || c->gen != gen) {
+    mask_cache_empty(c);
+    c->m = m;
+    c->gen = gen;
+  }
+  unsigned long long h = mc_hash(s, n);
+  size_t i = 0;
+  if(c->cap) {
+    for(i = (size_t)h & (c->cap - 1); c->v[i].in; i = (i + 1) & (c->cap - 1))
+      if(c->v[i].h == h && c->v[i].inlen == n && memcmp(c->v[i].in, s, n) == 0) {
+        c->hits++;
+        return xstrdup(c->v[i].out);
+      }
+  }
+  c->misses++;
+  size_t ol;
+  char *out = mask_text(m, s, n, &ol, NULL);
+  if(c->n + 1 > MASK_CACHE_MAX || c->bytes + n + ol > MASK_CACHE_MAX_BYTES)
+    mask_cache_empty(c);
+  if(!c->cap) {
+    c->cap = 2 * MASK_CACHE_MAX; /* at most half full */
+    c->v = xcalloc(c->cap, sizeof(*c->v));
+  }
+  for(i = (size_t)h & (c->cap - 1); c->v[i].in; i = (i + 1) & (c->cap - 1))
+    ;
+  c->v[i] = (struct mask_cache_ent){xstrndup(s, n), xstrndup(out, ol), n, h};
+  c->n++;
+  c->bytes += n + ol;
+  return out;
 }
 
 void mask_inplace(const struct wd_mask *m, char **s)
@@ -900,6 +1127,14 @@ size_t mask_find(const char *s, size_t n, struct mask_found *out, size_t max)
   }
   free(sp.v);
   return k;
+}
+
+size_t mask_detect(const char *s, size_t n)
+{
+  struct spans sp = {NULL, 0, 0};
+  find_detected(s, n, &sp);
+  free(sp.v);
+  return sp.n;
 }
 
 void mask_learn(struct wd_mask *m, const char *s, size_t n)

@@ -44,6 +44,9 @@ struct wd_mask {
   char **vals;   /* registered values, owned */
   size_t n, cap;
   size_t nlearned;
+  /* Changes whenever the registered values do (mask_add*, mask_learn,
+   * mask_cleanup): what a struct mask_cache checks its entries against. */
+  unsigned long long gen;
 };
 
 /* Where masked text moved: raw [from, to) became masked [mfrom, mto). */
@@ -76,8 +79,42 @@ void mask_learn(struct wd_mask *m, const char *s, size_t n);
  * mask_map_free), for mask_map_off(). */
 char *mask_text(const struct wd_mask *m, const char *s, size_t n,
                 size_t *outlen, struct mask_map *map);
+/* 1 when s[0..n) holds nothing mask_text's detectors could recognise
+ * (a one-pass necessary-condition test mask_text makes before running
+ * them; registered values are searched for regardless); 0 when it may. */
+int mask_quiet(const char *s, size_t n);
+/* How many spans the detectors add on s[0..n), every detector run, no
+ * quick test (for tests: mask_quiet(s, n) implies 0). */
+size_t mask_detect(const char *s, size_t n);
 /* mask_text on a C string; NULL gives NULL. */
 char *mask_str(const struct wd_mask *m, const char *s);
+/* A memo of mask_str's results, for a run that masks the same strings
+ * many times (iac: the same evidence in every file that repeats a
+ * mistake). mask_text is a function of the input and of the mask's
+ * registered values only, so an entry is the exact input and its output,
+ * valid for the mask and generation (wd_mask.gen) it was made with: a
+ * call with another mask or after a value was registered empties the
+ * memo first. Bounded (MASK_CACHE_MAX entries, inputs up to
+ * MASK_CACHE_MAX_LEN bytes, MASK_CACHE_MAX_BYTES of text; full, it is
+ * emptied). Owned by the run that uses it; never shared between threads. */
+#define MASK_CACHE_MAX 4096
+#define MASK_CACHE_MAX_LEN 1024
+#define MASK_CACHE_MAX_BYTES (2u << 20)
+struct mask_cache {
+  struct mask_cache_ent {
+    char *in, *out;   /* owned; in == NULL: empty slot */
+    size_t inlen;
+    unsigned long long h;
+  } *v;
+  size_t cap, n, bytes;  /* cap: a power of two, or 0 */
+  const struct wd_mask *m;
+  unsigned long long gen;
+  size_t hits, misses;   /* for tests and profiles */
+};
+void mask_cache_init(struct mask_cache *c);
+void mask_cache_cleanup(struct mask_cache *c);
+/* mask_str(m, s) through the memo c (c NULL: mask_str). */
+char *mask_str_cached(const struct wd_mask *m, struct mask_cache *c, const char *s);
 /* Replaces *s by its masked copy (NULL stays NULL). */
 void mask_inplace(const struct wd_mask *m, char **s);
 /* The offset in the masked text of raw offset off; an offset inside a

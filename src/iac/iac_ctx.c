@@ -242,7 +242,9 @@ void iac_ctx_init(struct iac_ctx *c, struct wd_findings *out, struct report *rep
   c->dest = out;
   c->rep = rep;
   mask_init(&c->mask);
+  mask_cache_init(&c->mcache);
   c->batch.mask = &c->mask;
+  c->batch.mcache = &c->mcache;
 }
 
 char *iac_excerpt(const char *s, size_t max)
@@ -288,6 +290,7 @@ void iac_ctx_cleanup(struct iac_ctx *c)
   if(c->mask.n)
     findings_remask(c->dest, &c->mask);
   mask_cleanup(&c->mask);
+  mask_cache_cleanup(&c->mcache);
   for(size_t i = 0; i < c->ndfs; i++)
     free(c->dfs[i].path);
   free(c->dfs);
@@ -339,7 +342,7 @@ void iac_emit(struct iac_ctx *c, enum iac_rule r, int sev, const char *file,
   }
   /* Masked whole, before the excerpt is cut (a token cut in half would
    * no longer be recognised). */
-  char *masked = mask_str(&c->mask, ev);
+  char *masked = mask_str_cached(&c->mask, &c->mcache, ev);
   if(ev != tmp)
     free(ev);
   char *ex = iac_excerpt(masked, 400);

@@ -126,6 +126,9 @@ struct iac_ctx {
   /* Literal secret values seen so far (iac_secret_seen): every finding
    * of the run is masked with them, wherever it quotes one. */
   struct wd_mask mask;
+  /* Mask results of this run by exact input (iac_emit's evidence, the
+   * batch's findings_add): the same evidence recurs in many files. */
+  struct mask_cache mcache;
   /* The read buffer, reused from file to file (a build context read
    * while its compose file is analysed gets its own: rbusy). */
   char *rbuf;

@@ -103,6 +103,9 @@ struct wd_findings {
   /* Values the owner registered as secrets; NULL = detected secrets
    * only. Every string a finding keeps goes through it (findings_add). */
   const struct wd_mask *mask;
+  /* A memo of mask results the owner keeps for its run (iac), or NULL;
+   * borrowed. Titles and evidence go through it (mask_str_cached). */
+  struct mask_cache *mcache;
 };
 
 const char *sev_name(enum wd_severity s);

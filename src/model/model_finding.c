@@ -140,8 +140,8 @@ struct wd_finding *findings_add(struct wd_findings *f,
   /* Masked before the key is built and hashed, and before anything is
    * kept: no secret reaches a report through a finding. */
   struct wd_finding_spec m = *spec;
-  char *title = mask_str(f->mask, spec->title);
-  char *ev = mask_str(f->mask, spec->evidence);
+  char *title = mask_str_cached(f->mask, f->mcache, spec->title);
+  char *ev = mask_str_cached(f->mask, f->mcache, spec->evidence);
   char *url = mask_str(f->mask, spec->url);
   char *dd = mask_str(f->mask, spec->dedupe);
   m.title = title;
@@ -290,8 +290,10 @@ void findings_take(struct wd_findings *dst, struct wd_findings *src)
   free(src->v);
   free(src->slots);
   const struct wd_mask *m = src->mask;
+  struct mask_cache *mc = src->mcache;
   findings_init(src);
   src->mask = m;
+  src->mcache = mc;
 }
 
 static int cmp_str(const char *a, const char *b)

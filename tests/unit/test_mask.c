@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/stat.h>
 
 #include "../../src/core/core_mask.h"
 #include "../../src/correlate/corr.h"
@@ -275,13 +277,229 @@ static void chain_evidence_masked(void **state)
   mask_cleanup(&m);
 }
 
-int main(void)
+/* ---- the quick test and the memo, against the full pass --------------- */
+
+static int g_argc;
+static char **g_argv;
+
+struct strs {
+  char **v;
+  size_t *len;
+  size_t n, cap;
+};
+
+static void strs_add(struct strs *l, const char *s, size_t n)
 {
+  if(l->n == l->cap) {
+    l->cap = l->cap ? 2 * l->cap : 1024;
+    l->v = realloc(l->v, l->cap * sizeof(*l->v));
+    l->len = realloc(l->len, l->cap * sizeof(*l->len));
+    assert_non_null(l->v);
+    assert_non_null(l->len);
+  }
+  char *c = malloc(n + 1);
+  assert_non_null(c);
+  memcpy(c, s, n);
+  c[n] = '\0';
+  l->v[l->n] = c;
+  l->len[l->n++] = n;
+}
+
+static void strs_free(struct strs *l)
+{
+  for(size_t i = 0; i < l->n; i++)
+    free(l->v[i]);
+  free(l->v);
+  free(l->len);
+}
+
+/* Deterministic mutants of a line: a byte replaced by one the quick test
+ * looks for, a fragment of some detector's pattern inserted, and (short
+ * lines) every suffix, so token starts move. */
+static unsigned long long rng = 88172645463325252ULL;
+static unsigned next_rand(void)
+{
+  rng ^= rng << 13;
+  rng ^= rng >> 7;
+  rng ^= rng << 17;
+  return (unsigned)(rng >> 11);
+}
+
+static void add_mutants(struct strs *l, const char *s, size_t n)
+{
+  static const char bytes[] = "-@:=/bBSeyJG.\"' \t\\AgxsrnKk_";
+  static const char *const frags[] = {
+    "-----BEGIN ", "-----", "SG.", "eyJ", "basic ", "Bearer ", "://u:p@h", "@", "/services/T",
+    "password: ", "key=", "\"token\": ", "\\\"secret\\\" = ", "AKIA", "ghp_", "xoxb-",
+    "sk_live_", "npm_", "AIza", "SK", "glpat-", "abcdefghijklmn", "0123456789",
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef0123456/", "PWD", "_KEY", " : ", "==",
+  };
+  char buf[1200];
+  if(n == 0 || n > 800)
+    return;
+  for(int k = 0; k < 6; k++) {
+    size_t pos = next_rand() % n;
+    memcpy(buf, s, n);
+    buf[pos] = bytes[next_rand() % (sizeof(bytes) - 1)];
+    strs_add(l, buf, n);
+    const char *f = frags[next_rand() % (sizeof(frags) / sizeof(frags[0]))];
+    size_t fl = strlen(f);
+    memcpy(buf, s, pos);
+    memcpy(buf + pos, f, fl);
+    memcpy(buf + pos + fl, s + pos, n - pos);
+    strs_add(l, buf, n + fl);
+  }
+  if(n <= 160)
+    for(size_t i = 1; i < n; i++)
+      strs_add(l, s + i, n - i);
+}
+
+static void load_file(struct strs *l, const char *path)
+{
+  FILE *f = fopen(path, "rb");
+  assert_non_null(f);
+  static char data[16384];
+  size_t n = fread(data, 1, sizeof(data), f);
+  fclose(f);
+  strs_add(l, data, n);
+  for(size_t a = 0; a < n;) {
+    size_t e = a;
+    while(e < n && data[e] != '\n')
+      e++;
+    strs_add(l, data + a, e - a);
+    add_mutants(l, data + a, e - a);
+    a = e + 1;
+  }
+}
+
+static void load_dir(struct strs *l, const char *dir)
+{
+  DIR *d = opendir(dir);
+  assert_non_null(d);
+  struct dirent *e;
+  char **names = NULL;
+  size_t nn = 0;
+  while((e = readdir(d))) {
+    if(e->d_name[0] == '.')
+      continue;
+    names = realloc(names, (nn + 1) * sizeof(*names));
+    assert_non_null(names);
+    names[nn++] = strdup(e->d_name);
+  }
+  closedir(d);
+  for(size_t i = 0; i < nn; i++) {
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+    struct stat st;
+    if(lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+      load_dir(l, path);
+    else if(lstat(path, &st) == 0 && S_ISREG(st.st_mode))
+      load_file(l, path);
+    free(names[i]);
+  }
+  free(names);
+}
+
+/* The corpora named on the command line (meson passes the mask, iac_yaml
+ * and dockerfile seed corpora and tests/fixtures/iac), the planted
+ * secrets, and their mutants. Fails when no corpus was given. */
+static void load_all(struct strs *l)
+{
+  assert_true(g_argc > 1);
+  for(int i = 1; i < g_argc; i++)
+    load_dir(l, g_argv[i]);
+  for(size_t i = 0; i < sizeof(planted) / sizeof(planted[0]); i++) {
+    strs_add(l, planted[i].text, strlen(planted[i].text));
+    add_mutants(l, planted[i].text, strlen(planted[i].text));
+  }
+  assert_true(l->n > 1000);
+}
+
+/* mask_quiet(s) is a necessary condition: whenever it says a string holds
+ * nothing, every detector run on it adds nothing. And it is no test that
+ * cannot fail: both answers occur on the corpus. */
+static void quick_test_is_sound(void **state)
+{
+  (void)state;
+  struct strs l = {0};
+  load_all(&l);
+  size_t quiet = 0, loud = 0, found = 0;
+  for(size_t i = 0; i < l.n; i++) {
+    size_t d = mask_detect(l.v[i], l.len[i]);
+    found += d > 0;
+    if(mask_quiet(l.v[i], l.len[i])) {
+      quiet++;
+      if(d)
+        fail_msg("mask_quiet says nothing, the detectors find %zu in: %s", d, l.v[i]);
+    } else {
+      loud++;
+    }
+  }
+  print_message("%zu strings: %zu quiet, %zu not (%zu with a detected secret)\n", l.n, quiet,
+                loud, found);
+  assert_true(quiet > 100 && loud > 100 && found > 100);
+  /* At the edges: a 15-character token that starts like a format is
+   * looked at, a 14-character one is not. */
+  assert_int_equal(mask_quiet("id xoxa-1234567890 x", 20), 0);
+  assert_true(mask_detect("id xoxa-1234567890 x", 20) > 0);
+  assert_int_equal(mask_quiet("id xoxa-123456789 x", 19), 1);
+  assert_int_equal(mask_quiet("NET_BIND_SERVICE, SYS_CHROOT", 28), 1);
+  strs_free(&l);
+}
+
+/* mask_str_cached gives what mask_str gives, for every string, hit or
+ * miss, after a value is registered (the memo must forget), and with
+ * another mask or none in between. */
+static void memo_matches_mask_text(void **state)
+{
+  (void)state;
+  struct strs l = {0};
+  load_all(&l);
+  struct wd_mask m, other;
+  mask_init(&m);
+  mask_init(&other);
+  mask_add(&m, "regist3red-T0ken-value");
+  mask_add(&other, "container");
+  struct mask_cache c;
+  mask_cache_init(&c);
+  size_t changed = 0;
+  for(int round = 0; round < 4; round++) {
+    if(round == 2)
+      mask_add(&m, "image"); /* in many corpus lines: their masks change */
+    for(size_t i = 0; i < l.n; i++) {
+      if(memchr(l.v[i], '\0', l.len[i]) || l.len[i] > 4096)
+        continue; /* C strings only */
+      const struct wd_mask *use = round == 3 && i % 3 == 0 ? &other
+                                  : round == 3 && i % 3 == 1 ? NULL : &m;
+      char *want = mask_str(use, l.v[i]);
+      char *got = mask_str_cached(use, &c, l.v[i]);
+      assert_string_equal(got, want);
+      if(round == 2 && strstr(l.v[i], "image"))
+        changed++;
+      free(want);
+      free(got);
+    }
+  }
+  print_message("memo: %zu hits, %zu misses, %zu strings changed by a new value\n", c.hits,
+                c.misses, changed);
+  assert_true(c.hits > 1000 && changed > 10);
+  mask_cache_cleanup(&c);
+  mask_cleanup(&m);
+  mask_cleanup(&other);
+  strs_free(&l);
+}
+
+int main(int argc, char **argv)
+{
+  g_argc = argc;
+  g_argv = argv;
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(names_kept_values_hidden),
     cmocka_unit_test(registered_and_learned),
     cmocka_unit_test(no_secret_at_any_offset),
     cmocka_unit_test(chain_evidence_masked),
+    cmocka_unit_test(quick_test_is_sound),
+    cmocka_unit_test(memo_matches_mask_text),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
