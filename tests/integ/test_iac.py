@@ -173,6 +173,9 @@ BASELINE = [
     ("iac.selinux-options", "k8s/baseline.yaml", 34),
     ("iac.selinux-options", "k8s/baseline.yaml", 51),
     ("iac.host-sensitive-mount", "k8s/baseline.yaml", 54),
+    ("iac.cap-drop-all-missing", "k8s/baseline.yaml", 150),
+    ("iac.apparmor-unconfined", "k8s/baseline.yaml", 151),
+    ("iac.host-root-mount", "k8s/baseline.yaml", 154),
 ]
 
 CAPS = [
@@ -257,6 +260,37 @@ check("Dockerfile secret value masked: in the fixture, not in the report",
       fixture_holds("dockerfile/vuln.dockerfile", "hunter2-prod-secret")
       and ("iac.secret-in-env", "dockerfile/vuln.dockerfile", 9) in triples(doc)
       and "hunter2-prod-secret" not in json.dumps(doc), triples(doc))
+
+# Pod Security Standards specifics: what stays without drop: [ALL] is
+# named (the container runtime's default set less what the pod drops),
+# and a hostPath no container mounts keeps the severity of its path,
+# judged writable (an ephemeral container may mount it so later).
+DEFAULT_CAPS = ["NET_RAW", "DAC_OVERRIDE", "SETUID", "SETGID", "FOWNER", "CHOWN", "FSETID", "KILL",
+                "MKNOD", "SETFCAP", "SETPCAP", "NET_BIND_SERVICE", "SYS_CHROOT", "AUDIT_WRITE"]
+rc, doc, err = run(os.path.join(FIX, "k8s", "baseline.yaml"))
+at = {(f["rule"], f["location"]["line"]): f for f in doc.get("findings", [])}
+ev = at.get(("iac.cap-drop-all-missing", 150), {}).get("evidence", "")
+stay = ev.split("stay:", 1)[1] if "stay:" in ev else ""
+check("drop without ALL: the evidence names the 13 defaults that stay, not the NET_RAW dropped",
+      all(c in stay.replace(",", " ").split() for c in DEFAULT_CAPS[1:])
+      and "NET_RAW" not in stay.replace(",", " ").split(), ev)
+check("declared, unmounted hostPath judged writable: / and /etc critical (read-only /etc is medium)",
+      at.get(("iac.host-root-mount", 154), {}).get("severity") == "critical"
+      and at.get(("iac.host-sensitive-mount", 54), {}).get("severity") == "critical"
+      and "declared" in at.get(("iac.host-root-mount", 154), {}).get("evidence", ""),
+      [(k, f.get("severity")) for k, f in at.items() if "mount" in k[0]])
+check("seccomp unset: medium",
+      at.get(("iac.seccomp-unset", 17), {}).get("severity") == "medium",
+      at.get(("iac.seccomp-unset", 17)))
+rc, doc, err = run(os.path.join(FIX, "compose", "vuln"))
+ev = next((f["evidence"] for f in doc.get("findings", [])
+           if f["rule"] == "iac.cap-drop-all-missing"), "")
+stay = ev.split("stay:", 1)[1].replace(",", " ").split() if "stay:" in ev else []
+check("compose without cap_drop ALL: the evidence names all 14 defaults", sorted(stay) == sorted(DEFAULT_CAPS), ev)
+rc, doc, err = run(os.path.join(FIX, "k8s", "workloads.yaml"))
+sev = {(f["rule"], f["location"]["line"]): f["severity"] for f in doc.get("findings", [])}
+check("explicit seccomp Unconfined stays high", sev.get(("iac.seccomp-unconfined", 110)) == "high"
+      and sev.get(("iac.seccomp-unset", 23)) == "medium", sev)
 
 # Standard input (helm template ... | warden iac -).
 with open(os.path.join(FIX, "k8s", "workloads.yaml")) as f:
