@@ -337,7 +337,7 @@ static void add_mutants(struct strs *l, const char *s, size_t n)
   char buf[1200];
   if(n == 0 || n > 800)
     return;
-  for(int k = 0; k < 6; k++) {
+  for(int k = 0; k < 3; k++) {
     size_t pos = next_rand() % n;
     memcpy(buf, s, n);
     buf[pos] = bytes[next_rand() % (sizeof(bytes) - 1)];
@@ -349,8 +349,8 @@ static void add_mutants(struct strs *l, const char *s, size_t n)
     memcpy(buf + pos + fl, s + pos, n - pos);
     strs_add(l, buf, n + fl);
   }
-  if(n <= 160)
-    for(size_t i = 1; i < n; i++)
+  if(n <= 120)
+    for(size_t i = 1 + next_rand() % 3; i < n; i += 3)
       strs_add(l, s + i, n - i);
 }
 
@@ -466,11 +466,11 @@ static void memo_matches_mask_text(void **state)
   for(int round = 0; round < 4; round++) {
     if(round == 2)
       mask_add(&m, "image"); /* in many corpus lines: their masks change */
-    for(size_t i = 0; i < l.n; i++) {
+    for(size_t i = 0; i < l.n; i += 4) {
       if(memchr(l.v[i], '\0', l.len[i]) || l.len[i] > 4096)
         continue; /* C strings only */
-      const struct wd_mask *use = round == 3 && i % 3 == 0 ? &other
-                                  : round == 3 && i % 3 == 1 ? NULL : &m;
+      const struct wd_mask *use = round == 3 && i % 12 == 0 ? &other
+                                  : round == 3 && i % 12 == 4 ? NULL : &m;
       char *want = mask_str(use, l.v[i]);
       char *got = mask_str_cached(use, &c, l.v[i]);
       assert_string_equal(got, want);
@@ -482,7 +482,7 @@ static void memo_matches_mask_text(void **state)
   }
   print_message("memo: %zu hits, %zu misses, %zu strings changed by a new value\n", c.hits,
                 c.misses, changed);
-  assert_true(c.hits > 1000 && changed > 10);
+  assert_true(c.hits > 500 && changed > 10);
   mask_cache_cleanup(&c);
   mask_cleanup(&m);
   mask_cleanup(&other);
