@@ -412,6 +412,22 @@ def main():
           cap(c, 21) and c["st"].get("Seccomp") == "0" and sys_m and "ro" not in sys_m["opts"],
           (c["st"].get("CapEff"), c["st"].get("Seccomp"), sys_m))
 
+    # CAP_SYS_MODULE is a way into the host kernel only where that kernel
+    # loads modules: this machine's /proc/modules, modules_disabled and
+    # command line say whether it does (the container shares the kernel).
+    try:
+        disabled = own("/proc/sys/kernel/modules_disabled").strip() == "1"
+    except OSError:
+        disabled = False
+    why = ("no /proc/modules" if not os.path.exists("/proc/modules") else
+           "modules_disabled" if disabled else
+           "nomodule" if "nomodule" in own("/proc/cmdline").split() else "")
+    mod_ev = [f["evidence"] for f in (c["doc"] or {}).get("findings", []) if f["rule"] == "inspect.cap-sys-module"]
+    tap(c["doc"] is not None and sev(c, "inspect.cap-sys-module") == (["low"] if why else ["critical"])
+        and all(("no module can be loaded" in e) == bool(why) for e in mod_ev),
+        "privileged: cap-sys-module %s" % ("low, the kernel loads no modules here (%s)" % why if why
+                                           else "critical, the kernel loads modules here"), mod_ev)
+
     for nm in ("docker socket at /var/run/docker.sock", "docker socket as /run/api.sock"):
         c = results[nm]
         path = nm.split()[-1]
