@@ -57,8 +57,12 @@
  * name) is sent once more as the main identity with that property set
  * to a canary URL (a write, within --max-writes; at most SF_BODY_MAX per
  * scan, one property per operation): ssrf.callback and
- * ssrf.response-returned as above. The spellings, metadata and loopback
- * forms go to query parameters only (each would be another write).
+ * ssrf.response-returned as above. The first SF_BODY_META of them (in
+ * the spec's order) also get the metadata URL in the four spellings
+ * marked body (no octal) and the target's own loopback URL in the same
+ * property, each another write, in the same group as the body's canary
+ * (the control): ssrf.cloud-metadata and ssrf.loopback-target as above.
+ * The 127.0.0.1 spellings of the canary URL go to query parameters only.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -148,12 +152,13 @@ enum { SF_CANARY = 0, SF_META = 1, SF_LOOP = 2 };
 /* The AWS instance metadata URL, its address written five ways. */
 static const struct {
   const char *brief, *url;
+  int body; /* also sent in JSON bodies (each a write): not the octal */
 } sf_meta_forms[] = {
-  {"dotted", "http://169.254.169.254/latest/meta-data/"},
-  {"decimal", "http://2852039166/latest/meta-data/"},
-  {"hex", "http://0xA9FEA9FE/latest/meta-data/"},
-  {"octal", "http://0251.0376.0251.0376/latest/meta-data/"},
-  {"IPv6-mapped", "http://[::ffff:169.254.169.254]/latest/meta-data/"},
+  {"dotted", "http://169.254.169.254/latest/meta-data/", 1},
+  {"decimal", "http://2852039166/latest/meta-data/", 1},
+  {"hex", "http://0xA9FEA9FE/latest/meta-data/", 1},
+  {"octal", "http://0251.0376.0251.0376/latest/meta-data/", 0},
+  {"IPv6-mapped", "http://[::ffff:169.254.169.254]/latest/meta-data/", 1},
 };
 
 /* Names the cloud metadata services answer with (AWS listings and
@@ -197,7 +202,8 @@ struct sf_sent {
   long status;
 };
 
-#define SF_BODY_MAX 4 /* body properties sent a canary URL (each a write) */
+#define SF_BODY_MAX 4  /* body properties sent a canary URL (each a write) */
+#define SF_BODY_META 2 /* of them, those also sent the metadata and loopback URLs */
 
 struct sf_state {
   struct sf_sent v[SF_MAX];
@@ -388,6 +394,17 @@ static void sf_flag(struct scan *s, const struct wd_rule *r, const char *method,
   free(url);
 }
 
+/* Where an entry's URL went: "?param=" or "POST /path with the body
+ * property \"param\"". */
+static void sf_where(char *out, size_t n, const struct sf_sent *e)
+{
+  if(e->body)
+    snprintf(out, n, "%.7s %.200s with the JSON body property \"%.60s\"", e->method, e->url,
+             e->param);
+  else
+    snprintf(out, n, "?%.60s=", e->param);
+}
+
 /* Group g's metadata and loopback forms, against control (the canary
  * URL's answer, or NULL). */
 static void sf_judge_meta(struct scan *s, struct sf_state *ss, int g, const struct sf_sent *control)
@@ -425,19 +442,23 @@ static void sf_judge_meta(struct scan *s, struct sf_state *ss, int g, const stru
       if(all & (1u << w))
         snprintf(words + strlen(words), sizeof(words) - strlen(words), "%s%s",
                  words[0] ? ", " : "", sf_meta_words[w]);
-    char ev[900];
-    snprintf(ev, sizeof(ev), "?%s= given the instance metadata URL .../latest/meta-data/ with "
+    char ev[900], where[300];
+    sf_where(where, sizeof(where), first);
+    snprintf(ev, sizeof(ev), "%s given the instance metadata URL .../latest/meta-data/ with "
              "169.254.169.254 written %s: the answer holds instance metadata (%s)%s%s%s%s",
-             first->param, back, words, control ? ", which the answer to the canary URL does not" : "",
+             where, back, words, control ? ", which the answer to the canary URL does not" : "",
              refused[0] ? "; not returned for " : "", refused, refused[0] ? " (form, status)" : "");
-    sf_flag(s, &sf_rules[R_METADATA], "GET", first->url, first->param, "metadata", ev);
+    sf_flag(s, &sf_rules[R_METADATA], first->body ? first->method : "GET", first->url,
+            first->param, first->body ? "metadata body" : "metadata", ev);
   }
   if(loop) {
-    char ev[900];
-    snprintf(ev, sizeof(ev), "?%s= given %s (the target's own port and spec path over loopback): "
-             "the answer (%ld) holds the spec's title \"%.80s\"%s", loop->param, loop->sent,
+    char ev[900], where[300];
+    sf_where(where, sizeof(where), loop);
+    snprintf(ev, sizeof(ev), "%s given %s (the target's own port and spec path over loopback): "
+             "the answer (%ld) holds the spec's title \"%.80s\"%s", where, loop->sent,
              loop->status, s->spec.title, control ? ", which the answer to the canary URL does not" : "");
-    sf_flag(s, &sf_rules[R_LOOPBACK], "GET", loop->url, loop->param, "loopback", ev);
+    sf_flag(s, &sf_rules[R_LOOPBACK], loop->body ? loop->method : "GET", loop->url, loop->param,
+            loop->body ? "loopback body" : "loopback", ev);
   }
 }
 
@@ -523,11 +544,45 @@ static void sf_finish(struct scan *s, void *st)
   }
 }
 
+/* One write of op's example body with property prop set to value,
+ * recorded in entry e (which the caller filled: kind, form, token,
+ * marker). 1 when queued. */
+static int sf_body_queue(struct scan *s, struct sf_state *ss, const struct spec_op *op,
+                         struct sf_sent *e, const char *prop, const char *value)
+{
+  /* The spec's own example (text the spec built, not an answer). */
+  json_t *doc = json_loads(op->body_example, 0, NULL);
+  if(!json_is_object(doc)) {
+    json_decref(doc);
+    return 0;
+  }
+  json_object_set_new(doc, prop, json_string(value));
+  char *body = json_dumps(doc, JSON_COMPACT);
+  json_decref(doc);
+  if(!body)
+    return 0;
+  snprintf(e->param, sizeof(e->param), "%s", prop);
+  snprintf(e->url, sizeof(e->url), "%s", op->path);
+  snprintf(e->sent, sizeof(e->sent), "%.120s", value);
+  e->body = 1;
+  snprintf(e->method, sizeof(e->method), "%s", op->method);
+  e->group = ss->groups;
+  int ok = scan_queue_body(s, op->method, op->path, "application/json", body, strlen(body),
+                           PROBE_FOLLOWUP, &check_ssrf, ss->n, ID_MAIN, NULL, NULL) != NULL;
+  if(ok)
+    ss->n++;
+  free(body);
+  return ok;
+}
+
 /* --active: a JSON request body with a URL-taking top-level property
  * (spec format uri/url/..., or by name): the operation's own example
  * body with that property set to a canary URL, sent once as the main
  * identity (a write, within --max-writes). At most SF_BODY_MAX per scan,
- * one per operation. */
+ * one per operation. The first SF_BODY_META of them (in the spec's
+ * order, plan_late) also get the metadata URL in the forms marked body
+ * and the target's own loopback URL, each a write, judged with the query
+ * forms (sf_judge_meta, the body's canary answer the control). */
 static void sf_send_body(struct scan *s, struct sf_state *ss, const struct spec_op *op)
 {
   size_t opi = (size_t)(op - s->spec.ops);
@@ -546,41 +601,38 @@ static void sf_send_body(struct scan *s, struct sf_state *ss, const struct spec_
                               sf_url_name(bp->name));
     if(!urlish || (bp->type && strcmp(bp->type, "string")))
       continue;
-    if(ss->nbody >= SF_BODY_MAX || ss->n >= SF_MAX || !scan_writes_left(s))
+    size_t per = 1 + ARRAY_LEN(sf_meta_forms) + 1;
+    if(ss->nbody >= SF_BODY_MAX || ss->n + (int)per > SF_MAX || !scan_writes_left(s))
       return;
-    /* The spec's own example (text the spec built, not an answer). */
-    json_t *doc = json_loads(op->body_example, 0, NULL);
-    if(!json_is_object(doc)) {
-      json_decref(doc);
-      return;
-    }
     char url[256];
     struct sf_sent *e = sf_fresh(s, ss, url, sizeof(url));
-    if(!e) {
-      json_decref(doc);
+    if(!e)
       return;
-    }
-    json_object_set_new(doc, bp->name, json_string(url));
-    char *body = json_dumps(doc, JSON_COMPACT);
-    json_decref(doc);
-    if(!body)
-      return;
-    snprintf(e->param, sizeof(e->param), "%s", bp->name);
-    snprintf(e->url, sizeof(e->url), "%s", op->path);
-    snprintf(e->sent, sizeof(e->sent), "%.120s", url);
     e->kind = SF_CANARY;
-    e->body = 1;
-    snprintf(e->method, sizeof(e->method), "%s", op->method);
-    e->group = ss->groups;
     if(scan_canary_marker(s, e->token, e->marker, sizeof(e->marker)))
       e->marker[0] = '\0';
-    if(scan_queue_body(s, op->method, op->path, "application/json", body, strlen(body),
-                       PROBE_FOLLOWUP, &check_ssrf, ss->n, ID_MAIN, NULL, NULL)) {
-      ss->n++;
-      ss->groups++;
-      ss->body_ops[ss->nbody++] = opi;
+    if(!sf_body_queue(s, ss, op, e, bp->name, url))
+      return;
+    ss->body_ops[ss->nbody++] = opi;
+    if(ss->nbody <= SF_BODY_META) {
+      for(size_t f = 0; f < ARRAY_LEN(sf_meta_forms); f++) {
+        if(!sf_meta_forms[f].body || !scan_writes_left(s))
+          continue;
+        e = &ss->v[ss->n];
+        memset(e, 0, sizeof(*e));
+        e->kind = SF_META;
+        e->form = (int)f;
+        sf_body_queue(s, ss, op, e, bp->name, sf_meta_forms[f].url);
+      }
+      char loop[384];
+      if(sf_loop_url(s, loop, sizeof(loop)) && scan_writes_left(s)) {
+        e = &ss->v[ss->n];
+        memset(e, 0, sizeof(*e));
+        e->kind = SF_LOOP;
+        sf_body_queue(s, ss, op, e, bp->name, loop);
+      }
     }
-    free(body);
+    ss->groups++;
     return;
   }
 }

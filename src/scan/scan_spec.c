@@ -113,6 +113,7 @@ struct sctx {
   char *bp;                  /* base path, "" or "/v1" */
   int global_secured;
   const char *consumes;      /* Swagger: the document's first media type */
+  unsigned consumes_types;   /* Swagger: the document's media types, SPEC_BT_* */
   struct refent *refs;       /* open addressing, power of two */
   size_t nrefs, caprefs;
   int paths_seen;            /* a "paths" key, whatever its value */
@@ -653,6 +654,42 @@ static int is_json_type(const char *t)
   return t && (strstr(t, "/json") || strstr(t, "+json"));
 }
 
+/* The SPEC_BT_* bit of a media type (parameters ignored). */
+static unsigned media_bit(const char *t)
+{
+  if(!t)
+    return 0;
+  size_t n = strcspn(t, "; \t");
+  char m[96];
+  if(n >= sizeof(m))
+    return SPEC_BT_OTHER;
+  for(size_t i = 0; i < n; i++)
+    m[i] = (char)tolower((unsigned char)t[i]);
+  m[n] = '\0';
+  if(strchr(m, '*'))
+    return SPEC_BT_ANY;
+  if(is_json_type(m))
+    return SPEC_BT_JSON;
+  if(!strcmp(m, "application/x-www-form-urlencoded"))
+    return SPEC_BT_FORM;
+  if(!strncmp(m, "multipart/", 10))
+    return SPEC_BT_MULTIPART;
+  if(!strcmp(m, "application/xml") || !strcmp(m, "text/xml") || strstr(m, "+xml"))
+    return SPEC_BT_XML;
+  if(!strcmp(m, "text/plain"))
+    return SPEC_BT_TEXT;
+  return SPEC_BT_OTHER;
+}
+
+/* The SPEC_BT_* bits of a list of media types (Swagger's consumes). */
+static unsigned media_bits_list(struct sctx *c, const struct ynode *list)
+{
+  unsigned bits = 0;
+  for(size_t i = 0; i < y_len(c->d, list) && i < 16; i++)
+    bits |= media_bit(y_str(c->d, y_item(c->d, list, i)));
+  return bits;
+}
+
 /* The media type entry of a content map to use: JSON first. */
 static const struct ynode *pick_media(struct sctx *c, const struct ynode *content,
                                       const char **ctype)
@@ -680,9 +717,12 @@ static void op_body(struct sctx *c, struct opbuild *ob, const struct ynode *op)
   const struct ynode *rb = rget(c, op, "requestBody");
   if(rb) { /* OpenAPI 3 */
     const char *ctype = NULL;
-    const struct ynode *media = pick_media(c, y_get(c->d, rb, "content"), &ctype);
+    const struct ynode *content = y_deref(c->d, y_get(c->d, rb, "content"));
+    const struct ynode *media = pick_media(c, content, &ctype);
     if(!media || !ctype)
       return;
+    for(size_t i = 0; i < content->n && i < 16; i++)
+      o->body_types |= media_bit(y_str(c->d, content->u.items[2 * i]));
     o->body_ctype = intern(c->sp, ctype);
     const struct ynode *sch = rget(c, media, "schema");
     body_props_from(c, ob, sch);
@@ -705,8 +745,13 @@ static void op_body(struct sctx *c, struct opbuild *ob, const struct ynode *op)
     if(t && (!ctype || (is_json_type(t) && !is_json_type(ctype))))
       ctype = t;
   }
+  unsigned types = y_len(c->d, cons) ? media_bits_list(c, cons) : c->consumes_types;
   if(!ctype)
     ctype = c->consumes;
+  if(ob->body_schema)
+    o->body_types = types ? types : SPEC_BT_JSON;
+  else if(ob->form)
+    o->body_types = types ? types : SPEC_BT_FORM;
   if(ob->body_schema) {
     o->body_ctype = intern(c->sp, ctype && is_json_type(ctype) ? ctype
                                   : ctype ? ctype : "application/json");
@@ -1066,6 +1111,7 @@ static int read_top(struct sctx *c, const struct ynode *root, char *err, size_t 
     if(t && (!c->consumes || (is_json_type(t) && !is_json_type(c->consumes))))
       c->consumes = t;
   }
+  c->consumes_types = media_bits_list(c, cons);
   return 0;
 }
 
@@ -1228,6 +1274,7 @@ int spec_parse(struct spec *sp, const char *text, size_t len,
     free(c.bp);
     c.bp = NULL;
     c.consumes = NULL;
+    c.consumes_types = 0;
     c.paths_seen = 0;
     rc = parse_whole(&c, text, len, err, errlen);
   }

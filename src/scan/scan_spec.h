@@ -36,6 +36,17 @@ struct spec_param {
   double maximum;
 };
 
+/* Request body media types, as the bits of spec_op.body_types. */
+enum {
+  SPEC_BT_JSON = 1,       /* application/json, ...+json */
+  SPEC_BT_FORM = 2,       /* application/x-www-form-urlencoded */
+  SPEC_BT_MULTIPART = 4,  /* multipart/... */
+  SPEC_BT_XML = 8,        /* application/xml, text/xml, ...+xml */
+  SPEC_BT_TEXT = 16,      /* text/plain */
+  SPEC_BT_OTHER = 32,     /* any other named type */
+  SPEC_BT_ANY = 64,       /* a wildcard (star/star, text/star, ...): any type may be meant */
+};
+
 struct spec_op {
   char *method;      /* uppercase */
   char *path;        /* with the base path, "{id}" placeholders kept */
@@ -47,6 +58,8 @@ struct spec_op {
   char **tags;
   size_t ntags;
   char *body_ctype;  /* request body media type ("application/json"), or NULL */
+  unsigned body_types; /* every request body media type declared, as
+                        SPEC_BT_* bits (0: no body declared) */
   char *body_example;/* a JSON request body built from the example or the
                         schema (properties filled by type/format/example),
                         at most SPEC_MAX_EXAMPLE bytes, or NULL; only for a

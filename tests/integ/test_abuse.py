@@ -16,7 +16,7 @@ from harness import CA, LAB_TIMEOUT, check, clean, done, how, lab_url, ran, repo
 # What the plain-HTTP lab raises whatever the API does (Echo fingerprint,
 # no https, no nosniff); the hardened twins are HTTPS with nosniff.
 PLAIN = ["fingerprint.framework", "transport.no-https", "transport.no-nosniff"]
-OURS = ("resource.", "inventory.", "unsafe.", "graphql.", "llm.", "injection.", "ssrf.",
+OURS = ("resource.", "inventory.", "unsafe.", "graphql.", "llm.", "injection.", "inputval.", "ssrf.",
         "endpoint.graphql-introspection")
 
 
@@ -307,17 +307,20 @@ rc, doc, err = scan_json(api)
 sent = record("apis-vuln")[before:]
 check("default mode: the apis lab recorded the scan", ran(doc) and len(sent) > 100, (len(sent), how(doc)))
 check("default mode: only GET, HEAD and OPTIONS",
-      sorted({m for m, _ in sent}) <= ["GET", "HEAD", "OPTIONS"], sorted({m for m, _ in sent}))
+      sorted({r[0] for r in sent}) <= ["GET", "HEAD", "OPTIONS"], sorted({r[0] for r in sent}))
 vals = set()
-for m, full in sent:
+for m, full, _ct, _b in sent:
     if full.startswith("/api/v1/products?"):
         for k, v in _up.parse_qsl(full.split("?", 1)[1], keep_blank_values=True, errors="surrogateescape"):
             vals.add(v)
 check("default mode: a spec parameter gets only the documented read-only values",
       vals == DOCUMENTED, sorted(v[:20] for v in vals ^ DOCUMENTED))
-bad = [full for _, full in sent if "WDC" in full or "joined" in full or "%2Fwd-" in full
+bad = [full for _, full, _ct, _b in sent if "WDC" in full or "joined" in full or "%2Fwd-" in full
        or "/wd-" in full or "http%3A" in full.lower() or "ignore" in full.lower()]
 check("default mode: no prompt, no canary URL, no URL in any parameter", not bad, bad[:3])
+withbody = [r for r in sent if r[2] or r[3]]
+check("default mode: no request carried a body or a Content-Type (no undeclared body type tried)",
+      not withbody, withbody[:3])
 
 # ---- --active: prompts with canaries, SSRF callbacks, GraphQL batching ------
 # /api/v1/unfurl refuses "127.0.0.1" by text but fetches 2130706433 and
@@ -331,7 +334,12 @@ check("default mode: no prompt, no canary URL, no URL in any parameter", not bad
 # cloud-metadata rule. /api/v1/preview also fetches the target's own
 # http://127.0.0.1:PORT/openapi.json and returns it (its title "warden lab:
 # apis"); unfurl refuses the text 127.0.0.1: the loopback-target rule, once.
-INJ_ACTIVE = ["graphql.batching", "graphql.no-depth-limit", "llm.prompt-injection", "ssrf.callback",
+# POST /api/v1/feedback declares application/json only and parses any body
+# as JSON (Flask's get_json(force=True)): the example sent as text/plain is
+# stored (201): inputval.content-type-confusion. The urlencoded form of the
+# same example is not JSON: 400, no finding for it.
+INJ_ACTIVE = ["graphql.batching", "graphql.no-depth-limit", "inputval.content-type-confusion",
+              "llm.prompt-injection", "ssrf.callback",
               "ssrf.cloud-metadata", "ssrf.filter-bypass", "ssrf.loopback-target",
               "ssrf.response-returned"]
 before = len(record("apis-vuln"))
@@ -375,23 +383,39 @@ check("ssrf: the target requested the canary URL given in ?url=, from loopback, 
       and "Python-urllib" in cb.get("evidence", ""), cb)
 md = sorted(f.get("ssrf.cloud-metadata", []), key=lambda x: x.get("location", {}).get("url", ""))
 check("ssrf cloud metadata: preview in all five spellings, unfurl in decimal, hex and octal (its blocklist "
-      "holds the text 169.254.169.254), critical, words named and no value",
-      [x.get("location", {}).get("url", "").split("?")[0] for x in md]
-      == [api + "/api/v1/preview", api + "/api/v1/unfurl"]
+      "holds the text 169.254.169.254), link-check's JSON body in the four body spellings (no octal), "
+      "critical, words named and no value",
+      [(x.get("location", {}).get("method"), x.get("location", {}).get("url", "").split("?")[0]) for x in md]
+      == [("POST", api + "/api/v1/link-check"), ("GET", api + "/api/v1/preview"), ("GET", api + "/api/v1/unfurl")]
       and all(x.get("severity") == "critical" for x in md)
+      and md[0].get("evidence", "").startswith(
+          "POST /api/v1/link-check with the JSON body property \"target_url\" given the instance metadata URL "
+          ".../latest/meta-data/ with 169.254.169.254 written dotted, decimal, hex, IPv6-mapped: the answer "
+          "holds instance metadata (ami-id, ")
       and "written dotted, decimal, hex, octal, IPv6-mapped: the answer holds instance metadata (ami-id, "
-          in md[0].get("evidence", "")
-      and "written decimal, hex, octal: the answer holds instance metadata (" in md[1].get("evidence", "")
-      and "not returned for dotted 400, IPv6-mapped 400" in md[1].get("evidence", "")
-      and "which the answer to the canary URL does not" in md[0].get("evidence", "")
+          in md[1].get("evidence", "")
+      and "written decimal, hex, octal: the answer holds instance metadata (" in md[2].get("evidence", "")
+      and "not returned for dotted 400, IPv6-mapped 400" in md[2].get("evidence", "")
+      and all("which the answer to the canary URL does not" in x.get("evidence", "") for x in md[:2])
       and not any("i-0123456789abcdef0" in x.get("evidence", "") for x in md), md)
-lt = f.get("ssrf.loopback-target", [])
+lt = sorted(f.get("ssrf.loopback-target", []), key=lambda x: x.get("location", {}).get("url", ""))
 port = api.rsplit(":", 1)[1]
-check("ssrf loopback target: preview fetched http://127.0.0.1:PORT/openapi.json (the target's own) and "
-      "returned its title; unfurl refused it",
-      [x.get("location", {}).get("url") for x in lt]
-      == [api + "/api/v1/preview?url=http%3A%2F%2F127.0.0.1%3A" + port + "%2Fopenapi.json"]
+check("ssrf loopback target: preview (?url=) and link-check (target_url in its JSON body) fetched "
+      "http://127.0.0.1:PORT/openapi.json (the target's own) and returned its title; unfurl refused it",
+      [(x.get("location", {}).get("method"), x.get("location", {}).get("url")) for x in lt]
+      == [("POST", api + "/api/v1/link-check"),
+          ("GET", api + "/api/v1/preview?url=http%3A%2F%2F127.0.0.1%3A" + port + "%2Fopenapi.json")]
+      and lt[0].get("evidence", "").startswith('POST /api/v1/link-check with the JSON body property "target_url" '
+                                               "given http://127.0.0.1:" + port + "/openapi.json ")
       and x_in("holds the spec's title \"warden lab: apis\"", lt), lt)
+ct = f.get("inputval.content-type-confusion", [])
+check("content-type confusion: POST /api/v1/feedback stored the JSON example sent as text/plain, medium",
+      [(x.get("location", {}).get("method"), x.get("location", {}).get("url"), x.get("severity")) for x in ct]
+      == [("POST", api + "/api/v1/feedback", "medium")]
+      and ct[0].get("evidence", "").startswith(
+          'POST /api/v1/feedback (the spec declares application/json only) sent as text/plain: '
+          '{"message":"great lamp","rating":5} -> 201: {')
+      and ct[0].get("evidence", "").endswith("the same example as application/json -> 201"), ct)
 dl = f.get("graphql.no-depth-limit", [])
 check("graphql depth: users { friends { friends ... } } 12 levels deep answered whole",
       len(dl) == 1 and "GET {users{friends{friends ... {__typename}}}} nested 12 levels -> 200, all 12 "
@@ -403,16 +427,44 @@ check("--active: the POSTs are listed as writes",
           for w in doc.get("writes", [])), doc.get("writes"))
 sent = record("apis-vuln")[before:]
 check("--active: the prompts and the canary URLs were sent (and only then)",
-      any(m == "POST" and p == "/v1/chat/completions" for m, p in sent)
-      and any("/api/v1/preview?url=http%3A%2F%2F127.0.0.1%3A" in p and "%2Fwd-" in p for _, p in sent),
-      [p for _, p in sent if "preview" in p][:3])
+      any(m == "POST" and p == "/v1/chat/completions" for m, p, _ct, _b in sent)
+      and any("/api/v1/preview?url=http%3A%2F%2F127.0.0.1%3A" in p and "%2Fwd-" in p for _, p, _ct, _b in sent),
+      [p for _, p, _ct, _b in sent if "preview" in p][:3])
 META_SENT = ["http%3A%2F%2F169.254.169.254%2Flatest%2Fmeta-data%2F", "http%3A%2F%2F2852039166%2Flatest%2Fmeta-data%2F",
              "http%3A%2F%2F0xA9FEA9FE%2Flatest%2Fmeta-data%2F", "http%3A%2F%2F0251.0376.0251.0376%2Flatest%2Fmeta-data%2F",
              "http%3A%2F%2F%5B%3A%3Affff%3A169.254.169.254%5D%2Flatest%2Fmeta-data%2F"]
 check("--active: the five metadata spellings went to both URL parameters",
-      all(("/api/v1/preview?url=" + m) in [p for _, p in sent] and ("/api/v1/unfurl?page=" + m) in [p for _, p in sent]
-          for m in META_SENT), [p for _, p in sent if "meta-data" in p])
+      all(("/api/v1/preview?url=" + m) in [r[1] for r in sent] and ("/api/v1/unfurl?page=" + m) in [r[1] for r in sent]
+          for m in META_SENT), [r[1] for r in sent if "meta-data" in r[1]])
 check("score: ssrf tested with --active", "ssrf" in doc.get("score", {}).get("tested", []), doc.get("score"))
+BODY_META = ["http://169.254.169.254/latest/meta-data/", "http://2852039166/latest/meta-data/",
+             "http://0xA9FEA9FE/latest/meta-data/", "http://[::ffff:169.254.169.254]/latest/meta-data/",
+             "http://127.0.0.1:%s/openapi.json" % port]
+
+
+def body_urls(rec, path):
+    out = []
+    for m, p, ct, b in rec:
+        if m == "POST" and p == path and ct == "application/json":
+            try:
+                out.append(_json.loads(b).get("target_url"))
+            except ValueError:
+                out.append(None)
+    return out
+
+
+check("--active: link-check got the four metadata spellings and the target's own loopback URL in its "
+      "JSON body, once each",
+      all(body_urls(sent, "/api/v1/link-check").count(u) == 1 for u in BODY_META),
+      body_urls(sent, "/api/v1/link-check"))
+fb = sorted((r[2], r[3]) for r in sent if r[0] == "POST" and r[1] == "/api/v1/feedback")
+check("--active: /api/v1/feedback got its example as JSON, as text/plain and as an urlencoded form, "
+      "once each, and answered 201, 201, 400",
+      fb == [("application/json", '{"message":"great lamp","rating":5}'),
+             ("application/x-www-form-urlencoded", "message=great%20lamp&rating=5"),
+             ("text/plain", '{"message":"great lamp","rating":5}')]
+      and sorted(w.get("status") for w in doc.get("writes", []) if w.get("url") == api + "/api/v1/feedback")
+      == [201, 201, 400], (fb, doc.get("writes")))
 
 # The twin, with the key it asks for: the model follows no instruction in
 # its input, the preview allows one host, batching is refused.
@@ -440,13 +492,28 @@ def hard_get(path, auth=True):
         return e.code, _json.loads(e.read() or b"{}")
 
 
-check("apis-hard --active: POST /api/v1/link-check sent twice (the spec's example, the canary in "
-      "target_url) and refused",
+check("apis-hard --active: POST /api/v1/link-check sent seven times (the spec's example, the canary, "
+      "four metadata spellings and the loopback URL in target_url) and refused",
       sorted((w.get("method"), w.get("status")) for w in doc.get("writes", [])
-             if w.get("url", "").endswith("/api/v1/link-check")) == [("POST", 400), ("POST", 400)],
+             if w.get("url", "").endswith("/api/v1/link-check")) == [("POST", 400)] * 7,
       doc.get("writes"))
-hsent = [p for _, p in hard_get("/__record", auth=False)[1]]
+# Flask's get_json() refuses a body that is not declared JSON: 400 in
+# Debian's Flask 2.2, 415 from Flask 2.3.
+check("apis-hard --active: POST /api/v1/feedback stored its JSON example (201) and refused it as text/plain "
+      "and as a form",
+      sorted(w.get("status") for w in doc.get("writes", []) if w.get("url") == hard + "/api/v1/feedback")[:1] == [201]
+      and len([w for w in doc.get("writes", []) if w.get("url") == hard + "/api/v1/feedback"]) == 3
+      and all(w.get("status") in (400, 415) for w in doc.get("writes", [])
+              if w.get("url") == hard + "/api/v1/feedback" and w.get("status") != 201)
+      and sum(1 for w in doc.get("writes", []) if w.get("url") == hard + "/api/v1/feedback"
+              and w.get("status") == 201) == 1, doc.get("writes"))
+hrec = hard_get("/__record", auth=False)[1]
+hsent = [r[1] for r in hrec]
 hport = hard.rsplit(":", 1)[1]
+check("apis-hard --active: link-check got the metadata spellings and its own loopback URL in its JSON body",
+      all(body_urls(hrec, "/api/v1/link-check").count(u) == 1
+          for u in BODY_META[:4] + ["https://127.0.0.1:%s/openapi.json" % hport]),
+      body_urls(hrec, "/api/v1/link-check"))
 check("apis-hard --active: the metadata spellings and the target's own loopback URL were sent",
       all(("/api/v1/preview?url=" + m) in hsent for m in META_SENT)
       and "/api/v1/preview?url=https%3A%2F%2F127.0.0.1%3A" + hport + "%2Fopenapi.json" in hsent,

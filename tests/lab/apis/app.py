@@ -29,6 +29,13 @@
   server's message as psycopg2 words it, without "ERROR:"), invoices with
   the libpq text (e.pgerror: "ERROR:  ..."). hard: bound parameters, a
   generic 400 for a malformed id.
+- Content-type confusion: POST /api/v1/feedback, whose spec declares an
+  application/json body only. vuln: request.get_json(force=True), which
+  Flask documents as ignoring the mimetype: the same JSON sent as
+  text/plain is stored (201). hard: the Bearer key, then
+  request.get_json(), which refuses any other type (400 in Debian's
+  Flask 2.2, 415 from Flask 2.3). An urlencoded form fails to parse as
+  JSON on both (400).
 - SSRF: GET /api/v1/preview?url= fetches the URL and returns what came
   back. vuln: anyone, any URL: the lab's fetcher (lab_fetch) reads the
   host's address without DNS (inet_aton's spellings: dotted, decimal,
@@ -106,6 +113,14 @@ OPENAPI = {
                 "properties": {"target_url": {"type": "string", "format": "uri"},
                                "note": {"type": "string"}}}}}},
             "responses": {"200": {"description": "result"}, "400": {"description": "not allowed"}}}},
+        "/api/v1/feedback": {"post": {
+            "operationId": "sendFeedback", "summary": "Leave feedback",
+            "requestBody": {"required": True, "content": {"application/json": {
+                "schema": {"type": "object", "required": ["message"],
+                           "properties": {"message": {"type": "string"}, "rating": {"type": "integer"}}},
+                "example": {"message": "great lamp", "rating": 5}}}},
+            "responses": {"201": {"description": "stored"}, "400": {"description": "not JSON"},
+                          "415": {"description": "not JSON"}}}},
         "/api/v1/greet": {"get": {
             "operationId": "greet", "summary": "A greeting",
             "parameters": [{"name": "name", "in": "query", "schema": {"type": "string"}}],
@@ -279,16 +294,19 @@ def create_app(mode, tls, pg_dsn=""):
     lock = threading.Lock()
     jenv = jinja2.Environment(autoescape=True)
 
-    # The record of every request (method and path with its query), so a
-    # test can prove what warden sent; GET /__record returns it, is not in
-    # the spec and is not recorded. Bounded.
+    # The record of every request (method, path with its query, the
+    # Content-Type sent or "", and the body's first 400 bytes as Latin-1
+    # text), so a test can prove what warden sent; GET /__record returns
+    # it, is not in the spec and is not recorded. Bounded.
     record = []
 
     @app.before_request
     def keep():
         if request.path != "/__record" and len(record) < 50000:
+            body = request.get_data(cache=True)[:400].decode("latin-1") if request.content_length else ""
             with lock:
-                record.append([request.method, request.full_path if request.query_string else request.path])
+                record.append([request.method, request.full_path if request.query_string else request.path,
+                               request.headers.get("Content-Type", ""), body])
 
     @app.route("/__record")
     def get_record():
@@ -579,6 +597,31 @@ def create_app(mode, tls, pg_dsn=""):
         if err:
             return jsonify({"error": err}), status
         return jsonify({"ok": True, "status": status, "excerpt": text[:500]})
+
+    feedback = []
+
+    @app.route("/api/v1/feedback", methods=["POST"])
+    def send_feedback():
+        if hard and request.headers.get("Authorization", "") != "Bearer " + LLM_KEY:
+            return no_key()
+        if hard:
+            # Flask's own check: get_json() refuses a body whose
+            # Content-Type is not JSON (400 in Flask 2.2, 415 from 2.3).
+            data = request.get_json()
+        else:
+            # VULNERABLE [inputval.content-type-confusion]: force=True, as
+            # Flask documents it, ignores the Content-Type and parses the
+            # body as JSON whatever type was declared, so a text/plain
+            # request (a type a cross-site form may send without a
+            # preflight) is stored like the JSON the spec declares.
+            data = request.get_json(force=True)
+        if not isinstance(data, dict) or not isinstance(data.get("message"), str):
+            return jsonify({"error": "message is required"}), 400
+        with lock:
+            if len(feedback) < 1000:
+                feedback.append(data["message"][:200])
+            n = len(feedback)
+        return jsonify({"id": n, "stored": True}), 201
 
     @app.route("/api/v1/unfurl")
     def unfurl():
