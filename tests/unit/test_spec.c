@@ -170,6 +170,7 @@ static void spec_oas3_compact_model(void **state)
   assert_string_equal(g->resp_props[2], "tag");
   assert_null(g->body_ctype);
   assert_null(g->body_example);
+  assert_int_equal(g->body_types, 0);
 
   /* PUT: a body by $ref to requestBodies, whose schema is a $ref. */
   const struct spec_op *u = find_op(&sp, "PUT", "/api/v2/pets/{petId}");
@@ -178,6 +179,7 @@ static void spec_oas3_compact_model(void **state)
   assert_null(u->operation_id);
   assert_int_equal(u->nparams, 1); /* the path item's petId */
   assert_string_equal(u->body_ctype, "application/json");
+  assert_int_equal(u->body_types, SPEC_BT_JSON);
   assert_string_equal(u->body_example,
                       "{\"name\":\"Rex\",\"age\":2,\"born\":\"2024-01-01\","
                       "\"owner\":{\"email\":\"user@example.com\"},\"vaccinated\":true}");
@@ -203,11 +205,14 @@ static void spec_oas3_compact_model(void **state)
   /* POST /pets: JSON is picked over text/plain; the media example wins. */
   const struct spec_op *c = find_op(&sp, "POST", "/api/v2/pets");
   assert_string_equal(c->body_ctype, "application/json");
+  /* Every declared type is kept (text/plain is declared: no confusion). */
+  assert_int_equal(c->body_types, SPEC_BT_JSON | SPEC_BT_TEXT);
   assert_string_equal(c->body_example, "{\"name\":\"Rex\",\"tag\":\"dog\"}");
   assert_int_equal(c->nbody_props, 3);
   /* POST /upload: no JSON body to build, the fields are still known. */
   const struct spec_op *up = find_op(&sp, "POST", "/api/v2/upload");
   assert_string_equal(up->body_ctype, "multipart/form-data");
+  assert_int_equal(up->body_types, SPEC_BT_MULTIPART);
   assert_null(up->body_example);
   assert_int_equal(up->nbody_props, 1);
   assert_string_equal(up->body_props[0].format, "binary");
@@ -249,6 +254,8 @@ static void spec_swagger_compact_model(void **state)
   assert_non_null(o);
   /* The document consumes JSON among others: JSON is chosen. */
   assert_string_equal(o->body_ctype, "application/json");
+  /* The document's consumes: XML and JSON. */
+  assert_int_equal(o->body_types, SPEC_BT_XML | SPEC_BT_JSON);
   /* sku is a string: its example 12 is sent as "12". */
   assert_string_equal(o->body_example, "{\"qty\":3,\"sku\":\"12\"}");
   assert_int_equal(o->nbody_props, 2);
@@ -262,6 +269,7 @@ static void spec_swagger_compact_model(void **state)
   assert_false(g->resp_props_known);
   const struct spec_op *lg = find_op(&sp, "POST", "/v1/login");
   assert_string_equal(lg->body_ctype, "application/x-www-form-urlencoded");
+  assert_int_equal(lg->body_types, SPEC_BT_FORM);
   assert_null(lg->body_example);
   assert_int_equal(lg->nbody_props, 1);
   assert_string_equal(lg->body_props[0].name, "user");
@@ -292,6 +300,7 @@ static void spec_refs_bounded_and_aliases(void **state)
   assert_int_equal(sp.n, 1);
   assert_true(sp.refs_unresolved >= 1);
   assert_string_equal(sp.ops[0].body_ctype, "application/json");
+  assert_int_equal(sp.ops[0].body_types, SPEC_BT_JSON);
   assert_string_equal(sp.ops[0].body_example, "null");
   spec_cleanup(&sp);
 
