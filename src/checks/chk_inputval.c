@@ -20,7 +20,9 @@
  *
  * Content-type confusion, with --active only (each request is a write,
  * within --max-writes): a spec operation whose requestBody declares a JSON
- * type and neither text/plain, an urlencoded form nor a wildcard, and
+ * type and neither text/plain, an urlencoded form nor a wildcard, whose
+ * body schema declares properties and whose example is a non-empty
+ * object (an empty {} accepted as text/plain shows nothing parsed), and
  * whose spec write (its JSON example, sent by the scan as the main
  * identity) was answered 2xx, gets the same example once more as
  * text/plain (the JSON text unchanged) and once as
@@ -250,7 +252,7 @@ static void iv_ct_queue_op(struct scan *s, struct iv_state *is, const struct pro
   const struct spec_op *op = p->op;
   /* The spec's own example (text the spec built, not an answer). */
   json_t *doc = json_loads(op->body_example, 0, NULL);
-  if(!json_is_object(doc)) {
+  if(!json_is_object(doc) || !json_object_size(doc)) {
     json_decref(doc);
     return;
   }
@@ -295,7 +297,7 @@ static void iv_ct_plan(struct scan *s, struct iv_state *is)
        !http_method_has_body(p->x.method) || !p->path || p->path[0] != '/' ||
        !http_answered(&p->x) || p->x.status < 200 || p->x.status > 299 ||
        !(op->body_types & SPEC_BT_JSON) || (op->body_types & SPEC_BT_ANY) ||
-       !op->body_example || !op->body_ctype || !p->req_ctype ||
+       !op->nbody_props || !op->body_example || !op->body_ctype || !p->req_ctype ||
        strcmp(p->req_ctype, op->body_ctype))
       continue;
     iv_ct_queue_op(s, is, p);

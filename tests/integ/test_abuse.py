@@ -469,6 +469,9 @@ check("--active: /api/v1/feedback got its example as JSON, as text/plain and as 
 # The twin, with the key it asks for: the model follows no instruction in
 # its input, the preview allows one host, batching is refused.
 key = "lab-llm-key-0123456789"
+_hctx = _ssl.create_default_context(cafile=CA)
+with _ur.urlopen(hard + "/__record", timeout=30, context=_hctx) as _r:
+    hbefore = len(_json.load(_r))
 rc, doc, err = scan_json(hard, "--active", "--bearer", key)
 clean("apis-hard --active with its key: none of ours", doc, [r for r in rules(doc) if r.startswith(OURS)])
 check("apis-hard --active: prompts, canary URLs and the batch were sent and judged",
@@ -480,7 +483,6 @@ check("apis-hard --active: the schema was read with the key and the deep query j
       and any("GraphQL endpoint /graphql runs queries" in n for n in doc.get("notes", []))
       and not any("depth not judged" in n for n in doc.get("notes", [])), doc.get("notes"))
 check("the key is never printed", key not in str(doc) and key not in err)
-_hctx = _ssl.create_default_context(cafile=CA)
 
 
 def hard_get(path, auth=True):
@@ -507,7 +509,7 @@ check("apis-hard --active: POST /api/v1/feedback stored its JSON example (201) a
               if w.get("url") == hard + "/api/v1/feedback" and w.get("status") != 201)
       and sum(1 for w in doc.get("writes", []) if w.get("url") == hard + "/api/v1/feedback"
               and w.get("status") == 201) == 1, doc.get("writes"))
-hrec = hard_get("/__record", auth=False)[1]
+hrec = hard_get("/__record", auth=False)[1][hbefore:]
 hsent = [r[1] for r in hrec]
 hport = hard.rsplit(":", 1)[1]
 check("apis-hard --active: link-check got the metadata spellings and its own loopback URL in its JSON body",

@@ -82,26 +82,52 @@ check("--active --max-writes 3: partial, with a note on the writes not sent",
       (doc.get("status"), doc.get("notes")))
 
 # 3. --active (default budget 25): every spec write once, with a JSON body.
+# POST /api/v1/things declares an application/json body with a property
+# (name, example "lamp") and answers 201 to anything: inputval sends the
+# same example once as text/plain and once as a form (content-type
+# confusion); the other writes declare no property, so nothing more.
+UNDECLARED = {"text/plain": '{"name":"lamp"}', "application/x-www-form-urlencoded": "name=lamp"}
 before = record()
 rc, doc, err = scan_json(url, "--active")
 sent = sent_since(before)
 w = writes_of(sent)
-check("--active: every POST/PUT/PATCH of the spec sent once, no DELETE",
-      set(w) == SPEC_WRITES and all(n == 1 for n, _ in w.values()), sorted(w))
+
+
+def ctypes_since(k):
+    return {t: n - before.get(k, {}).get("content_types", {}).get(t, 0)
+            for t, n in sent[k][1].get("content_types", {}).items()
+            if n - before.get(k, {}).get("content_types", {}).get(t, 0) > 0} if k in sent else {}
+
+
+check("--active: every POST/PUT/PATCH of the spec sent once as JSON, no DELETE; POST /api/v1/things "
+      "also once as text/plain and once as a form",
+      set(w) == SPEC_WRITES
+      and all(ctypes_since(k) == {"application/json": 1} for k in SPEC_WRITES if k != "POST /api/v1/things")
+      and ctypes_since("POST /api/v1/things") == {"application/json": 1, "text/plain": 1,
+                                                  "application/x-www-form-urlencoded": 1},
+      {k: ctypes_since(k) for k in sorted(w)})
+check("--active: the undeclared types carried the example: the JSON text, name=lamp",
+      all(w.get("POST /api/v1/things", (0, {}))[1].get("bodies", {}).get(t) == b for t, b in UNDECLARED.items()),
+      w.get("POST /api/v1/things"))
+check("--active: the recorder accepts any type: inputval.content-type-confusion on POST /api/v1/things only",
+      sorted((f["location"]["method"], f["location"]["url"][len(url):]) for f in doc.get("findings", [])
+             if f["rule"] == "inputval.content-type-confusion")
+      == [("POST", "/api/v1/things"), ("POST", "/api/v1/things")], doc.get("findings"))
 
 
 def json_body(e):
     try:
-        return isinstance(json.loads(e.get("body", "")), dict)
+        return isinstance(json.loads(e.get("bodies", {}).get("application/json", "")), dict)
     except ValueError:
         return False
 
 
 check("--active: each write carried a JSON object body with Content-Type application/json",
-      w and all(e.get("content_type") == "application/json" and json_body(e) for _, e in w.values()),
-      {k: (e.get("content_type"), e.get("body")) for k, (_, e) in w.items()})
-check("--active: complete, and the report lists the 5 writes",
-      ran(doc) and sorted(report_writes(doc) or []) == sorted(SPEC_WRITES), (how(doc), report_writes(doc)))
+      w and all(json_body(e) for _, e in w.values()),
+      {k: e.get("bodies") for k, (_, e) in w.items()})
+check("--active: complete, and the report lists the 5 writes and the 2 undeclared-type ones",
+      ran(doc) and sorted(report_writes(doc) or []) == sorted(list(SPEC_WRITES) + ["POST /api/v1/things"] * 2),
+      (how(doc), report_writes(doc)))
 
 # 4. --allow-delete: the DELETE too, after every other write.
 before = record()

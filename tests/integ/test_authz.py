@@ -63,7 +63,12 @@ TWO = BASE + ["bola.object-read-by-other", "bfla.undocumented-route", "bfla.scop
               "bfla.admin-route"]
 # One identity: the order next to alice's own is bob's (owner_id).
 ONE = BASE + ["bola.adjacent-object"]
-ACTIVE = TWO + ["bola.object-write-by-other", "property.mass-assignment", "bfla.method-gap"]
+# The vulnerable handlers decode any body as JSON whatever its type
+# (encoding/json on the request body, no Content-Type check): with
+# --active, inputval's text/plain and form copies of a spec write's example
+# are accepted: inputval.content-type-confusion (the twin answers 415).
+ACTIVE = TWO + ["bola.object-write-by-other", "property.mass-assignment", "bfla.method-gap",
+                "inputval.content-type-confusion"]
 # API keys (no JWT: no subject to compare tokens with): the admin-named
 # route is this check's bfla.admin-route.
 KEYS = [r for r in BASE if r != "data.jwt-other-subject"] + [
@@ -153,8 +158,16 @@ check("mass assignment: the restore is said in a note",
       any(n.startswith("mass assignment: restored role, is_admin on /api/v1/me") for n in doc.get("notes", [])),
       doc.get("notes"))
 pm = [x for x in w if x["method"] == "PATCH" and x["url"].endswith("/api/v1/me")]
-check("mass assignment: the restore is listed with the writes (the spec's PATCH, the test's, the restore)",
-      len(pm) == 3 and all(x["status"] == 200 for x in pm), pm)
+# Five: the spec's PATCH, the test's, the restore, and inputval's example
+# as text/plain (decoded: 200) and as a form (not JSON: 400).
+check("mass assignment: the restore is listed with the writes (the spec's PATCH, the test's, the restore, "
+      "and the two undeclared-type copies)",
+      len(pm) == 5 and sorted(x["status"] for x in pm) == [200, 200, 200, 200, 400], pm)
+ctc = sorted((f["location"]["method"], f["location"]["url"].rsplit("/api/", 1)[-1], f["evidence"].split(" sent as ")[1].split(":")[0])
+             for f in finding(doc, "inputval.content-type-confusion"))
+check("content-type confusion: PATCH /api/v1/me as text/plain, POST /api/v1/orders as text/plain and as a form",
+      ctc == [("PATCH", "v1/me", "text/plain"), ("POST", "v1/orders", "application/x-www-form-urlencoded"),
+              ("POST", "v1/orders", "text/plain")], ctc)
 ctx = ssl.create_default_context(cafile=CA)
 req = urllib.request.Request(lab_url("authz-vuln") + "/api/v1/me",
                              headers={"Authorization": "Bearer " + token("authz-vuln", "token-as2")})

@@ -29,10 +29,12 @@
 //                                                                          bfla.scope-not-enforced with JWTs]
 //   GET /api/v1/internal (not in the spec) answers any logged-in user    [bfla.undocumented-route]
 //   PUT /api/v1/settings/site      GET refused to bob, PUT allowed       [bfla.method-gap] (--active)
+//   POST /api/v1/orders, PATCH /api/v1/me decode any body type as JSON    [inputval.content-type-confusion] (--active)
 // -mode hard is the fixed twin: no secret, card, IBAN or hash in any
 // answer, users without contact data, sessions without tokens, owner
 // checks (404), random (UUID) order ids, a scope check on every staff
-// route and method, unknown properties ignored, no /internal/ route.
+// route and method, unknown properties ignored, no /internal/ route, and
+// writes whose body is not application/json answered 415.
 //
 // POST /__reset (not in the spec) puts the data back as at start, so a
 // test's --active run never depends on another's; GET /__stats counts the
@@ -57,6 +59,7 @@ import (
 	"flag"
 	"fmt"
 	"log"
+	"mime"
 	"net/http"
 	"strings"
 	"sync"
@@ -324,6 +327,27 @@ func main() {
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
+	if hard {
+		// The writes take the type the spec declares and nothing else:
+		// a body whose Content-Type is not application/json is answered
+		// with Echo's own 415 (echo.ErrUnsupportedMediaType), before the
+		// handlers' json.Decoder, which would parse any type (the
+		// vulnerable instance's text/plain and form bodies are decoded
+		// or ignored: [inputval.content-type-confusion] with --active).
+		e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
+			return func(c echo.Context) error {
+				r := c.Request()
+				if r.ContentLength != 0 && (r.Method == http.MethodPost || r.Method == http.MethodPut ||
+					r.Method == http.MethodPatch) {
+					mt, _, err := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType))
+					if err != nil || mt != echo.MIMEApplicationJSON {
+						return echo.ErrUnsupportedMediaType
+					}
+				}
+				return next(c)
+			}
+		})
+	}
 	if !*noSpec {
 		e.GET("/openapi.json", func(c echo.Context) error {
 			return c.Blob(http.StatusOK, echo.MIMEApplicationJSONCharsetUTF8, []byte(openAPI))

@@ -5,7 +5,9 @@
 // /api/v1/things and /api/v1/notes, answers every request, and records for
 // each "METHOD path" how many requests came, in what order (a sequence
 // number per request), and for writes the Content-Type and body of the
-// last one. GET /__record returns the record as JSON; it is not in the
+// last one, and how many came and the last body for each Content-Type
+// (content_types, bodies: a check may send the same write as another
+// type, and which of them came last must not matter). GET /__record returns the record as JSON; it is not in the
 // spec and is not counted. Plain net/http: a framework adds nothing here.
 // -mode is accepted (labkit) and changes nothing.
 package main
@@ -62,6 +64,8 @@ type entry struct {
 	CType    string `json:"content_type,omitempty"`
 	Body     string `json:"body,omitempty"`
 	BodyLen  int    `json:"body_len"`
+	CTypes   map[string]int    `json:"content_types,omitempty"`
+	Bodies   map[string]string `json:"bodies,omitempty"`
 }
 
 type recorder struct {
@@ -87,6 +91,13 @@ func (rc *recorder) note(r *http.Request) {
 		e.CType = r.Header.Get("Content-Type")
 		e.Body = string(body)
 		e.BodyLen = len(body)
+		if e.CTypes == nil {
+			e.CTypes, e.Bodies = map[string]int{}, map[string]string{}
+		}
+		if len(e.CTypes) < 16 || e.CTypes[e.CType] > 0 {
+			e.CTypes[e.CType]++
+			e.Bodies[e.CType] = e.Body
+		}
 	}
 }
 
