@@ -7,7 +7,7 @@ _warden() {
   local report="-f --format -o --output --report --sarif-base --fail-on --threshold
     --baseline --fail-on-new --ignore --no-color -q --quiet -h --help"
   if [ "$COMP_CWORD" -eq 1 ]; then
-    COMPREPLY=($(compgen -W "scan iac inspect checks version help" -- "$cur"))
+    COMPREPLY=($(compgen -W "scan iac inspect checks history diff version help" -- "$cur"))
     return
   fi
   case $prev in
@@ -29,6 +29,8 @@ _warden() {
       -v --verbose --db" ;;
     iac) opts="$opts --list-rules" ;;
     inspect) opts="$opts --root --no-probe --probe-timeout" ;;
+    history) opts="--db --target -f --format -h --help" ;;
+    diff) opts="--db -f --format -h --help" ;;
     *) opts="" ;;
   esac
   if [[ $cur == -* ]]; then

@@ -13,6 +13,7 @@
 #include "../core/core_jw.h"
 #include "../core/core_mask.h"
 #include "../net/net_url.h"
+#include "../report/report.h"
 #include "../store/store.h"
 #include "cli.h"
 #include "cli_db.h"
@@ -279,7 +280,7 @@ int cli_history(int argc, char **argv)
 /* ---- warden diff --------------------------------------------------- */
 
 static const char diff_usage[] =
-  "usage: warden diff [--db PATH|URI] [-f term|json|md] A B\n"
+  "usage: warden diff [--db PATH|URI] [-f term|json|jsonl|sarif|html|md|junit] A B\n"
   "\n"
   "Compares two runs: A and B are run ids recorded with `warden scan --db`\n"
   "or JSON report files (one target's report or a several-target one).\n"
@@ -528,10 +529,14 @@ struct termctx {
 static void term_find(void *ctx, const struct dfind *f)
 {
   struct termctx *t = ctx;
-  if(t->md)
+  if(t->md) {
+    struct buf e;
+    buf_init(&e, 0);
+    rep_esc_md(&e, f->location);
     printf("| %s | %s | `%s` | %s |\n", t->mark, f->severity ? f->severity : "",
-           f->rule, f->location ? f->location : "");
-  else
+           f->rule, buf_str(&e));
+    buf_cleanup(&e);
+  } else
     printf("  %s %-8s %-32s %s\n", t->mark, f->severity ? f->severity : "", f->rule,
            f->location ? f->location : "");
 }
@@ -559,6 +564,417 @@ static void score_text(const struct dtarget *t, char *out, size_t n)
     snprintf(out, n, "%d (%s)", t->score, t->grade ? t->grade : "?");
 }
 
+/* One diff, ready to write: both sides, the targets of either, totals. */
+struct dview {
+  const struct snapshot *a, *b;
+  const char **urls;
+  size_t nt;
+  size_t tot[3];
+};
+
+static void diff_json(const struct dview *v)
+{
+  const struct snapshot *a = v->a, *b = v->b;
+  const char *const *urls = v->urls;
+  size_t nt = v->nt;
+  const size_t *tot = v->tot;
+  struct jw w;
+  jw_init(&w, stdout, 1);
+  jw_obj_open(&w);
+  jw_kstr(&w, "schema", "warden-diff-1");
+  jw_kstr(&w, "a", a->name);
+  jw_kstr(&w, "b", b->name);
+  jw_key(&w, "summary");
+  jw_obj_open(&w);
+  for(int k = 0; k < 3; k++)
+    jw_kint(&w, dkind[k], (long long)tot[k]);
+  jw_kint(&w, "unfinished_a", (long long)a->unfinished);
+  jw_kint(&w, "unfinished_b", (long long)b->unfinished);
+  jw_obj_close(&w);
+  jw_key(&w, "targets");
+  jw_arr_open(&w);
+  for(size_t i = 0; i < nt; i++) {
+    const struct dtarget *ta = snap_find(a, urls[i]), *tb = snap_find(b, urls[i]);
+    jw_obj_open(&w);
+    jw_kstr(&w, "target", urls[i]);
+    jw_kstr(&w, "in", ta && tb ? "both" : ta ? "a" : "b");
+    for(int side = 0; side < 2; side++) {
+      const struct dtarget *t = side ? tb : ta;
+      jw_key(&w, side ? "score_b" : "score_a");
+      if(t && t->has_score)
+        jw_int(&w, t->score);
+      else
+        jw_null(&w);
+      jw_kstr(&w, side ? "grade_b" : "grade_a", t ? t->grade : NULL);
+    }
+    jw_key(&w, "score_change");
+    if(ta && tb && ta->has_score && tb->has_score)
+      jw_int(&w, tb->score - ta->score);
+    else
+      jw_null(&w);
+    for(int k = 0; k < 3; k++) {
+      jw_key(&w, dkind[k]);
+      jw_arr_open(&w);
+      diff_each(ta, tb, k, json_find, &w);
+      jw_arr_close(&w);
+    }
+    jw_obj_close(&w);
+  }
+  jw_arr_close(&w);
+  jw_obj_close(&w);
+  jw_end(&w);
+}
+
+static void diff_term(const struct dview *v, int md)
+{
+  const struct snapshot *a = v->a, *b = v->b;
+  const char *const *urls = v->urls;
+  size_t nt = v->nt;
+  const size_t *tot = v->tot;
+  if(md)
+    printf("## warden diff: %s → %s\n\n**%zu new, %zu fixed, %zu unchanged**\n\n", a->name,
+           b->name, tot[D_NEW], tot[D_FIXED], tot[D_SAME]);
+  else
+    printf("warden diff  %s -> %s\n%zu new, %zu fixed, %zu unchanged\n", a->name, b->name,
+           tot[D_NEW], tot[D_FIXED], tot[D_SAME]);
+  for(size_t i = 0; i < nt; i++) {
+    const struct dtarget *ta = snap_find(a, urls[i]), *tb = snap_find(b, urls[i]);
+    char sa[32], sb[32], ch[24] = "";
+    score_text(ta, sa, sizeof(sa));
+    score_text(tb, sb, sizeof(sb));
+    if(ta && tb && ta->has_score && tb->has_score)
+      snprintf(ch, sizeof(ch), ", %+d", tb->score - ta->score);
+    if(md) {
+      struct buf e;
+      buf_init(&e, 0);
+      rep_esc_md(&e, urls[i]);
+      printf("### %s%s\n\nscore %s → %s%s\n\n", buf_str(&e),
+             ta && tb ? "" : ta ? " (only in A: not compared)" : " (only in B: not compared)",
+             sa, sb, ch);
+      buf_cleanup(&e);
+      if(diff_each(ta, tb, D_NEW, NULL, NULL) + diff_each(ta, tb, D_FIXED, NULL, NULL) +
+         diff_each(ta, tb, D_SAME, NULL, NULL)) {
+        printf("| | severity | rule | location |\n|---|---|---|---|\n");
+        struct termctx tn = {"new", 1}, tf = {"fixed", 1}, tu = {"unchanged", 1};
+        diff_each(ta, tb, D_NEW, term_find, &tn);
+        diff_each(ta, tb, D_FIXED, term_find, &tf);
+        diff_each(ta, tb, D_SAME, term_find, &tu);
+        printf("\n");
+      }
+    } else {
+      printf("\n%s%s\n  score %s -> %s%s\n", urls[i],
+             ta && tb ? "" : ta ? "  (only in A: not compared)" : "  (only in B: not compared)",
+             sa, sb, ch);
+      struct termctx tn = {"+", 0}, tf = {"-", 0}, tu = {"=", 0};
+      diff_each(ta, tb, D_NEW, term_find, &tn);
+      diff_each(ta, tb, D_FIXED, term_find, &tf);
+      diff_each(ta, tb, D_SAME, term_find, &tu);
+    }
+  }
+  if(a->unfinished || b->unfinished)
+    printf("%s%zu scan(s) of %s and %zu of %s never finished (their workers stopped): "
+           "left out\n", md ? "\n" : "\n", a->unfinished, a->name, b->unfinished, b->name);
+}
+
+/* Severity name to SARIF level, as the scan's SARIF writer maps it. */
+static const char *diff_level(const char *sev)
+{
+  if(!sev)
+    return "note";
+  if(!strcmp(sev, "critical") || !strcmp(sev, "high"))
+    return "error";
+  return strcmp(sev, "medium") ? "note" : "warning";
+}
+
+static void jw_score_pair(struct jw *w, const struct dtarget *ta, const struct dtarget *tb)
+{
+  for(int side = 0; side < 2; side++) {
+    const struct dtarget *t = side ? tb : ta;
+    jw_key(w, side ? "score_b" : "score_a");
+    if(t && t->has_score)
+      jw_int(w, t->score);
+    else
+      jw_null(w);
+  }
+  jw_key(w, "score_change");
+  if(ta && tb && ta->has_score && tb->has_score)
+    jw_int(w, tb->score - ta->score);
+  else
+    jw_null(w);
+}
+
+struct linectx {
+  const char *target;
+  const char *state;
+};
+
+static void jsonl_find(void *ctx, const struct dfind *f)
+{
+  const struct linectx *c = ctx;
+  struct jw w;
+  jw_init(&w, stdout, 0);
+  jw_obj_open(&w);
+  jw_kstr(&w, "type", "finding");
+  jw_kstr(&w, "state", c->state);
+  jw_kstr(&w, "target", c->target);
+  jw_kstr(&w, "rule", f->rule);
+  jw_kstr(&w, "severity", f->severity);
+  jw_kstr(&w, "title", f->title);
+  jw_kstr(&w, "location", f->location);
+  jw_kstr(&w, "fingerprint", f->fp);
+  jw_obj_close(&w);
+  jw_end(&w);
+}
+
+/* JSON Lines: a line per finding (state new, fixed or unchanged, naming
+ * its target), a "target" line per target with its counts and score
+ * change, then one "summary" line. */
+static void diff_jsonl(const struct dview *v)
+{
+  for(size_t i = 0; i < v->nt; i++) {
+    const struct dtarget *ta = snap_find(v->a, v->urls[i]), *tb = snap_find(v->b, v->urls[i]);
+    for(int k = 0; k < 3; k++) {
+      struct linectx c = {v->urls[i], dkind[k]};
+      diff_each(ta, tb, k, jsonl_find, &c);
+    }
+    struct jw w;
+    jw_init(&w, stdout, 0);
+    jw_obj_open(&w);
+    jw_kstr(&w, "type", "target");
+    jw_kstr(&w, "target", v->urls[i]);
+    jw_kstr(&w, "in", ta && tb ? "both" : ta ? "a" : "b");
+    for(int k = 0; k < 3; k++)
+      jw_kint(&w, dkind[k], (long long)diff_each(ta, tb, k, NULL, NULL));
+    jw_score_pair(&w, ta, tb);
+    jw_obj_close(&w);
+    jw_end(&w);
+  }
+  struct jw w;
+  jw_init(&w, stdout, 0);
+  jw_obj_open(&w);
+  jw_kstr(&w, "type", "summary");
+  jw_kstr(&w, "schema", "warden-diff-1");
+  jw_kstr(&w, "a", v->a->name);
+  jw_kstr(&w, "b", v->b->name);
+  for(int k = 0; k < 3; k++)
+    jw_kint(&w, dkind[k], (long long)v->tot[k]);
+  jw_kint(&w, "unfinished_a", (long long)v->a->unfinished);
+  jw_kint(&w, "unfinished_b", (long long)v->b->unfinished);
+  jw_obj_close(&w);
+  jw_end(&w);
+}
+
+struct sarifctx {
+  struct jw *w;
+  const char *state;
+};
+
+static void sarif_find(void *ctx, const struct dfind *f)
+{
+  const struct sarifctx *c = ctx;
+  struct jw *w = c->w;
+  jw_obj_open(w);
+  jw_kstr(w, "ruleId", f->rule);
+  jw_kstr(w, "level", diff_level(f->severity));
+  jw_key(w, "message");
+  jw_obj_open(w);
+  jw_kstr(w, "text", f->title ? f->title : f->rule);
+  jw_obj_close(w);
+  jw_key(w, "locations");
+  jw_arr_open(w);
+  jw_obj_open(w);
+  jw_key(w, "logicalLocations");
+  jw_arr_open(w);
+  jw_obj_open(w);
+  jw_kstr(w, "fullyQualifiedName", f->location ? f->location : "");
+  jw_kstr(w, "kind", "resource");
+  jw_obj_close(w);
+  jw_arr_close(w);
+  jw_obj_close(w);
+  jw_arr_close(w);
+  jw_key(w, "partialFingerprints");
+  jw_obj_open(w);
+  jw_kstr(w, "wardenFinding/v1", f->fp);
+  jw_obj_close(w);
+  /* SARIF's own words for a comparison with a baseline: a fixed finding
+   * is "absent" (in the baseline A, not in B). */
+  jw_kstr(w, "baselineState", c->state);
+  jw_key(w, "properties");
+  jw_obj_open(w);
+  jw_kstr(w, "severity", f->severity);
+  jw_obj_close(w);
+  jw_obj_close(w);
+}
+
+/* SARIF 2.1.0: one run whose results are B's findings compared with A
+ * (baselineState new or unchanged) and A's fixed ones (absent); the
+ * counts and each target's score change in the run's properties. */
+static void diff_sarif(const struct dview *v)
+{
+  static const char *const state[3] = {"new", "absent", "unchanged"};
+  struct jw w;
+  jw_init(&w, stdout, 1);
+  jw_obj_open(&w);
+  jw_kstr(&w, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+  jw_kstr(&w, "version", "2.1.0");
+  jw_key(&w, "runs");
+  jw_arr_open(&w);
+  jw_obj_open(&w);
+  jw_key(&w, "tool");
+  jw_obj_open(&w);
+  jw_key(&w, "driver");
+  jw_obj_open(&w);
+  jw_kstr(&w, "name", "warden");
+  jw_kstr(&w, "version", WARDEN_VERSION);
+  jw_obj_close(&w);
+  jw_obj_close(&w);
+  jw_key(&w, "automationDetails");
+  jw_obj_open(&w);
+  jw_kstr(&w, "id", "warden/diff/");
+  jw_obj_close(&w);
+  jw_key(&w, "results");
+  jw_arr_open(&w);
+  for(size_t i = 0; i < v->nt; i++) {
+    const struct dtarget *ta = snap_find(v->a, v->urls[i]), *tb = snap_find(v->b, v->urls[i]);
+    for(int k = 0; k < 3; k++) {
+      struct sarifctx c = {&w, state[k]};
+      diff_each(ta, tb, k, sarif_find, &c);
+    }
+  }
+  jw_arr_close(&w);
+  jw_key(&w, "properties");
+  jw_obj_open(&w);
+  jw_kstr(&w, "schema", "warden-diff-1");
+  jw_kstr(&w, "a", v->a->name);
+  jw_kstr(&w, "b", v->b->name);
+  jw_key(&w, "summary");
+  jw_obj_open(&w);
+  for(int k = 0; k < 3; k++)
+    jw_kint(&w, dkind[k], (long long)v->tot[k]);
+  jw_kint(&w, "unfinished_a", (long long)v->a->unfinished);
+  jw_kint(&w, "unfinished_b", (long long)v->b->unfinished);
+  jw_obj_close(&w);
+  jw_key(&w, "targets");
+  jw_arr_open(&w);
+  for(size_t i = 0; i < v->nt; i++) {
+    const struct dtarget *ta = snap_find(v->a, v->urls[i]), *tb = snap_find(v->b, v->urls[i]);
+    jw_obj_open(&w);
+    jw_kstr(&w, "target", v->urls[i]);
+    jw_kstr(&w, "in", ta && tb ? "both" : ta ? "a" : "b");
+    jw_score_pair(&w, ta, tb);
+    jw_obj_close(&w);
+  }
+  jw_arr_close(&w);
+  jw_obj_close(&w);
+  jw_obj_close(&w);
+  jw_arr_close(&w);
+  jw_obj_close(&w);
+  jw_end(&w);
+}
+
+static void html_find(void *ctx, const struct dfind *f)
+{
+  const char *state = ctx;
+  printf("<tr class=\"%s\"><td>%s</td><td>", state, state);
+  rep_esc_xml(stdout, f->severity);
+  printf("</td><td><code>");
+  rep_esc_xml(stdout, f->rule);
+  printf("</code></td><td>");
+  rep_esc_xml(stdout, f->location);
+  printf("</td></tr>\n");
+}
+
+/* HTML: one self-contained page, a table per target. */
+static void diff_html(const struct dview *v)
+{
+  printf("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+         "<title>warden diff</title>\n<style>body{font-family:sans-serif;margin:2em}"
+         "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 8px}"
+         "tr.new{background:#fdd}tr.fixed{background:#dfd}</style></head><body>\n"
+         "<h1>warden diff: ");
+  rep_esc_xml(stdout, v->a->name);
+  printf(" &rarr; ");
+  rep_esc_xml(stdout, v->b->name);
+  printf("</h1>\n<p id=\"summary\"><span class=\"new\">%zu</span> new, "
+         "<span class=\"fixed\">%zu</span> fixed, <span class=\"unchanged\">%zu</span> "
+         "unchanged</p>\n", v->tot[D_NEW], v->tot[D_FIXED], v->tot[D_SAME]);
+  for(size_t i = 0; i < v->nt; i++) {
+    const struct dtarget *ta = snap_find(v->a, v->urls[i]), *tb = snap_find(v->b, v->urls[i]);
+    char sa[32], sb[32], ch[24] = "";
+    score_text(ta, sa, sizeof(sa));
+    score_text(tb, sb, sizeof(sb));
+    if(ta && tb && ta->has_score && tb->has_score)
+      snprintf(ch, sizeof(ch), "%+d", tb->score - ta->score);
+    printf("<section class=\"target\"><h2>");
+    rep_esc_xml(stdout, v->urls[i]);
+    printf("%s</h2>\n<p>score %s &rarr; %s <span class=\"score-change\">%s</span></p>\n",
+           ta && tb ? "" : ta ? " (only in A: not compared)" : " (only in B: not compared)", sa,
+           sb, ch);
+    printf("<table><tr><th>state</th><th>severity</th><th>rule</th><th>location</th></tr>\n");
+    for(int k = 0; k < 3; k++)
+      diff_each(ta, tb, k, html_find, (void *)dkind[k]);
+    printf("</table></section>\n");
+  }
+  if(v->a->unfinished || v->b->unfinished) {
+    printf("<p class=\"unfinished\">%zu scan(s) of ", v->a->unfinished);
+    rep_esc_xml(stdout, v->a->name);
+    printf(" and %zu of ", v->b->unfinished);
+    rep_esc_xml(stdout, v->b->name);
+    printf(" never finished (their workers stopped): left out</p>\n");
+  }
+  printf("</body></html>\n");
+}
+
+static void junit_find(void *ctx, const struct dfind *f)
+{
+  const char *state = ctx;
+  printf("    <testcase classname=\"%s\" name=\"", state);
+  rep_esc_xml(stdout, f->rule);
+  printf(" ");
+  rep_esc_xml(stdout, f->location);
+  printf("\">");
+  if(!strcmp(state, "new")) {
+    printf("<failure type=\"");
+    rep_esc_xml(stdout, f->severity);
+    printf("\" message=\"new finding: ");
+    rep_esc_xml(stdout, f->title ? f->title : f->rule);
+    printf("\"/>");
+  }
+  printf("</testcase>\n");
+}
+
+/* JUnit XML: a test suite per target, a test case per finding compared;
+ * a new finding fails, a fixed or unchanged one passes. The scores are
+ * the suite's properties. */
+static void diff_junit(const struct dview *v)
+{
+  printf("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"warden diff\" "
+         "tests=\"%zu\" failures=\"%zu\">\n", v->tot[D_NEW] + v->tot[D_FIXED] + v->tot[D_SAME],
+         v->tot[D_NEW]);
+  for(size_t i = 0; i < v->nt; i++) {
+    const struct dtarget *ta = snap_find(v->a, v->urls[i]), *tb = snap_find(v->b, v->urls[i]);
+    size_t n[3];
+    for(int k = 0; k < 3; k++)
+      n[k] = diff_each(ta, tb, k, NULL, NULL);
+    printf("  <testsuite name=\"");
+    rep_esc_xml(stdout, v->urls[i]);
+    printf("\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"0\">\n"
+           "    <properties>\n", n[0] + n[1] + n[2], n[D_NEW]);
+    printf("      <property name=\"in\" value=\"%s\"/>\n", ta && tb ? "both" : ta ? "a" : "b");
+    if(ta && ta->has_score)
+      printf("      <property name=\"score_a\" value=\"%d\"/>\n", ta->score);
+    if(tb && tb->has_score)
+      printf("      <property name=\"score_b\" value=\"%d\"/>\n", tb->score);
+    if(ta && tb && ta->has_score && tb->has_score)
+      printf("      <property name=\"score_change\" value=\"%+d\"/>\n", tb->score - ta->score);
+    printf("    </properties>\n");
+    for(int k = 0; k < 3; k++)
+      diff_each(ta, tb, k, junit_find, (void *)dkind[k]);
+    printf("  </testsuite>\n");
+  }
+  printf("</testsuites>\n");
+}
+
 int cli_diff(int argc, char **argv)
 {
   static const struct option opts[] = {
@@ -583,8 +999,12 @@ int cli_diff(int argc, char **argv)
     fputs(diff_usage, stderr);
     return EXIT_USAGE;
   }
-  if(strcmp(fmt, "term") && strcmp(fmt, "json") && strcmp(fmt, "md")) {
-    cli_error("diff: --format '%s' is not one of term, json, md", fmt);
+  static const char *const fmts[] = {"term", "json", "jsonl", "sarif", "html", "md", "junit"};
+  size_t fi = 0;
+  while(fi < sizeof(fmts) / sizeof(*fmts) && strcmp(fmt, fmts[fi]))
+    fi++;
+  if(fi == sizeof(fmts) / sizeof(*fmts)) {
+    cli_error("diff: --format '%s' is not one of term, json, jsonl, sarif, html, md, junit", fmt);
     return EXIT_USAGE;
   }
   struct wd_store *st = NULL;
@@ -609,94 +1029,19 @@ int cli_diff(int argc, char **argv)
   for(size_t i = 0; i < nt; i++)
     for(int k = 0; k < 3; k++)
       tot[k] += diff_each(snap_find(&a, urls[i]), snap_find(&b, urls[i]), k, NULL, NULL);
-  if(!strcmp(fmt, "json")) {
-    struct jw w;
-    jw_init(&w, stdout, 1);
-    jw_obj_open(&w);
-    jw_kstr(&w, "schema", "warden-diff-1");
-    jw_kstr(&w, "a", a.name);
-    jw_kstr(&w, "b", b.name);
-    jw_key(&w, "summary");
-    jw_obj_open(&w);
-    for(int k = 0; k < 3; k++)
-      jw_kint(&w, dkind[k], (long long)tot[k]);
-    jw_kint(&w, "unfinished_a", (long long)a.unfinished);
-    jw_kint(&w, "unfinished_b", (long long)b.unfinished);
-    jw_obj_close(&w);
-    jw_key(&w, "targets");
-    jw_arr_open(&w);
-    for(size_t i = 0; i < nt; i++) {
-      const struct dtarget *ta = snap_find(&a, urls[i]), *tb = snap_find(&b, urls[i]);
-      jw_obj_open(&w);
-      jw_kstr(&w, "target", urls[i]);
-      jw_kstr(&w, "in", ta && tb ? "both" : ta ? "a" : "b");
-      for(int side = 0; side < 2; side++) {
-        const struct dtarget *t = side ? tb : ta;
-        jw_key(&w, side ? "score_b" : "score_a");
-        if(t && t->has_score)
-          jw_int(&w, t->score);
-        else
-          jw_null(&w);
-        jw_kstr(&w, side ? "grade_b" : "grade_a", t ? t->grade : NULL);
-      }
-      jw_key(&w, "score_change");
-      if(ta && tb && ta->has_score && tb->has_score)
-        jw_int(&w, tb->score - ta->score);
-      else
-        jw_null(&w);
-      for(int k = 0; k < 3; k++) {
-        jw_key(&w, dkind[k]);
-        jw_arr_open(&w);
-        diff_each(ta, tb, k, json_find, &w);
-        jw_arr_close(&w);
-      }
-      jw_obj_close(&w);
-    }
-    jw_arr_close(&w);
-    jw_obj_close(&w);
-    jw_end(&w);
-  } else {
-    int md = !strcmp(fmt, "md");
-    if(md)
-      printf("## warden diff: %s → %s\n\n**%zu new, %zu fixed, %zu unchanged**\n\n", a.name,
-             b.name, tot[D_NEW], tot[D_FIXED], tot[D_SAME]);
-    else
-      printf("warden diff  %s -> %s\n%zu new, %zu fixed, %zu unchanged\n", a.name, b.name,
-             tot[D_NEW], tot[D_FIXED], tot[D_SAME]);
-    for(size_t i = 0; i < nt; i++) {
-      const struct dtarget *ta = snap_find(&a, urls[i]), *tb = snap_find(&b, urls[i]);
-      char sa[32], sb[32], ch[24] = "";
-      score_text(ta, sa, sizeof(sa));
-      score_text(tb, sb, sizeof(sb));
-      if(ta && tb && ta->has_score && tb->has_score)
-        snprintf(ch, sizeof(ch), ", %+d", tb->score - ta->score);
-      if(md) {
-        printf("### %s%s\n\nscore %s → %s%s\n\n", urls[i],
-               ta && tb ? "" : ta ? " (only in A: not compared)" : " (only in B: not compared)",
-               sa, sb, ch);
-        if(diff_each(ta, tb, D_NEW, NULL, NULL) + diff_each(ta, tb, D_FIXED, NULL, NULL) +
-           diff_each(ta, tb, D_SAME, NULL, NULL)) {
-          printf("| | severity | rule | location |\n|---|---|---|---|\n");
-          struct termctx tn = {"new", 1}, tf = {"fixed", 1}, tu = {"unchanged", 1};
-          diff_each(ta, tb, D_NEW, term_find, &tn);
-          diff_each(ta, tb, D_FIXED, term_find, &tf);
-          diff_each(ta, tb, D_SAME, term_find, &tu);
-          printf("\n");
-        }
-      } else {
-        printf("\n%s%s\n  score %s -> %s%s\n", urls[i],
-               ta && tb ? "" : ta ? "  (only in A: not compared)" : "  (only in B: not compared)",
-               sa, sb, ch);
-        struct termctx tn = {"+", 0}, tf = {"-", 0}, tu = {"=", 0};
-        diff_each(ta, tb, D_NEW, term_find, &tn);
-        diff_each(ta, tb, D_FIXED, term_find, &tf);
-        diff_each(ta, tb, D_SAME, term_find, &tu);
-      }
-    }
-    if(a.unfinished || b.unfinished)
-      printf("%s%zu scan(s) of %s and %zu of %s never finished (their workers stopped): "
-             "left out\n", md ? "\n" : "\n", a.unfinished, a.name, b.unfinished, b.name);
-  }
+  struct dview v = {&a, &b, urls, nt, {tot[0], tot[1], tot[2]}};
+  if(!strcmp(fmt, "json"))
+    diff_json(&v);
+  else if(!strcmp(fmt, "jsonl"))
+    diff_jsonl(&v);
+  else if(!strcmp(fmt, "sarif"))
+    diff_sarif(&v);
+  else if(!strcmp(fmt, "html"))
+    diff_html(&v);
+  else if(!strcmp(fmt, "junit"))
+    diff_junit(&v);
+  else
+    diff_term(&v, !strcmp(fmt, "md"));
   free(urls);
   snap_free(&a);
   snap_free(&b);

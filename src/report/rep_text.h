@@ -11,12 +11,8 @@
 #include "../core/core_buf.h"
 #include "report.h"
 
-/* Escapes & < > " ' for HTML and XML text and attribute values. NULL
- * writes nothing. */
-void rep_esc_xml(FILE *out, const char *s);
-/* Escapes for Markdown text (and table cells): HTML-significant bytes as
- * entities, Markdown punctuation with a backslash, newlines as spaces. */
-void rep_esc_md(struct buf *b, const char *s);
+/* rep_esc_xml and rep_esc_md are declared in report.h (the CLI's
+ * `warden diff` writers use them too). */
 /* Which side of the report a finding's rule belongs to is "correlation":
  * an attack chain. */
 int rep_is_chain(const struct report *r, const struct wd_finding *x);

@@ -8,6 +8,7 @@
 #define WD_REPORT_H
 #include <stdio.h>
 
+#include "../core/core_buf.h"
 #include "../model/model.h"
 #include "../model/model_score.h"
 
@@ -166,5 +167,14 @@ void rep_jw_counts(struct jw *w, const struct report *r);
 char *rep_location(const struct wd_finding *x);
 /* color: 1 to use ANSI colours. */
 void rep_write_term(FILE *out, const struct report *r, int color);
+
+/* Escaping for the text writers (here and `warden diff` in src/cli):
+ * invalid UTF-8 becomes U+FFFD and control characters are dropped, so the
+ * output always parses. rep_esc_xml escapes & < > " ' for HTML and XML
+ * text and attribute values (NULL writes nothing); rep_esc_md escapes
+ * Markdown text and table cells (HTML-significant bytes as entities,
+ * Markdown punctuation with a backslash, newlines as spaces). */
+void rep_esc_xml(FILE *out, const char *s);
+void rep_esc_md(struct buf *b, const char *s);
 
 #endif

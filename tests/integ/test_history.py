@@ -14,9 +14,11 @@ once, no write lost.
 The target whose findings change between runs is a small in-test server
 (its CORS reflection is switched on and off between runs); the fleet runs
 use one real nginx on many loopback ports (fleetlab.py)."""
+import html.parser
 import http.server
 import json
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -24,6 +26,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import xml.etree.ElementTree as ET
 
 from harness import TOP, WARDEN, check, done, warden
 import fleetlab
@@ -168,6 +171,132 @@ def json_of(out, what):
         return None
 
 
+def scan_formats():
+    """The report formats `warden scan --help` offers for -f."""
+    rc, out, err = warden("scan", "--help")
+    for ln in out.splitlines():
+        if "--format" in ln and "term|" in ln:
+            return re.search(r"(term(\|[a-z]+)+)", ln).group(1).split("|")
+    return []
+
+
+SCAN_FORMATS = scan_formats()
+check("the report formats of `warden scan` read from its --help (%s)" % ",".join(SCAN_FORMATS),
+      len(SCAN_FORMATS) >= 7 and "term" in SCAN_FORMATS and "sarif" in SCAN_FORMATS, SCAN_FORMATS)
+
+
+# Readers of `warden diff` in each format: each returns (target, new rules,
+# fixed rules, unchanged rules, score change) of a one-target diff, from
+# that format's own structure.
+def _one(v):
+    if len(v) != 1:
+        raise ValueError("%d targets, not 1: %r" % (len(v), v))
+    return v[0]
+
+
+def _sort(states, pairs):
+    return tuple(sorted(r for st, r in pairs if st == k) for k in states)
+
+
+def read_term(out):
+    tgt = [ln for ln in out.splitlines() if ln.startswith("http")]
+    sc = re.findall(r"^  score .* -> .*, ([+-]\d+)$", out, re.M)
+    pairs = [(m.group(1), m.group(2)) for m in
+             re.finditer(r"^  ([+=-]) +\S+ +(\S+)", out, re.M)]
+    return (_one(tgt),) + _sort("+-=", pairs) + (int(_one(sc)),)
+
+
+def read_md(out):
+    tgt = re.findall(r"^### (\S+)$", out, re.M)
+    sc = re.findall(r"^score .* → .*, ([+-]\d+)$", out, re.M)
+    pairs = re.findall(r"^\| (new|fixed|unchanged) \| \S+ \| `([^`]+)` \|", out, re.M)
+    return (_one(tgt).replace("\\", ""),) + _sort(("new", "fixed", "unchanged"), pairs) + \
+        (int(_one(sc)),)
+
+
+def read_json(out):
+    t = _one(json.loads(out)["targets"])
+    return (t["target"],) + tuple(sorted(x["rule"] for x in t[k])
+                                  for k in ("new", "fixed", "unchanged")) + (t["score_change"],)
+
+
+def read_jsonl(out):
+    recs = [json.loads(ln) for ln in out.splitlines()]
+    t = _one([r for r in recs if r["type"] == "target"])
+    if recs[-1]["type"] != "summary":
+        raise ValueError("no summary line last")
+    pairs = [(r["state"], r["rule"]) for r in recs if r["type"] == "finding"
+             and r["target"] == t["target"]]
+    return (t["target"],) + _sort(("new", "fixed", "unchanged"), pairs) + (t["score_change"],)
+
+
+def read_sarif(out):
+    run = _one(json.loads(out)["runs"])
+    t = _one(run["properties"]["targets"])
+    pairs = [(r["baselineState"], r["ruleId"]) for r in run["results"]]
+    return (t["target"],) + _sort(("new", "absent", "unchanged"), pairs) + (t["score_change"],)
+
+
+def read_html(out):
+    class P(html.parser.HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.rows, self.h2, self.change, self.cur, self.cell = [], [], [], None, None
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "tr" and a.get("class"):
+                self.cur = [a["class"]]
+                self.rows.append(self.cur)
+            elif tag == "td" and self.cur is not None:
+                self.cur.append("")
+            elif tag == "h2":
+                self.h2.append("")
+            elif tag == "span" and a.get("class") == "score-change":
+                self.change.append("")
+            self.cell = tag
+
+        def handle_endtag(self, tag):
+            self.cell = None
+
+        def handle_data(self, d):
+            if self.cell in ("td", "code") and self.cur is not None:
+                self.cur[-1] += d
+            elif self.cell == "h2":
+                self.h2[-1] += d
+            elif self.cell == "span" and self.change:
+                self.change[-1] += d
+    p = P()
+    p.feed(out)
+    if not out.rstrip().endswith("</html>"):
+        raise ValueError("page not closed")
+    pairs = [(r[0], r[3]) for r in p.rows if len(r) == 5 and r[1] == r[0]]
+    return (_one(p.h2),) + _sort(("new", "fixed", "unchanged"), pairs) + (int(_one(p.change)),)
+
+
+def read_junit(out):
+    root = ET.fromstring(out)
+    suite = _one(root.findall("testsuite"))
+    props = {p.get("name"): p.get("value") for p in suite.iter("property")}
+    pairs = []
+    for tc in suite.findall("testcase"):
+        failed = tc.find("failure") is not None
+        if failed != (tc.get("classname") == "new"):
+            raise ValueError("a %s finding %s" % (tc.get("classname"),
+                                                  "failed" if failed else "passed"))
+        pairs.append((tc.get("classname"), tc.get("name").split()[0]))
+    if int(suite.get("failures")) != sum(1 for st, _ in pairs if st == "new"):
+        raise ValueError("failures count")
+    return (suite.get("name"),) + _sort(("new", "fixed", "unchanged"), pairs) + \
+        (int(props["score_change"]),)
+
+
+DIFF_READERS = {"term": read_term, "md": read_md, "json": read_json, "jsonl": read_jsonl,
+                "sarif": read_sarif, "html": read_html, "junit": read_junit}
+for _f in SCAN_FORMATS:
+    DIFF_READERS.setdefault(_f, lambda out, _f=_f: ("no reader for format", _f))
+
+
 def backend_suite(db):
     B = db.name
     State.vulnerable, State.slow = True, 0
@@ -254,6 +383,20 @@ def backend_suite(db):
     check("%s: diff in Markdown" % B,
           rc == 0 and out.startswith("## warden diff") and "| new | high | `%s`" % CORS in out,
           out[:400])
+    # Every report format warden offers (scan --help's -f list): the same
+    # new / fixed / unchanged and score change, read back from each format.
+    for a, b, new, fixed, same in (("1", "2", [], [CORS], [NOHTTPS]),
+                                   ("2", "3", [CORS], [], [NOHTTPS])):
+        change = reps[int(b) - 1]["score"]["overall"] - reps[int(a) - 1]["score"]["overall"]
+        for fmt in SCAN_FORMATS:
+            rc, out, err = warden("diff", "--db", db.where, "-f", fmt, a, b)
+            try:
+                got = DIFF_READERS[fmt](out)
+            except Exception as e:  # unreadable output fails the check
+                got = ("unreadable", repr(e)[:200])
+            check("%s: diff %s %s -f %s: new %s, fixed %s, unchanged %s, score %+d, target named"
+                  % (B, a, b, fmt, new, fixed, same, change),
+                  rc == 0 and got == (URL, new, fixed, same, change), (rc, got, err[-200:], out[:300]))
 
     # A worker killed mid-scan: its target stays partial, no findings.
     State.slow = 4.0
