@@ -254,24 +254,42 @@ def _listen_inodes(port):
     return found
 
 
+def _descendants(pid):
+    """pid and every process under it (runuser, env and shells may stand
+    between a suite and its server)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            for t in os.listdir("/proc/%d/task" % p):
+                with open("/proc/%d/task/%s/children" % (p, t)) as f:
+                    todo.extend(int(c) for c in f.read().split())
+        except OSError:
+            pass
+    return out
+
+
 def owns_port(pid, port):
-    """1 when process pid itself holds a socket listening on port (so a
-    connection to it reaches that process, not whoever else bound it)."""
+    """True when process pid (or one under it) holds a socket listening
+    on port, so a connection there reaches it, not whoever else bound the
+    port."""
     inodes = _listen_inodes(port)
     if not inodes:
         return False
-    fd_dir = "/proc/%d/fd" % pid
-    try:
-        fds = os.listdir(fd_dir)
-    except OSError:
-        return False
-    for fd in fds:
+    for p in _descendants(pid):
+        fd_dir = "/proc/%d/fd" % p
         try:
-            link = os.readlink(os.path.join(fd_dir, fd))
+            fds = os.listdir(fd_dir)
         except OSError:
             continue
-        if link.startswith("socket:[") and link[8:-1] in inodes:
-            return True
+        for fd in fds:
+            try:
+                link = os.readlink(os.path.join(fd_dir, fd))
+            except OSError:
+                continue
+            if link.startswith("socket:[") and link[8:-1] in inodes:
+                return True
     return False
 
 

@@ -9,10 +9,11 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
+
+from harness import free_port, owns_port
 
 
 def bindir():
@@ -36,10 +37,6 @@ class Postgres:
             pw = pwd.getpwnam("nobody")
             os.chown(self.root, pw.pw_uid, pw.pw_gid)
             self.as_user = ["runuser", "-u", "nobody", "--"]
-        s = socket.socket()
-        s.bind(("127.0.0.1", 0))
-        self.port = s.getsockname()[1]
-        s.close()
         # initdb costs most of the start-up: one fresh template per
         # machine and server version, copied for each cluster.
         tpl = os.path.join(tempfile.gettempdir(), "warden-pg-template-%d-%s" % (
@@ -63,25 +60,30 @@ class Postgres:
                 os.chown(d, pw.pw_uid, pw.pw_gid)
                 for f in files:
                     os.lchown(os.path.join(d, f), pw.pw_uid, pw.pw_gid)
+        # The port is chosen before postgres binds it: another process may
+        # take it first (postgres then exits) or hold it already (another
+        # worktree's cluster would answer pg_isready). Ready only when the
+        # cluster holds the port itself; else again on another port.
         logpath = os.path.join(self.root, "server.log")
-        self.proc = subprocess.Popen(
-            self.as_user + [os.path.join(self.bin, "postgres"), "-D", self.data,
-                            "-h", "127.0.0.1", "-p", str(self.port), "-k", self.root,
-                            "-c", "fsync=off", "-c", "synchronous_commit=off",
-                            "-c", "full_page_writes=off", "-c", "max_connections=50"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=open(logpath + ".stderr", "w") if not self.as_user else subprocess.DEVNULL)
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError("postgres exited %d" % self.proc.returncode)
-            r = subprocess.run([os.path.join(self.bin, "pg_isready"), "-h", "127.0.0.1",
-                                "-p", str(self.port), "-U", "warden"], capture_output=True)
-            if r.returncode == 0:
-                return
-            time.sleep(0.2)
+        for _ in range(5):
+            self.port = free_port()
+            self.proc = subprocess.Popen(
+                self.as_user + [os.path.join(self.bin, "postgres"), "-D", self.data,
+                                "-h", "127.0.0.1", "-p", str(self.port), "-k", self.root,
+                                "-c", "fsync=off", "-c", "synchronous_commit=off",
+                                "-c", "full_page_writes=off", "-c", "max_connections=50"],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=open(logpath + ".stderr", "w") if not self.as_user else subprocess.DEVNULL)
+            deadline = time.time() + 60
+            while time.time() < deadline and self.proc.poll() is None:
+                r = subprocess.run([os.path.join(self.bin, "pg_isready"), "-h", "127.0.0.1",
+                                    "-p", str(self.port), "-U", "warden"], capture_output=True)
+                if r.returncode == 0 and owns_port(self.proc.pid, self.port):
+                    return
+                time.sleep(0.2)
+            self.stop(keep=True)
         self.stop()
-        raise RuntimeError("postgres did not become ready")
+        raise RuntimeError("postgres did not start on a port of its own")
 
     def _run(self, cmd):
         p = subprocess.run(self.as_user + cmd, capture_output=True, text=True, cwd=self.root)
@@ -104,7 +106,9 @@ class Postgres:
             raise RuntimeError("psql: " + p.stderr[-400:])
         return [ln.split("\t") for ln in p.stdout.splitlines() if ln]
 
-    def stop(self):
+    def stop(self, keep=False):
+        """Stops the server; removes its files unless keep (to start it
+        again)."""
         if self.proc and self.proc.poll() is None:
             self.proc.terminate()  # smart shutdown would wait; SIGTERM is fast
             try:
@@ -113,4 +117,5 @@ class Postgres:
                 self.proc.kill()
                 self.proc.wait()
         self.proc = None
-        shutil.rmtree(self.root, ignore_errors=True)
+        if not keep:
+            shutil.rmtree(self.root, ignore_errors=True)
