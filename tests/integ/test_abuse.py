@@ -224,6 +224,37 @@ check("score: resource, inventory, unsafe tested and 100 on the twin",
       all(doc.get("score", {}).get("categories", {}).get(c) == 100
           for c in ("resource", "inventory", "unsafe")), doc.get("score"))
 
+# ---- the abuse lab with --active (--burst 0: the burst is judged above) ------
+# The writes are the spec's POST /api/v2/login and /api/v2/subscriptions,
+# the SSRF canary, metadata and loopback URLs in subscriptions' callbackUrl
+# (the lab stores it and never fetches: nothing), and inputval's copies of
+# the subscription as text/plain and as a form: Echo's c.Bind answers 415
+# to text/plain and binds the form (201): inputval.content-type-confusion,
+# on the vulnerable instance only. Everything else is as read-only.
+SUBS = "/api/v2/subscriptions"
+rc, doc, err = scan_json(vuln, "--active", "--burst", "0")
+want = sorted(PLAIN + PAGING + SURFACE + ["inputval.content-type-confusion"])
+got = rules(doc)
+check("abuse-vuln --active: exact rule ids", got == want and ran(doc), diff(want, got) + " " + str(how(doc)),
+      raises=["inputval.content-type-confusion"])
+ct = by_rule(doc).get("inputval.content-type-confusion", [])
+check("abuse-vuln --active: Echo's binder took the subscription as an urlencoded form (201), not as text/plain",
+      [(x.get("location", {}).get("method"), x.get("location", {}).get("url")) for x in ct] == [("POST", vuln + SUBS)]
+      and ct[0].get("evidence", "").startswith("POST /api/v2/subscriptions (the spec declares application/json "
+                                               "only) sent as application/x-www-form-urlencoded: callbackUrl=")
+      and " -> 201: " in ct[0].get("evidence", "")
+      and ct[0].get("evidence", "").endswith("the same example as application/json -> 201"), ct)
+vw = sorted(w.get("status") for w in doc.get("writes", []) if w.get("url") == vuln + SUBS)
+check("abuse-vuln --active: subscriptions got the spec's write, the 6 SSRF URLs and the 2 copies: eight 201, one 415",
+      vw == [201] * 8 + [415], doc.get("writes"))
+rc, doc, err = scan_json(hard, "--active", "--burst", "0")
+check("abuse-hard --active: exact rule ids", rules(doc) == ["fingerprint.framework"] and ran(doc),
+      rules(doc) + [how(doc)])
+hw = sorted(w.get("status") for w in doc.get("writes", []) if w.get("url") == hard + SUBS)
+# Nine requests to one URI, within the twin's limiter burst of 10: no 429.
+check("abuse-hard --active: subscriptions stored the JSON (201) and answered 415 to both undeclared types",
+      hw == [201] * 7 + [415, 415], doc.get("writes"))
+
 # ---- GraphQL, LLM, input validation (tests/lab/apis) ------------------------
 GQL = ["endpoint.graphql-introspection", "graphql.alias-amplification", "graphql.field-suggestions",
        "graphql.get-mutation"]
@@ -318,6 +349,9 @@ check("default mode: a spec parameter gets only the documented read-only values"
 bad = [full for _, full, _ct, _b in sent if "WDC" in full or "joined" in full or "%2Fwd-" in full
        or "/wd-" in full or "http%3A" in full.lower() or "ignore" in full.lower()]
 check("default mode: no prompt, no canary URL, no URL in any parameter", not bad, bad[:3])
+deep = [full for _, full, _ct, _b in sent if "friends" in _up.unquote(full)]
+check("default mode: no deep GraphQL query (the schema's users { friends ... } is asked with --active only)",
+      not deep and any(full.startswith("/graphql?") for _, full, _ct, _b in sent), deep[:2])
 withbody = [r for r in sent if r[2] or r[3]]
 check("default mode: no request carried a body or a Content-Type (no undeclared body type tried)",
       not withbody, withbody[:3])
@@ -426,6 +460,8 @@ check("--active: the POSTs are listed as writes",
       any(w.get("method") == "POST" and w.get("url", "").endswith("/v1/chat/completions")
           for w in doc.get("writes", [])), doc.get("writes"))
 sent = record("apis-vuln")[before:]
+check("--active: the deep GraphQL query was sent (12 levels: users, 10 friends, __typename)",
+      any(_up.unquote(p).count("friends") == 10 for _, p, _ct, _b in sent), [p for _, p, _ct, _b in sent if "graphql" in p][:3])
 check("--active: the prompts and the canary URLs were sent (and only then)",
       any(m == "POST" and p == "/v1/chat/completions" for m, p, _ct, _b in sent)
       and any("/api/v1/preview?url=http%3A%2F%2F127.0.0.1%3A" in p and "%2Fwd-" in p for _, p, _ct, _b in sent),

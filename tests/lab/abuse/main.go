@@ -11,7 +11,10 @@
 // ?depth= embed related accounts as deep as asked (six levels, each with
 // two children), a catalog answered whole (600 products, about 660 KB,
 // no paging), and (OpenAPI 3.1) a webhook and a subscription callback
-// whose requests carry no signature. -mode hard: Echo's own middleware.RateLimiter
+// whose requests carry no signature; POST /api/v2/subscriptions binds its
+// body with Echo's c.Bind, which also takes the urlencoded form the spec
+// does not declare [inputval.content-type-confusion with --active].
+// -mode hard: Echo's own middleware.RateLimiter
 // (golang.org/x/time/rate token buckets, keyed by client IP and request
 // URI, 2 per second with a burst of 10) answering 429 with Retry-After
 // and RateLimit headers, the page size capped at 100 (declared as the
@@ -21,11 +24,13 @@
 // "customer" one level deep (a wildcard means that, depth is capped at 1),
 // a catalog paged by limit (maximum 100) and cursor with a "next" member,
 // and a signature header (HMAC of the body) declared on the webhook and
-// on the callback. See tests/lab/CONTRACT.md.
+// on the callback, and subscriptions answering Echo's 415 to any body
+// that is not application/json. See tests/lab/CONTRACT.md.
 package main
 
 import (
 	"fmt"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -356,9 +361,35 @@ func main() {
 		return c.JSON(http.StatusOK, out)
 	})
 	e.POST("/api/v2/subscriptions", func(c echo.Context) error {
+		if f.Hard() {
+			// The type the spec declares and nothing else: Echo's own
+			// 415 (echo.ErrUnsupportedMediaType) before the binder.
+			mt, _, err := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType))
+			if err != nil || mt != echo.MIMEApplicationJSON {
+				return echo.ErrUnsupportedMediaType
+			}
+		}
+		// VULNERABLE [inputval.content-type-confusion] (--active): c.Bind
+		// is Echo's DefaultBinder, which decodes a body by its
+		// Content-Type: JSON, XML and forms (415 for anything else, such
+		// as text/plain), so an urlencoded form, which the spec does not
+		// declare, registers a callback like the JSON does.
+		var sub subscription
+		if err := c.Bind(&sub); err != nil {
+			return err
+		}
+		if sub.CallbackURL == "" {
+			return c.JSON(http.StatusBadRequest, map[string]string{"error": "callbackUrl is required"})
+		}
 		return c.JSON(http.StatusCreated, map[string]string{"status": "subscribed"})
 	})
 	labkit.Serve(f, e)
+}
+
+// A subscription as the spec describes it (the tags name it for each
+// type Echo's binder decodes).
+type subscription struct {
+	CallbackURL string `json:"callbackUrl" form:"callbackUrl" xml:"callbackUrl"`
 }
 
 type product struct {
