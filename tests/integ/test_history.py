@@ -28,6 +28,8 @@ import threading
 import time
 import xml.etree.ElementTree as ET
 
+import yaml
+
 from harness import TOP, WARDEN, check, done, warden
 import fleetlab
 import pglab
@@ -487,6 +489,74 @@ check("iac: the same Job without its hardening is flagged (the check reads the p
       sorted(got) == ["iac.cap-drop-all-missing", "iac.rootfs-writable", "iac.seccomp-unconfined"],
       got)
 
+# The Indexed Job as written: what the issue asks of it, read from the
+# manifests (and its command is run below, one process per index,
+# against the local PostgreSQL).
+manifests = []
+for name in sorted(os.listdir(deploy)):
+    if name.endswith(".yaml"):
+        with open(os.path.join(deploy, name)) as f:
+            manifests += [(name, d) for d in yaml.safe_load_all(f) if d]
+kinds = {}
+for name, d in manifests:
+    kinds.setdefault(d.get("kind"), {})[d["metadata"]["name"]] = d
+jobs = list(kinds.get("Job", {}).values())
+job = jobs[0] if len(jobs) == 1 else {}
+jspec = job.get("spec", {})
+pod = jspec.get("template", {}).get("spec", {})
+ctr = (pod.get("containers") or [{}])[0]
+env = {e["name"]: e for e in ctr.get("env", [])}
+shards = int(env.get("SHARDS", {}).get("value", "0"))
+script = " ".join(ctr.get("args") or [])
+check("deploy: one Indexed Job, completions = parallelism = SHARDS (%d)" % shards,
+      len(jobs) == 1 and jspec.get("completionMode") == "Indexed" and shards > 1
+      and jspec.get("completions") == jspec.get("parallelism") == shards, (len(jobs), jspec, shards))
+check("deploy: each pod scans the ConfigMap's list, its own shard, into the database",
+      "-l /targets/list" in script and '--shard "${JOB_COMPLETION_INDEX}/${SHARDS}"' in script
+      and '--db "${WARDEN_DB}"' in script, script)
+vols = {v["name"]: v for v in pod.get("volumes", [])}
+mounts = {m["name"]: m for m in ctr.get("volumeMounts", [])}
+cm = vols.get("targets", {}).get("configMap", {}).get("name")
+sec = vols.get("credentials", {}).get("secret", {}).get("secretName")
+dbsec = env.get("WARDEN_DB", {}).get("valueFrom", {}).get("secretKeyRef", {})
+check("deploy: targets from a ConfigMap (key list at /targets), credentials and the database"
+      " URI from Secrets",
+      cm in kinds.get("ConfigMap", {}) and "list" in kinds["ConfigMap"][cm].get("data", {})
+      and mounts.get("targets", {}).get("mountPath") == "/targets"
+      and sec in kinds.get("Secret", {}) and mounts.get("credentials", {}).get("readOnly") is True
+      and dbsec.get("name") in kinds.get("Secret", {}) and dbsec.get("key") == "url",
+      (cm, sec, dbsec, mounts))
+psc, csc = pod.get("securityContext", {}), ctr.get("securityContext", {})
+check("deploy: the pod is hardened (non-root, read-only root, no capabilities, no escalation,"
+      " RuntimeDefault seccomp, no API token)",
+      psc.get("runAsNonRoot") is True and psc.get("runAsUser", 0) > 0
+      and psc.get("seccompProfile", {}).get("type") == "RuntimeDefault"
+      and csc.get("readOnlyRootFilesystem") is True and csc.get("allowPrivilegeEscalation") is False
+      and csc.get("capabilities", {}).get("drop") == ["ALL"]
+      and pod.get("automountServiceAccountToken") is False, (psc, csc))
+with open(os.path.join(TOP, "Dockerfile")) as f:
+    dockerfile = f.read()
+froms = re.findall(r"^FROM\s+(\S+)", dockerfile, re.M)
+users = re.findall(r"^USER\s+(\S+)", dockerfile, re.M)
+check("deploy: the Dockerfile is multi-stage, slim, non-root",
+      len(froms) >= 2 and froms[-1].endswith("-slim") and "COPY --from=build" in dockerfile
+      and users and users[-1].split(":")[0] not in ("0", "root"), (froms, users))
+
+
+def run_job(db_uri, urls_file, n):
+    """The Job's own command, one process per index, as Kubernetes runs it:
+    sh -c ARGS with JOB_COMPLETION_INDEX, SHARDS and WARDEN_DB set; the
+    image's paths replaced by this build and a local list."""
+    cmd = script.replace("/usr/local/bin/warden", WARDEN).replace("/targets/list", urls_file)
+    procs = []
+    for i in range(n):
+        e = dict(os.environ, JOB_COMPLETION_INDEX=str(i), SHARDS=str(n), WARDEN_DB=db_uri)
+        procs.append(subprocess.Popen(["/bin/sh", "-c", cmd], env=e, stdout=subprocess.PIPE,
+                                      stderr=subprocess.PIPE, text=True))
+    outs = [p.communicate(timeout=300) for p in procs]
+    return [p.returncode for p in procs], outs
+
+
 try:
     sq = Sqlite(os.path.join(tmp, "history.db"))
     backend_suite(sq)
@@ -571,6 +641,30 @@ try:
                     nh = db.rows("SELECT COUNT(*) FROM finding_history")
                     check("%s: one history row per target and finding" % db.name,
                           nh == [[str(len(want))]], nh)
+                # The Job's own command, SHARDS processes at once against
+                # PostgreSQL: every index succeeds (findings are exit 1,
+                # turned into success), every target once.
+                db = Pg(pg, "job")
+                rcs, outs = run_job(db.where, lst, shards)
+                runs = db.rows("SELECT shard, status FROM runs ORDER BY shard")
+                scans = db.rows("SELECT t.url, s.status FROM scans s JOIN targets t"
+                                " ON t.id = s.target_id ORDER BY t.url")
+                got = sorted(tuple(r) for r in db.rows(
+                    "SELECT t.url, f.rule FROM findings f JOIN scans s ON s.id = f.scan_id"
+                    " JOIN targets t ON t.id = s.target_id"))
+                check("deploy: the Job's command, %d indexes at once: each exits 0, a run per shard"
+                      % shards,
+                      shards > 1 and rcs == [0] * shards and
+                      runs == [["%d/%d" % (i, shards), "finished"] for i in range(shards)],
+                      (rcs, runs, [e[-200:] for o, e in outs if e]))
+                # The Job keeps the default rate-limit burst (the suite's
+                # own scans pass --burst 0): nginx here has no limiter, so
+                # every target also has resource.no-rate-limit.
+                want_job = sorted(want + [(u, "resource.no-rate-limit") for u in ngx.urls()])
+                check("deploy: the Job's indexes scan every target once, every finding stored",
+                      [x[0] for x in scans] == sorted(ngx.urls()) and
+                      all(x[1] == "complete" for x in scans) and got == want_job,
+                      (scans, sorted(set(got) ^ set(want_job))[:10]))
             finally:
                 ngx.stop()
         finally:
