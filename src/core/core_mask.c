@@ -1040,9 +1040,22 @@ char *mask_str_cached(const struct wd_mask *m, struct mask_cache *c, const char 
   char *out = mask_text(m, s, n, &ol, NULL);
   if(c->n + 1 > MASK_CACHE_MAX || c->bytes + n + ol > MASK_CACHE_MAX_BYTES)
     mask_cache_empty(c);
-  if(!c->cap) {
-    c->cap = 2 * MASK_CACHE_MAX; /* at most half full */
-    c->v = xcalloc(c->cap, sizeof(*c->v));
+  if(2 * (c->n + 1) > c->cap) {
+    /* Kept at most half full: grown (256 slots first, 2 * MASK_CACHE_MAX
+     * at most) by moving every entry to the larger table. */
+    size_t ncap = c->cap ? 2 * c->cap : 256;
+    struct mask_cache_ent *nv = xcalloc(ncap, sizeof(*nv));
+    for(size_t k = 0; k < c->cap; k++) {
+      if(!c->v[k].in)
+        continue;
+      size_t j = (size_t)c->v[k].h & (ncap - 1);
+      while(nv[j].in)
+        j = (j + 1) & (ncap - 1);
+      nv[j] = c->v[k];
+    }
+    free(c->v);
+    c->v = nv;
+    c->cap = ncap;
   }
   for(i = (size_t)h & (c->cap - 1); c->v[i].in; i = (i + 1) & (c->cap - 1))
     ;
