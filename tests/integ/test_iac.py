@@ -391,6 +391,56 @@ got = triples(doc)
 check("directory walk skips .git, vendor, node_modules and symlinks",
       got == [("iac.privileged", "walk/deploy/pod.yaml", 9)], got)
 
+# The ServiceAccount resolution across files, indexed: 300 Deployments,
+# each in its own namespace with its own account file (automount false,
+# true or unset by i % 3), every account named "acct", one more "acct"
+# with automount false in a namespace nobody uses (a lookup by name alone
+# would silence everything), and 20 Deployments whose account is in no
+# file. Expected by reasoning: a finding for i % 3 != 0 and for the 20,
+# at the serviceAccountName line (9), none for i % 3 == 0.
+tmp = tempfile.mkdtemp()
+DEP = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: %s
+spec:
+  template:
+    spec:
+      serviceAccountName: acct
+      securityContext:
+        runAsNonRoot: true
+        runAsUser: 10001
+        seccompProfile: {type: RuntimeDefault}
+      containers:
+        - name: web
+          image: example/web:1
+          securityContext: {allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: {drop: [ALL]}}
+"""
+try:
+    want = []
+    for i in range(300):
+        with open(os.path.join(tmp, "sa-%03d.yaml" % i), "w") as f:
+            am = ["automountServiceAccountToken: false\n", "automountServiceAccountToken: true\n", ""][i % 3]
+            f.write("apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: acct\n  namespace: ns-%d\n%s" % (i, am))
+        with open(os.path.join(tmp, "dep-%03d.yaml" % i), "w") as f:
+            f.write(DEP % ("ns-%d" % i))
+        if i % 3:
+            want.append(("iac.sa-token-automount", os.path.join(tmp, "dep-%03d.yaml" % i), 9))
+    with open(os.path.join(tmp, "sa-other.yaml"), "w") as f:
+        f.write("apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: acct\n  namespace: other\n"
+                "automountServiceAccountToken: false\n")
+    for i in range(20):
+        with open(os.path.join(tmp, "lost-%02d.yaml" % i), "w") as f:
+            f.write(DEP % ("lost-%d" % i))
+        want.append(("iac.sa-token-automount", os.path.join(tmp, "lost-%02d.yaml" % i), 9))
+    rc, doc, err = run(tmp)
+finally:
+    shutil.rmtree(tmp)
+got = triples(doc)
+check("ServiceAccounts resolved across 621 files by namespace and name (exact findings)",
+      files_read(doc) == 621 and got == sorted(want), (files_read(doc), diff(want, got)[:300]))
+
 # Terminal output names rule and location.
 rc, out, err = warden("iac", "--no-color", os.path.join(FIX, "compose", "anchors"))
 check("terminal report names rule and file:line",
