@@ -28,6 +28,32 @@ def x_in(text, findings):
     return bool(findings) and all(text in x.get("evidence", "") for x in findings)
 
 
+def doc_weights():
+    """The category weights of docs/scoring.md's table (key ... | weight |)."""
+    import os as _o
+    w = {}
+    with open(_o.path.join(_o.path.dirname(__file__), "..", "..", "docs", "scoring.md")) as fh:
+        for line in fh:
+            m = re.match(r"\|\s*(\w+)\s*\|[^|]*\|[^|]*\|\s*(\d+)\s*\|\s*$", line)
+            if m:
+                w[m.group(1)] = int(m.group(2))
+    return w
+
+
+def expected_overall(doc):
+    """docs/scoring.md's overall from the report's tested category scores
+    and the documented weights and caps; None when something is missing."""
+    w = doc_weights()
+    sc = doc.get("score", {})
+    cats = {c: sc.get("categories", {}).get(c) for c in sc.get("tested", [])}
+    if len(w) != 12 or not cats or any(v is None or c not in w for c, v in cats.items()):
+        return None
+    sw = sum(w[c] for c in cats)
+    o = (6 * sum(v * w[c] for c, v in cats.items()) * 10 // sw + 4 * min(cats.values()) * 10 + 50) // 100
+    sev = {f.get("severity") for f in doc.get("findings", [])}
+    return min(o, 64) if "critical" in sev else min(o, 84) if "high" in sev else o
+
+
 def by_rule(doc):
     out = {}
     for f in doc.get("findings", []):
@@ -120,6 +146,9 @@ check("the burst is reported (statuses, headers, timings)",
           for n in doc.get("notes", [])), doc.get("notes"))
 check("score: resource, inventory, unsafe tested",
       {"resource", "inventory", "unsafe"} <= set(doc.get("score", {}).get("tested", [])), doc.get("score"))
+check("score: the overall is docs/scoring.md's weighted formula over the tested categories (their weights)",
+      expected_overall(doc) is not None and doc.get("score", {}).get("overall") == expected_overall(doc),
+      (expected_overall(doc), doc.get("score")))
 old = f.get("inventory.old-version-alive", [{}])[0]
 check("old version: /api/v1/status answers next to the spec's /api/v2/status",
       old.get("location", {}).get("url") == vuln + "/api/v1/status"
@@ -473,6 +502,10 @@ check("--active: the five metadata spellings went to both URL parameters",
       all(("/api/v1/preview?url=" + m) in [r[1] for r in sent] and ("/api/v1/unfurl?page=" + m) in [r[1] for r in sent]
           for m in META_SENT), [r[1] for r in sent if "meta-data" in r[1]])
 check("score: ssrf tested with --active", "ssrf" in doc.get("score", {}).get("tested", []), doc.get("score"))
+check("score --active: ssrf and misconfig weighed as docs/scoring.md says in the overall",
+      {"ssrf", "misconfig"} <= set(doc.get("score", {}).get("tested", []))
+      and expected_overall(doc) is not None and doc.get("score", {}).get("overall") == expected_overall(doc),
+      (expected_overall(doc), doc.get("score")))
 BODY_META = ["http://169.254.169.254/latest/meta-data/", "http://2852039166/latest/meta-data/",
              "http://0xA9FEA9FE/latest/meta-data/", "http://[::ffff:169.254.169.254]/latest/meta-data/",
              "http://127.0.0.1:%s/openapi.json" % port]
