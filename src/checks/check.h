@@ -42,6 +42,17 @@
  * A check never writes output (only src/cli talks to the user) and never
  * keeps pointers to probes past the callback that received them.
  *
+ * Answer order. Answers come back in whatever order the network gives;
+ * no finding, evidence, note or follow-up may depend on it. A cap (at
+ * most N routes, objects, leaks, notes) keeps the N smallest by a stable
+ * key (the spec's order, the path: str_sorted_keep), never the first N to
+ * arrive; a choice among several answers is made once they are all in
+ * (plan_late, finish), not by whichever came first; a follow-up that one
+ * answer of a route should start is started by a fixed one (the scan's
+ * own spec request, not another check's variant of it). Evidence merged
+ * from many answers keeps the smallest place (findings_add).
+ * tests/unit/test_order.c offers answers in several orders.
+ *
  * Body lifetime. A probe's body (p->x.body, and the masked copy scan_flag
  * makes of it) is valid only while the judge callbacks run for that
  * probe; after the last judge the scan releases it, so a scan's memory
