@@ -25,6 +25,14 @@ struct http_engine {
     int plain;
   } *pool;
   int npool;
+  /* The list a request without one of its own sends: User-Agent and
+   * Accept-Encoding as lines (unless the user's -H list names them),
+   * then the user's -H list. As lines libcurl copies them into each
+   * request as they are; set as options (CURLOPT_USERAGENT, and the
+   * header CURLOPT_ACCEPT_ENCODING makes) it formats them again for
+   * every request with its own printf: 4k instructions per request
+   * (bench/scan/bench_bare "lines"). Owned. */
+  struct curl_slist *base;
   int inflight;
   struct http_exchange *qhead, *qtail; /* waiting to start */
   double started;
@@ -46,6 +54,69 @@ int http_global_init(char *err, size_t errlen)
   return 0;
 }
 
+/* Whether the list has a line for the header called name ("Name:" sets
+ * or removes it, "Name;" sends it empty: either way libcurl's own goes). */
+static int http_names(const struct curl_slist *h, const char *name)
+{
+  size_t n = strlen(name);
+  for(; h; h = h->next)
+    if(!strncasecmp(h->data, name, n) && (h->data[n] == ':' || h->data[n] == ';'))
+      return 1;
+  return 0;
+}
+
+/* The Accept-Encoding value libcurl sends for CURLOPT_ACCEPT_ENCODING ""
+ * (every encoding it decodes, in its order), or NULL when it decodes
+ * none (it then sends "identity" itself). */
+static char *http_all_encodings(void)
+{
+  const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
+  struct buf b;
+  buf_init(&b, 0);
+  if(v->features & CURL_VERSION_LIBZ)
+    buf_printf(&b, "deflate, gzip");
+  if(v->features & CURL_VERSION_BROTLI)
+    buf_printf(&b, "%sbr", b.len ? ", " : "");
+  if(v->features & CURL_VERSION_ZSTD)
+    buf_printf(&b, "%szstd", b.len ? ", " : "");
+  if(!b.len) {
+    buf_cleanup(&b);
+    return NULL;
+  }
+  char *r = xstrdup(buf_str(&b));
+  buf_cleanup(&b);
+  return r;
+}
+
+static struct curl_slist *http_list_add(struct curl_slist *l, const char *line)
+{
+  struct curl_slist *n = curl_slist_append(l, line);
+  if(!n)
+    xoom(0);
+  return n;
+}
+
+static struct curl_slist *http_base_headers(const struct http_opts *o)
+{
+  struct curl_slist *l = NULL;
+  const char *ua = o->user_agent ? o->user_agent : "warden";
+  if(*ua && !http_names(o->headers, "User-Agent")) {
+    char *line = xasprintf("User-Agent: %s", ua);
+    l = http_list_add(l, line);
+    free(line);
+  }
+  char *enc = http_all_encodings();
+  if(enc && !http_names(o->headers, "Accept-Encoding")) {
+    char *line = xasprintf("Accept-Encoding: %s", enc);
+    l = http_list_add(l, line);
+    free(line);
+  }
+  free(enc);
+  for(const struct curl_slist *h = o->headers; h; h = h->next)
+    l = http_list_add(l, h->data);
+  return l;
+}
+
 struct http_engine *http_engine_new(const struct http_opts *o, char *err,
                                     size_t errlen)
 {
@@ -65,6 +136,7 @@ struct http_engine *http_engine_new(const struct http_opts *o, char *err,
   curl_multi_setopt(e->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
                     (long)e->o.concurrency);
   curl_multi_setopt(e->multi, CURLMOPT_MAXCONNECTS, (long)e->o.concurrency);
+  e->base = http_base_headers(&e->o);
   e->pool = xcalloc((size_t)e->o.concurrency, sizeof(*e->pool));
   e->started = mono_now();
   e->next_slot = e->started;
@@ -78,6 +150,7 @@ void http_engine_free(struct http_engine *e)
   for(int i = 0; i < e->npool; i++)
     curl_easy_cleanup(e->pool[i].c);
   free(e->pool);
+  curl_slist_free_all(e->base);
   curl_multi_cleanup(e->multi);
   free(e);
 }
@@ -149,7 +222,6 @@ static void http_setup_common(struct http_engine *e, CURL *c)
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, http_on_body);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, http_on_header);
-  curl_easy_setopt(c, CURLOPT_USERAGENT, o->user_agent ? o->user_agent : "warden");
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, o->insecure ? 0L : 1L);
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, o->insecure ? 0L : 2L);
   if(o->cacert)
@@ -220,8 +292,12 @@ static void http_setup_request(struct http_engine *e, CURL *c, struct http_excha
   curl_easy_setopt(c, CURLOPT_WRITEDATA, x);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, x);
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, x->error);
-  const struct curl_slist *h = x->headers ? x->headers : e->o.headers;
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+  /* A request with a list of its own (a credential line, a body's
+   * Content-Type) has libcurl add User-Agent (and Accept-Encoding) as
+   * it always did; one without sends the engine's list, which has both. */
+  curl_easy_setopt(c, CURLOPT_USERAGENT,
+                   x->headers ? (e->o.user_agent ? e->o.user_agent : "warden") : NULL);
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, x->headers ? x->headers : e->base);
 }
 
 int http_engine_submit(struct http_engine *e, struct http_exchange *x,
