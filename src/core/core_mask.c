@@ -746,6 +746,8 @@ static void find_webhooks(const char *s, size_t n, struct spans *sp)
   }
 }
 
+/* Every detector. A detector added here must also be known to mask_quiet
+ * (below), which skips this whole list when none of them could fire. */
 static void find_detected(const char *s, size_t n, struct spans *sp)
 {
   find_webhooks(s, n, sp);
@@ -791,23 +793,6 @@ static void spans_merge(struct spans *sp)
   sp->n = w + 1;
 }
 
-/* The quick test: 0 as soon as s[0..n) holds what one of find_detected's
- * detectors needs before it can add a span, 1 when it holds none of it:
- *   find_formats   a token (maximal run of letters, digits, '_', '-')
- *                  that starts with a format's first letter and is 15
- *                  long (every format's prefix + minimum: xoxa- + 10 is
- *                  the shortest), or "SG." / "eyJ" (SendGrid, JWT);
- *   find_webhooks  "/services/T";
- *   find_aws_secret a run of 40 base64 characters;
- *   find_pem       "-----";
- *   find_userinfo  '@' (its span ends at one);
- *   find_schemes   "basic" or "bearer", any case;
- *   find_named     '=' or ':' after a name holding a secret stem
- *                  (secret_name is 0 without has_stem; the name is part
- *                  of s, so a stem in it is a stem in s).
- * Each condition is necessary for its detector, so 1 means find_detected
- * would add nothing (tests/unit/test_mask.c compares the two on every
- * corpus string and their mutations). One pass, no allocation. */
 /* The bytes mask_quiet looks at twice: the first letters of the token
  * formats (Q_FIRST), and the characters that start another detector's
  * pattern or end a name (Q_RARE). */

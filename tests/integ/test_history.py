@@ -543,6 +543,18 @@ check("deploy: the Dockerfile is multi-stage, slim, non-root",
       and users and users[-1].split(":")[0] not in ("0", "root"), (froms, users))
 
 
+def shard_rows(db):
+    """What a sharded run left in the store: (shard, status) per run,
+    (url, status) per scanned target, sorted (url, rule) per finding."""
+    runs = db.rows("SELECT shard, status FROM runs ORDER BY shard")
+    scans = db.rows("SELECT t.url, s.status FROM scans s JOIN targets t"
+                    " ON t.id = s.target_id ORDER BY t.url")
+    got = sorted(tuple(r) for r in db.rows(
+        "SELECT t.url, f.rule FROM findings f JOIN scans s ON s.id = f.scan_id"
+        " JOIN targets t ON t.id = s.target_id"))
+    return runs, scans, got
+
+
 def run_job(db_uri, urls_file, n):
     """The Job's own command, one process per index, as Kubernetes runs it:
     sh -c ARGS with JOB_COMPLETION_INDEX, SHARDS and WARDEN_DB set; the
@@ -623,12 +635,7 @@ try:
                              for i in range(N)]
                     outs = [p.communicate(timeout=300) for p in procs]
                     rcs = [p.returncode for p in procs]
-                    runs = db.rows("SELECT shard, status FROM runs ORDER BY shard")
-                    scans = db.rows("SELECT t.url, s.status FROM scans s JOIN targets t"
-                                    " ON t.id = s.target_id ORDER BY t.url")
-                    got = sorted(tuple(r) for r in db.rows(
-                        "SELECT t.url, f.rule FROM findings f JOIN scans s ON s.id = f.scan_id"
-                        " JOIN targets t ON t.id = s.target_id"))
+                    runs, scans, got = shard_rows(db)
                     check("%s: %d concurrent writers, one per shard: %d runs recorded" % (db.name, N, N),
                           all(r in (0, 1) for r in rcs) and
                           runs == [["%d/%d" % (i, N), "finished"] for i in range(N)],
@@ -646,12 +653,7 @@ try:
                 # turned into success), every target once.
                 db = Pg(pg, "job")
                 rcs, outs = run_job(db.where, lst, shards)
-                runs = db.rows("SELECT shard, status FROM runs ORDER BY shard")
-                scans = db.rows("SELECT t.url, s.status FROM scans s JOIN targets t"
-                                " ON t.id = s.target_id ORDER BY t.url")
-                got = sorted(tuple(r) for r in db.rows(
-                    "SELECT t.url, f.rule FROM findings f JOIN scans s ON s.id = f.scan_id"
-                    " JOIN targets t ON t.id = s.target_id"))
+                runs, scans, got = shard_rows(db)
                 check("deploy: the Job's command, %d indexes at once: each exits 0, a run per shard"
                       % shards,
                       shards > 1 and rcs == [0] * shards and
