@@ -676,14 +676,12 @@ static void diff_term(const struct dview *v, int md)
            "left out\n", md ? "\n" : "\n", a->unfinished, a->name, b->unfinished, b->name);
 }
 
-/* Severity name to SARIF level, as the scan's SARIF writer maps it. */
+/* A stored severity name to its SARIF level, as the scan's SARIF writer
+ * maps it (an unknown name is a note). */
 static const char *diff_level(const char *sev)
 {
-  if(!sev)
-    return "note";
-  if(!strcmp(sev, "critical") || !strcmp(sev, "high"))
-    return "error";
-  return strcmp(sev, "medium") ? "note" : "warning";
+  int s = sev ? sev_parse(sev) : -1;
+  return s < 0 ? "note" : rep_sarif_level((enum wd_severity)s);
 }
 
 static void jw_score_pair(struct jw *w, const struct dtarget *ta, const struct dtarget *tb)

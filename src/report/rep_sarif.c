@@ -17,7 +17,7 @@
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
 
-static const char *sarif_level(enum wd_severity s)
+const char *rep_sarif_level(enum wd_severity s)
 {
   return s >= WD_SEV_HIGH ? "error" : s == WD_SEV_MEDIUM ? "warning" : "note";
 }
@@ -137,7 +137,7 @@ static void sarif_rule(struct jw *w, const struct wd_rule *r)
   jw_obj_close(w);
   jw_key(w, "defaultConfiguration");
   jw_obj_open(w);
-  jw_kstr(w, "level", sarif_level(r->severity));
+  jw_kstr(w, "level", rep_sarif_level(r->severity));
   jw_obj_close(w);
   jw_key(w, "properties");
   jw_obj_open(w);
@@ -174,7 +174,7 @@ static void sarif_result(struct jw *w, const struct report *rep,
   jw_obj_open(w);
   jw_kstr(w, "ruleId", r->id);
   jw_kint(w, "ruleIndex", (long long)rule_index);
-  jw_kstr(w, "level", sarif_level(x->severity));
+  jw_kstr(w, "level", rep_sarif_level(x->severity));
   struct buf b;
   buf_init(&b, 0);
   buf_appendz(&b, x->title ? x->title : r->title);

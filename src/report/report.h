@@ -176,5 +176,8 @@ void rep_write_term(FILE *out, const struct report *r, int color);
  * Markdown punctuation with a backslash, newlines as spaces). */
 void rep_esc_xml(FILE *out, const char *s);
 void rep_esc_md(struct buf *b, const char *s);
+/* A severity's SARIF level (error, warning, note): the scan's SARIF
+ * writer and `warden diff`'s. */
+const char *rep_sarif_level(enum wd_severity s);
 
 #endif
