@@ -255,6 +255,14 @@ static const struct fmt {
   {"SK", C_HEXLO, 32, "twilio-api-key"},
 };
 
+/* The first letters of every prefix above, and of SendGrid's "SG." and a
+ * JWT's "eyJ": find_formats and mask_quiet both skip a token that starts
+ * with none of them, so a format added above with a new first letter is
+ * added here too. */
+#define FMT_FIRST(c)                                                                    \
+  ((c) == 'A' || (c) == 'g' || (c) == 'x' || (c) == 's' || (c) == 'r' || (c) == 'n' ||     \
+   (c) == 'S' || (c) == 'e')
+
 static size_t run(const char *s, size_t n, size_t i, enum cls k)
 {
   size_t j = i;
@@ -298,9 +306,7 @@ static void find_formats(const char *s, size_t n, struct spans *sp)
       i += skip;
       continue;
     }
-    /* The first letters of every format below (fmts[], SG., eyJ). */
-    if(c != 'A' && c != 'g' && c != 'x' && c != 's' && c != 'r' && c != 'n' &&
-       c != 'S' && c != 'e') {
+    if(!FMT_FIRST(c)) {
       i += skip;
       continue;
     }
@@ -798,8 +804,7 @@ static void spans_merge(struct spans *sp)
  * pattern or end a name (Q_RARE). */
 enum { Q_FIRST = 1, Q_RARE = 2 };
 #define QT(c)                                                                          \
-  (((c) == 'A' || (c) == 'g' || (c) == 'x' || (c) == 's' || (c) == 'r' || (c) == 'n' ||   \
-    (c) == 'S' || (c) == 'e' ? Q_FIRST : 0) |                                            \
+  ((FMT_FIRST(c) ? Q_FIRST : 0) |                                                         \
    ((c) == '-' || (c) == 'b' || (c) == 'B' || (c) == 'S' || (c) == 'e' || (c) == '@' ||   \
     (c) == ':' || (c) == '=' || (c) == '/' ? Q_RARE : 0))
 #define QT4(b) QT(b), QT((b) + 1), QT((b) + 2), QT((b) + 3)
