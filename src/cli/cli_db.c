@@ -104,9 +104,19 @@ struct hist {
   size_t n;
 };
 
-static const char *nz(const char *s)
+/* A row's 8 columns for the terminal, each escaped (rep_term_str) or
+ * dflt[i] when NULL: the database may be shared (PostgreSQL), its text is
+ * no more trusted than a report file's. */
+static void hist_cells(const char *const *v, const char *const *dflt, char **t)
 {
-  return s ? s : "-";
+  for(int i = 0; i < 8; i++)
+    t[i] = rep_term_str(v[i] ? v[i] : dflt[i]);
+}
+
+static void hist_cells_free(char **t)
+{
+  for(int i = 0; i < 8; i++)
+    free(t[i]);
 }
 
 static int hist_run_row(void *ctx, int nc, const char *const *v)
@@ -130,8 +140,11 @@ static int hist_run_row(void *ctx, int nc, const char *const *v)
     jw_kint(h->w, "findings", v[7] ? atoll(v[7]) : 0);
     jw_obj_close(h->w);
   } else {
-    printf("%5s  %-20s  %-11s  %4s  %7s  %8s  %s\n", v[0], v[1], v[3], nz(v[4]), nz(v[6]),
-           v[7] ? v[7] : "0", nz(v[5]));
+    static const char *const dflt[8] = {"", "", "", "", "-", "-", "-", "0"};
+    char *t[8];
+    hist_cells(v, dflt, t);
+    printf("%5s  %-20s  %-11s  %4s  %7s  %8s  %s\n", t[0], t[1], t[3], t[4], t[6], t[7], t[5]);
+    hist_cells_free(t);
   }
   return 0;
 }
@@ -160,8 +173,13 @@ static int hist_scan_row(void *ctx, int nc, const char *const *v)
     jw_kint(h->w, "findings", v[7] ? atoll(v[7]) : 0);
     jw_obj_close(h->w);
   } else {
-    printf("%5s  %-20s  %-22s  %5s  %5s  %8s\n", v[0], v[1], st, nz(v[4]), nz(v[5]),
-           v[7] ? v[7] : "0");
+    static const char *const dflt[8] = {"", "", "", "", "-", "-", "-", "0"};
+    char *t[8];
+    hist_cells(v, dflt, t);
+    char *stt = rep_term_str(st);
+    printf("%5s  %-20s  %-22s  %5s  %5s  %8s\n", t[0], t[1], stt, t[4], t[5], t[7]);
+    free(stt);
+    hist_cells_free(t);
   }
   return 0;
 }
@@ -238,7 +256,8 @@ int cli_history(int argc, char **argv)
       jw_key(&w, "scans");
       jw_arr_open(&w);
     } else {
-      printf("%s\n%5s  %-20s  %-22s  %5s  %5s  %8s\n", shown, "RUN", "STARTED", "STATUS",
+      rep_esc_term(stdout, shown);
+      printf("\n%5s  %-20s  %-22s  %5s  %5s  %8s\n", "RUN", "STARTED", "STATUS",
              "GRADE", "SCORE", "FINDINGS");
     }
     rc = store_query(st, "SELECT s.run_id, s.started, s.finished, s.status, s.grade, s.score,"
@@ -533,12 +552,21 @@ static void term_find(void *ctx, const struct dfind *f)
     struct buf e;
     buf_init(&e, 0);
     rep_esc_md(&e, f->location);
-    printf("| %s | %s | `%s` | %s |\n", t->mark, f->severity ? f->severity : "",
-           f->rule, buf_str(&e));
+    char *sev = rep_term_str(f->severity), *rule = rep_term_str(f->rule);
+    printf("| %s | %s | `%s` | %s |\n", t->mark, sev, rule, buf_str(&e));
+    free(sev);
+    free(rule);
     buf_cleanup(&e);
-  } else
-    printf("  %s %-8s %-32s %s\n", t->mark, f->severity ? f->severity : "", f->rule,
-           f->location ? f->location : "");
+  } else {
+    /* A stored report or a report file is untrusted text: no control
+     * byte of it reaches the terminal. */
+    char *sev = rep_term_str(f->severity), *rule = rep_term_str(f->rule),
+         *loc = rep_term_str(f->location);
+    printf("  %s %-8s %-32s %s\n", t->mark, sev, rule, loc);
+    free(sev);
+    free(rule);
+    free(loc);
+  }
 }
 
 /* Every target of a or b once, a's order first. */
@@ -560,8 +588,11 @@ static void score_text(const struct dtarget *t, char *out, size_t n)
     snprintf(out, n, "absent");
   else if(!t->has_score)
     snprintf(out, n, "not graded");
-  else
-    snprintf(out, n, "%d (%s)", t->score, t->grade ? t->grade : "?");
+  else {
+    char *g = rep_term_str(t->grade ? t->grade : "?"); /* from the report */
+    snprintf(out, n, "%d (%s)", t->score, g);
+    free(g);
+  }
 }
 
 /* One diff, ready to write: both sides, the targets of either, totals. */
@@ -631,11 +662,13 @@ static void diff_term(const struct dview *v, int md)
   const char *const *urls = v->urls;
   size_t nt = v->nt;
   const size_t *tot = v->tot;
+  /* The names are file names or "run N": no control byte of them either. */
+  char *an = rep_term_str(a->name), *bn = rep_term_str(b->name);
   if(md)
-    printf("## warden diff: %s → %s\n\n**%zu new, %zu fixed, %zu unchanged**\n\n", a->name,
-           b->name, tot[D_NEW], tot[D_FIXED], tot[D_SAME]);
+    printf("## warden diff: %s → %s\n\n**%zu new, %zu fixed, %zu unchanged**\n\n", an, bn,
+           tot[D_NEW], tot[D_FIXED], tot[D_SAME]);
   else
-    printf("warden diff  %s -> %s\n%zu new, %zu fixed, %zu unchanged\n", a->name, b->name,
+    printf("warden diff  %s -> %s\n%zu new, %zu fixed, %zu unchanged\n", an, bn,
            tot[D_NEW], tot[D_FIXED], tot[D_SAME]);
   for(size_t i = 0; i < nt; i++) {
     const struct dtarget *ta = snap_find(a, urls[i]), *tb = snap_find(b, urls[i]);
@@ -662,9 +695,11 @@ static void diff_term(const struct dview *v, int md)
         printf("\n");
       }
     } else {
-      printf("\n%s%s\n  score %s -> %s%s\n", urls[i],
+      char *u = rep_term_str(urls[i]);
+      printf("\n%s%s\n  score %s -> %s%s\n", u,
              ta && tb ? "" : ta ? "  (only in A: not compared)" : "  (only in B: not compared)",
              sa, sb, ch);
+      free(u);
       struct termctx tn = {"+", 0}, tf = {"-", 0}, tu = {"=", 0};
       diff_each(ta, tb, D_NEW, term_find, &tn);
       diff_each(ta, tb, D_FIXED, term_find, &tf);
@@ -673,7 +708,9 @@ static void diff_term(const struct dview *v, int md)
   }
   if(a->unfinished || b->unfinished)
     printf("%s%zu scan(s) of %s and %zu of %s never finished (their workers stopped): "
-           "left out\n", md ? "\n" : "\n", a->unfinished, a->name, b->unfinished, b->name);
+           "left out\n", md ? "\n" : "\n", a->unfinished, an, b->unfinished, bn);
+  free(an);
+  free(bn);
 }
 
 /* A stored severity name to its SARIF level, as the scan's SARIF writer

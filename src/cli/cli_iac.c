@@ -54,8 +54,11 @@ int cli_iac_analyze(const char *const *paths, size_t n, struct wd_findings *out,
   int nread = iac_analyze_paths(paths, n, out, rep);
   /* A file that could not be read is said on stderr as well, as it is
    * found, so it is not lost behind a long report. */
-  for(size_t i = before; rep && i < rep->nnotes; i++)
-    fprintf(stderr, "warden: iac: %s\n", rep->notes[i]);
+  for(size_t i = before; rep && i < rep->nnotes; i++) {
+    fputs("warden: iac: ", stderr); /* a note names files: escaped for the terminal */
+    rep_esc_term(stderr, rep->notes[i]);
+    fputc('\n', stderr);
+  }
   return nread;
 }
 

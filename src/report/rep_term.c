@@ -37,11 +37,24 @@ void rep_write_term(FILE *out, const struct report *r, int color)
              *z = color ? C_RESET : "";
   static const char *const status_names[] = {"complete", "partial",
                                              "FAILED"};
-  fprintf(out, "%swarden %s%s  %s\n", b, r->kind, z, r->target);
-  if(r->framework)
-    fprintf(out, "%sframework:%s %s\n", d, z, r->framework);
-  for(size_t i = 0; i < r->nfacts; i++)
-    fprintf(out, "%s%s:%s %s\n", d, r->fact_keys[i], z, r->fact_vals[i]);
+  /* Every string that can come from the target, a file name or a
+   * report goes through rep_esc_term: no control byte reaches the
+   * terminal. */
+  fprintf(out, "%swarden %s%s  ", b, r->kind, z);
+  rep_esc_term(out, r->target);
+  fputc('\n', out);
+  if(r->framework) {
+    fprintf(out, "%sframework:%s ", d, z);
+    rep_esc_term(out, r->framework);
+    fputc('\n', out);
+  }
+  for(size_t i = 0; i < r->nfacts; i++) {
+    fputs(d, out);
+    rep_esc_term(out, r->fact_keys[i]);
+    fprintf(out, ":%s ", z);
+    rep_esc_term(out, r->fact_vals[i]);
+    fputc('\n', out);
+  }
   fprintf(out, "%sstatus:%s %s, %.2fs", d, z, status_names[r->status],
           r->seconds);
   if(r->requests >= 0 && strcmp(r->kind, "scan") == 0)
@@ -82,29 +95,41 @@ void rep_write_term(FILE *out, const struct report *r, int color)
   for(size_t i = 0; i < r->findings->n; i++) {
     const struct wd_finding *x = &r->findings->v[i];
     const struct wd_rule *ru = x->rule;
-    fprintf(out, "\n%s%-8s%s %s%s%s  %s[%s]%s\n",
-            color ? sev_color(x->severity) : "", sev_name(x->severity), z, b,
-            x->title ? x->title : ru->title, z, d, ru->id, z);
-    if(x->url)
-      fprintf(out, "         at %s %s", x->method ? x->method : "", x->url);
-    else if(x->file)
-      fprintf(out, "         at %s:%d", x->file, x->line);
+    fprintf(out, "\n%s%-8s%s %s", color ? sev_color(x->severity) : "",
+            sev_name(x->severity), z, b);
+    rep_esc_term(out, x->title ? x->title : ru->title);
+    fprintf(out, "%s  %s[%s]%s\n", z, d, ru->id, z);
+    if(x->url) {
+      fprintf(out, "         at %s ", x->method ? x->method : "");
+      rep_esc_term(out, x->url);
+    } else if(x->file) {
+      fputs("         at ", out);
+      rep_esc_term(out, x->file);
+      fprintf(out, ":%d", x->line);
+    }
     if(x->url || x->file) {
       /* The first few other places it was seen, then how many more. */
       unsigned shown = 1;
       for(unsigned k = 1; k < x->nlocs && k < 4; k++, shown++) {
         const struct wd_loc *l = &x->locs[k];
-        if(l->url)
-          fprintf(out, "\n            %s %s", l->method ? l->method : "", l->url);
-        else
-          fprintf(out, "\n            %s:%d", l->file, l->line);
+        if(l->url) {
+          fprintf(out, "\n            %s ", l->method ? l->method : "");
+          rep_esc_term(out, l->url);
+        } else {
+          fputs("\n            ", out);
+          rep_esc_term(out, l->file);
+          fprintf(out, ":%d", l->line);
+        }
       }
       if(x->count > shown)
         fprintf(out, " %s(and %u more)%s", d, x->count - shown, z);
       fputc('\n', out);
     }
-    if(x->evidence)
-      fprintf(out, "         %sevidence:%s %s\n", d, z, x->evidence);
+    if(x->evidence) {
+      fprintf(out, "         %sevidence:%s ", d, z);
+      rep_esc_term(out, x->evidence);
+      fputc('\n', out);
+    }
     const char *rem = x->remediation ? x->remediation : ru->remediation;
     if(rem)
       fprintf(out, "         %sfix:%s %s\n", d, z, rem);
@@ -115,15 +140,20 @@ void rep_write_term(FILE *out, const struct report *r, int color)
             r->nwrites == 1 ? "" : "s", z);
     for(size_t i = 0; i < r->nwrites; i++) {
       const struct rep_write *x = &r->writes[i];
+      fprintf(out, "  - %s ", x->method);
+      rep_esc_term(out, x->url);
       if(x->status)
-        fprintf(out, "  - %s %s -> %ld\n", x->method, x->url, x->status);
+        fprintf(out, " -> %ld\n", x->status);
       else
-        fprintf(out, "  - %s %s -> no answer\n", x->method, x->url);
+        fputs(" -> no answer\n", out);
     }
   }
   if(r->nnotes) {
     fprintf(out, "\n%snotes%s\n", b, z);
-    for(size_t i = 0; i < r->nnotes; i++)
-      fprintf(out, "  - %s\n", r->notes[i]);
+    for(size_t i = 0; i < r->nnotes; i++) {
+      fputs("  - ", out);
+      rep_esc_term(out, r->notes[i]);
+      fputc('\n', out);
+    }
   }
 }

@@ -1,8 +1,12 @@
 /*
  * rep_text.c - escaping for the text writers; see rep_text.h.
  */
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "../core/core_alloc.h"
+#include "../core/core_str.h"
 #include "report.h"
 #include "rep_text.h"
 
@@ -99,6 +103,22 @@ void rep_esc_md(struct buf *b, const char *s)
     buf_append(b, p, n);
     p += n;
   }
+}
+
+char *rep_term_str(const char *s)
+{
+  if(!s)
+    return xstrdup("");
+  return str_excerpt(s, strlen(s), 0, SIZE_MAX); /* never cut */
+}
+
+void rep_esc_term(FILE *out, const char *s)
+{
+  if(!s)
+    return;
+  char *e = rep_term_str(s);
+  fputs(e, out);
+  free(e);
 }
 
 int rep_is_chain(const struct report *r, const struct wd_finding *x)

@@ -176,6 +176,16 @@ void rep_write_term(FILE *out, const struct report *r, int color);
  * Markdown punctuation with a backslash, newlines as spaces). */
 void rep_esc_xml(FILE *out, const char *s);
 void rep_esc_md(struct buf *b, const char *s);
+/* For a terminal (the scan's terminal report, `warden diff` and `warden
+ * history`, iac's notes on stderr): text that comes from a target, a
+ * stored report or a file name goes through the escaping the evidence
+ * already gets (str_excerpt of core_str.h): control bytes become \xNN,
+ * newline, CR and tab a space, runs of whitespace fold, so no escape
+ * sequence or carriage return reaches the user's terminal. rep_esc_term
+ * writes it (NULL writes nothing); rep_term_str returns it as a fresh
+ * string ("" for NULL). */
+void rep_esc_term(FILE *out, const char *s);
+char *rep_term_str(const char *s);
 /* A severity's SARIF level (error, warning, note): the scan's SARIF
  * writer and `warden diff`'s. */
 const char *rep_sarif_level(enum wd_severity s);

@@ -569,9 +569,99 @@ def run_job(db_uri, urls_file, n):
     return [p.returncode for p in procs], outs
 
 
+# Control bytes a hostile server, report or file name may carry, and how
+# the terminal writers show them (core_str's str_excerpt, the evidence's
+# escaping): ESC and BEL as the text \x1b and \x07, CR as a space.
+HOSTILE = "\x1b[31mRED\r\x07"
+SHOWN = "\\x1b[31mRED \\x07"
+
+
+def raw_controls(text):
+    """The control characters in text but newline: what must never reach
+    a terminal from a report, a database or a file name."""
+    return sorted({"%02x" % ord(c) for c in text if (ord(c) < 0x20 and c != "\n") or ord(c) == 0x7f})
+
+
+def warden_raw(*args):
+    """Runs warden; (exit code, stdout, stderr) decoded without newline
+    translation (text mode would turn a raw CR into a newline)."""
+    p = subprocess.run([WARDEN] + list(args), capture_output=True, timeout=120)
+    return (p.returncode, p.stdout.decode("utf-8", "surrogateescape"),
+            p.stderr.decode("utf-8", "surrogateescape"))
+
+
+def terminal_suite(db):
+    """warden diff, warden history and the iac side's terminal report and
+    notes with control bytes in what they print (a stored report's
+    locations, target and grade, a report file's name, the database's
+    columns, file names): none reaches stdout or stderr raw, each still
+    shown, escaped."""
+    def rep(cors):
+        fs = [{"fingerprint": "f1:1", "rule": NOHTTPS, "severity": "medium", "title": "plain",
+               "location": {"method": "GET", "url": URL + "a" + HOSTILE}},
+              {"fingerprint": "f3:1", "rule": "iac.run-as-root", "severity": "high", "title": "root",
+               "location": {"file": "Dockerfile" + HOSTILE, "line": 2}}]
+        if cors:
+            fs.append({"fingerprint": "f2:1", "rule": CORS, "severity": "high", "title": "cors",
+                       "location": {"method": "GET", "url": URL + "b" + HOSTILE}})
+        return {"schema": "warden-report-1", "kind": "scan", "target": URL + HOSTILE,
+                "status": "complete", "score": {"overall": 70, "grade": "C" + HOSTILE},
+                "findings": fs}
+    paths = []
+    for i, cors in enumerate((False, True)):
+        p = os.path.join(tmp, "rep%d\x1b[33m.json" % i)
+        with open(p, "w") as f:
+            json.dump(rep(cors), f)
+        paths.append(p)
+    rc, out, err = warden_raw("diff", *paths)
+    lines = [ln for ln in out.splitlines() if ln.startswith("  + ")]
+    check("diff on the terminal: no control byte of the reports' locations, target, grade or"
+          " file names reaches stdout, each shown escaped",
+          rc == 0 and raw_controls(out + err) == [] and len(lines) == 1 and CORS in lines[0]
+          and lines[0].endswith(URL + "b" + SHOWN) and "  = medium" in out
+          and (URL + "a" + SHOWN) in out and ("Dockerfile" + SHOWN) in out
+          and ("\n" + URL + SHOWN + "\n") in out and "70 (C" + SHOWN + ")" in out
+          and "rep0\\x1b[33m.json" in out, (rc, raw_controls(out + err), out[-600:]))
+    rc, out, err = warden_raw("diff", "-f", "md", *paths)
+    check("diff in Markdown: no control byte reaches stdout either",
+          rc == 0 and raw_controls(out + err) == [] and "| new | high | `%s`" % CORS in out,
+          (rc, raw_controls(out + err), out[-400:]))
+
+    # warden history: the database's text (a shared PostgreSQL database is
+    # written by every worker) goes through the same escaping.
+    c = sqlite3.connect(db.path)
+    c.execute("UPDATE runs SET shard = ?, started = ? WHERE id = 1", ("0/1" + HOSTILE, "2026" + HOSTILE))
+    c.execute("UPDATE scans SET grade = ?, status = ? WHERE run_id = 1", ("C" + HOSTILE, "complete" + HOSTILE))
+    c.commit()
+    c.close()
+    rc, out, err = warden_raw("history", "--db", db.where)
+    check("history on the terminal: a stored run's shard and start time shown escaped, no"
+          " control byte", rc == 0 and raw_controls(out + err) == [] and ("0/1" + SHOWN) in out
+          and ("2026" + SHOWN) in out, (rc, raw_controls(out + err), out[-400:]))
+    rc, out, err = warden_raw("history", "--db", db.where, "--target", URL)
+    check("history --target on the terminal: a stored scan's grade and status shown escaped,"
+          " no control byte", rc == 0 and raw_controls(out + err) == [] and ("C" + SHOWN) in out
+          and ("complete" + SHOWN) in out, (rc, raw_controls(out + err), out[-400:]))
+
+    # The iac side's terminal report and its notes on stderr: file names.
+    d = os.path.join(tmp, "iac" + HOSTILE)
+    os.mkdir(d)
+    with open(os.path.join(d, "Dockerfile"), "w") as f:
+        f.write("FROM debian:bookworm-slim\nUSER root\n")
+    with open(os.path.join(d, "bad.yaml"), "w") as f:
+        f.write("a: [\n")
+    rc, out, err = warden_raw("iac", d)
+    check("iac on the terminal: a file name's control bytes shown escaped in the finding, the"
+          " notes and stderr, none raw",
+          rc == 1 and raw_controls(out + err) == [] and "iac.run-as-root" in out
+          and ("iac" + SHOWN + "/Dockerfile:2") in out and ("iac" + SHOWN + "/bad.yaml") in out
+          and ("iac" + SHOWN + "/bad.yaml") in err, (rc, raw_controls(out + err), out[-600:], err[-300:]))
+
+
 try:
     sq = Sqlite(os.path.join(tmp, "history.db"))
     backend_suite(sq)
+    terminal_suite(sq)
     # SQLite only: files that cannot be opened as a warden store.
     hits = State.hits
     notdb = os.path.join(tmp, "not-a-db.db")
