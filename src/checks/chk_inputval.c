@@ -103,8 +103,17 @@ static const struct {
   {"PostgreSQL", RX("(unterminated quoted string|syntax error) at or near \\\\?\"|invalid input syntax for type [a-z ]{3,40}: \\\\?\"")},
   {"PostgreSQL", RX("PG::(SyntaxError|InvalidTextRepresentation)|psycopg2?\\.errors\\.\\w+|org\\.postgresql\\.util\\.PSQLException")},
   {"PostgreSQL (pgx/GORM)", RX("\\(SQLSTATE [0-9A-Z]{5}\\)")},
-  {"MySQL", RX("You have an error in your SQL syntax|check the manual that corresponds to your (MySQL|MariaDB) server version")},
-  {"MySQL", RX("Error 1064( \\(42000\\))?:|com\\.mysql\\.(cj\\.)?jdbc|MySQLSyntaxErrorException|Warning: mysqli?_")},
+  /* Error 1064 names the server it came from: Debian's mariadbd answers
+   * the quote with "...to your MariaDB server version for the right
+   * syntax to use near ''wd''' at line 1", in PyMySQL's (1064, "...") and
+   * in the mariadb client's "ERROR 1064 (42000) at line 1: ..." alike. */
+  {"MariaDB", RX("You have an error in your SQL syntax; check the manual that corresponds to your MariaDB server version")},
+  {"MySQL", RX("You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version")},
+  {"MySQL/MariaDB", RX("You have an error in your SQL syntax|check the manual that corresponds to your (MySQL|MariaDB) server version")},
+  /* The client's "ERROR 1064 (42000) at line 1:" (batch mode) or
+   * "ERROR 1064 (42000):", Go's driver's "Error 1064:" (1.5) and
+   * "Error 1064 (42000):" (1.7 on). */
+  {"MySQL/MariaDB", RX("(ERROR|Error) 1064( \\(42000\\))?( at line [0-9]+)?:|com\\.mysql\\.(cj\\.)?jdbc|MySQLSyntaxErrorException|Warning: mysqli?_")},
   {"SQLite", RX("sqlite3\\.(OperationalError|IntegrityError|ProgrammingError)|SQLITE_ERROR|SQLiteException|org\\.sqlite\\.")},
   {"SQLite", RX("unrecognized token: \"|near \"[^\"\\n]{0,40}\": syntax error|incomplete input")},
   {"SQL Server", RX("Unclosed quotation mark after the character string|Incorrect syntax near|System\\.Data\\.SqlClient\\.SqlException|Microsoft OLE DB Provider for SQL Server|mssql: ")},

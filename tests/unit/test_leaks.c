@@ -94,7 +94,8 @@ static void judge(const char *path, long status, const char *head, size_t hl,
  * (libpq's "ERROR:  " text, psycopg2's str(e) without it, JSON-escaped
  * in an app's answer, lib/pq's "pq: " prefix), MySQL's and MariaDB's
  * error 1064 as their manuals print it (the client's "ERROR 1064 (42000):"
- * and Go's driver's "Error 1064 (42000):"), SQL Server's errors 105 and
+ * and Go's driver's "Error 1064 (42000):"; told as MariaDB or MySQL when
+ * the message names the server, as Debian's mariadbd 10.11 does), SQL Server's errors 105 and
  * 102, Oracle's ORA-01756, SQLite's from Python's sqlite3. Each must be
  * told as its engine; ordinary text that shares words must not match. */
 static void sql_errors_by_engine(void **state)
@@ -113,7 +114,16 @@ static void sql_errors_by_engine(void **state)
     {"ERROR 1064 (42000): You have an error in your SQL syntax; check the manual that corresponds to "
      "your MySQL server version for the right syntax to use near ''' at line 1", "MySQL"},
     {"Error 1064 (42000): You have an error in your SQL syntax; check the manual that corresponds to "
-     "your MariaDB server version for the right syntax to use near '''' at line 1", "MySQL"},
+     "your MariaDB server version for the right syntax to use near '''' at line 1", "MariaDB"},
+    /* Debian's mariadbd 10.11 answering the quote: PyMySQL's str(e),
+     * JSON-escaped in an app's answer, and the mariadb client's batch-mode
+     * stderr; Go's driver 1.5's form without the manual's sentence. */
+    {"{\"error\":\"(1064, \\\"You have an error in your SQL syntax; check the manual that corresponds to "
+     "your MariaDB server version for the right syntax to use near ''wd''' at line 1\\\")\"}", "MariaDB"},
+    {"ERROR 1064 (42000) at line 1: You have an error in your SQL syntax; check the manual that corresponds "
+     "to your MariaDB server version for the right syntax to use near ''' at line 1\n", "MariaDB"},
+    {"Error 1064: syntax error near the end", "MySQL/MariaDB"},
+    {"ERROR 1064 (42000) at line 3: syntax error near the end", "MySQL/MariaDB"},
     {"Unclosed quotation mark after the character string 'wd'.", "SQL Server"},
     {"Msg 102, Level 15, State 1, Line 1\nIncorrect syntax near 'wd'.", "SQL Server"},
     {"ORA-01756: quoted string not properly terminated", "Oracle"},

@@ -29,6 +29,16 @@
   server's message as psycopg2 words it, without "ERROR:"), invoices with
   the libpq text (e.pgerror: "ERROR:  ..."). hard: bound parameters, a
   generic 400 for a malformed id.
+- Input validation with a real MariaDB (Debian's mariadbd, python3-pymysql
+  and the mariadb client), only when --mysql URL is given
+  (tests/integ/test_abuse.py starts the server with mylab.py and creates
+  the tables): GET /api/v1/customers?email= and GET
+  /api/v1/shipments?order=, described by /openapi-mysql.json. vuln: the SQL
+  is built by concatenation; customers answers 500 with {"error": str(e)}
+  (PyMySQL's (code, "message") pair), shipments runs its query through the
+  mariadb client, as report scripts do, and answers the client's stderr
+  ("ERROR 1064 (42000) at line 1: ..."). hard: bound parameters through
+  PyMySQL, a generic 400 for a malformed order number.
 - Content-type confusion: POST /api/v1/feedback, whose spec declares an
   application/json body only. vuln: request.get_json(force=True), which
   Flask documents as ignoring the mimetype: the same JSON sent as
@@ -67,6 +77,7 @@ import os
 import re
 import socket
 import sqlite3
+import subprocess
 import sys
 import threading
 import time
@@ -143,6 +154,24 @@ OPENAPI_PG = {
             "operationId": "invoice", "summary": "An invoice by id",
             "parameters": [{"name": "id", "in": "query", "schema": {"type": "integer"}}],
             "responses": {"200": {"description": "invoice"}, "400": {"description": "bad id"}}}},
+    },
+    "components": {"securitySchemes": {}},
+    "security": [],
+}
+
+# The MariaDB routes' own description (served only with --mysql).
+OPENAPI_MYSQL = {
+    "openapi": "3.0.3",
+    "info": {"title": "warden lab: apis (MariaDB)", "version": "1.0.0"},
+    "paths": {
+        "/api/v1/customers": {"get": {
+            "operationId": "customerByEmail", "summary": "A customer by e-mail address",
+            "parameters": [{"name": "email", "in": "query", "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "customers"}}}},
+        "/api/v1/shipments": {"get": {
+            "operationId": "shipmentsByOrder", "summary": "The shipments of an order",
+            "parameters": [{"name": "order", "in": "query", "schema": {"type": "integer"}}],
+            "responses": {"200": {"description": "shipments"}, "400": {"description": "bad order"}}}},
     },
     "components": {"securitySchemes": {}},
     "security": [],
@@ -284,7 +313,7 @@ def lab_fetch(target):
         return 502, None, "fetch failed: %s" % e
 
 
-def create_app(mode, tls, pg_dsn=""):
+def create_app(mode, tls, pg_dsn="", mysql_url=""):
     hard = mode == "hard"
     app = Flask("apis")
     schema = make_schema()
@@ -544,6 +573,68 @@ def create_app(mode, tls, pg_dsn=""):
                 return jsonify({"error": "no such invoice"}), 404
             return jsonify({"id": rows[0][0], "total": str(rows[0][1])})
 
+    # ---- input validation on a real MariaDB (--mysql) -------------------------
+    if mysql_url:
+        import pymysql
+        my = urllib.parse.urlsplit(mysql_url)
+        my_args = dict(host=my.hostname, port=my.port or 3306, user=my.username or "",
+                       password=my.password or "", database=my.path.lstrip("/"), autocommit=True)
+        my_local = threading.local()
+
+        def mydb():
+            if getattr(my_local, "conn", None) is None or not my_local.conn.open:
+                my_local.conn = pymysql.connect(**my_args)
+            return my_local.conn
+
+        @app.route("/openapi-mysql.json")
+        def openapi_mysql():
+            return jsonify(OPENAPI_MYSQL)
+
+        @app.route("/api/v1/customers")
+        def customers():
+            email = request.args.get("email", "")
+            cur = mydb().cursor()
+            try:
+                if hard:
+                    cur.execute("SELECT id, name FROM customers WHERE email = %s", (email,))
+                else:
+                    # VULNERABLE [injection.sql-error]: SQL built by concatenation,
+                    # the driver's exception text (code and server message) returned.
+                    cur.execute("SELECT id, name FROM customers WHERE email = '" + email + "'")
+                rows = cur.fetchall()
+            except pymysql.Error as e:
+                return jsonify({"error": str(e)}), 500
+            finally:
+                cur.close()
+            return jsonify([{"id": r[0], "name": r[1]} for r in rows])
+
+        @app.route("/api/v1/shipments")
+        def shipments():
+            raw = request.args.get("order", "")
+            if hard:
+                if not raw.isdigit() or len(raw) > 9:
+                    return jsonify({"error": "order must be a number"}), 400
+                cur = mydb().cursor()
+                try:
+                    cur.execute("SELECT id, carrier FROM shipments WHERE order_id = %s", (int(raw),))
+                    rows = [list(r) for r in cur.fetchall()]
+                except pymysql.Error:
+                    return jsonify({"error": "internal error"}), 500
+                finally:
+                    cur.close()
+            else:
+                # VULNERABLE [injection.sql-error]: the number pasted into the SQL,
+                # run by the mariadb client, whose error output is the answer.
+                p = subprocess.run(["/usr/bin/mariadb", "--no-defaults", "-h", my_args["host"],
+                                    "-P", str(my_args["port"]), "-u", my_args["user"], "--batch",
+                                    "--skip-column-names", "-e",
+                                    "SELECT id, carrier FROM shipments WHERE order_id = " + raw,
+                                    my_args["database"]], capture_output=True, text=True, timeout=30)
+                if p.returncode != 0:
+                    return Response(p.stderr, status=500, mimetype="text/plain")
+                rows = [ln.split("\t") for ln in p.stdout.splitlines() if ln]
+            return jsonify([{"id": int(r[0]), "carrier": r[1]} for r in rows])
+
     # ---- SSRF ------------------------------------------------------------------
     def hard_refuses(target):
         """hard: the address read like lab_fetch reads it (every spelling
@@ -671,6 +762,8 @@ def main(argv=None):
     ap.add_argument("--tls-key", "-tls-key", dest="tls_key", default="")
     ap.add_argument("--pg-dsn", dest="pg_dsn", default="",
                     help="a PostgreSQL DSN: serve the PostgreSQL input-validation routes")
+    ap.add_argument("--mysql", dest="mysql_url", default="",
+                    help="mysql://user@host:port/db: serve the MariaDB input-validation routes")
     ap.add_argument("--redirect-addr-file", "-redirect-addr-file", dest="redirect_file", default="")
     args = ap.parse_args(argv)
     host, _, port = args.addr.rpartition(":")
@@ -682,7 +775,7 @@ def main(argv=None):
         ssl_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ssl_context.minimum_version = ssl.TLSVersion.TLSv1_2
         ssl_context.load_cert_chain(args.tls_cert, args.tls_key)
-    app = create_app(args.mode, tls, args.pg_dsn)
+    app = create_app(args.mode, tls, args.pg_dsn, args.mysql_url)
     handler = QuietServerHeader if args.mode == "hard" else WSGIRequestHandler
     server = make_server(host, int(port), app, threaded=True, request_handler=handler)
     if ssl_context:
