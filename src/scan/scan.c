@@ -1128,8 +1128,9 @@ static void scan_queue_op(struct scan *s, struct spec_op *op)
   }
 }
 
-/* Takes over *sp (the caller's copy is emptied) and queues its routes. */
-static void scan_use_spec(struct scan *s, struct spec *sp)
+/* Takes over *sp (the caller's copy is emptied) and queues its routes
+ * (scan.h). */
+void scan_use_spec(struct scan *s, struct spec *sp)
 {
   if(sp != &s->spec) {
     s->spec = *sp;

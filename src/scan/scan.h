@@ -394,6 +394,10 @@ void scan_checks_plan(struct scan *s);
 void scan_checks_judge(struct scan *s, struct probe *p);
 void scan_checks_plan_late(struct scan *s);
 void scan_checks_finish(struct scan *s);
+/* Phase 2's spec: takes over *sp (the caller's copy is emptied; sp may
+ * be &s->spec) and queues what each operation suggests, as scan_run
+ * does with --spec or a discovered spec (public for the same harnesses). */
+void scan_use_spec(struct scan *s, struct spec *sp);
 
 /* The TLS service: one handshake-level probe (net_tls.h) to the target's
  * own host and port (o->host and o->port are set here, whatever the
