@@ -10,7 +10,7 @@ golang-go golang-github-labstack-echo-dev golang-github-go-chi-chi-dev
 golang-github-golang-jwt-jwt-dev python3 python3-flask python3-graphql-core python3-psycopg2 python3-oauthlib python3-pyflakes musl-tools bc
 docker.io busybox-static
 chromium nodejs libxml2-utils postgresql-15 strace python3-yaml
-mariadb-server-core mariadb-client-core python3-pymysql"
+mariadb-server-core mariadb-client-core python3-pymysql golang-github-go-sql-driver-mysql-dev"
 missing=""
 for p in $pkgs; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then

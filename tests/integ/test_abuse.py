@@ -11,7 +11,7 @@ from what the lab serves (tests/lab/CONTRACT.md), not from warden's output.
 """
 import re
 
-from harness import CA, LAB_TIMEOUT, check, clean, done, how, lab_url, ran, report, rules, scan_json, skip, warden
+from harness import CA, LAB, LAB_TIMEOUT, check, clean, done, how, lab_url, ran, report, rules, scan_json, skip, warden
 
 # What the plain-HTTP lab raises whatever the API does (Echo fingerprint,
 # no https, no nosniff); the hardened twins are HTTPS with nosniff.
@@ -699,8 +699,10 @@ else:
 # it starts), which MariaDB reports
 # as error 1064, "You have an error in your SQL syntax; check the manual
 # that corresponds to your MariaDB server version for the right syntax to
-# use near ..." followed by the text from the open quote on. The twin binds
-# parameters: nothing reaches the SQL.
+# use near ..." followed by the text from the open quote on. mygo (Go's
+# database/sql with go-sql-driver/mysql) pastes ?ref= into a quoted string
+# and answers {"error": err.Error()}: the driver's "Error 1064: " and the
+# message. The twins bind parameters: nothing reaches the SQL.
 import shutil as _shutil
 
 import mylab
@@ -719,21 +721,31 @@ else:
         myc.sql("root", "shop", "CREATE TABLE customers (id int PRIMARY KEY, email varchar(100) NOT NULL, "
                 "name varchar(50) NOT NULL); INSERT INTO customers VALUES (1, 'alice@example.com', 'alice'), "
                 "(2, 'bob@example.com', 'bob'); CREATE TABLE shipments (id int PRIMARY KEY, order_id int NOT NULL, "
-                "carrier varchar(20) NOT NULL); INSERT INTO shipments VALUES (1, 1, 'post'), (2, 1, 'courier')")
+                "carrier varchar(20) NOT NULL); INSERT INTO shipments VALUES (1, 1, 'post'), (2, 1, 'courier'); "
+                "CREATE TABLE parcels (id int PRIMARY KEY, ref varchar(20) NOT NULL, status varchar(20) NOT NULL); "
+                "INSERT INTO parcels VALUES (1, 'PX-1', 'sent')")
         tmpd = _tf.mkdtemp(prefix="warden-apis-my-")
         urls = {}
-        for mode in ("vuln", "hard"):
-            af = _os.path.join(tmpd, mode + ".addr")
-            apps.append(_sp.Popen(["/usr/bin/python3", _os.path.join(_os.path.dirname(__file__), "..", "lab",
-                                                                     "apis", "app.py"),
-                                   "--addr", "127.0.0.1:0", "--addr-file", af, "--mode", mode,
-                                   "--mysql", url], stdout=_sp.DEVNULL, stderr=_sp.DEVNULL))
-            for _ in range(200):
-                if _os.path.exists(af):
+        # The apis lab (Flask) and mygo (Go, database/sql with Debian's
+        # go-sql-driver/mysql; labctl builds it), each in both modes.
+        mygo = _os.path.join(LAB, "bin", "mygo")
+        for name, cmd in (("apis", ["/usr/bin/python3", _os.path.join(_os.path.dirname(__file__), "..", "lab",
+                                                                      "apis", "app.py"), "--mysql", url]),
+                          ("mygo", [mygo, "-mysql", url])):
+            for mode in ("vuln", "hard"):
+                af = _os.path.join(tmpd, name + "-" + mode + ".addr")
+                if not _os.access(cmd[0], _os.X_OK):
                     break
-                _time.sleep(0.05)
-            urls[mode] = open(af).read().strip() if _os.path.exists(af) else ""
-        check("the MariaDB lab instances started", urls["vuln"] and urls["hard"], urls)
+                apps.append(_sp.Popen(cmd + ["--addr", "127.0.0.1:0", "--addr-file", af, "--mode", mode],
+                                      stdout=_sp.DEVNULL, stderr=_sp.DEVNULL))
+                for _ in range(200):
+                    if _os.path.exists(af):
+                        break
+                    _time.sleep(0.05)
+                urls[name + "-" + mode] = open(af).read().strip() if _os.path.exists(af) else ""
+        check("the MariaDB lab instances started (apis and mygo, vuln and hard)",
+              len(urls) == 4 and all(urls.values()), (urls, mygo))
+        urls["vuln"], urls["hard"] = urls.get("apis-vuln", ""), urls.get("apis-hard", "")
         mv = urls["vuln"]
         rc, doc, err = scan_json(mv, "--no-discovery", "--spec", mv + "/openapi-mysql.json")
         want = sorted(PLAIN + ["injection.sql-error"])
@@ -760,6 +772,27 @@ else:
         check("apis-my-hard: the malformed values were sent and answered",
               ran(doc) and doc.get("requests", 0) >= 2 * 7 + 4 and "misconfig" in doc.get("score", {}).get("tested", []),
               (doc.get("requests"), doc.get("score", {}).get("tested")))
+        # Go's driver words the server's error "Error 1064: <message>"
+        # (go-sql-driver/mysql 1.5, Debian's), in {"error": err.Error()}.
+        gv = urls["mygo-vuln"]
+        rc, doc, err = scan_json(gv, "--no-discovery", "--spec", gv + "/openapi.json")
+        want = ["injection.sql-error", "transport.no-https", "transport.no-nosniff"]
+        got = rules(doc)
+        check("mygo-vuln (Go, MariaDB, concatenated SQL): exact rule ids", got == want and ran(doc),
+              diff(want, got) + " " + str(how(doc)), raises=["injection.sql-error"])
+        gq = [f for f in doc.get("findings", []) if f["rule"] == "injection.sql-error"]
+        check("mygo-vuln: Go's driver's text of error 1064, told as MariaDB",
+              len(gq) == 1 and gq[0].get("location", {}).get("url", "").startswith(gv + "/api/v1/parcels?ref=")
+              and "with a MariaDB error" in gq[0].get("evidence", "")
+              and '{"error":"Error 1064: ' + msg in gq[0].get("evidence", ""), gq)
+        gh = urls["mygo-hard"]
+        rc, doc, err = scan_json(gh, "--no-discovery", "--spec", gh + "/openapi.json")
+        clean("mygo-hard (Go, MariaDB, bound parameter): none of ours", doc,
+              [r for r in rules(doc) if r.startswith(OURS)])
+        check("mygo-hard: exact rule ids, and the malformed values were sent",
+              rules(doc) == ["transport.no-https"] and ran(doc) and doc.get("requests", 0) >= 7
+              and "misconfig" in doc.get("score", {}).get("tested", []),
+              (rules(doc), doc.get("requests"), doc.get("score", {}).get("tested")))
     except RuntimeError as e:
         check("the scratch MariaDB server started and took the tables", False, str(e))
     finally:

@@ -14,6 +14,7 @@
 # in $LAB_DIR/certs), nginx-mtls-optional, nginx-mtls-on (nginx under $LAB_DIR/nginx).
 # Real services from Debian: tests/lab/realctl.sh (<svc>-vuln and <svc>-hard for
 # prometheus etcd caddy nats influxdb jupyter).
+# Built only (started by tests/integ/test_abuse.py against its own MariaDB): mygo.
 set -eu
 
 LAB_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -31,6 +32,7 @@ GO_SERVICES="$GO_SERVICES chimtls"
 GO_SERVICES="$GO_SERVICES echomw"
 GO_SERVICES="$GO_SERVICES recorder"
 GO_SERVICES="$GO_SERVICES abuse"
+GO_SERVICES="$GO_SERVICES mygo"
 SERVICES="echo chi fiber buffalo infra"
 SERVICES="$SERVICES echojwt"
 SERVICES="$SERVICES echomw"
