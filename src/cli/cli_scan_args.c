@@ -3,7 +3,6 @@
  * of the option table (cli_opts.c), then the checks across options and
  * targets, all before any traffic.
  */
-#include <curl/curl.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,7 +54,7 @@ void scan_args_cleanup(struct scan_args *a)
   free(a->client_secret);
   cli_cred_free(&a->so.cred);
   cli_cred_free(&a->so.as2);
-  curl_slist_free_all(a->headers);
+  http_list_free(a->headers);
   cli_out_cleanup(&a->out);
 }
 
@@ -116,7 +115,14 @@ static int scan_set(void *ctx, const struct cli_opt *o, const char *arg, long nu
       cli_error("-H: '%s' is not a 'Name: value' header", arg);
       return -1;
     }
-    a->headers = curl_slist_append(a->headers, arg);
+    if(!a->headers) { /* the list is libcurl's: load it first */
+      char err[400];
+      if(http_global_init(err, sizeof(err))) {
+        cli_error("-H: %s", err);
+        return -1;
+      }
+    }
+    a->headers = http_list_add(a->headers, arg);
     return 0;
   case OPT_INSECURE: so->http.insecure = 1; return 0;
   case OPT_ACTIVE: so->active = 1; return 0;
@@ -229,6 +235,15 @@ int scan_args_parse(struct scan_args *a)
   int pr = cli_opts_parse(&scan_cmd, a->argc, a->argv, &a->out, scan_set, a);
   if(pr)
     return pr;
+  /* Every scan sends requests: libcurl is loaded now (warden is not
+   * linked with it: src/net/net_curl_load.h), before any thread starts
+   * and before the target URLs are read with its URL parser, so that a
+   * missing libcurl.so.4 is said as such, not as an invalid URL. */
+  char lerr[400];
+  if(http_global_init(lerr, sizeof(lerr))) {
+    cli_error("%s", lerr);
+    return -1;
+  }
   if(a->acmd.cmd) {
     if(a->so.cred.kind != CRED_NONE) {
       cli_error("--auth-cmd: only one credential per identity (drop --bearer/--api-key/--basic/--cookie)");

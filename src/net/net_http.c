@@ -1,6 +1,5 @@
 #include "net_http.h"
 
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,10 +8,12 @@
 
 #include "../core/core_alloc.h"
 #include "../core/core_time.h"
+#include "net_curl_load.h"
 #include "net_limit.h"
 
 struct http_engine {
   struct http_opts o;
+  const struct net_curl *cu; /* libcurl's entry points (net_curl_load.h) */
   CURLM *multi;
   /* Idle easy handles, set up with the options every request shares
    * (http_setup_common). A handle whose last request was a plain GET or
@@ -46,8 +47,13 @@ int http_global_init(char *err, size_t errlen)
 {
   /* libcurl counts its initialisations itself (a call after the first
    * only adds one) and, built thread-safe (CURL_VERSION_THREADSAFE, from
-   * 7.84), may be called from any thread: no flag of ours. */
-  if(curl_global_init(CURL_GLOBAL_DEFAULT)) {
+   * 7.84), may be called from any thread: no flag of ours. It is the
+   * first use of libcurl in a scan, so it is also where libcurl is
+   * loaded (net_curl_load.h) and where failing to load it is said. */
+  const struct net_curl *cu = net_curl(err, errlen);
+  if(!cu)
+    return -1;
+  if(cu->global_init(CURL_GLOBAL_DEFAULT)) {
     snprintf(err, errlen, "libcurl could not be initialised");
     return -1;
   }
@@ -70,7 +76,7 @@ static int http_names(const struct curl_slist *h, const char *name)
  * none (it then sends "identity" itself). */
 static char *http_all_encodings(void)
 {
-  const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
+  const curl_version_info_data *v = net_curl_loaded()->version_info(CURLVERSION_NOW);
   struct buf b;
   buf_init(&b, 0);
   if(v->features & CURL_VERSION_LIBZ)
@@ -88,12 +94,18 @@ static char *http_all_encodings(void)
   return r;
 }
 
-static struct curl_slist *http_list_add(struct curl_slist *l, const char *line)
+struct curl_slist *http_list_add(struct curl_slist *l, const char *line)
 {
-  struct curl_slist *n = curl_slist_append(l, line);
+  struct curl_slist *n = net_curl_loaded()->slist_append(l, line);
   if(!n)
     xoom(0);
   return n;
+}
+
+void http_list_free(struct curl_slist *l)
+{
+  if(l) /* a list exists only once libcurl made it */
+    net_curl_loaded()->slist_free_all(l);
 }
 
 static struct curl_slist *http_base_headers(const struct http_opts *o)
@@ -126,16 +138,17 @@ struct http_engine *http_engine_new(const struct http_opts *o, char *err,
   e->o = *o;
   if(e->o.concurrency < 1)
     e->o.concurrency = 1;
-  e->multi = curl_multi_init();
+  e->cu = net_curl_loaded();
+  e->multi = e->cu->multi_init();
   if(!e->multi) {
     snprintf(err, errlen, "libcurl multi handle could not be created");
     free(e);
     return NULL;
   }
-  curl_multi_setopt(e->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
-  curl_multi_setopt(e->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
+  net_multi_setopt_long(e->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
+  net_multi_setopt_long(e->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
                     (long)e->o.concurrency);
-  curl_multi_setopt(e->multi, CURLMOPT_MAXCONNECTS, (long)e->o.concurrency);
+  net_multi_setopt_long(e->multi, CURLMOPT_MAXCONNECTS, (long)e->o.concurrency);
   e->base = http_base_headers(&e->o);
   e->pool = xcalloc((size_t)e->o.concurrency, sizeof(*e->pool));
   e->started = mono_now();
@@ -148,10 +161,10 @@ void http_engine_free(struct http_engine *e)
   if(!e)
     return;
   for(int i = 0; i < e->npool; i++)
-    curl_easy_cleanup(e->pool[i].c);
+    e->cu->easy_cleanup(e->pool[i].c);
   free(e->pool);
-  curl_slist_free_all(e->base);
-  curl_multi_cleanup(e->multi);
+  http_list_free(e->base);
+  e->cu->multi_cleanup(e->multi);
   free(e);
 }
 
@@ -208,35 +221,35 @@ static int http_plain(const struct http_exchange *x)
 static void http_setup_common(struct http_engine *e, CURL *c)
 {
   const struct http_opts *o = &e->o;
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  net_setopt_long(c, CURLOPT_NOSIGNAL, 1L);
   /* Only http and https, ever; redirects are the scan layer's to judge
    * against the scope, so libcurl never follows one. */
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+  net_setopt_str(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  net_setopt_long(c, CURLOPT_FOLLOWLOCATION, 0L);
   /* Empty string: every encoding libcurl can decode. The body callback
    * sees decoded bytes, so the cap also bounds a decompression bomb. */
-  curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-  curl_easy_setopt(c, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
-  curl_easy_setopt(c, CURLOPT_PIPEWAIT, 1L);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, o->timeout_ms);
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, http_on_body);
-  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, http_on_header);
-  curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, o->insecure ? 0L : 1L);
-  curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, o->insecure ? 0L : 2L);
+  net_setopt_str(c, CURLOPT_ACCEPT_ENCODING, "");
+  net_setopt_long(c, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+  net_setopt_long(c, CURLOPT_PIPEWAIT, 1L);
+  net_setopt_long(c, CURLOPT_TIMEOUT_MS, o->timeout_ms);
+  net_setopt_long(c, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
+  net_setopt_write(c, CURLOPT_WRITEFUNCTION, http_on_body);
+  net_setopt_write(c, CURLOPT_HEADERFUNCTION, http_on_header);
+  net_setopt_long(c, CURLOPT_SSL_VERIFYPEER, o->insecure ? 0L : 1L);
+  net_setopt_long(c, CURLOPT_SSL_VERIFYHOST, o->insecure ? 0L : 2L);
   if(o->cacert)
-    curl_easy_setopt(c, CURLOPT_CAINFO, o->cacert);
+    net_setopt_str(c, CURLOPT_CAINFO, o->cacert);
   if(o->cert)
-    curl_easy_setopt(c, CURLOPT_SSLCERT, o->cert);
+    net_setopt_str(c, CURLOPT_SSLCERT, o->cert);
   if(o->key)
-    curl_easy_setopt(c, CURLOPT_SSLKEY, o->key);
+    net_setopt_str(c, CURLOPT_SSLKEY, o->key);
   /* An explicit empty proxy stops libcurl from reading http_proxy from
    * the environment: warden's traffic goes where the user said. */
-  curl_easy_setopt(c, CURLOPT_PROXY, o->proxy ? o->proxy : "");
+  net_setopt_str(c, CURLOPT_PROXY, o->proxy ? o->proxy : "");
   if(o->ip_family == 4)
-    curl_easy_setopt(c, CURLOPT_IPRESOLVE, (long)CURL_IPRESOLVE_V4);
+    net_setopt_long(c, CURLOPT_IPRESOLVE, (long)CURL_IPRESOLVE_V4);
   else if(o->ip_family == 6)
-    curl_easy_setopt(c, CURLOPT_IPRESOLVE, (long)CURL_IPRESOLVE_V6);
+    net_setopt_long(c, CURLOPT_IPRESOLVE, (long)CURL_IPRESOLVE_V6);
 }
 
 /* An easy handle set up for x: an idle one reused as it is when its
@@ -247,12 +260,12 @@ static CURL *http_easy_take(struct http_engine *e, const struct http_exchange *x
   if(e->npool > 0) {
     struct http_idle *h = &e->pool[--e->npool];
     if(!h->plain || !http_plain(x)) {
-      curl_easy_reset(h->c);
+      e->cu->easy_reset(h->c);
       http_setup_common(e, h->c);
     }
     return h->c;
   }
-  CURL *c = curl_easy_init();
+  CURL *c = e->cu->easy_init();
   if(c)
     http_setup_common(e, c);
   return c;
@@ -264,7 +277,7 @@ static void http_easy_give(struct http_engine *e, CURL *c, const struct http_exc
     e->pool[e->npool].c = c;
     e->pool[e->npool++].plain = http_plain(x);
   } else {
-    curl_easy_cleanup(c);
+    e->cu->easy_cleanup(c);
   }
 }
 
@@ -273,31 +286,31 @@ static void http_easy_give(struct http_engine *e, CURL *c, const struct http_exc
  * nothing of the previous one (its URL, its headers, its exchange). */
 static void http_setup_request(struct http_engine *e, CURL *c, struct http_exchange *x)
 {
-  curl_easy_setopt(c, CURLOPT_URL, x->url);
-  curl_easy_setopt(c, CURLOPT_PRIVATE, x);
+  net_setopt_str(c, CURLOPT_URL, x->url);
+  net_setopt_ptr(c, CURLOPT_PRIVATE, x);
   if(strcmp(x->method, "HEAD") == 0) {
-    curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    net_setopt_long(c, CURLOPT_NOBODY, 1L);
   } else {
-    curl_easy_setopt(c, CURLOPT_HTTPGET, 1L); /* also clears NOBODY */
+    net_setopt_long(c, CURLOPT_HTTPGET, 1L); /* also clears NOBODY */
     if(strcmp(x->method, "GET") != 0)
-      curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, x->method);
+      net_setopt_str(c, CURLOPT_CUSTOMREQUEST, x->method);
   }
   if(http_method_has_body(x->method)) {
     /* The body is borrowed (no copy); an empty one still goes out with
      * Content-Length: 0, so the server never waits for more. */
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+    net_setopt_off(c, CURLOPT_POSTFIELDSIZE_LARGE,
                      (curl_off_t)(x->req_body ? x->req_body_len : 0));
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, x->req_body ? x->req_body : "");
+    net_setopt_ptr(c, CURLOPT_POSTFIELDS, x->req_body ? x->req_body : "");
   }
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, x);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, x);
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, x->error);
+  net_setopt_ptr(c, CURLOPT_WRITEDATA, x);
+  net_setopt_ptr(c, CURLOPT_HEADERDATA, x);
+  net_setopt_ptr(c, CURLOPT_ERRORBUFFER, x->error);
   /* A request with a list of its own (a credential line, a body's
    * Content-Type) has libcurl add User-Agent (and Accept-Encoding) as
    * it always did; one without sends the engine's list, which has both. */
-  curl_easy_setopt(c, CURLOPT_USERAGENT,
+  net_setopt_str(c, CURLOPT_USERAGENT,
                    x->headers ? (e->o.user_agent ? e->o.user_agent : "warden") : NULL);
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, x->headers ? x->headers : e->base);
+  net_setopt_ptr(c, CURLOPT_HTTPHEADER, x->headers ? x->headers : e->base);
 }
 
 int http_engine_submit(struct http_engine *e, struct http_exchange *x,
@@ -360,12 +373,12 @@ static void http_unlimit(struct http_engine *e, struct http_exchange *x)
 static void http_finish(struct http_engine *e, CURL *c, CURLcode rc)
 {
   struct http_exchange *x = NULL;
-  curl_easy_getinfo(c, CURLINFO_PRIVATE, (char **)&x);
+  net_getinfo_ptr(c, CURLINFO_PRIVATE, (char **)&x);
   long status = 0, ver = 0;
   double secs = 0;
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-  curl_easy_getinfo(c, CURLINFO_HTTP_VERSION, &ver);
-  curl_easy_getinfo(c, CURLINFO_TOTAL_TIME, &secs);
+  net_getinfo_long(c, CURLINFO_RESPONSE_CODE, &status);
+  net_getinfo_long(c, CURLINFO_HTTP_VERSION, &ver);
+  net_getinfo_double(c, CURLINFO_TOTAL_TIME, &secs);
   x->status = status;
   x->httpver = ver == CURL_HTTP_VERSION_2_0 ? 20 :
                ver == CURL_HTTP_VERSION_1_0 ? 10 : 11;
@@ -379,8 +392,8 @@ static void http_finish(struct http_engine *e, CURL *c, CURLcode rc)
   if(rc == CURLE_OK)
     x->error[0] = '\0';
   else if(!x->error[0])
-    snprintf(x->error, sizeof(x->error), "%s", curl_easy_strerror(rc));
-  curl_multi_remove_handle(e->multi, c);
+    snprintf(x->error, sizeof(x->error), "%s", e->cu->easy_strerror(rc));
+  e->cu->multi_remove_handle(e->multi, c);
   http_easy_give(e, c, x);
   e->inflight--;
   x->easy = NULL;
@@ -420,7 +433,7 @@ long http_engine_run(struct http_engine *e)
           continue;
         live[i] = NULL;
         CURL *c = x->easy;
-        curl_multi_remove_handle(e->multi, c);
+        e->cu->multi_remove_handle(e->multi, c);
         http_easy_give(e, c, x);
         e->inflight--;
         x->easy = NULL;
@@ -463,7 +476,7 @@ long http_engine_run(struct http_engine *e)
       x->body.limit = e->o.body_cap;
       http_setup_request(e, c, x);
       x->easy = c;
-      curl_multi_add_handle(e->multi, c);
+      e->cu->multi_add_handle(e->multi, c);
       for(int i = 0; i < e->o.concurrency; i++)
         if(!live[i]) {
           live[i] = x;
@@ -473,16 +486,16 @@ long http_engine_run(struct http_engine *e)
       e->sent++;
     }
     int running = 0;
-    curl_multi_perform(e->multi, &running);
+    e->cu->multi_perform(e->multi, &running);
     CURLMsg *m;
     int left;
-    while((m = curl_multi_info_read(e->multi, &left))) {
+    while((m = e->cu->multi_info_read(e->multi, &left))) {
       if(m->msg != CURLMSG_DONE)
         continue;
       CURL *c = m->easy_handle;
       CURLcode rc = m->data.result;
       struct http_exchange *x = NULL;
-      curl_easy_getinfo(c, CURLINFO_PRIVATE, (char **)&x);
+      net_getinfo_ptr(c, CURLINFO_PRIVATE, (char **)&x);
       for(int i = 0; i < e->o.concurrency; i++)
         if(live[i] == x) {
           live[i] = NULL;
@@ -506,7 +519,7 @@ long http_engine_run(struct http_engine *e)
         wait_ms = lw < 100 ? lw : 100;
     }
     if(wait_ms > 0 && e->inflight)
-      curl_multi_poll(e->multi, NULL, 0, wait_ms, NULL);
+      e->cu->multi_poll(e->multi, NULL, 0, wait_ms, NULL);
     else if(wait_ms > 0) {
       struct timespec ts = {0, (long)wait_ms * 1000000L};
       nanosleep(&ts, NULL);

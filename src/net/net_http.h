@@ -81,11 +81,19 @@ struct http_exchange {
 struct http_engine;
 struct http_limiter;
 
-/* Process-wide set-up of libcurl (curl_global_init, which counts its
- * calls). http_engine_new calls it; a program that runs engines in
+/* Process-wide set-up of libcurl: loads it (warden is not linked with
+ * it: src/net/net_curl_load.h) and calls curl_global_init, which counts
+ * its calls. http_engine_new calls it; a program that runs engines in
  * several threads calls it first, before it starts them. 0, or -1 with
- * err. */
+ * err (libcurl.so.4 that cannot be loaded is said so there). */
 int http_global_init(char *err, size_t errlen);
+
+/* Header lists (libcurl's curl_slist): a copy of line appended (out of
+ * memory aborts), and the list freed (NULL is no list). Only once
+ * libcurl is loaded (http_global_init or url_parse succeeded); a list
+ * that is not NULL was made by libcurl, so freeing never needs it. */
+struct curl_slist *http_list_add(struct curl_slist *l, const char *line);
+void http_list_free(struct curl_slist *l);
 
 struct http_engine *http_engine_new(const struct http_opts *o, char *err,
                                     size_t errlen);

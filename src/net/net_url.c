@@ -2,12 +2,12 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../core/core_alloc.h"
+#include "net_curl_load.h"
 
 static void lower(char *s)
 {
@@ -15,46 +15,49 @@ static void lower(char *s)
     *s = (char)tolower((unsigned char)*s);
 }
 
-static char *url_get(CURLU *h, CURLUPart part, unsigned flags)
+static char *url_get(const struct net_curl *cu, CURLU *h, CURLUPart part, unsigned flags)
 {
   char *v = NULL;
-  if(curl_url_get(h, part, &v, flags) != CURLUE_OK)
+  if(cu->url_get(h, part, &v, flags) != CURLUE_OK)
     return NULL;
   char *copy = xstrdup(v);
-  curl_free(v);
+  cu->free(v);
   return copy;
 }
 
 int url_parse(const char *url, struct url_parts *out, char *err, size_t errlen)
 {
   memset(out, 0, sizeof(*out));
-  CURLU *h = curl_url();
+  const struct net_curl *cu = net_curl(err, errlen);
+  if(!cu)
+    return -1;
+  CURLU *h = cu->url();
   if(!h) {
     snprintf(err, errlen, "out of memory");
     return -1;
   }
-  CURLUcode rc = curl_url_set(h, CURLUPART_URL, url, 0);
+  CURLUcode rc = cu->url_set(h, CURLUPART_URL, url, 0);
   /* libcurl normalises once: "http://2130706%33/" has host "21307063",
    * but that URL, read again, has host "1.69.30.183". Parse the
    * normalised form a second time so that url_parse(url_origin(u)) and
    * scope_allows() see the host the connection goes to (found by
    * fuzz_url: a target outside its own origin's scope). */
   char *norm = NULL;
-  if(rc == CURLUE_OK && curl_url_get(h, CURLUPART_URL, &norm, 0) == CURLUE_OK) {
-    rc = curl_url_set(h, CURLUPART_URL, norm, 0);
-    curl_free(norm);
+  if(rc == CURLUE_OK && cu->url_get(h, CURLUPART_URL, &norm, 0) == CURLUE_OK) {
+    rc = cu->url_set(h, CURLUPART_URL, norm, 0);
+    cu->free(norm);
   }
   if(rc != CURLUE_OK) {
-    snprintf(err, errlen, "%s", curl_url_strerror(rc));
-    curl_url_cleanup(h);
+    snprintf(err, errlen, "%s", cu->url_strerror(rc));
+    cu->url_cleanup(h);
     return -1;
   }
-  out->scheme = url_get(h, CURLUPART_SCHEME, 0);
-  out->host = url_get(h, CURLUPART_HOST, 0);
-  char *port = url_get(h, CURLUPART_PORT, CURLU_DEFAULT_PORT);
-  out->path = url_get(h, CURLUPART_PATH, 0);
-  out->query = url_get(h, CURLUPART_QUERY, 0);
-  curl_url_cleanup(h);
+  out->scheme = url_get(cu, h, CURLUPART_SCHEME, 0);
+  out->host = url_get(cu, h, CURLUPART_HOST, 0);
+  char *port = url_get(cu, h, CURLUPART_PORT, CURLU_DEFAULT_PORT);
+  out->path = url_get(cu, h, CURLUPART_PATH, 0);
+  out->query = url_get(cu, h, CURLUPART_QUERY, 0);
+  cu->url_cleanup(h);
   lower(out->scheme);
   lower(out->host);
   if(!out->scheme || (strcmp(out->scheme, "http") && strcmp(out->scheme, "https"))) {
@@ -110,14 +113,17 @@ void url_parts_cleanup(struct url_parts *u)
 
 char *url_resolve(const char *base, const char *ref)
 {
-  CURLU *h = curl_url();
+  const struct net_curl *cu = net_curl(NULL, 0);
+  if(!cu)
+    return NULL;
+  CURLU *h = cu->url();
   if(!h)
     return NULL;
   char *out = NULL;
-  if(curl_url_set(h, CURLUPART_URL, base, 0) == CURLUE_OK &&
-     curl_url_set(h, CURLUPART_URL, ref, 0) == CURLUE_OK)
-    out = url_get(h, CURLUPART_URL, 0);
-  curl_url_cleanup(h);
+  if(cu->url_set(h, CURLUPART_URL, base, 0) == CURLUE_OK &&
+     cu->url_set(h, CURLUPART_URL, ref, 0) == CURLUE_OK)
+    out = url_get(cu, h, CURLUPART_URL, 0);
+  cu->url_cleanup(h);
   return out;
 }
 

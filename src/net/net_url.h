@@ -17,8 +17,9 @@ struct url_parts {
   char *query;  /* without "?", or NULL */
 };
 
-/* Parses an absolute http(s) URL. On failure returns -1 and writes a
- * reason into err. */
+/* Parses an absolute http(s) URL (with libcurl's URL API, loaded on the
+ * first call: net_curl_load.h). On failure, libcurl that cannot be
+ * loaded among them, returns -1 and writes a reason into err. */
 int url_parse(const char *url, struct url_parts *out, char *err, size_t errlen);
 void url_parts_cleanup(struct url_parts *u);
 /* Resolves ref (absolute, or relative like "/x" or "../y") against base.

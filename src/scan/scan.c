@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
+#include <curl/curl.h> /* struct curl_slist (the library is loaded: net_curl_load.h) */
 #include <jansson.h>
 
 #include "../core/core_alloc.h"
@@ -174,7 +174,7 @@ static size_t scan_max_requests(const struct scan *s)
 
 static void probe_free(struct probe *p)
 {
-  curl_slist_free_all(p->hdrs);
+  http_list_free(p->hdrs);
   http_exchange_cleanup(&p->x);
   free(p->x.url);
   free(p->path);
@@ -312,15 +312,15 @@ static struct probe *scan_queue_req2(struct scan *s, const char *method, const c
    * is the -H list: credentials given with -H are plain headers. */
   if(line || has_body) {
     for(const struct curl_slist *h = s->opts->http.headers; h; h = h->next)
-      p->hdrs = curl_slist_append(p->hdrs, h->data);
+      p->hdrs = http_list_add(p->hdrs, h->data);
     if(line)
-      p->hdrs = curl_slist_append(p->hdrs, line);
+      p->hdrs = http_list_add(p->hdrs, line);
     if(has_body) {
       /* No "Expect: 100-continue" round trip: the body goes at once. */
-      p->hdrs = curl_slist_append(p->hdrs, "Expect:");
+      p->hdrs = http_list_add(p->hdrs, "Expect:");
       if(ctype && !strpbrk(ctype, "\r\n")) {
         char *ct = xasprintf("Content-Type: %s", ctype);
-        p->hdrs = curl_slist_append(p->hdrs, ct);
+        p->hdrs = http_list_add(p->hdrs, ct);
         free(ct);
       }
     }

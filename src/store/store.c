@@ -9,8 +9,6 @@
  */
 #include "store.h"
 
-#include <libpq-fe.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,10 +16,14 @@
 
 #include "../core/core_alloc.h"
 #include "../core/core_buf.h"
+#include "store_load.h"
 
 struct wd_store {
   sqlite3 *db;   /* SQLite, or NULL */
   PGconn *pg;    /* PostgreSQL, or NULL */
+  /* The entry points of the one of the two in use (store_load.h). */
+  const struct store_sqlite *sqlite;
+  const struct store_libpq *libpq;
 };
 
 /* Each migration takes the schema from version i to i + 1. */
@@ -85,9 +87,9 @@ static char *sql_for(const struct wd_store *st, const char *sql)
 
 static void pg_err(const struct wd_store *st, const PGresult *res, char *err, size_t errlen)
 {
-  const char *m = res ? PQresultErrorMessage(res) : NULL;
+  const char *m = res ? st->libpq->resultErrorMessage(res) : NULL;
   if(!m || !*m)
-    m = PQerrorMessage(st->pg);
+    m = st->libpq->errorMessage(st->pg);
   snprintf(err, errlen, "PostgreSQL: %.*s", (int)strcspn(m, "\n"), m);
 }
 
@@ -98,58 +100,58 @@ int store_query(struct wd_store *st, const char *sql, int nparams,
   char *q = sql_for(st, sql);
   int rc = 0;
   if(st->pg) {
-    PGresult *res = PQexecParams(st->pg, q, nparams, NULL, params, NULL, NULL, 0);
-    ExecStatusType s = PQresultStatus(res);
+    PGresult *res = st->libpq->execParams(st->pg, q, nparams, NULL, params, NULL, NULL, 0);
+    ExecStatusType s = st->libpq->resultStatus(res);
     if(s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK) {
       pg_err(st, res, err, errlen);
       rc = -1;
     } else if(row && s == PGRES_TUPLES_OK) {
-      int nc = PQnfields(res);
+      int nc = st->libpq->nfields(res);
       const char **vals = xcalloc((size_t)nc + 1, sizeof(*vals));
-      for(int r = 0; r < PQntuples(res); r++) {
+      for(int r = 0; r < st->libpq->ntuples(res); r++) {
         for(int c = 0; c < nc; c++)
-          vals[c] = PQgetisnull(res, r, c) ? NULL : PQgetvalue(res, r, c);
+          vals[c] = st->libpq->getisnull(res, r, c) ? NULL : st->libpq->getvalue(res, r, c);
         if(row(ctx, nc, vals))
           break;
       }
       free(vals);
     }
-    PQclear(res);
+    st->libpq->clear(res);
     free(q);
     return rc;
   }
   sqlite3_stmt *stmt = NULL;
-  if(sqlite3_prepare_v2(st->db, q, -1, &stmt, NULL) != SQLITE_OK) {
-    snprintf(err, errlen, "SQLite: %s", sqlite3_errmsg(st->db));
+  if(st->sqlite->prepare_v2(st->db, q, -1, &stmt, NULL) != SQLITE_OK) {
+    snprintf(err, errlen, "SQLite: %s", st->sqlite->errmsg(st->db));
     free(q);
     return -1;
   }
   free(q);
   for(int i = 0; i < nparams; i++)
     if(params[i])
-      sqlite3_bind_text(stmt, i + 1, params[i], -1, SQLITE_TRANSIENT);
+      st->sqlite->bind_text(stmt, i + 1, params[i], -1, SQLITE_TRANSIENT);
     else
-      sqlite3_bind_null(stmt, i + 1);
-  int nc = sqlite3_column_count(stmt);
+      st->sqlite->bind_null(stmt, i + 1);
+  int nc = st->sqlite->column_count(stmt);
   const char **vals = xcalloc((size_t)nc + 1, sizeof(*vals));
   int stop = 0;
   for(;;) {
-    int s = sqlite3_step(stmt);
+    int s = st->sqlite->step(stmt);
     if(s == SQLITE_DONE)
       break;
     if(s != SQLITE_ROW) {
-      snprintf(err, errlen, "SQLite: %s", sqlite3_errmsg(st->db));
+      snprintf(err, errlen, "SQLite: %s", st->sqlite->errmsg(st->db));
       rc = -1;
       break;
     }
     if(!row || stop)
       continue;
     for(int c = 0; c < nc; c++)
-      vals[c] = (const char *)sqlite3_column_text(stmt, c);
+      vals[c] = (const char *)st->sqlite->column_text(stmt, c);
     stop = row(ctx, nc, vals);
   }
   free(vals);
-  sqlite3_finalize(stmt);
+  st->sqlite->finalize(stmt);
   return rc;
 }
 
@@ -159,20 +161,20 @@ static int store_script(struct wd_store *st, const char *sql, char *err, size_t 
   char *q = sql_for(st, sql);
   int rc = 0;
   if(st->pg) {
-    PGresult *res = PQexec(st->pg, q);
-    ExecStatusType s = PQresultStatus(res);
+    PGresult *res = st->libpq->exec(st->pg, q);
+    ExecStatusType s = st->libpq->resultStatus(res);
     if(s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
       pg_err(st, res, err, errlen);
       rc = -1;
     }
-    PQclear(res);
+    st->libpq->clear(res);
   } else {
     char *msg = NULL;
-    if(sqlite3_exec(st->db, q, NULL, NULL, &msg) != SQLITE_OK) {
-      snprintf(err, errlen, "SQLite: %s", msg ? msg : sqlite3_errmsg(st->db));
+    if(st->sqlite->exec(st->db, q, NULL, NULL, &msg) != SQLITE_OK) {
+      snprintf(err, errlen, "SQLite: %s", msg ? msg : st->sqlite->errmsg(st->db));
       rc = -1;
     }
-    sqlite3_free(msg);
+    st->sqlite->free(msg);
   }
   free(q);
   return rc;
@@ -291,33 +293,49 @@ int store_open(struct wd_store **out, const char *where, char *err, size_t errle
   *out = NULL;
   struct wd_store *st = xcalloc(1, sizeof(*st));
   if(strncmp(where, "postgresql://", 13) == 0 || strncmp(where, "postgres://", 11) == 0) {
-    st->pg = PQconnectdb(where);
-    if(PQstatus(st->pg) != CONNECTION_OK) {
-      const char *m = PQerrorMessage(st->pg);
-      /* The URI may hold a password: name the database by its host only. */
-      snprintf(err, errlen, "--db: cannot connect to PostgreSQL (%s@%s:%s): %.*s",
-               PQdb(st->pg) ? PQdb(st->pg) : "?", PQhost(st->pg) ? PQhost(st->pg) : "?",
-               PQport(st->pg) ? PQport(st->pg) : "?", (int)strcspn(m, "\n"), m);
-      PQfinish(st->pg);
+    char why[400];
+    st->libpq = store_libpq(why, sizeof(why));
+    if(!st->libpq) {
+      snprintf(err, errlen, "--db: cannot use PostgreSQL: %s", why);
       free(st);
       return -1;
     }
-    PQsetNoticeProcessor(st->pg, NULL, NULL);
+    const struct store_libpq *pq = st->libpq;
+    st->pg = pq->connectdb(where);
+    if(pq->status(st->pg) != CONNECTION_OK) {
+      const char *m = pq->errorMessage(st->pg);
+      /* The URI may hold a password: name the database by its host only. */
+      snprintf(err, errlen, "--db: cannot connect to PostgreSQL (%s@%s:%s): %.*s",
+               pq->db(st->pg) ? pq->db(st->pg) : "?",
+               pq->host(st->pg) ? pq->host(st->pg) : "?",
+               pq->port(st->pg) ? pq->port(st->pg) : "?", (int)strcspn(m, "\n"), m);
+      pq->finish(st->pg);
+      free(st);
+      return -1;
+    }
+    st->libpq->setNoticeProcessor(st->pg, NULL, NULL);
   } else {
-    if(sqlite3_open_v2(where, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                       SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+    char why[400];
+    st->sqlite = store_sqlite(why, sizeof(why));
+    if(!st->sqlite) {
+      snprintf(err, errlen, "--db %s: cannot use SQLite: %s", where, why);
+      free(st);
+      return -1;
+    }
+    if(st->sqlite->open_v2(where, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                           SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
       snprintf(err, errlen, "--db %s: cannot open the database: %s", where,
-               st->db ? sqlite3_errmsg(st->db) : "out of memory");
-      sqlite3_close(st->db);
+               st->db ? st->sqlite->errmsg(st->db) : "out of memory");
+      st->sqlite->close(st->db);
       free(st);
       return -1;
     }
     /* Several processes may write one file: wait for each other. */
-    sqlite3_busy_timeout(st->db, 30000);
+    st->sqlite->busy_timeout(st->db, 30000);
     char e[300];
     if(store_script(st, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL;", e, sizeof(e))) {
       snprintf(err, errlen, "--db %s: cannot open the database: %s", where, e);
-      sqlite3_close(st->db);
+      st->sqlite->close(st->db);
       free(st);
       return -1;
     }
@@ -338,9 +356,9 @@ void store_close(struct wd_store *st)
   if(!st)
     return;
   if(st->pg)
-    PQfinish(st->pg);
+    st->libpq->finish(st->pg);
   if(st->db)
-    sqlite3_close(st->db);
+    st->sqlite->close(st->db);
   free(st);
 }
 

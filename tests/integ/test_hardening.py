@@ -9,6 +9,7 @@ builds it); a missing one is a failure, not a skip.
 """
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -38,6 +39,16 @@ check("full RELRO: -z now (BIND_NOW)",
       any("FLAGS_1" in ln and "NOW" in ln for ln in dynamic.splitlines()),
       [ln for ln in dynamic.splitlines() if "FLAGS" in ln])
 check("stack protector: calls __stack_chk_fail", "__stack_chk_fail" in dynsyms)
+# libcurl, libpq and SQLite are loaded with dlopen where a scan or the run
+# history first needs them (docs/design.md, "Loaded on first use"): none
+# of them is a NEEDED entry, while what every run uses (OpenSSL, libyaml)
+# still is. tests/integ/test_loading.py proves which runs open them.
+needed = re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", dynamic)
+check("NEEDED read: libssl, libcrypto, libyaml linked as before",
+      {"libssl.so.3", "libcrypto.so.3", "libyaml-0.so.2"} <= set(needed), needed)
+check("libcurl, libpq and SQLite are not NEEDED (loaded on first use)",
+      needed and not [n for n in needed if n.split(".so")[0] in ("libcurl", "libpq", "libsqlite3")],
+      needed)
 chk = sorted({w.split("@")[0] for w in dynsyms.split() if w.startswith("__") and "_chk@" in w})
 check("FORTIFY: fortified libc calls (__*_chk)", len(chk) >= 3, chk)
 

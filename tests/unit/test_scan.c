@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../src/net/net_curl_load.h"
 #include "../../src/net/net_url.h"
 #include "../../src/scan/scan.h"
 #include "../../src/scan/scan_gql.h"
@@ -32,6 +33,44 @@ static void scope_pins_scheme_host_port(void **state)
   assert_true(scope_allows(&s, "https://127.0.0.2:9999/"));
   scope_cleanup(&s);
   url_parts_cleanup(&u);
+}
+
+/* libcurl is loaded on first use (net_curl_load.h): the same table every
+ * time, every entry point resolved, and the typed forms of the variadic
+ * setopt/getinfo refuse an option of another kind instead of passing a
+ * value libcurl would read as another type. */
+static void curl_loaded_once_typed(void **state)
+{
+  (void)state;
+  char err[300] = "";
+  const struct net_curl *cu = net_curl(err, sizeof(err));
+  assert_non_null(cu);
+  assert_ptr_equal(net_curl(NULL, 0), cu);
+  assert_ptr_equal(net_curl_loaded(), cu);
+  assert_non_null(cu->easy_setopt);
+  assert_non_null(cu->url_strerror);
+  CURL *c = cu->easy_init();
+  assert_non_null(c);
+  assert_int_equal(net_setopt_long(c, CURLOPT_TIMEOUT_MS, 1000L), CURLE_OK);
+  assert_int_equal(net_setopt_str(c, CURLOPT_URL, "http://127.0.0.1:1/"), CURLE_OK);
+  assert_int_equal(net_setopt_long(c, CURLOPT_URL, 1L), CURLE_BAD_FUNCTION_ARGUMENT);
+  assert_int_equal(net_setopt_str(c, CURLOPT_TIMEOUT_MS, "1"), CURLE_BAD_FUNCTION_ARGUMENT);
+  assert_int_equal(net_setopt_off(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)0), CURLE_OK);
+  assert_int_equal(net_setopt_off(c, CURLOPT_TIMEOUT_MS, (curl_off_t)0),
+                   CURLE_BAD_FUNCTION_ARGUMENT);
+  assert_int_equal(net_setopt_write(c, CURLOPT_URL, NULL), CURLE_BAD_FUNCTION_ARGUMENT);
+  long code = -1;
+  double secs = -1;
+  assert_int_equal(net_getinfo_long(c, CURLINFO_RESPONSE_CODE, &code), CURLE_OK);
+  assert_int_equal(code, 0);
+  assert_int_equal(net_getinfo_double(c, CURLINFO_RESPONSE_CODE, &secs),
+                   CURLE_BAD_FUNCTION_ARGUMENT);
+  assert_int_equal(net_getinfo_long(c, CURLINFO_TOTAL_TIME, &code), CURLE_BAD_FUNCTION_ARGUMENT);
+  cu->easy_cleanup(c);
+  CURLM *m = cu->multi_init();
+  assert_non_null(m);
+  assert_int_equal(net_multi_setopt_long(m, CURLMOPT_MAXCONNECTS, 4L), CURLM_OK);
+  cu->multi_cleanup(m);
 }
 
 static void url_parse_rejects_bad(void **state)
@@ -399,6 +438,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(scope_pins_scheme_host_port),
+    cmocka_unit_test(curl_loaded_once_typed),
     cmocka_unit_test(url_parse_rejects_bad),
     cmocka_unit_test(url_plain_path_reads_back),
     cmocka_unit_test(url_host_classes),
