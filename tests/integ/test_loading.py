@@ -43,8 +43,12 @@ def traced(*args, env=None):
     argv = [WARDEN] + list(args)
     if STRACE:
         argv = [STRACE, "-f", "-qq", "-e", "trace=openat,open", "-o", trace] + argv
-    p = subprocess.run(argv, capture_output=True, text=True, timeout=300,
-                       env=dict(os.environ, **(env or {})))
+    # LeakSanitizer cannot run under ptrace (the ASan build): leaks are
+    # the other suites' to find, which run the same paths untraced.
+    asan = os.environ.get("ASAN_OPTIONS", "")
+    env = dict(os.environ, ASAN_OPTIONS=(asan + ":" if asan else "") + "detect_leaks=0",
+               **(env or {}))
+    p = subprocess.run(argv, capture_output=True, text=True, timeout=300, env=env)
     libs, read = set(), False
     try:
         with open(trace) as f:
@@ -69,8 +73,10 @@ def none_lazy(what, libs, read):
 
 
 # ---- the sides that send nothing load none of them -------------------------
-fix_iac = os.path.join(TOP, "tests", "fixtures", "iac", "dockerfile")
-rc, out, err, libs, read = traced("iac", "-q", "-f", "json", "--fail-on", "none", fix_iac)
+# A Dockerfile and a Kubernetes manifest (read with libyaml).
+fix_iac = [os.path.join(TOP, "tests", "fixtures", "iac", "dockerfile", "escape.dockerfile"),
+           os.path.join(TOP, "tests", "fixtures", "iac", "k8s", "workloads.yaml")]
+rc, out, err, libs, read = traced("iac", "-q", "-f", "json", "--fail-on", "none", *fix_iac)
 doc = report(out, "iac (traced)", err)
 check("iac ran (files read, status complete)", rc == 0 and ran(doc), (rc, err[-300:]))
 none_lazy("iac", libs, read)
@@ -107,7 +113,9 @@ check("--db FILE: libsqlite3.so.0 opened, libpq.so.5 not",
       read and opened(libs, "libsqlite3.so.0") and not opened(libs, "libpq.so.5"),
       sorted(libs)[:40])
 rc, out, err, libs, read = traced("history", "--db", db)
-check("history --db FILE lists the stored run", rc == 0 and url in out, (rc, out[:300], err[-300:]))
+check("history --db FILE lists the stored run (one, finished)",
+      rc == 0 and re.search(r"^\s*1\s+\S+\s+finished\b", out, re.M) is not None,
+      (rc, out[:300], err[-300:]))
 check("history --db FILE: SQLite opened; libcurl and libpq not",
       read and opened(libs, "libsqlite3.so.0") and
       not opened(libs, "libcurl.so.4") and not opened(libs, "libpq.so.5"), sorted(libs)[:40])
@@ -137,7 +145,7 @@ check("broken libcurl.so.4: the broken one was the one opened",
 rc, out, err, libs, read = traced("scan", "-H", "X-Test: 1", "-q", url, env=env)
 check("broken libcurl.so.4 with -H: exit 2, message names it",
       rc == 2 and "libcurl.so.4 could not be loaded" in err, (rc, err[-400:]))
-rc, out, err, libs, read = traced("iac", "-q", "-f", "json", "--fail-on", "none", fix_iac,
+rc, out, err, libs, read = traced("iac", "-q", "-f", "json", "--fail-on", "none", *fix_iac,
                                   env=env)
 check("broken libcurl.so.4 and libpq.so.5: iac still runs (it never loads them)",
       rc == 0 and ran(report(out, "iac (broken libs)", err)), (rc, err[-300:]))
