@@ -12,8 +12,8 @@
 #     what the 2x target is measured against;
 #   - "parse": given the file list (the walk done by this script, for
 #     free), shown beside it so the cost of the walk stays visible.
-# warden's own start (the dynamic loader mapping and relocating its ~40
-# shared libraries, the same for any input) is printed too, measured on
+# warden's own start (the dynamic loader mapping and relocating its shared
+# libraries, the same for any input) is printed too, measured on
 # an empty directory; it is part of warden's time, never subtracted.
 # Targets: >= 10,000 files/s end to end, within 2x of the walk+parse, and
 # linear (the per-file cost at 16,000 files within 1.25x of 2,000).
