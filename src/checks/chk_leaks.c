@@ -2,6 +2,15 @@
  * chk_leaks.c - error and stack-trace leakage: Go panics with goroutine
  * traces, framework debug pages, Python, Java, Node and Ruby traces, and
  * internal IP addresses in responses.
+ *
+ * An address an API description found by discovery names as one of its
+ * servers is inventory.non-production-server's when the spec the scan
+ * uses names it too (the same problem: the published document maps an
+ * internal server; that rule says which entry and how to fix it), so it
+ * is not leak.internal-ip as well. Which spec the scan uses is known only
+ * once every discovery location has answered, so such an address is kept
+ * (lk_state) and decided in finish: reported here only when the spec in
+ * use does not name it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +18,7 @@
 #include <strings.h>
 
 #include "../core/core_alloc.h"
+#include "../core/core_str.h"
 #include "../scan/scan.h"
 #include "../scan/scan_rx.h"
 #include "check.h"
@@ -106,6 +116,71 @@ static const struct lk_sig lk_sigs[] = {
 
 static const struct rx ip_rx = RX("(?<![0-9.])(?:10\\.(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)|172\\.(?:1[6-9]|2\\d|3[01])|192\\.168)(?:\\.(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)){2}(?![0-9]|\\.[0-9])");
 
+/* Addresses a discovered API description names as servers, decided in
+ * finish: the LK_SPEC_MAX smallest by (document URL, address), whatever
+ * order the documents answered in. */
+#define LK_SPEC_MAX 32
+struct lk_spec_ip {
+  char key[600];    /* "URL address": the sort key */
+  char url[512];    /* the document's URL */
+  char ip[48];
+  char server[200]; /* the servers entry that names it */
+};
+
+struct lk_state {
+  struct lk_spec_ip v[LK_SPEC_MAX];
+  int n;
+};
+
+/* The servers entry of the API description in p's body that names ip as
+ * its host into server (parsed as the scan parses a spec), or 0. */
+static int lk_spec_server(struct probe *p, const char *ip, char *server, size_t n)
+{
+  struct spec sp;
+  char err[256];
+  if(spec_parse(&sp, buf_str(&p->x.body), p->x.body.len, p->x.url, err, sizeof(err)))
+    return 0;
+  int found = 0;
+  for(size_t i = 0; i < sp.nservers && !found; i++) {
+    char host[256];
+    if(sp.servers[i] && url_host_of(sp.servers[i], host, sizeof(host)) && !strcmp(host, ip)) {
+      snprintf(server, n, "%s", sp.servers[i]);
+      found = 1;
+    }
+  }
+  spec_cleanup(&sp);
+  return found;
+}
+
+/* 1 when inventory.non-production-server reports ip: the spec the scan
+ * uses names it as a server, it is not the target's own host, and it
+ * looks internal (chk_inventory's test). */
+static int lk_inventory_reports(const struct scan *s, const char *ip)
+{
+  if(!s->have_spec || (s->target.host && !strcmp(ip, s->target.host)) || !url_host_nonprod(ip))
+    return 0;
+  for(size_t i = 0; i < s->spec.nservers; i++) {
+    char host[256];
+    if(s->spec.servers[i] && url_host_of(s->spec.servers[i], host, sizeof(host)) &&
+       !strcmp(host, ip))
+      return 1;
+  }
+  return 0;
+}
+
+static void lk_keep_spec_ip(struct lk_state *ls, const char *url, const char *ip,
+                            const char *server)
+{
+  char key[600];
+  snprintf(key, sizeof(key), "%.511s %s", url, ip);
+  int found, pos = str_sorted_keep(ls->v, sizeof(ls->v[0]), &ls->n, LK_SPEC_MAX, key, 1, &found);
+  if(pos < 0 || found)
+    return;
+  snprintf(ls->v[pos].url, sizeof(ls->v[pos].url), "%s", url);
+  snprintf(ls->v[pos].ip, sizeof(ls->v[pos].ip), "%s", ip);
+  snprintf(ls->v[pos].server, sizeof(ls->v[pos].server), "%s", server);
+}
+
 /* Internal addresses in the headers that carry one: Location,
  * Content-Location, Set-Cookie's Domain, Via. */
 static int lk_header_ip(struct scan *s, struct probe *p)
@@ -146,7 +221,7 @@ static int lk_header_ip(struct scan *s, struct probe *p)
 
 static void lk_judge(struct scan *s, void *st, struct probe *p)
 {
-  (void)st;
+  struct lk_state *ls = st;
   if(p->claimed || !http_answered(&p->x))
     return;
   if(lk_header_ip(s, p))
@@ -178,12 +253,34 @@ static void lk_judge(struct scan *s, void *st, struct probe *p)
   if(p->nfindings)
     return;
   size_t mo, ml;
-  if(rx_search(s->rx, &ip_rx, b, n, 0, &mo, &ml)) {
-    char ip[48];
+  for(size_t from = 0; rx_search(s->rx, &ip_rx, b, n, from, &mo, &ml); from = mo + ml) {
+    char ip[48], server[200];
     snprintf(ip, sizeof(ip), "%.*s", (int)(ml < 40 ? ml : 40), b + mo);
     if(strcmp(ip, s->target.host) == 0)
       return; /* the target's own address is not news */
+    /* A discovered API description's server: decided in finish. */
+    if((p->flags & PROBE_SPECFIND) && lk_spec_server(p, ip, server, sizeof(server))) {
+      lk_keep_spec_ip(ls, p->x.url, ip, server);
+      continue;
+    }
     scan_flag(s, p, &lk_rules[R_IP], -1, NULL, NULL, mo, ml, ip);
+    return;
+  }
+}
+
+/* The servers of discovered API descriptions that the spec in use does
+ * not name (so no inventory.non-production-server says them), as
+ * leak.internal-ip, in key order. */
+static void lk_finish(struct scan *s, void *st)
+{
+  struct lk_state *ls = st;
+  for(int i = 0; i < ls->n; i++) {
+    const struct lk_spec_ip *e = &ls->v[i];
+    if(lk_inventory_reports(s, e->ip))
+      continue;
+    char ev[400];
+    snprintf(ev, sizeof(ev), "the API description names the server %.200s", e->server);
+    scan_flag_at(s, &lk_rules[R_IP], -1, NULL, "GET", e->url, ev, e->ip);
   }
 }
 
@@ -213,6 +310,8 @@ const struct wd_check check_leaks = {
   .summary = "Stack traces, framework debug pages and internal addresses in responses",
   .rules = lk_rules,
   .nrules = ARRAY_LEN(lk_rules),
+  .state_size = sizeof(struct lk_state),
   .plan = lk_plan,
   .judge = lk_judge,
+  .finish = lk_finish,
 };

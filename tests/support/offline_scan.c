@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../src/core/core_alloc.h"
+#include "../../src/core/core_buf.h"
+#include "../../src/scan/scan_check.h"
 #include "offline_scan.h"
 
 int offline_scan_init(struct scan *s, struct scan_opts *o, const struct offline_cfg *cfg,
@@ -77,4 +80,70 @@ void offline_answer(struct probe *p, long status, const char *ctype, const char 
   p->x.status = status;
   p->x.httpver = 11;
   p->x.outcome = HTTP_OK;
+}
+
+static int offline_cmp_strp(const void *a, const void *b)
+{
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Answers every probe nobody answered yet, round by round (what a
+ * round's judges queue is the next round), each round's probes in the
+ * order they were queued or backwards, each completed through the
+ * engine's own callback (scan_on_done: digest, every judge, release). */
+void offline_drain(struct scan *s, int backwards, offline_answer_fn fn)
+{
+  for(;;) {
+    size_t n = 0;
+    struct probe **todo = xcalloc(s->nprobes + 1, sizeof(*todo));
+    for(size_t i = 0; i < s->nprobes; i++)
+      if(s->probes[i]->x.outcome == HTTP_PENDING)
+        todo[n++] = s->probes[i];
+    for(size_t k = 0; k < n; k++) {
+      struct probe *q = todo[backwards ? n - 1 - k : k];
+      fn(q);
+      q->x.done(&q->x, q->x.ctx);
+    }
+    free(todo);
+    if(!n)
+      return;
+  }
+}
+
+/* The scan's result as one sorted text: findings (rule, place, evidence,
+ * count), notes, and with requests the follow-ups the checks queued
+ * (method, path, identity). */
+char *offline_result(struct scan *s, int requests, size_t *nfindings)
+{
+  size_t n = s->findings.n + s->rep.nnotes + (requests ? s->nprobes : 0), k = 0;
+  char **lines = xcalloc(n ? n : 1, sizeof(char *));
+  for(size_t i = 0; i < s->findings.n; i++) {
+    const struct wd_finding *f = &s->findings.v[i];
+    struct buf l;
+    buf_init(&l, 0);
+    buf_printf(&l, "F %s %s %s | %s | %u |", f->rule->id, f->method ? f->method : "",
+               f->url ? f->url : "", f->evidence ? f->evidence : "", f->count);
+    for(unsigned j = 0; j < f->nlocs; j++) /* every place it was seen */
+      buf_printf(&l, " @%s", f->locs[j].url ? f->locs[j].url : "");
+    lines[k++] = buf_steal(&l);
+  }
+  for(size_t i = 0; i < s->rep.nnotes; i++)
+    lines[k++] = xasprintf("N %s", s->rep.notes[i]);
+  for(size_t i = 0; requests && i < s->nprobes; i++)
+    if(s->probes[i]->origin)
+      lines[k++] = xasprintf("Q %s %s %s as %d", s->probes[i]->origin->name,
+                             s->probes[i]->x.method, s->probes[i]->path,
+                             (int)s->probes[i]->ident);
+  qsort(lines, k, sizeof(char *), offline_cmp_strp);
+  struct buf b;
+  buf_init(&b, 0);
+  for(size_t i = 0; i < k; i++) {
+    buf_appendz(&b, lines[i]);
+    buf_appendz(&b, "\n");
+    free(lines[i]);
+  }
+  free(lines);
+  if(nfindings)
+    *nfindings = s->findings.n;
+  return buf_steal(&b);
 }

@@ -2,7 +2,7 @@
  * offline_scan.h - a scan built by hand, as scan_run builds it, for the
  * harnesses that judge answers without a network (tests/fuzz/
  * fuzz_response.c, bench/scan/bench_judge.c, bench/catalogue/
- * bench_growth.c).
+ * bench_growth.c, tests/unit/test_order.c and test_overlap.c).
  *
  * The target is a fixed loopback URL nothing listens on; s->eng is a
  * real engine (http_engine_new) that is never run, so whatever a check
@@ -40,5 +40,19 @@ void offline_scan_phase1(struct scan *s, const char *root_ctype, const char *roo
 /* Gives p a complete answer: status, one Content-Type header, body. */
 void offline_answer(struct probe *p, long status, const char *ctype, const char *body,
                     size_t n);
+
+/* How a harness answers one probe (offline_answer, by its path). */
+typedef void (*offline_answer_fn)(struct probe *p);
+/* Answers every probe nobody answered yet, round by round (what a
+ * round's judges queue is the next round), each round's probes in the
+ * order they were queued or backwards (backwards != 0), each through fn
+ * and then the engine's own completion callback (scan_on_done). */
+void offline_drain(struct scan *s, int backwards, offline_answer_fn fn);
+/* The scan's result as one sorted text, a line each: findings ("F rule
+ * method url | evidence | count | @place..."), notes ("N ..."), and with
+ * requests the follow-ups checks queued ("Q check method path as
+ * identity"). *nfindings (if not NULL) gets the number of findings. A
+ * fresh string. */
+char *offline_result(struct scan *s, int requests, size_t *nfindings);
 
 #endif

@@ -113,70 +113,6 @@ static void data_cap_same_in_any_order(void **state)
 
 /* ---- bfla, bola's crawl, ssrf: the whole scan drained in two orders */
 
-/* How one probe is answered: status, Content-Type and body by its path. */
-typedef void (*answer_fn)(struct probe *p);
-
-/* Answers every probe nobody answered yet, round by round (what a
- * round's judges queue is the next round), each round's probes in the
- * order they were queued or backwards, each completed through the
- * engine's own callback (scan_on_done: digest, every judge, release). */
-static void drain(struct scan *s, int backwards, answer_fn fn)
-{
-  for(;;) {
-    size_t n = 0;
-    struct probe **todo = xcalloc(s->nprobes + 1, sizeof(*todo));
-    for(size_t i = 0; i < s->nprobes; i++)
-      if(s->probes[i]->x.outcome == HTTP_PENDING)
-        todo[n++] = s->probes[i];
-    for(size_t k = 0; k < n; k++) {
-      struct probe *q = todo[backwards ? n - 1 - k : k];
-      fn(q);
-      q->x.done(&q->x, q->x.ctx);
-    }
-    free(todo);
-    if(!n)
-      return;
-  }
-}
-
-/* The scan's result as one sorted text: findings (rule, place, evidence,
- * count), notes, and with requests the follow-ups the checks queued
- * (method, path, identity). */
-static char *result_text(struct scan *s, int requests, size_t *nfindings)
-{
-  size_t n = s->findings.n + s->rep.nnotes + (requests ? s->nprobes : 0), k = 0;
-  char **lines = xcalloc(n ? n : 1, sizeof(char *));
-  for(size_t i = 0; i < s->findings.n; i++) {
-    const struct wd_finding *f = &s->findings.v[i];
-    struct buf l;
-    buf_init(&l, 0);
-    buf_printf(&l, "F %s %s %s | %s | %u |", f->rule->id, f->method ? f->method : "",
-               f->url ? f->url : "", f->evidence ? f->evidence : "", f->count);
-    for(unsigned j = 0; j < f->nlocs; j++) /* every place it was seen */
-      buf_printf(&l, " @%s", f->locs[j].url ? f->locs[j].url : "");
-    lines[k++] = buf_steal(&l);
-  }
-  for(size_t i = 0; i < s->rep.nnotes; i++)
-    lines[k++] = xasprintf("N %s", s->rep.notes[i]);
-  for(size_t i = 0; requests && i < s->nprobes; i++)
-    if(s->probes[i]->origin)
-      lines[k++] = xasprintf("Q %s %s %s as %d", s->probes[i]->origin->name,
-                             s->probes[i]->x.method, s->probes[i]->path,
-                             (int)s->probes[i]->ident);
-  qsort(lines, k, sizeof(char *), cmp_strp);
-  struct buf b;
-  buf_init(&b, 0);
-  for(size_t i = 0; i < k; i++) {
-    buf_appendz(&b, lines[i]);
-    buf_appendz(&b, "\n");
-    free(lines[i]);
-  }
-  free(lines);
-  if(nfindings)
-    *nfindings = s->findings.n;
-  return buf_steal(&b);
-}
-
 /* An OpenAPI 3 document of n GET operations at fmt % i (one %02d), each
  * with the query parameter query (format uri) when query is not NULL. */
 static char *spec_of(const char *fmt, int n, const char *query)
@@ -227,11 +163,11 @@ static char *run_bfla(int backwards, size_t *nfindings)
   free(text);
   scan_use_spec(&s, &sp);
   scan_checks_plan(&s);
-  drain(&s, backwards, bfla_answer);
+  offline_drain(&s, backwards, bfla_answer);
   scan_checks_plan_late(&s);
-  drain(&s, backwards, bfla_answer);
+  offline_drain(&s, backwards, bfla_answer);
   scan_checks_finish(&s);
-  char *r = result_text(&s, 1, NULL);
+  char *r = offline_result(&s, 1, NULL);
   *nfindings = 0;
   for(size_t i = 0; i < s.findings.n; i++)
     *nfindings += !strcmp(s.findings.v[i].rule->id, "bfla.admin-route");
@@ -296,11 +232,11 @@ static char *run_bola_crawl(int backwards)
                       "{\"links\":[\"/api/p0\",\"/api/p1\",\"/api/p2\",\"/api/p3\"]}");
   scan_checks_plan(&s);
   scan_checks_judge(&s, s.root); /* as scan_run: the root once the plans ran */
-  drain(&s, backwards, bola_answer);
+  offline_drain(&s, backwards, bola_answer);
   scan_checks_plan_late(&s);
-  drain(&s, backwards, bola_answer);
+  offline_drain(&s, backwards, bola_answer);
   scan_checks_finish(&s);
-  char *r = result_text(&s, 1, NULL);
+  char *r = offline_result(&s, 1, NULL);
   scan_cleanup(&s);
   return r;
 }
@@ -360,12 +296,12 @@ static char *run_ssrf(int backwards)
   free(text);
   scan_use_spec(&s, &sp);
   scan_checks_plan(&s);
-  drain(&s, backwards, ssrf_answer);
+  offline_drain(&s, backwards, ssrf_answer);
   scan_checks_plan_late(&s);
-  drain(&s, backwards, ssrf_answer);
+  offline_drain(&s, backwards, ssrf_answer);
   scan_checks_finish(&s);
   /* Not the requests: each canary URL has a fresh token. */
-  char *r = result_text(&s, 0, NULL);
+  char *r = offline_result(&s, 0, NULL);
   scan_cleanup(&s);
   return r;
 }
