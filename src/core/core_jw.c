@@ -44,13 +44,18 @@ static void jw_puts(struct jw *w, const char *s)
   jw_write(w, s, strlen(s));
 }
 
+/* A newline and two spaces per level, JW_MAX_DEPTH levels at most: the
+ * indentation of any depth is one write of a prefix of this. */
+static const char jw_nl[] = "\n"
+                            "                                "
+                            "                                ";
+_Static_assert(sizeof(jw_nl) == 2 + 2 * JW_MAX_DEPTH, "jw_nl covers JW_MAX_DEPTH");
+
 static void jw_indent(struct jw *w)
 {
   if(!w->pretty)
     return;
-  jw_putc(w, '\n');
-  for(int i = 0; i < w->depth; i++)
-    jw_write(w, "  ", 2);
+  jw_write(w, jw_nl, 1 + 2 * (size_t)w->depth);
 }
 
 /* Called before every value or key: writes the comma and indentation. */
@@ -105,6 +110,20 @@ static const unsigned char jw_plain[256] = {JP64(0), JP64(64), JP64(128), JP64(1
 #undef JP4
 #undef JP
 
+/* 1 when one of the eight bytes of x is not plain (below 0x20, 0x7f or
+ * above, '"' or '\\'): jw_plain's definition, eight bytes a step. Each
+ * term is the exact "some byte is ..." test (a borrow or carry only
+ * spreads from a byte that already tested true). */
+#define JW_ONES 0x0101010101010101ULL
+#define JW_HIGH 0x8080808080808080ULL
+static int jw_word_special(unsigned long long x)
+{
+  unsigned long long q = x ^ (JW_ONES * '"'), b = x ^ (JW_ONES * '\\');
+  unsigned long long t = ((x - JW_ONES * 0x20) & ~x) | (x + JW_ONES) | x |
+                         ((q - JW_ONES) & ~q) | ((b - JW_ONES) & ~b);
+  return (t & JW_HIGH) != 0;
+}
+
 static void jw_write_string(struct jw *w, const char *str)
 {
   const unsigned char *s = (const unsigned char *)str;
@@ -113,6 +132,13 @@ static void jw_write_string(struct jw *w, const char *str)
   for(size_t i = 0; i < n;) {
     /* A run of characters that need no escape is copied at once. */
     size_t run = i;
+    unsigned long long x;
+    while(run + 8 <= n) {
+      memcpy(&x, s + run, 8);
+      if(jw_word_special(x))
+        break;
+      run += 8;
+    }
     while(jw_plain[s[run]]) /* s[n] is '\0', which is not plain */
       run++;
     if(run > i) {

@@ -396,6 +396,73 @@ static void report_notes_cap_is_said(void **state)
   findings_cleanup(&f);
 }
 
+/* The reference: what jw_str must write for a byte that is not part of
+ * valid UTF-8 beyond ASCII, one byte at a time (RFC 8259 escapes). */
+static size_t jw_ref_byte(unsigned char c, char *o)
+{
+  if(c == '"' || c == '\\')
+    return (size_t)sprintf(o, "\\%c", c);
+  if(c == '\n')
+    return (size_t)sprintf(o, "\\n");
+  if(c == '\t')
+    return (size_t)sprintf(o, "\\t");
+  if(c == '\r')
+    return (size_t)sprintf(o, "\\r");
+  if(c < 0x20 || c == 0x7f)
+    return (size_t)sprintf(o, "\\u%04x", c);
+  if(c >= 0x80)
+    return (size_t)sprintf(o, "\\ufffd"); /* a lone byte is never valid UTF-8 */
+  o[0] = (char)c;
+  return 1;
+}
+
+/* The writer scans eight bytes a step: every byte value, at every offset
+ * of the word and around it, in a string of plain bytes, comes out as the
+ * byte-by-byte reference says; and valid UTF-8 is kept as it is. */
+static void jw_escapes_every_byte_anywhere(void **state)
+{
+  (void)state;
+  char in[40], want[80];
+  for(int c = 1; c < 256; c++) {
+    for(size_t at = 0; at < 20; at++) {
+      for(size_t len = at + 1; len < at + 12 && len < sizeof(in); len++) {
+        size_t wl = 0;
+        want[wl++] = '"';
+        for(size_t i = 0; i < len; i++) {
+          in[i] = i == at ? (char)c : (char)('a' + i % 26);
+          wl += jw_ref_byte((unsigned char)in[i], want + wl);
+        }
+        in[len] = '\0';
+        want[wl++] = '"';
+        want[wl] = '\0';
+        char *mem = NULL;
+        size_t ml = 0;
+        FILE *f = open_memstream(&mem, &ml);
+        struct jw w;
+        jw_init(&w, f, 0);
+        jw_str(&w, in);
+        jw_flush(&w);
+        fclose(f);
+        if(strcmp(mem, want))
+          fail_msg("byte 0x%02x at %zu of %zu: got %s want %s", c, at, len, mem, want);
+        free(mem);
+      }
+    }
+  }
+  const char *utf8 = "0123456789 caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x94\x92 abcdefgh";
+  char *mem = NULL;
+  size_t ml = 0;
+  FILE *f = open_memstream(&mem, &ml);
+  struct jw w;
+  jw_init(&w, f, 0);
+  jw_str(&w, utf8);
+  jw_flush(&w);
+  fclose(f);
+  assert_int_equal(ml, strlen(utf8) + 2);
+  assert_memory_equal(mem + 1, utf8, strlen(utf8));
+  free(mem);
+}
+
 static void jw_nesting(void **state)
 {
   (void)state;
@@ -454,6 +521,7 @@ int main(void)
     cmocka_unit_test(report_json_is_valid_and_escaped),
     cmocka_unit_test(report_notes_cap_is_said),
     cmocka_unit_test(jw_nesting),
+    cmocka_unit_test(jw_escapes_every_byte_anywhere),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
