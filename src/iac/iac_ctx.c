@@ -308,6 +308,7 @@ void iac_ctx_cleanup(struct iac_ctx *c)
   }
   free(c->pend);
   free(c->rbuf);
+  yl_free(c->yl);
   memset(c, 0, sizeof(*c));
 }
 

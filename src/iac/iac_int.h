@@ -134,6 +134,9 @@ struct iac_ctx {
   char *rbuf;
   size_t rcap;
   int rbusy;
+  /* The YAML loader, restarted from file to file (yl_restart): its node
+   * arena is allocated once per run, not once per document. */
+  struct yloader *yl;
 };
 
 void iac_ctx_init(struct iac_ctx *c, struct wd_findings *out, struct report *rep);

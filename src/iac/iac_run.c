@@ -77,7 +77,15 @@ static int sniff_dockerfile(const char *data, size_t len)
 static int iac_yaml_analyze(struct iac_ctx *c, const char *file, const char *data,
                      size_t len)
 {
-  struct yloader *l = yl_new(data, len);
+  /* One loader for the run (YAML is never read while YAML is analysed:
+   * load_df reads Dockerfiles only). */
+  if(c->yl && yl_restart(c->yl, data, len)) {
+    yl_free(c->yl);
+    c->yl = NULL;
+  }
+  if(!c->yl)
+    c->yl = yl_new(data, len);
+  struct yloader *l = c->yl;
   if(!l) {
     iac_problem(c, "%s: cannot start the YAML parser", file);
     return 0;
@@ -103,7 +111,6 @@ static int iac_yaml_analyze(struct iac_ctx *c, const char *file, const char *dat
     iac_problem(c, "%s:%s%s", file, err,
                 helm ? " (a Helm template? render it with helm template and pipe it in)" : "");
   }
-  yl_free(l);
   return rc < 0 && ndocs == 0 ? 0 : 1;
 }
 

@@ -7,7 +7,8 @@
  * an alias as a link and every walk over links pays into a per-document
  * budget. Nesting depth and node count are capped while loading, so
  * deep or huge files fail fast with a line and column instead of eating
- * memory. Nodes live in an arena freed at the next document.
+ * memory. Nodes live in an arena emptied at the next document (one chunk
+ * is kept for it, and across texts with yl_restart).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -30,12 +31,14 @@ struct achunk {
   max_align_t data[];
 };
 
+#define ARENA_CHUNK 65536
+
 static void *arena_alloc(struct achunk **head, size_t n)
 {
   n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
   struct achunk *c = *head;
   if(!c || c->cap - c->used < n) {
-    size_t cap = n > 65536 ? n : 65536;
+    size_t cap = n > ARENA_CHUNK ? n : ARENA_CHUNK;
     c = xmalloc(sizeof(*c) + cap);
     c->cap = cap;
     c->used = 0;
@@ -56,6 +59,27 @@ static void arena_free(struct achunk **head)
     c = n;
   }
   *head = NULL;
+}
+
+/* Empties an arena but keeps one chunk of the usual size for what comes
+ * next: a stream of small documents (or files, yl_restart) allocates it
+ * once instead of once per document. */
+static void arena_reset(struct achunk **head)
+{
+  struct achunk *keep = NULL, *c = *head;
+  while(c) {
+    struct achunk *n = c->next;
+    if(!keep && c->cap == ARENA_CHUNK)
+      keep = c;
+    else
+      free(c);
+    c = n;
+  }
+  if(keep) {
+    keep->used = 0;
+    keep->next = NULL;
+  }
+  *head = keep;
 }
 
 /* ---- loader ------------------------------------------------------------- */
@@ -108,6 +132,33 @@ struct yloader *yl_new(const char *data, size_t len)
   yaml_parser_set_input_string(&l->p, (const unsigned char *)data, len);
   l->cur = &l->arena;
   return l;
+}
+
+static void doc_reset(struct yloader *l);
+
+int yl_restart(struct yloader *l, const char *data, size_t len)
+{
+  yaml_parser_delete(&l->p);
+  doc_reset(l);
+  /* The work stacks stay for the next text unless a large one grew them
+   * (the node arena keeps one chunk: doc_reset). */
+  if(l->capkids > 4096) {
+    free(l->kids);
+    l->kids = NULL;
+    l->capkids = 0;
+  }
+  if(l->capst > 256) {
+    free(l->st);
+    l->st = NULL;
+    l->capst = 0;
+  }
+  l->cb = NULL;
+  l->lost = 0;
+  l->ended = 0;
+  if(!yaml_parser_initialize(&l->p))
+    return -1;
+  yaml_parser_set_input_string(&l->p, (const unsigned char *)data, len);
+  return 0;
 }
 
 void yl_free(struct yloader *l)
@@ -223,13 +274,14 @@ static void node_attach(struct yloader *l, struct ynode *n)
     l->root = n;
     return;
   }
-  l->kids = xgrow(l->kids, &l->capkids, l->nkids + 1, sizeof(*l->kids));
+  if(l->nkids == l->capkids)
+    l->kids = xgrow(l->kids, &l->capkids, l->nkids + 1, sizeof(*l->kids));
   l->kids[l->nkids++] = n;
 }
 
 static void doc_reset(struct yloader *l)
 {
-  arena_free(&l->arena);
+  arena_reset(&l->arena);
   arena_free(&l->tmp);
   l->cur = &l->arena;
   l->nst = 0;
@@ -305,7 +357,7 @@ static int stream_post(struct yloader *l, const yaml_event_t *ev, char *err, siz
   int rc = l->cb->each(l->cb->ctx, l->key, l->kids[l->st[1].base],
                        l->kids[l->st[1].base + 1], &d, err, errlen);
   l->nkids -= 2;
-  arena_free(&l->tmp);
+  arena_reset(&l->tmp);
   atable_clear(&l->tanchors);
   l->nodes -= l->tnodes;
   l->tnodes = 0;
@@ -346,7 +398,8 @@ static int yl_event(struct yloader *l, yaml_event_t *ev, struct ydoc *doc, char 
     int seq = ev->type == YAML_SEQUENCE_START_EVENT;
     n = node_new(l, seq ? Y_SEQ : Y_MAP, &ev->start_mark);
     const yaml_char_t *a = seq ? ev->data.sequence_start.anchor : ev->data.mapping_start.anchor;
-    l->st = xgrow(l->st, &l->capst, l->nst + 1, sizeof(*l->st));
+    if(l->nst == l->capst)
+      l->st = xgrow(l->st, &l->capst, l->nst + 1, sizeof(*l->st));
     l->st[l->nst].node = n;
     l->st[l->nst].base = l->nkids;
     l->st[l->nst].anchor = a ? arena_strdup(l, (const char *)a, strlen((const char *)a)) : NULL;

@@ -37,6 +37,11 @@ struct ydoc {
 struct yloader;
 struct yloader *yl_new(const char *data, size_t len);
 void yl_free(struct yloader *l);
+/* Starts l over on another text, keeping its memory (one chunk of the
+ * node arena, the work stacks): a run that reads many files restarts one
+ * loader instead of yl_free + yl_new per file. What yl_next returned
+ * before is gone. Returns 0, or -1 if the parser could not start (free l). */
+int yl_restart(struct yloader *l, const char *data, size_t len);
 /* Returns 1 with the next document in doc (valid until the next call), 0
  * at the end of the stream, -1 on error (message "line:col: what" in err). */
 int yl_next(struct yloader *l, struct ydoc *doc, char *err, size_t errlen);

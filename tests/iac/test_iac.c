@@ -169,6 +169,54 @@ static void test_yaml_limits(void **state)
   yl_free(l);
 }
 
+/* One loader restarted on text after text (what an iac run does) reads
+ * each as a fresh loader would: after an error, after a text left
+ * unread, after a deep one; anchors of an earlier text are not seen. */
+static void test_yaml_restart(void **state)
+{
+  (void)state;
+  char err[200];
+  struct ydoc d;
+  const char *a = "x: &anc {k: v}\ny: *anc\n---\nz: 1\n";
+  struct yloader *l = yl_new(a, strlen(a));
+  assert_int_equal(yl_next(l, &d, err, sizeof(err)), 1); /* the second doc left unread */
+  assert_string_equal(y_str(&d, y_path(&d, d.root, "y.k")), "v");
+  const char *b = "w: *anc\n"; /* anc belonged to the text before */
+  assert_int_equal(yl_restart(l, b, strlen(b)), 0);
+  assert_int_equal(yl_next(l, &d, err, sizeof(err)), -1);
+  assert_non_null(strstr(err, "1:4:"));
+  assert_non_null(strstr(err, "no anchor"));
+  const char *c = "a: 1\nb: [x\n";
+  assert_int_equal(yl_restart(l, c, strlen(c)), 0);
+  assert_int_equal(yl_next(l, &d, err, sizeof(err)), -1);
+  assert_non_null(strstr(err, "3:1:"));
+  size_t depth = 150, nkeys = 3000; /* deep, and more nodes than one chunk holds */
+  char *big = xmalloc(2 * depth + nkeys * 16 + 64);
+  size_t o = 0;
+  memset(big, '[', depth);
+  o = depth;
+  memset(big + o, ']', depth);
+  o += depth;
+  o += (size_t)sprintf(big + o, "\n---\n");
+  for(size_t i = 0; i < nkeys; i++)
+    o += (size_t)sprintf(big + o, "k%zu: v%zu\n", i, i);
+  assert_int_equal(yl_restart(l, big, o), 0);
+  assert_int_equal(yl_next(l, &d, err, sizeof(err)), 1);
+  assert_int_equal(y_len(&d, d.root), 1);
+  assert_int_equal(yl_next(l, &d, err, sizeof(err)), 1);
+  assert_string_equal(y_str(&d, y_get(&d, d.root, "k2999")), "v2999");
+  assert_string_equal(y_str(&d, y_get(&d, d.root, "k0")), "v0");
+  assert_int_equal(yl_next(l, &d, err, sizeof(err)), 0);
+  free(big);
+  const char *e = "only: one\n";
+  assert_int_equal(yl_restart(l, e, strlen(e)), 0);
+  assert_int_equal(yl_next(l, &d, err, sizeof(err)), 1);
+  assert_string_equal(y_str(&d, y_get(&d, d.root, "only")), "one");
+  assert_null(y_get(&d, d.root, "k0"));
+  assert_int_equal(yl_next(l, &d, err, sizeof(err)), 0);
+  yl_free(l);
+}
+
 /* Findings of a Dockerfile given as text, as "rule@line" joined by ' '. */
 static char *df_findings(const char *text, char *notes, size_t nlen)
 {
@@ -300,6 +348,7 @@ int main(void)
     cmocka_unit_test(test_caps_secrets),
     cmocka_unit_test(test_yaml_merge_and_alias),
     cmocka_unit_test(test_yaml_limits),
+    cmocka_unit_test(test_yaml_restart),
     cmocka_unit_test(test_dockerfile),
     cmocka_unit_test(test_secrets_masked),
   };
