@@ -878,13 +878,15 @@ int mask_quiet(const char *s, size_t n)
     size_t left = n - i;
     switch(c) {
     case '-':
-      if(left >= 5 && memcmp(s + i, "-----", 5) == 0)
+      if(left >= 5 && s[i + 1] == '-' && memcmp(s + i, "-----", 5) == 0)
         return 0;
       break;
     case 'b':
     case 'B':
-      if(left >= 5 && (strncasecmp(s + i, "basic", 5) == 0 ||
-                       (left >= 6 && strncasecmp(s + i, "bearer", 6) == 0)))
+      /* The second letter first: most b's start neither word. */
+      if(left >= 5 && ((s[i + 1] | 0x20) == 'a' || (s[i + 1] | 0x20) == 'e') &&
+         (strncasecmp(s + i, "basic", 5) == 0 ||
+          (left >= 6 && strncasecmp(s + i, "bearer", 6) == 0)))
         return 0;
       break;
     case 'S':
@@ -903,7 +905,7 @@ int mask_quiet(const char *s, size_t n)
         return 0;
       break;
     case '/':
-      if(left >= 11 && memcmp(s + i, "/services/T", 11) == 0)
+      if(left >= 11 && s[i + 1] == 's' && memcmp(s + i, "/services/T", 11) == 0)
         return 0;
       break;
     }

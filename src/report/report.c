@@ -183,13 +183,23 @@ static void report_fingerprints(struct report *r)
     if(x->url)
       k = xasprintf("%s|%s %s", x->rule->id, x->method ? x->method : "",
                     url_path_part(x->url));
-    else if(x->file)
-      k = xconcat(x->rule->id, "|", x->file, "|",
-                  x->evidence ? x->evidence : x->title ? x->title : "", (char *)NULL);
-    else
+    else if(!x->file)
       k = xasprintf("%s|%s", x->rule->id, x->title ? x->title : "");
-    e[i] = (struct fp_ent){str_hash(k, strlen(k)), i};
-    free(k);
+    else
+      k = NULL;
+    if(k) {
+      e[i] = (struct fp_ent){str_hash(k, strlen(k)), i};
+      free(k);
+      continue;
+    }
+    /* rule|file|evidence (or title), hashed part by part: the same hash
+     * as of the joined string (str_hash_more), without joining it. */
+    const char *t = x->evidence ? x->evidence : x->title ? x->title : "";
+    unsigned long long h = str_hash(x->rule->id, strlen(x->rule->id));
+    h = str_hash_more(h, "|", 1);
+    h = str_hash_more(h, x->file, strlen(x->file));
+    h = str_hash_more(h, "|", 1);
+    e[i] = (struct fp_ent){str_hash_more(h, t, strlen(t)), i};
   }
   qsort(e, f->n, sizeof(*e), fp_cmp);
   unsigned nth = 0;
@@ -262,8 +272,11 @@ void report_finalize(struct report *r)
   findings_sort(r->findings);
   for(size_t i = 0; i < r->findings->n; i++) {
     struct wd_finding *x = &r->findings->v[i];
-    if(!x->remediation)
-      x->remediation = xstrdup(rule_remediation(x->rule, r->framework));
+    /* NULL stands for the rule's own text (every writer reads it so):
+     * only a framework's fix is copied. */
+    const char *rem = rule_remediation(x->rule, r->framework);
+    if(!x->remediation && rem != x->rule->remediation)
+      x->remediation = xstrdup(rem);
   }
   report_fingerprints(r);
   score_compute(r->findings, r->tested, &r->score);

@@ -535,7 +535,8 @@ const struct ynode *y_deref(struct ydoc *d, const struct ynode *n)
 
 static int is_merge_key(const struct ynode *k)
 {
-  return k && k->kind == Y_SCALAR && !k->quoted && strcmp(k->u.s, "<<") == 0;
+  return k && k->kind == Y_SCALAR && !k->quoted && k->u.s[0] == '<' && k->u.s[1] == '<' &&
+         k->u.s[2] == '\0';
 }
 
 static const struct ynode *get_depth(struct ydoc *d, const struct ynode *map,
@@ -552,8 +553,10 @@ static const struct ynode *get_depth(struct ydoc *d, const struct ynode *map,
       merges = 1;
       continue;
     }
-    k = y_deref(d, k);
-    if(k && k->kind == Y_SCALAR && strcmp(k->u.s, key) == 0)
+    if(k && k->kind == Y_ALIAS)
+      k = y_deref(d, k);
+    /* The first byte tells most keys apart without a call. */
+    if(k && k->kind == Y_SCALAR && k->u.s[0] == key[0] && strcmp(k->u.s, key) == 0)
       found = map->u.items[2 * i + 1]; /* the last duplicate wins */
   }
   if(found || !merges || depth >= YL_MERGE_DEPTH)
