@@ -147,7 +147,7 @@ struct http_engine *http_engine_new(const struct http_opts *o, char *err,
   }
   net_multi_setopt_long(e->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
   net_multi_setopt_long(e->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
-                    (long)e->o.concurrency);
+                        (long)e->o.concurrency);
   net_multi_setopt_long(e->multi, CURLMOPT_MAXCONNECTS, (long)e->o.concurrency);
   e->base = http_base_headers(&e->o);
   e->pool = xcalloc((size_t)e->o.concurrency, sizeof(*e->pool));
@@ -299,7 +299,7 @@ static void http_setup_request(struct http_engine *e, CURL *c, struct http_excha
     /* The body is borrowed (no copy); an empty one still goes out with
      * Content-Length: 0, so the server never waits for more. */
     net_setopt_off(c, CURLOPT_POSTFIELDSIZE_LARGE,
-                     (curl_off_t)(x->req_body ? x->req_body_len : 0));
+                   (curl_off_t)(x->req_body ? x->req_body_len : 0));
     net_setopt_ptr(c, CURLOPT_POSTFIELDS, x->req_body ? x->req_body : "");
   }
   net_setopt_ptr(c, CURLOPT_WRITEDATA, x);
@@ -309,7 +309,7 @@ static void http_setup_request(struct http_engine *e, CURL *c, struct http_excha
    * Content-Type) has libcurl add User-Agent (and Accept-Encoding) as
    * it always did; one without sends the engine's list, which has both. */
   net_setopt_str(c, CURLOPT_USERAGENT,
-                   x->headers ? (e->o.user_agent ? e->o.user_agent : "warden") : NULL);
+                 x->headers ? (e->o.user_agent ? e->o.user_agent : "warden") : NULL);
   net_setopt_ptr(c, CURLOPT_HTTPHEADER, x->headers ? x->headers : e->base);
 }
 
