@@ -76,28 +76,28 @@ static int opt_kind(int o)
   return o - o % 10000;
 }
 
-CURLcode net_setopt_long(CURL *c, CURLoption o, long v)
+CURLcode (net_setopt_long)(CURL *c, CURLoption o, long v)
 {
   if(opt_kind(o) != CURLOPTTYPE_LONG)
     return CURLE_BAD_FUNCTION_ARGUMENT;
   return net_curl_loaded()->easy_setopt(c, o, v);
 }
 
-CURLcode net_setopt_str(CURL *c, CURLoption o, const char *v)
+CURLcode (net_setopt_str)(CURL *c, CURLoption o, const char *v)
 {
   if(opt_kind(o) != CURLOPTTYPE_STRINGPOINT)
     return CURLE_BAD_FUNCTION_ARGUMENT;
   return net_curl_loaded()->easy_setopt(c, o, v);
 }
 
-CURLcode net_setopt_ptr(CURL *c, CURLoption o, const void *v)
+CURLcode (net_setopt_ptr)(CURL *c, CURLoption o, const void *v)
 {
   if(opt_kind(o) != CURLOPTTYPE_OBJECTPOINT)
     return CURLE_BAD_FUNCTION_ARGUMENT;
   return net_curl_loaded()->easy_setopt(c, o, v);
 }
 
-CURLcode net_setopt_off(CURL *c, CURLoption o, curl_off_t v)
+CURLcode (net_setopt_off)(CURL *c, CURLoption o, curl_off_t v)
 {
   if(opt_kind(o) != CURLOPTTYPE_OFF_T)
     return CURLE_BAD_FUNCTION_ARGUMENT;
@@ -111,28 +111,28 @@ CURLcode net_setopt_write(CURL *c, CURLoption o, curl_write_callback f)
   return net_curl_loaded()->easy_setopt(c, o, f);
 }
 
-CURLMcode net_multi_setopt_long(CURLM *m, CURLMoption o, long v)
+CURLMcode (net_multi_setopt_long)(CURLM *m, CURLMoption o, long v)
 {
   if(opt_kind(o) != CURLOPTTYPE_LONG)
     return CURLM_UNKNOWN_OPTION;
   return net_curl_loaded()->multi_setopt(m, o, v);
 }
 
-CURLcode net_getinfo_long(CURL *c, CURLINFO i, long *v)
+CURLcode (net_getinfo_long)(CURL *c, CURLINFO i, long *v)
 {
   if((i & CURLINFO_TYPEMASK) != CURLINFO_LONG)
     return CURLE_BAD_FUNCTION_ARGUMENT;
   return net_curl_loaded()->easy_getinfo(c, i, v);
 }
 
-CURLcode net_getinfo_double(CURL *c, CURLINFO i, double *v)
+CURLcode (net_getinfo_double)(CURL *c, CURLINFO i, double *v)
 {
   if((i & CURLINFO_TYPEMASK) != CURLINFO_DOUBLE)
     return CURLE_BAD_FUNCTION_ARGUMENT;
   return net_curl_loaded()->easy_getinfo(c, i, v);
 }
 
-CURLcode net_getinfo_ptr(CURL *c, CURLINFO i, char **v)
+CURLcode (net_getinfo_ptr)(CURL *c, CURLINFO i, char **v)
 {
   if((i & CURLINFO_TYPEMASK) != CURLINFO_STRING)
     return CURLE_BAD_FUNCTION_ARGUMENT;

@@ -67,4 +67,29 @@ CURLcode net_getinfo_long(CURL *c, CURLINFO i, long *v);
 CURLcode net_getinfo_double(CURL *c, CURLINFO i, double *v);
 CURLcode net_getinfo_ptr(CURL *c, CURLINFO i, char **v);
 
+/* The same check at compile time, where curl.h's own check was: every
+ * call names its option by its constant, so an option of another kind
+ * is a build error, not a refusal found at run time. (The functions
+ * themselves are reached as (net_setopt_long)(...), which the unit test
+ * uses to see the run-time refusal.) */
+#define NET_KIND_IS(o, kind)                                                    \
+  ((void)sizeof(struct {                                                        \
+    _Static_assert(((o) - (o) % 10000) == (kind), "curl option of another kind"); \
+    int x;                                                                      \
+  }))
+#define NET_INFO_IS(i, kind)                                                    \
+  ((void)sizeof(struct {                                                        \
+    _Static_assert(((i) & CURLINFO_TYPEMASK) == (kind), "curl info of another kind"); \
+    int x;                                                                      \
+  }))
+#define net_setopt_long(c, o, v) (NET_KIND_IS(o, CURLOPTTYPE_LONG), net_setopt_long(c, o, v))
+#define net_setopt_str(c, o, v) (NET_KIND_IS(o, CURLOPTTYPE_STRINGPOINT), net_setopt_str(c, o, v))
+#define net_setopt_ptr(c, o, v) (NET_KIND_IS(o, CURLOPTTYPE_OBJECTPOINT), net_setopt_ptr(c, o, v))
+#define net_setopt_off(c, o, v) (NET_KIND_IS(o, CURLOPTTYPE_OFF_T), net_setopt_off(c, o, v))
+#define net_multi_setopt_long(m, o, v)                                          \
+  (NET_KIND_IS(o, CURLOPTTYPE_LONG), net_multi_setopt_long(m, o, v))
+#define net_getinfo_long(c, i, v) (NET_INFO_IS(i, CURLINFO_LONG), net_getinfo_long(c, i, v))
+#define net_getinfo_double(c, i, v) (NET_INFO_IS(i, CURLINFO_DOUBLE), net_getinfo_double(c, i, v))
+#define net_getinfo_ptr(c, i, v) (NET_INFO_IS(i, CURLINFO_STRING), net_getinfo_ptr(c, i, v))
+
 #endif

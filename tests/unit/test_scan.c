@@ -38,7 +38,9 @@ static void scope_pins_scheme_host_port(void **state)
 /* libcurl is loaded on first use (net_curl_load.h): the same table every
  * time, every entry point resolved, and the typed forms of the variadic
  * setopt/getinfo refuse an option of another kind instead of passing a
- * value libcurl would read as another type. */
+ * value libcurl would read as another type: at compile time through the
+ * header's macros (meson.build proves a wrong kind does not compile),
+ * and at run time when the functions are called directly, as here. */
 static void curl_loaded_once_typed(void **state)
 {
   (void)state;
@@ -53,19 +55,19 @@ static void curl_loaded_once_typed(void **state)
   assert_non_null(c);
   assert_int_equal(net_setopt_long(c, CURLOPT_TIMEOUT_MS, 1000L), CURLE_OK);
   assert_int_equal(net_setopt_str(c, CURLOPT_URL, "http://127.0.0.1:1/"), CURLE_OK);
-  assert_int_equal(net_setopt_long(c, CURLOPT_URL, 1L), CURLE_BAD_FUNCTION_ARGUMENT);
-  assert_int_equal(net_setopt_str(c, CURLOPT_TIMEOUT_MS, "1"), CURLE_BAD_FUNCTION_ARGUMENT);
+  assert_int_equal((net_setopt_long)(c, CURLOPT_URL, 1L), CURLE_BAD_FUNCTION_ARGUMENT);
+  assert_int_equal((net_setopt_str)(c, CURLOPT_TIMEOUT_MS, "1"), CURLE_BAD_FUNCTION_ARGUMENT);
   assert_int_equal(net_setopt_off(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)0), CURLE_OK);
-  assert_int_equal(net_setopt_off(c, CURLOPT_TIMEOUT_MS, (curl_off_t)0),
+  assert_int_equal((net_setopt_off)(c, CURLOPT_TIMEOUT_MS, (curl_off_t)0),
                    CURLE_BAD_FUNCTION_ARGUMENT);
   assert_int_equal(net_setopt_write(c, CURLOPT_URL, NULL), CURLE_BAD_FUNCTION_ARGUMENT);
   long code = -1;
   double secs = -1;
   assert_int_equal(net_getinfo_long(c, CURLINFO_RESPONSE_CODE, &code), CURLE_OK);
   assert_int_equal(code, 0);
-  assert_int_equal(net_getinfo_double(c, CURLINFO_RESPONSE_CODE, &secs),
+  assert_int_equal((net_getinfo_double)(c, CURLINFO_RESPONSE_CODE, &secs),
                    CURLE_BAD_FUNCTION_ARGUMENT);
-  assert_int_equal(net_getinfo_long(c, CURLINFO_TOTAL_TIME, &code), CURLE_BAD_FUNCTION_ARGUMENT);
+  assert_int_equal((net_getinfo_long)(c, CURLINFO_TOTAL_TIME, &code), CURLE_BAD_FUNCTION_ARGUMENT);
   cu->easy_cleanup(c);
   CURLM *m = cu->multi_init();
   assert_non_null(m);
