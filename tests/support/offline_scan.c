@@ -110,6 +110,17 @@ void offline_drain(struct scan *s, int backwards, offline_answer_fn fn)
   }
 }
 
+void offline_run_checks(struct scan *s, int backwards, offline_answer_fn fn, int judge_root)
+{
+  scan_checks_plan(s);
+  if(judge_root)
+    scan_checks_judge(s, s->root);
+  offline_drain(s, backwards, fn);
+  scan_checks_plan_late(s);
+  offline_drain(s, backwards, fn);
+  scan_checks_finish(s);
+}
+
 /* The scan's result as one sorted text: findings (rule, place, evidence,
  * count), notes, and with requests the follow-ups the checks queued
  * (method, path, identity). */

@@ -48,6 +48,10 @@ typedef void (*offline_answer_fn)(struct probe *p);
  * order they were queued or backwards (backwards != 0), each through fn
  * and then the engine's own completion callback (scan_on_done). */
 void offline_drain(struct scan *s, int backwards, offline_answer_fn fn);
+/* The checks' phases as scan_run runs them, every probe answered by fn
+ * (offline_drain): plan, (with judge_root) the root judged once the plans
+ * ran, the answers; plan_late, its answers; finish. */
+void offline_run_checks(struct scan *s, int backwards, offline_answer_fn fn, int judge_root);
 /* The scan's result as one sorted text, a line each: findings ("F rule
  * method url | evidence | count | @place..."), notes ("N ..."), and with
  * requests the follow-ups checks queued ("Q check method path as

@@ -162,11 +162,7 @@ static char *run_bfla(int backwards, size_t *nfindings)
   assert_int_equal(spec_parse(&sp, text, strlen(text), "order.json", err, sizeof(err)), 0);
   free(text);
   scan_use_spec(&s, &sp);
-  scan_checks_plan(&s);
-  offline_drain(&s, backwards, bfla_answer);
-  scan_checks_plan_late(&s);
-  offline_drain(&s, backwards, bfla_answer);
-  scan_checks_finish(&s);
+  offline_run_checks(&s, backwards, bfla_answer, 0);
   char *r = offline_result(&s, 1, NULL);
   *nfindings = 0;
   for(size_t i = 0; i < s.findings.n; i++)
@@ -230,12 +226,7 @@ static char *run_bola_crawl(int backwards)
   o.cred = (struct cred){.kind = CRED_BEARER, .value = "main-identity-token"};
   offline_scan_phase1(&s, "application/json",
                       "{\"links\":[\"/api/p0\",\"/api/p1\",\"/api/p2\",\"/api/p3\"]}");
-  scan_checks_plan(&s);
-  scan_checks_judge(&s, s.root); /* as scan_run: the root once the plans ran */
-  offline_drain(&s, backwards, bola_answer);
-  scan_checks_plan_late(&s);
-  offline_drain(&s, backwards, bola_answer);
-  scan_checks_finish(&s);
+  offline_run_checks(&s, backwards, bola_answer, 1); /* the root judged, as scan_run */
   char *r = offline_result(&s, 1, NULL);
   scan_cleanup(&s);
   return r;
@@ -295,11 +286,7 @@ static char *run_ssrf(int backwards)
   assert_int_equal(spec_parse(&sp, text, strlen(text), "order.json", err, sizeof(err)), 0);
   free(text);
   scan_use_spec(&s, &sp);
-  scan_checks_plan(&s);
-  offline_drain(&s, backwards, ssrf_answer);
-  scan_checks_plan_late(&s);
-  offline_drain(&s, backwards, ssrf_answer);
-  scan_checks_finish(&s);
+  offline_run_checks(&s, backwards, ssrf_answer, 0);
   /* Not the requests: each canary URL has a fresh token. */
   char *r = offline_result(&s, 0, NULL);
   scan_cleanup(&s);

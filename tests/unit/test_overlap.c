@@ -70,11 +70,7 @@ static char *run_site(const struct site *site, int backwards)
     s.specfind_out++;
   }
   cur = site;
-  scan_checks_plan(&s);
-  offline_drain(&s, backwards, site_answer);
-  scan_checks_plan_late(&s);
-  offline_drain(&s, backwards, site_answer);
-  scan_checks_finish(&s);
+  offline_run_checks(&s, backwards, site_answer, 0);
   assert_true(s.have_spec); /* the run happened: a spec was found and used */
   char *r = offline_result(&s, 0, NULL);
   scan_cleanup(&s);
