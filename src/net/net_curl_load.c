@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "../core/core_dl.h"
+
 /* The process-wide table of libcurl's entry points: filled once, under
  * pthread_once, and never written again, so every thread reads it
  * without a lock. It is the one kind of file-level state warden keeps
@@ -26,23 +28,17 @@ static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 
 static void curl_load(void)
 {
-  /* RTLD_NOW: bound at once, like warden itself (-z now); RTLD_LOCAL:
-   * its symbols serve only these lookups. Never closed. */
-  void *h = dlopen(NET_CURL_SONAME, RTLD_NOW | RTLD_LOCAL);
-  if(!h) {
-    const char *e = dlerror();
-    snprintf(curl_lib.why, sizeof(curl_lib.why), "%s could not be loaded: %s",
-             NET_CURL_SONAME, e ? e : "unknown reason");
+  void *h = dl_open(NET_CURL_SONAME, curl_lib.why, sizeof(curl_lib.why));
+  if(!h)
     return;
-  }
-#define NET_CURL_SYM(name)                                                        \
-  curl_lib.api.name = (__typeof__(curl_lib.api.name))dlsym(h, "curl_" #name);    \
-  if(!curl_lib.api.name) {                                                        \
-    const char *e = dlerror();                                                    \
-    snprintf(curl_lib.why, sizeof(curl_lib.why), "%s has no curl_%s: %s",        \
-             NET_CURL_SONAME, #name, e ? e : "symbol not found");                 \
-    dlclose(h);                                                                   \
-    return;                                                                       \
+#define NET_CURL_SYM(name)                                                           \
+  {                                                                                  \
+    void *p;                                                                         \
+    if(dl_sym(h, NET_CURL_SONAME, "curl_" #name, &p, curl_lib.why, sizeof(curl_lib.why))) { \
+      dlclose(h);                                                                    \
+      return;                                                                        \
+    }                                                                                \
+    curl_lib.api.name = (__typeof__(curl_lib.api.name))p;                            \
   }
   NET_CURL_FUNCS(NET_CURL_SYM)
 #undef NET_CURL_SYM

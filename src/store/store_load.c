@@ -8,6 +8,8 @@
 #include <pthread.h>
 #include <stdio.h>
 
+#include "../core/core_dl.h"
+
 /* Process-wide tables of the two libraries' entry points: each filled
  * once, under its pthread_once, and never written again, so any thread
  * reads them without a lock (docs/design.md, "The one mutable static":
@@ -27,39 +29,15 @@ static pthread_once_t pq_once = PTHREAD_ONCE_INIT;
 static struct sqlite_lib sqlite_lib;
 static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
 
-/* dlopen(soname), RTLD_NOW like warden itself (-z now); NULL with the
- * reason in why. Never closed once it serves. */
-static void *lib_open(const char *soname, char *why, size_t n)
-{
-  void *h = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
-  if(!h) {
-    const char *e = dlerror();
-    snprintf(why, n, "%s could not be loaded: %s", soname, e ? e : "unknown reason");
-  }
-  return h;
-}
-
-/* Resolves one symbol into *slot; 0, or -1 with the reason in why. */
-static int lib_sym(void *h, const char *soname, const char *sym, void **slot, char *why,
-                   size_t n)
-{
-  *slot = dlsym(h, sym);
-  if(*slot)
-    return 0;
-  const char *e = dlerror();
-  snprintf(why, n, "%s has no %s: %s", soname, sym, e ? e : "symbol not found");
-  return -1;
-}
-
 static void pq_load(void)
 {
-  void *h = lib_open(STORE_LIBPQ_SONAME, pq_lib.why, sizeof(pq_lib.why));
+  void *h = dl_open(STORE_LIBPQ_SONAME, pq_lib.why, sizeof(pq_lib.why));
   if(!h)
     return;
 #define STORE_SYM(name)                                                               \
   {                                                                                   \
     void *p;                                                                          \
-    if(lib_sym(h, STORE_LIBPQ_SONAME, "PQ" #name, &p, pq_lib.why, sizeof(pq_lib.why))) { \
+    if(dl_sym(h, STORE_LIBPQ_SONAME, "PQ" #name, &p, pq_lib.why, sizeof(pq_lib.why))) { \
       dlclose(h);                                                                     \
       return;                                                                         \
     }                                                                                 \
@@ -72,13 +50,13 @@ static void pq_load(void)
 
 static void sqlite_load(void)
 {
-  void *h = lib_open(STORE_SQLITE_SONAME, sqlite_lib.why, sizeof(sqlite_lib.why));
+  void *h = dl_open(STORE_SQLITE_SONAME, sqlite_lib.why, sizeof(sqlite_lib.why));
   if(!h)
     return;
 #define STORE_SYM(name)                                                                 \
   {                                                                                     \
     void *p;                                                                            \
-    if(lib_sym(h, STORE_SQLITE_SONAME, "sqlite3_" #name, &p, sqlite_lib.why,           \
+    if(dl_sym(h, STORE_SQLITE_SONAME, "sqlite3_" #name, &p, sqlite_lib.why,           \
                sizeof(sqlite_lib.why))) {                                               \
       dlclose(h);                                                                       \
       return;                                                                           \
