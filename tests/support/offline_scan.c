@@ -95,16 +95,16 @@ void offline_drain(struct scan *s, int backwards, offline_answer_fn fn)
 {
   for(;;) {
     size_t n = 0;
-    struct probe **todo = xcalloc(s->nprobes + 1, sizeof(*todo));
+    struct probe **pending = xcalloc(s->nprobes + 1, sizeof(*pending));
     for(size_t i = 0; i < s->nprobes; i++)
       if(s->probes[i]->x.outcome == HTTP_PENDING)
-        todo[n++] = s->probes[i];
+        pending[n++] = s->probes[i];
     for(size_t k = 0; k < n; k++) {
-      struct probe *q = todo[backwards ? n - 1 - k : k];
+      struct probe *q = pending[backwards ? n - 1 - k : k];
       fn(q);
       q->x.done(&q->x, q->x.ctx);
     }
-    free(todo);
+    free(pending);
     if(!n)
       return;
   }
